@@ -1,0 +1,186 @@
+//! Two readings of the same tables, side by side.
+
+use crate::error::{Error, Result};
+use crate::model::{ActaSet, Field};
+
+/// One field that differs between two readings of a table.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct FieldDiff {
+    /// The field's name: a standard field, a ballot line code or a further field's name.
+    pub field: String,
+    /// Its value in the first set.
+    pub a: Option<u32>,
+    /// Its value in the second set.
+    pub b: Option<u32>,
+}
+
+/// A table whose two readings differ in at least one compared field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct SheetDiff {
+    /// The table id.
+    pub table: String,
+    /// Its sheet index in the first set.
+    pub a: usize,
+    /// Its sheet index in the second set.
+    pub b: usize,
+    /// The fields that differ.
+    pub fields: Vec<FieldDiff>,
+}
+
+/// Two sets of sheets compared table by table.
+///
+/// Invariant: every table of the first set (first readings) is in `only_in_a`, `identical` or
+/// `different`, and likewise for the second set with `only_in_b`; so
+/// `a.tables() == only_in_a.len() + identical + different.len()`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Comparison {
+    /// The fields compared: those both sets carry (a field absent from a whole set, such as
+    /// electors in a file without that column, is not compared).
+    pub fields_compared: Vec<String>,
+    /// Sheet indices (in the first set) of tables only in the first set, in order.
+    pub only_in_a: Vec<usize>,
+    /// Sheet indices (in the second set) of tables only in the second set, in order.
+    pub only_in_b: Vec<usize>,
+    /// Tables whose compared fields are all equal.
+    pub identical: u64,
+    /// Of those, how many have a different image reference.
+    pub identical_other_image: u64,
+    /// Tables whose readings differ, in the first set's order.
+    pub different: Vec<SheetDiff>,
+    /// Per candidate (contest order): the votes the second reading gives minus the first's,
+    /// over the differing tables.
+    pub net_per_candidate: Vec<i64>,
+}
+
+/// Compares two readings of the same tables (two sources, or a preliminary and a final count),
+/// matching sheets by table id and using each table's first reading.
+///
+/// # Errors
+///
+/// [`Error::Mismatch`] when the two sets do not have the same ballot line codes;
+/// [`Error::Overflow`] if a net change does not fit an `i64`.
+///
+/// # Example
+///
+/// ```
+/// use actas::audit::compare;
+/// use actas::{ActaSet, ActaSheet, Candidate, Contest, Geography, TableId};
+///
+/// let contest = Contest::new("mayor", vec![Candidate::new("A", "Ana")])?;
+/// let sheet = |id: &str, v: u32| ActaSheet::new(TableId::new(id).unwrap()).with_votes([Some(v)]);
+/// let mut a = ActaSet::new(contest.clone(), Geography::new(["x"])?);
+/// let mut b = ActaSet::new(contest, Geography::new(["x"])?);
+/// a.push(sheet("1", 5))?;
+/// a.push(sheet("2", 5))?;
+/// b.push(sheet("2", 7))?;
+/// b.push(sheet("3", 1))?;
+/// let c = compare(&a, &b)?;
+/// assert_eq!((c.only_in_a.len(), c.only_in_b.len(), c.identical), (1, 1, 0));
+/// assert_eq!(c.net_per_candidate, vec![2]);
+/// # Ok::<(), actas::Error>(())
+/// ```
+pub fn compare(a: &ActaSet, b: &ActaSet) -> Result<Comparison> {
+    let (ca, cb) = (a.contest(), b.contest());
+    let codes = |c: &crate::Contest| {
+        c.lines()
+            .iter()
+            .map(|l| l.code().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let (la, lb) = (codes(ca), codes(cb));
+    let mut sorted_a = la.clone();
+    let mut sorted_b = lb.clone();
+    sorted_a.sort();
+    sorted_b.sort();
+    if sorted_a != sorted_b {
+        return Err(Error::Mismatch {
+            message: format!(
+                "ballot lines differ: [{}] and [{}]",
+                la.join(", "),
+                lb.join(", ")
+            ),
+        });
+    }
+    // Pairs of fields to compare: (name, field in a, field in b).
+    let mut pairs: Vec<(String, Field, Field)> = Vec::new();
+    for f in Field::STANDARD {
+        if a.present(f) > 0 && b.present(f) > 0 {
+            pairs.push((f.to_string(), f, f));
+        }
+    }
+    for (i, code) in la.iter().enumerate() {
+        let j = lb.iter().position(|c| c == code).expect("same line codes");
+        pairs.push((code.clone(), Field::Line(i), Field::Line(j)));
+    }
+    for (i, name) in a.extra_fields().iter().enumerate() {
+        if let Some(j) = b.extra_fields().iter().position(|n| n == name) {
+            pairs.push((name.clone(), Field::Extra(i), Field::Extra(j)));
+        }
+    }
+
+    let mut out = Comparison {
+        fields_compared: pairs.iter().map(|p| p.0.clone()).collect(),
+        only_in_a: Vec::new(),
+        only_in_b: Vec::new(),
+        identical: 0,
+        identical_other_image: 0,
+        different: Vec::new(),
+        net_per_candidate: vec![0; ca.candidates().len()],
+    };
+    for i in 0..a.len() {
+        if a.is_repeat(i) {
+            continue;
+        }
+        let id = a.table_id(i).unwrap_or_default();
+        let Some(j) = b.find(id) else {
+            out.only_in_a.push(i);
+            continue;
+        };
+        let fields: Vec<FieldDiff> = pairs
+            .iter()
+            .filter_map(|(name, fa, fb)| {
+                let (va, vb) = (a.count(i, *fa), b.count(j, *fb));
+                (va != vb).then(|| FieldDiff {
+                    field: name.clone(),
+                    a: va,
+                    b: vb,
+                })
+            })
+            .collect();
+        if fields.is_empty() {
+            out.identical += 1;
+            if a.image(i) != b.image(j) {
+                out.identical_other_image += 1;
+            }
+            continue;
+        }
+        for (l, line) in ca.lines().iter().enumerate() {
+            let jl = lb
+                .iter()
+                .position(|c| c == line.code())
+                .expect("same line codes");
+            if let (Some(va), Some(vb)) = (a.count(i, Field::Line(l)), b.count(j, Field::Line(jl)))
+            {
+                let net = &mut out.net_per_candidate[line.candidate()];
+                *net = net
+                    .checked_add(i64::from(vb) - i64::from(va))
+                    .ok_or_else(|| Error::overflow("net change per candidate"))?;
+            }
+        }
+        out.different.push(SheetDiff {
+            table: id.to_owned(),
+            a: i,
+            b: j,
+            fields,
+        });
+    }
+    for j in 0..b.len() {
+        if !b.is_repeat(j) && a.find(b.table_id(j).unwrap_or_default()).is_none() {
+            out.only_in_b.push(j);
+        }
+    }
+    Ok(out)
+}

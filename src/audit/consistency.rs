@@ -1,0 +1,118 @@
+//! Each sheet's own arithmetic, against a rule set.
+
+use crate::model::ActaSet;
+use crate::rules::{BoundRule, Outcome, Rule, RuleSet};
+
+/// How one rule fared over a set.
+///
+/// Invariant: `checked == held + broken`; `checked + skipped` is the number of sheets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct RuleSummary {
+    /// The rule.
+    pub rule: Rule,
+    /// Sheets on which every field of the rule is present.
+    pub checked: u64,
+    /// Of those, the sheets on which it holds.
+    pub held: u64,
+    /// Of those, the sheets on which it breaks.
+    pub broken: u64,
+    /// Sheets lacking a field of the rule: not evaluated.
+    pub skipped: u64,
+}
+
+/// One sheet breaking one rule, with both sides' values.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Violation {
+    /// The sheet's index in the set.
+    pub sheet: usize,
+    /// The sheet's table id.
+    pub table: String,
+    /// The rule's index in [`RuleCheck::rules`].
+    pub rule: usize,
+    /// The left side's value.
+    pub lhs: i128,
+    /// The right side's value.
+    pub rhs: i128,
+}
+
+/// The outcome of a rule set over every sheet of a set (repeated readings included: each is a
+/// sheet with its own arithmetic).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct RuleCheck {
+    /// One summary per rule, in the rule set's order.
+    pub rules: Vec<RuleSummary>,
+    /// Every violation, by sheet then rule.
+    pub violations: Vec<Violation>,
+}
+
+/// Checks every sheet of `set` against `rules`.
+///
+/// A rule over a field a sheet lacks is skipped on that sheet and counted as skipped, never
+/// evaluated with 0.
+///
+/// # Example
+///
+/// ```
+/// use actas::audit::check_rules;
+/// use actas::rules::RuleSet;
+/// use actas::{ActaSet, ActaSheet, Candidate, Contest, Geography, TableId};
+///
+/// let contest = Contest::new("mayor", vec![Candidate::new("A", "Ana"), Candidate::new("B", "Bo")])?;
+/// let mut set = ActaSet::new(contest, Geography::new(["x"])?);
+/// set.push(ActaSheet::new(TableId::new("1")?).with_valid(10).with_votes([Some(6), Some(4)]))?;
+/// set.push(ActaSheet::new(TableId::new("2")?).with_valid(10).with_votes([Some(6), Some(5)]))?;
+/// let check = check_rules(&set, &RuleSet::standard());
+/// assert_eq!(check.rules[0].broken, 1); // valid == sum(candidates)
+/// assert_eq!(check.violations[0].table, "2");
+/// assert_eq!((check.violations[0].lhs, check.violations[0].rhs), (10, 11));
+/// assert_eq!(check.rules[2].skipped, 2); // voters <= electors: neither is on the sheets
+/// # Ok::<(), actas::Error>(())
+/// ```
+pub fn check_rules(set: &ActaSet, rules: &RuleSet) -> RuleCheck {
+    let bound: Vec<BoundRule> = rules
+        .rules()
+        .iter()
+        .map(|r| BoundRule::bind(r, set))
+        .collect();
+    let mut summaries: Vec<RuleSummary> = rules
+        .rules()
+        .iter()
+        .map(|r| RuleSummary {
+            rule: r.clone(),
+            checked: 0,
+            held: 0,
+            broken: 0,
+            skipped: 0,
+        })
+        .collect();
+    let mut violations = Vec::new();
+    for i in 0..set.len() {
+        for (k, (b, s)) in bound.iter().zip(&mut summaries).enumerate() {
+            match b.evaluate(set, i) {
+                Outcome::Holds => {
+                    s.checked += 1;
+                    s.held += 1;
+                }
+                Outcome::Breaks { lhs, rhs } => {
+                    s.checked += 1;
+                    s.broken += 1;
+                    violations.push(Violation {
+                        sheet: i,
+                        table: set.table_id(i).unwrap_or_default().to_owned(),
+                        rule: k,
+                        lhs,
+                        rhs,
+                    });
+                }
+                Outcome::Skipped => s.skipped += 1,
+            }
+        }
+    }
+    RuleCheck {
+        rules: summaries,
+        violations,
+    }
+}

@@ -1,0 +1,307 @@
+//! Totals per candidate and field, nationally and per geography level, and coverage.
+
+use crate::error::{Result, add};
+use crate::model::{ActaSet, Field, GeoPath, Ratio, Register, Turnout};
+
+/// The sum of one field over the sheets that carry it.
+///
+/// Invariant: `sheets` counts the tables on which the field is present; `sum` adds their values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct FieldTotal {
+    /// The sum.
+    pub sum: u64,
+    /// On how many tables the field is present.
+    pub sheets: u64,
+}
+
+impl FieldTotal {
+    fn merge(&mut self, other: FieldTotal, what: &str) -> Result<()> {
+        self.sum = add(self.sum, other.sum, what)?;
+        self.sheets = add(self.sheets, other.sheets, what)?;
+        Ok(())
+    }
+}
+
+/// Totals over a set of sheets, each table counted once with its first sheet (repeated readings
+/// are left out, and listed by [`ActaSet::repeats`]).
+///
+/// Invariant: `lines` follows the contest's line order and `candidates` its candidate order;
+/// each candidate's total is the sum of its lines' totals.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Totals {
+    /// Tables counted.
+    pub tables: u64,
+    /// Electors registered.
+    pub electors: FieldTotal,
+    /// Voters.
+    pub voters: FieldTotal,
+    /// Valid votes.
+    pub valid: FieldTotal,
+    /// Null votes.
+    pub null: FieldTotal,
+    /// Blank votes.
+    pub blank: FieldTotal,
+    /// Votes per ballot line.
+    pub lines: Vec<FieldTotal>,
+    /// Votes per candidate.
+    pub candidates: Vec<FieldTotal>,
+    /// Voters and electors summed over the tables that carry both, for turnout.
+    pub turnout_base: (u64, u64),
+}
+
+impl Totals {
+    /// The total of a standard field.
+    pub fn standard(&self, field: Field) -> Option<FieldTotal> {
+        Some(match field {
+            Field::Electors => self.electors,
+            Field::Voters => self.voters,
+            Field::Valid => self.valid,
+            Field::Null => self.null,
+            Field::Blank => self.blank,
+            Field::Line(i) => *self.lines.get(i)?,
+            Field::Extra(_) => return None,
+        })
+    }
+
+    /// Turnout over the tables that carry both voters and electors; `None` when there are none
+    /// or they have no electors.
+    pub fn turnout(&self) -> Option<Turnout> {
+        Turnout::new(self.turnout_base.0, self.turnout_base.1).ok()
+    }
+
+    /// The sum of every candidate's votes.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Overflow`](crate::Error::Overflow) if it does not fit a `u64`.
+    pub fn candidate_sum(&self) -> Result<u64> {
+        self.candidates
+            .iter()
+            .try_fold(0u64, |t, c| add(t, c.sum, "sum of candidate votes"))
+    }
+
+    fn empty(lines: usize, candidates: usize) -> Self {
+        Totals {
+            lines: vec![FieldTotal::default(); lines],
+            candidates: vec![FieldTotal::default(); candidates],
+            ..Totals::default()
+        }
+    }
+
+    fn field_mut(&mut self, field: Field) -> &mut FieldTotal {
+        match field {
+            Field::Electors => &mut self.electors,
+            Field::Voters => &mut self.voters,
+            Field::Valid => &mut self.valid,
+            Field::Null => &mut self.null,
+            Field::Blank => &mut self.blank,
+            Field::Line(i) => &mut self.lines[i],
+            Field::Extra(_) => unreachable!("totals carry no further fields"),
+        }
+    }
+}
+
+/// Totals of one geography level: each place's, and those of the sheets placed above that level
+/// or nowhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct LevelTotals {
+    /// The level's index in [`Geography::levels`](crate::Geography::levels).
+    pub level: usize,
+    /// Each place of the level with sheets, in order of first appearance.
+    pub places: Vec<(GeoPath, Totals)>,
+    /// The sheets with no place at this level.
+    pub unplaced: Totals,
+}
+
+/// Adds up the sheets of `set` into one [`Totals`] per slot; `slot_of(i)` is sheet `i`'s slot.
+fn accumulate(set: &ActaSet, slots: usize, slot_of: &[u32]) -> Result<Vec<Totals>> {
+    let contest = set.contest();
+    let (n_lines, n_cand) = (contest.lines().len(), contest.candidates().len());
+    let mut out = vec![Totals::empty(n_lines, n_cand); slots];
+    let mut sums = vec![FieldTotal::default(); slots];
+    let fields = Field::STANDARD
+        .into_iter()
+        .chain((0..n_lines).map(Field::Line));
+    for field in fields {
+        let Some(col) = set.column(field) else {
+            continue;
+        };
+        sums.iter_mut().for_each(|s| *s = FieldTotal::default());
+        let raw = col.raw();
+        // A u64 sum of fewer than 2^32 values each below 2^32 cannot overflow.
+        for (i, &v) in raw.iter().enumerate() {
+            if set.is_repeat(i) || (col.has_absent() && col.get(i).is_none()) {
+                continue;
+            }
+            let s = &mut sums[slot_of[i] as usize];
+            s.sum += u64::from(v);
+            s.sheets += 1;
+        }
+        for (t, s) in out.iter_mut().zip(&sums) {
+            *t.field_mut(field) = *s;
+        }
+    }
+    let voters = set.column(Field::Voters);
+    let electors = set.column(Field::Electors);
+    if let (Some(v), Some(e)) = (voters, electors) {
+        for i in 0..set.len() {
+            if set.is_repeat(i) {
+                continue;
+            }
+            if let (Some(v), Some(e)) = (v.get(i), e.get(i)) {
+                let t = &mut out[slot_of[i] as usize].turnout_base;
+                t.0 += u64::from(v);
+                t.1 += u64::from(e);
+            }
+        }
+    }
+    for i in 0..set.len() {
+        if !set.is_repeat(i) {
+            out[slot_of[i] as usize].tables += 1;
+        }
+    }
+    for t in &mut out {
+        for (l, line) in contest.lines().iter().enumerate() {
+            let lt = t.lines[l];
+            t.candidates[line.candidate()].merge(lt, "candidate total")?;
+        }
+        // A candidate's sheet count is the number of tables, not the sum over its lines.
+        if !contest.lines_are_candidates() {
+            for (c, ct) in t.candidates.iter_mut().enumerate() {
+                ct.sheets = contest
+                    .lines_of(c)
+                    .map(|l| t.lines[l].sheets)
+                    .max()
+                    .unwrap_or(0);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Totals of the whole set.
+///
+/// # Errors
+///
+/// [`Error::Overflow`](crate::Error::Overflow) if a candidate's total over its lines does not fit.
+///
+/// # Example
+///
+/// ```
+/// use actas::audit::totals;
+/// use actas::{ActaSet, ActaSheet, Candidate, Contest, Geography, TableId};
+///
+/// let contest = Contest::new("mayor", vec![Candidate::new("A", "Ana"), Candidate::new("B", "Bo")])?;
+/// let mut set = ActaSet::new(contest, Geography::new(["district"])?);
+/// set.push(ActaSheet::new(TableId::new("1")?).with_valid(10).with_votes([Some(6), Some(4)]))?;
+/// set.push(ActaSheet::new(TableId::new("2")?).with_valid(7).with_votes([Some(2), Some(5)]))?;
+/// let t = totals(&set)?;
+/// assert_eq!((t.candidates[0].sum, t.candidates[1].sum, t.valid.sum), (8, 9, 17));
+/// assert_eq!(t.electors.sheets, 0); // absent everywhere: not 0 electors
+/// # Ok::<(), actas::Error>(())
+/// ```
+pub fn totals(set: &ActaSet) -> Result<Totals> {
+    let slots = vec![0u32; set.len()];
+    Ok(accumulate(set, 1, &slots)?.pop().unwrap_or_default())
+}
+
+/// Totals of every place of geography level `level`.
+///
+/// The places' totals plus `unplaced` add up to [`totals`] of the whole set.
+///
+/// # Errors
+///
+/// [`Error::InvalidValue`](crate::Error::InvalidValue) when the geography has no such level;
+/// overflow as [`totals`].
+pub fn totals_by_level(set: &ActaSet, level: usize) -> Result<LevelTotals> {
+    let geo = set.geography();
+    if level >= geo.levels().len() {
+        return Err(crate::Error::invalid(
+            "geography level",
+            level.to_string(),
+            format!("the geography has {} levels", geo.levels().len()),
+        ));
+    }
+    let ancestors = geo.ancestor_table(level);
+    // Slot 0 is "unplaced"; places get slots in order of first appearance among the sheets.
+    let mut slot_of_place: Vec<u32> = vec![u32::MAX; geo.len()];
+    let mut places: Vec<GeoPath> = Vec::new();
+    let mut slot_of = Vec::with_capacity(set.len());
+    for i in 0..set.len() {
+        let place = set.geo(i).and_then(|g| ancestors[g.index()]);
+        let slot = match place {
+            None => 0,
+            Some(p) => {
+                let s = &mut slot_of_place[p.index()];
+                if *s == u32::MAX {
+                    places.push(p);
+                    *s = places.len() as u32;
+                }
+                *s
+            }
+        };
+        slot_of.push(slot);
+    }
+    let mut all = accumulate(set, places.len() + 1, &slot_of)?;
+    let rest = all.split_off(1);
+    Ok(LevelTotals {
+        level,
+        places: places.into_iter().zip(rest).collect(),
+        unplaced: all.pop().unwrap_or_default(),
+    })
+}
+
+/// How much of the register a set of sheets covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Coverage {
+    /// Tables with a sheet.
+    pub tables: u64,
+    /// Tables in the register, when known.
+    pub tables_registered: Option<u64>,
+    /// Electors on the sheets that carry them.
+    pub electors: u64,
+    /// Tables whose sheet does not carry electors.
+    pub tables_without_electors: u64,
+    /// Electors in the register, when known.
+    pub electors_registered: Option<u64>,
+}
+
+impl Coverage {
+    /// Tables with a sheet over tables registered.
+    pub fn table_share(&self) -> Option<Ratio> {
+        Ratio::new(self.tables, self.tables_registered?).ok()
+    }
+
+    /// Electors on the sheets over electors registered.
+    pub fn elector_share(&self) -> Option<Ratio> {
+        Ratio::new(self.electors, self.electors_registered?).ok()
+    }
+}
+
+/// The coverage of `totals` against a register.
+///
+/// # Example
+///
+/// ```
+/// use actas::audit::{coverage, Totals};
+/// use actas::Register;
+///
+/// let mut t = Totals::default();
+/// t.tables = 24_532;
+/// let c = coverage(&t, &Register { tables: Some(30_026), ..Register::default() });
+/// assert_eq!(c.table_share().unwrap().to_string(), "81.70%");
+/// assert_eq!(c.elector_share(), None);
+/// ```
+pub fn coverage(totals: &Totals, register: &Register) -> Coverage {
+    Coverage {
+        tables: totals.tables,
+        tables_registered: register.tables,
+        electors: totals.electors.sum,
+        tables_without_electors: totals.tables - totals.electors.sheets,
+        electors_registered: register.electors,
+    }
+}

@@ -1,0 +1,63 @@
+//! JSON through serde: sets, contests, bulletins and announcement files.
+
+use std::path::Path;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, Result};
+use crate::model::Announcements;
+
+/// Serialises any serde value of this crate to pretty JSON.
+///
+/// # Errors
+///
+/// [`Error::Json`] if serialisation fails.
+pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
+    serde_json::to_string_pretty(value).map_err(|e| Error::Json {
+        message: e.to_string(),
+    })
+}
+
+/// Reads any serde value of this crate from JSON text, checking its invariants.
+///
+/// # Errors
+///
+/// [`Error::Json`] with line and column for malformed JSON or a value that breaks an invariant.
+///
+/// # Example
+///
+/// ```
+/// use actas::io::{from_json, to_json};
+/// use actas::{Candidate, Contest};
+///
+/// let contest = Contest::new("mayor", vec![Candidate::new("A", "Ana")])?;
+/// let back: Contest = from_json(&to_json(&contest)?)?;
+/// assert_eq!(back, contest);
+/// # Ok::<(), actas::Error>(())
+/// ```
+pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| Error::Json {
+        message: e.to_string(),
+    })
+}
+
+/// Reads an announcements file: the register and the bulletins of one contest.
+///
+/// # Errors
+///
+/// [`Error::Io`] when the file cannot be read; [`Error::Json`] (with the path) when it is not a
+/// valid announcements file.
+pub fn read_announcements(path: impl AsRef<Path>) -> Result<Announcements> {
+    let path = path.as_ref();
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: Some(path.to_owned()),
+        source,
+    })?;
+    from_json(&text).map_err(|e| match e {
+        Error::Json { message } => Error::Json {
+            message: format!("{}: {message}", path.display()),
+        },
+        other => other,
+    })
+}

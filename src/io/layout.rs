@@ -1,0 +1,507 @@
+//! The mapping from a CSV's columns to the model.
+
+use crate::error::{Error, Result};
+use crate::model::{Candidate, Contest, Geography};
+use crate::rules::Rule;
+
+/// The text encoding of a CSV file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Encoding {
+    /// UTF-8, with or without a byte-order mark. Invalid UTF-8 in a text cell rejects the row.
+    #[default]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "utf-8", alias = "utf8", alias = "UTF-8")
+    )]
+    Utf8,
+    /// ISO-8859-1: every byte is the character of the same number.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "latin-1",
+            alias = "latin1",
+            alias = "iso-8859-1",
+            alias = "ISO-8859-1"
+        )
+    )]
+    Latin1,
+}
+
+/// Where a count field's value comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(untagged))]
+pub enum Source {
+    /// One column.
+    Column(String),
+    /// The sum of several columns (for example voters = valid + null when a form has no voters
+    /// line); absent when any of them is absent; a sum over `u32::MAX` rejects the row.
+    Sum {
+        /// The columns added up.
+        sum: Vec<String>,
+    },
+}
+
+impl Source {
+    pub(crate) fn columns(&self) -> Vec<&str> {
+        match self {
+            Source::Column(c) => vec![c.as_str()],
+            Source::Sum { sum } => sum.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+impl From<&str> for Source {
+    fn from(column: &str) -> Self {
+        Source::Column(column.to_owned())
+    }
+}
+
+/// One part of a table key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct KeyPart {
+    /// The column it is read from.
+    pub column: String,
+    /// Take the cell from this character on (0-based), to build a key from parts of one column.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub start: Option<usize>,
+    /// Take this many characters.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub len: Option<usize>,
+    /// Left-pad with zeros to this width (a centre code `10113042` written as an integer becomes
+    /// `010113042` with a pad of 9).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub pad: Option<usize>,
+}
+
+impl KeyPart {
+    /// The whole cell of `column`, as it is.
+    pub fn column(column: impl Into<String>) -> Self {
+        KeyPart {
+            column: column.into(),
+            start: None,
+            len: None,
+            pad: None,
+        }
+    }
+
+    /// Left-padded with zeros to `width`.
+    pub fn padded(mut self, width: usize) -> Self {
+        self.pad = Some(width);
+        self
+    }
+}
+
+/// How a table key is built: its parts joined by a separator.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct Key {
+    /// The parts, in order.
+    pub parts: Vec<KeyPart>,
+    /// What goes between two parts.
+    #[cfg_attr(feature = "serde", serde(default = "default_separator"))]
+    pub separator: String,
+}
+
+#[cfg(feature = "serde")]
+fn default_separator() -> String {
+    "-".to_owned()
+}
+
+/// One level of geography: its name and the columns of its code and name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct GeoLevel {
+    /// The level's name (`"state"`).
+    pub level: String,
+    /// The column of the place's code.
+    pub code: String,
+    /// The column of the place's name, if there is one.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub name: Option<String>,
+    /// Left-pad codes with zeros to this width.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub pad: Option<usize>,
+}
+
+/// Where each standard count field comes from; a field without a source is absent on every sheet.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct Fields {
+    /// Electors registered.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub electors: Option<Source>,
+    /// Voters.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub voters: Option<Source>,
+    /// Valid votes.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub valid: Option<Source>,
+    /// Null votes.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub null: Option<Source>,
+    /// Blank votes.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub blank: Option<Source>,
+}
+
+impl Fields {
+    /// The five sources in [`Field::STANDARD`](crate::Field::STANDARD) order.
+    pub(crate) fn all(&self) -> [(&'static str, Option<&Source>); 5] {
+        [
+            ("electors", self.electors.as_ref()),
+            ("voters", self.voters.as_ref()),
+            ("valid", self.valid.as_ref()),
+            ("null", self.null.as_ref()),
+            ("blank", self.blank.as_ref()),
+        ]
+    }
+}
+
+/// A candidate and, when the CSV has one column per candidate, that column.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct CandidateColumn {
+    /// The candidate's code.
+    pub code: String,
+    /// The candidate's name.
+    pub name: String,
+    /// The column of the candidate's votes; required unless the layout lists ballot lines.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub column: Option<String>,
+}
+
+/// A ballot line (party card), the candidate it carries and its column.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct LineColumn {
+    /// The line's code.
+    pub code: String,
+    /// The line's name.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub name: Option<String>,
+    /// The code of the candidate it carries.
+    pub candidate: String,
+    /// The column of its votes.
+    pub column: String,
+}
+
+/// A further named count field of the form and its column.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct ExtraColumn {
+    /// The field's name, as rules refer to it (`"ballots_received"`).
+    pub name: String,
+    /// Its column.
+    pub column: String,
+}
+
+/// How a CSV of tally sheets maps to the model: built in code or read from a JSON file, so that a
+/// new country's CSV needs a layout file, not Rust code.
+///
+/// Invariant (checked by [`Layout::validate`], which reading calls): the key has at least one
+/// part; there are candidates; either every candidate has a column and no ballot lines are
+/// listed, or ballot lines are listed and no candidate has a column; codes and level names are
+/// unique; the delimiter is one ASCII character.
+///
+/// # Example
+///
+/// The layout of the Venezuelan files, in JSON (abridged to two candidates):
+///
+/// ```
+/// # #[cfg(feature = "serde")] {
+/// use actas::io::Layout;
+///
+/// let layout = Layout::from_json(r#"{
+///   "contest": "presidential 2024",
+///   "encoding": "latin-1",
+///   "key": { "parts": [ { "column": "CENTRO", "pad": 9 }, { "column": "MESA" } ] },
+///   "geography": [
+///     { "level": "state", "code": "COD_EDO", "name": "EDO" },
+///     { "level": "centre", "code": "CENTRO", "pad": 9 }
+///   ],
+///   "fields": { "valid": "VOTOS_VALIDOS", "null": "VOTOS_NULOS",
+///               "voters": { "sum": ["VOTOS_VALIDOS", "VOTOS_NULOS"] } },
+///   "candidates": [
+///     { "code": "EG", "name": "Edmundo González Urrutia", "column": "EG" },
+///     { "code": "NM", "name": "Nicolás Maduro Moros", "column": "NM" }
+///   ],
+///   "image": "URL"
+/// }"#)?;
+/// assert_eq!(layout.contest()?.candidates().len(), 2);
+/// # }
+/// # Ok::<(), actas::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct Layout {
+    /// What the layout is for (`"ConVzla 2024, V1"`).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub description: Option<String>,
+    /// The name given to the sets read with it (see [`ActaSet::source`](crate::ActaSet::source)).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub source: Option<String>,
+    /// The contest's name.
+    pub contest: String,
+    /// The file's encoding.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub encoding: Encoding,
+    /// The field delimiter.
+    #[cfg_attr(feature = "serde", serde(default = "default_delimiter"))]
+    pub delimiter: char,
+    /// How the table key is built.
+    pub key: Key,
+    /// The geography levels, from the top down.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub geography: Vec<GeoLevel>,
+    /// The standard count fields.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub fields: Fields,
+    /// The candidates.
+    pub candidates: Vec<CandidateColumn>,
+    /// The ballot lines, when votes are recorded per line.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub lines: Vec<LineColumn>,
+    /// Further count fields.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub extra: Vec<ExtraColumn>,
+    /// The column of the sheet's image reference (URL, path or hash).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub image: Option<String>,
+    /// The form's own rules, on top of the standard ones.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub rules: Vec<Rule>,
+}
+
+#[cfg(feature = "serde")]
+fn default_delimiter() -> char {
+    ','
+}
+
+impl Layout {
+    /// A layout with a contest name, a key and candidates, UTF-8, comma-delimited, and nothing
+    /// else; fill in the other fields as needed.
+    pub fn new(contest: impl Into<String>, key: Key, candidates: Vec<CandidateColumn>) -> Self {
+        Layout {
+            description: None,
+            source: None,
+            contest: contest.into(),
+            encoding: Encoding::Utf8,
+            delimiter: ',',
+            key,
+            geography: Vec::new(),
+            fields: Fields::default(),
+            candidates,
+            lines: Vec::new(),
+            extra: Vec::new(),
+            image: None,
+            rules: Vec::new(),
+        }
+    }
+
+    /// Reads a layout from JSON text.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Layout`] with the line and column of the problem (an unknown key, a missing
+    /// field, a wrong type), or what [`Layout::validate`] finds.
+    #[cfg(feature = "serde")]
+    pub fn from_json(text: &str) -> Result<Self> {
+        let layout: Layout =
+            serde_json::from_str(text).map_err(|e| Error::layout(e.to_string()))?;
+        layout.validate()?;
+        Ok(layout)
+    }
+
+    /// Reads a layout from a JSON file.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when the file cannot be read; otherwise as [`Layout::from_json`], with the
+    /// file's path in the message.
+    #[cfg(feature = "serde")]
+    pub fn from_path(path: impl AsRef<std::path::Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: Some(path.to_owned()),
+            source,
+        })?;
+        Layout::from_json(&text).map_err(|e| match e {
+            Error::Layout { message } => Error::layout(format!("{}: {message}", path.display())),
+            other => other,
+        })
+    }
+
+    /// The layout as pretty JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Json`] if serialisation fails (it does not for a valid layout).
+    #[cfg(feature = "serde")]
+    pub fn to_json(&self) -> Result<String> {
+        serde_json::to_string_pretty(self).map_err(|e| Error::Json {
+            message: e.to_string(),
+        })
+    }
+
+    /// Checks the invariant.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Layout`] saying what is wrong.
+    pub fn validate(&self) -> Result<()> {
+        if self.key.parts.is_empty() {
+            return Err(Error::layout("the key has no parts"));
+        }
+        if !self.delimiter.is_ascii() {
+            return Err(Error::layout(format!(
+                "the delimiter '{}' is not an ASCII character",
+                self.delimiter
+            )));
+        }
+        if self.candidates.is_empty() {
+            return Err(Error::layout("no candidates"));
+        }
+        if self.lines.is_empty() {
+            if let Some(c) = self.candidates.iter().find(|c| c.column.is_none()) {
+                return Err(Error::layout(format!(
+                    "candidate {} has no column and no ballot lines are listed",
+                    c.code
+                )));
+            }
+        } else if let Some(c) = self.candidates.iter().find(|c| c.column.is_some()) {
+            return Err(Error::layout(format!(
+                "candidate {} has a column, but votes are read per ballot line",
+                c.code
+            )));
+        }
+        for (i, e) in self.extra.iter().enumerate() {
+            if self.extra[..i].iter().any(|o| o.name == e.name) {
+                return Err(Error::layout(format!(
+                    "further field {} is named twice",
+                    e.name
+                )));
+            }
+        }
+        self.contest().map_err(|e| Error::layout(e.to_string()))?;
+        self.geography().map_err(|e| Error::layout(e.to_string()))?;
+        Ok(())
+    }
+
+    /// The contest the layout describes.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidValue`] for repeated or empty codes, or a line carrying an unknown candidate.
+    pub fn contest(&self) -> Result<Contest> {
+        let candidates: Vec<Candidate> = self
+            .candidates
+            .iter()
+            .map(|c| Candidate::new(&c.code, &c.name))
+            .collect();
+        if self.lines.is_empty() {
+            Contest::new(&self.contest, candidates)
+        } else {
+            Contest::with_lines(
+                &self.contest,
+                candidates,
+                self.lines
+                    .iter()
+                    .map(|l| (l.code.clone(), l.name.clone(), l.candidate.clone())),
+            )
+        }
+    }
+
+    /// An empty geography with the layout's levels.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidValue`] for an empty or repeated level name.
+    pub fn geography(&self) -> Result<Geography> {
+        Geography::new(self.geography.iter().map(|g| g.level.clone()))
+    }
+
+    /// The columns of the ballot lines, in the contest's line order.
+    pub(crate) fn line_columns(&self) -> Vec<(String, &str)> {
+        if self.lines.is_empty() {
+            self.candidates
+                .iter()
+                .map(|c| {
+                    (
+                        format!("candidate {}", c.code),
+                        c.column.as_deref().unwrap_or(""),
+                    )
+                })
+                .collect()
+        } else {
+            self.lines
+                .iter()
+                .map(|l| (format!("ballot line {}", l.code), l.column.as_str()))
+                .collect()
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! Reading and writing: CSV through a [`Layout`], JSON through serde.
+//!
+//! - [`read_csv`] and [`read_csv_path`] turn a CSV of tally sheets into an
+//!   [`ActaSet`](crate::ActaSet) and a [`ReadReport`] that accounts for every row.
+//! - [`write_csv`] writes a set as CSV and returns the layout that reads it back.
+//! - [`read_announcements`] reads a bulletins file (feature `serde`).
+
+mod layout;
+mod reader;
+mod writer;
+
+pub use layout::{
+    CandidateColumn, Encoding, ExtraColumn, Fields, GeoLevel, Key, KeyPart, Layout, LineColumn,
+    Source,
+};
+pub use reader::{
+    ReadOutcome, ReadReport, RejectReason, RejectedRow, RepeatedRow, read_csv, read_csv_path,
+};
+pub use writer::write_csv;
+
+#[cfg(feature = "serde")]
+mod json;
+#[cfg(feature = "serde")]
+pub use json::{from_json, read_announcements, to_json};

@@ -1,0 +1,780 @@
+//! Reading tally sheets from CSV through a [`Layout`].
+
+use std::fmt;
+use std::io::Read;
+use std::path::Path;
+
+use csv::ByteRecord;
+
+use super::layout::{Encoding, Layout, Source};
+use crate::error::{Error, Result};
+use crate::model::set::RawSheet;
+use crate::model::{ActaSet, GeoPath, RepeatKind};
+
+/// Why a row was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum RejectReason {
+    /// The cell is not a whole number.
+    NotACount,
+    /// The cell is a negative number.
+    Negative,
+    /// The cell is a whole number over `u32::MAX`.
+    TooLarge,
+    /// A sum of columns (a derived field) is over `u32::MAX`.
+    SumTooLarge {
+        /// The field being derived.
+        field: String,
+    },
+    /// The row does not have as many cells as the header.
+    Ragged {
+        /// Cells in the row.
+        found: usize,
+        /// Cells in the header.
+        expected: usize,
+    },
+    /// The cell is not valid UTF-8 (in a layout declared UTF-8).
+    InvalidUtf8,
+    /// A part of the table key is empty.
+    EmptyKey,
+    /// A key part's character range is past the end of the cell.
+    KeyTooShort,
+    /// The built key is not a valid table id.
+    InvalidTableId {
+        /// Why.
+        reason: String,
+    },
+    /// A geography code is empty while a lower level has one.
+    GeoGap,
+}
+
+impl fmt::Display for RejectReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RejectReason::NotACount => f.write_str("is not a count"),
+            RejectReason::Negative => f.write_str("is negative"),
+            RejectReason::TooLarge => write!(f, "does not fit in a count (at most {})", u32::MAX),
+            RejectReason::SumTooLarge { field } => {
+                write!(
+                    f,
+                    "makes {field} larger than a count can be (at most {})",
+                    u32::MAX
+                )
+            }
+            RejectReason::Ragged { found, expected } => {
+                write!(f, "{found} cells where the header has {expected}")
+            }
+            RejectReason::InvalidUtf8 => f.write_str("is not valid UTF-8"),
+            RejectReason::EmptyKey => f.write_str("is empty, and it is part of the table key"),
+            RejectReason::KeyTooShort => f.write_str("is shorter than the key part needs"),
+            RejectReason::InvalidTableId { reason } => {
+                write!(f, "is not a valid table id: {reason}")
+            }
+            RejectReason::GeoGap => {
+                f.write_str("is empty while a lower geography level has a code")
+            }
+        }
+    }
+}
+
+/// A row that did not become a sheet, with where and why.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct RejectedRow {
+    /// The line of the file where the row starts (1 is the header).
+    pub line: u64,
+    /// The column at fault, when one is.
+    pub column: Option<String>,
+    /// The raw cell (lossily decoded), when one is at fault.
+    pub raw: Option<String>,
+    /// Why.
+    pub reason: RejectReason,
+}
+
+impl fmt::Display for RejectedRow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}", self.line)?;
+        if let Some(c) = &self.column {
+            write!(f, ", column {c}")?;
+        }
+        f.write_str(": ")?;
+        if let Some(r) = &self.raw {
+            write!(f, "{r:?} ")?;
+        }
+        write!(f, "{}", self.reason)
+    }
+}
+
+/// A row whose table was already read: kept in the set, listed here with both lines.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct RepeatedRow {
+    /// The table id.
+    pub table: String,
+    /// The line of the table's first row.
+    pub first_line: u64,
+    /// The line of this row.
+    pub line: u64,
+    /// Whether its numbers agree with the first row's.
+    pub kind: RepeatKind,
+}
+
+/// What happened to every row of a CSV.
+///
+/// Invariant: `rows_read == accepted + rejected.len()`; every accepted row is a sheet of the set,
+/// and `sheet_lines[i]` is the line of sheet `i`. Blank lines are not rows; they are counted in
+/// `blank_lines`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct ReadReport {
+    /// Data rows read (the header and blank lines excluded).
+    pub rows_read: u64,
+    /// Rows that became sheets.
+    pub accepted: u64,
+    /// Rows that did not, with where and why.
+    pub rejected: Vec<RejectedRow>,
+    /// Accepted rows whose table had been read before (kept in the set).
+    pub repeats: Vec<RepeatedRow>,
+    /// Lines with no content, skipped.
+    pub blank_lines: u64,
+    /// Header columns the layout does not use.
+    pub unused_columns: Vec<String>,
+    /// The line where each sheet's row starts, by sheet index.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub sheet_lines: Vec<u64>,
+}
+
+impl fmt::Display for ReadReport {
+    /// A one-line summary: rows read, accepted, rejected, repeated.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let conflicts = self
+            .repeats
+            .iter()
+            .filter(|r| r.kind == RepeatKind::Conflicting)
+            .count();
+        write!(
+            f,
+            "{} rows read: {} accepted, {} rejected; {} repeated tables ({} conflicting)",
+            self.rows_read,
+            self.accepted,
+            self.rejected.len(),
+            self.repeats.len(),
+            conflicts
+        )
+    }
+}
+
+/// A set of sheets and the report of how it was read.
+#[derive(Debug, Clone)]
+pub struct ReadOutcome {
+    /// The sheets.
+    pub set: ActaSet,
+    /// What happened to every row.
+    pub report: ReadReport,
+}
+
+/// A layout resolved against a header: column indices.
+struct Plan {
+    key: Vec<KeyPlan>,
+    geo: Vec<GeoPlan>,
+    standard: [Option<SourcePlan>; 5],
+    lines: Vec<usize>,
+    extra: Vec<usize>,
+    image: Option<usize>,
+    encoding: Encoding,
+    separator: String,
+    names: Vec<String>,
+}
+
+struct KeyPlan {
+    col: usize,
+    start: Option<usize>,
+    len: Option<usize>,
+    pad: Option<usize>,
+}
+
+struct GeoPlan {
+    code: usize,
+    name: Option<usize>,
+    pad: Option<usize>,
+}
+
+enum SourcePlan {
+    Column(usize),
+    Sum(Vec<usize>, &'static str),
+}
+
+fn decode_header(enc: Encoding, bytes: &[u8]) -> String {
+    match enc {
+        Encoding::Utf8 => String::from_utf8_lossy(bytes).into_owned(),
+        Encoding::Latin1 => bytes.iter().map(|&b| char::from(b)).collect(),
+    }
+}
+
+impl Plan {
+    fn new(layout: &Layout, header: &ByteRecord) -> Result<(Plan, Vec<String>)> {
+        let names: Vec<String> = header
+            .iter()
+            .map(|f| {
+                decode_header(layout.encoding, strip_cr(f))
+                    .trim()
+                    .to_owned()
+            })
+            .collect();
+        let mut used = vec![false; names.len()];
+        let mut find = |column: &str, role: String| -> Result<usize> {
+            let mut hits = names
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| n.as_str() == column);
+            let Some((i, _)) = hits.next() else {
+                return Err(Error::MissingColumn {
+                    column: column.to_owned(),
+                    role,
+                });
+            };
+            if hits.next().is_some() {
+                return Err(Error::AmbiguousColumn {
+                    column: column.to_owned(),
+                });
+            }
+            used[i] = true;
+            Ok(i)
+        };
+        let mut key = Vec::new();
+        for (i, p) in layout.key.parts.iter().enumerate() {
+            key.push(KeyPlan {
+                col: find(&p.column, format!("key part {}", i + 1))?,
+                start: p.start,
+                len: p.len,
+                pad: p.pad,
+            });
+        }
+        let mut geo = Vec::new();
+        for g in &layout.geography {
+            geo.push(GeoPlan {
+                code: find(&g.code, format!("the code of level {}", g.level))?,
+                name: match &g.name {
+                    Some(n) => Some(find(n, format!("the name of level {}", g.level))?),
+                    None => None,
+                },
+                pad: g.pad,
+            });
+        }
+        let mut standard: [Option<SourcePlan>; 5] = Default::default();
+        for (slot, (field, source)) in standard.iter_mut().zip(layout.fields.all()) {
+            *slot = match source {
+                None => None,
+                Some(Source::Column(c)) => {
+                    Some(SourcePlan::Column(find(c, format!("field {field}"))?))
+                }
+                Some(s @ Source::Sum { .. }) => {
+                    let cols = s
+                        .columns()
+                        .into_iter()
+                        .map(|c| find(c, format!("field {field}")))
+                        .collect::<Result<Vec<_>>>()?;
+                    Some(SourcePlan::Sum(cols, field))
+                }
+            };
+        }
+        let lines = layout
+            .line_columns()
+            .into_iter()
+            .map(|(role, c)| find(c, role))
+            .collect::<Result<Vec<_>>>()?;
+        let extra = layout
+            .extra
+            .iter()
+            .map(|e| find(&e.column, format!("further field {}", e.name)))
+            .collect::<Result<Vec<_>>>()?;
+        let image = match &layout.image {
+            Some(c) => Some(find(c, "the image reference".to_owned())?),
+            None => None,
+        };
+        let unused = names
+            .iter()
+            .zip(&used)
+            .filter(|(_, u)| !**u)
+            .map(|(n, _)| n.clone())
+            .collect();
+        Ok((
+            Plan {
+                key,
+                geo,
+                standard,
+                lines,
+                extra,
+                image,
+                encoding: layout.encoding,
+                separator: layout.key.separator.clone(),
+                names,
+            },
+            unused,
+        ))
+    }
+}
+
+/// Drops the `\r` of a CRLF line end, which the CSV parser leaves on the last cell.
+#[inline]
+fn strip_cr(cell: &[u8]) -> &[u8] {
+    cell.strip_suffix(b"\r").unwrap_or(cell)
+}
+
+#[inline]
+fn trim(cell: &[u8]) -> &[u8] {
+    cell.trim_ascii()
+}
+
+/// Parses a count cell: `Ok(None)` when empty (absent).
+#[inline]
+fn parse_count(cell: &[u8]) -> std::result::Result<Option<u32>, RejectReason> {
+    let cell = trim(cell);
+    if cell.is_empty() {
+        return Ok(None);
+    }
+    let (negative, digits) = match cell.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, cell),
+    };
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return Err(RejectReason::NotACount);
+    }
+    if negative {
+        return Err(if digits.iter().all(|&d| d == b'0') {
+            RejectReason::NotACount
+        } else {
+            RejectReason::Negative
+        });
+    }
+    let mut v: u64 = 0;
+    for &d in digits {
+        v = v * 10 + u64::from(d - b'0');
+        if v > u64::from(u32::MAX) {
+            return Err(RejectReason::TooLarge);
+        }
+    }
+    Ok(Some(v as u32))
+}
+
+/// Decodes a text cell into `buf` when it must be converted, or borrows it.
+fn text<'a>(
+    enc: Encoding,
+    cell: &'a [u8],
+    buf: &'a mut String,
+) -> std::result::Result<&'a str, RejectReason> {
+    match enc {
+        Encoding::Utf8 => std::str::from_utf8(cell).map_err(|_| RejectReason::InvalidUtf8),
+        Encoding::Latin1 if cell.is_ascii() => {
+            std::str::from_utf8(cell).map_err(|_| RejectReason::InvalidUtf8)
+        }
+        Encoding::Latin1 => {
+            buf.clear();
+            buf.extend(cell.iter().map(|&b| char::from(b)));
+            Ok(buf.as_str())
+        }
+    }
+}
+
+/// Appends `s` to `out`, left-padded with zeros to `pad`.
+fn push_padded(out: &mut String, s: &str, pad: Option<usize>) {
+    if let Some(width) = pad {
+        for _ in s.chars().count()..width {
+            out.push('0');
+        }
+    }
+    out.push_str(s);
+}
+
+/// Reusable buffers for one row.
+#[derive(Default)]
+struct RowBuf {
+    key: String,
+    scratch: String,
+    code: String,
+    name: String,
+    votes: Vec<Option<u32>>,
+    extra: Vec<Option<u32>>,
+    image: String,
+    /// The raw code cells of the previous row and the places they resolved to, per level.
+    prev_codes: Vec<Vec<u8>>,
+    prev_paths: Vec<GeoPath>,
+}
+
+struct Reject {
+    col: Option<usize>,
+    reason: RejectReason,
+}
+
+impl Reject {
+    fn at(col: usize, reason: RejectReason) -> Self {
+        Reject {
+            col: Some(col),
+            reason,
+        }
+    }
+}
+
+fn count_at(rec: &ByteRecord, col: usize, last: usize) -> std::result::Result<Option<u32>, Reject> {
+    let cell = cell(rec, col, last);
+    parse_count(cell).map_err(|r| Reject::at(col, r))
+}
+
+#[inline]
+fn cell(rec: &ByteRecord, col: usize, last: usize) -> &[u8] {
+    let c = rec.get(col).unwrap_or(b"");
+    if col == last { strip_cr(c) } else { c }
+}
+
+impl Plan {
+    /// Parses one record into the set, or says why not.
+    fn row(
+        &self,
+        rec: &ByteRecord,
+        buf: &mut RowBuf,
+        set: &mut ActaSet,
+    ) -> std::result::Result<(usize, Option<crate::model::Repeat>), Reject> {
+        let last = self.names.len() - 1;
+        let enc = self.encoding;
+
+        // Counts first: they are the cells most often wrong, and cost nothing to check.
+        let mut standard = [None; 5];
+        for (slot, plan) in standard.iter_mut().zip(&self.standard) {
+            *slot = match plan {
+                None => None,
+                Some(SourcePlan::Column(c)) => count_at(rec, *c, last)?,
+                Some(SourcePlan::Sum(cols, field)) => {
+                    let mut total: Option<u32> = Some(0);
+                    for &c in cols {
+                        match (count_at(rec, c, last)?, total) {
+                            (Some(v), Some(t)) => {
+                                total = Some(t.checked_add(v).ok_or(Reject::at(
+                                    c,
+                                    RejectReason::SumTooLarge {
+                                        field: (*field).to_owned(),
+                                    },
+                                ))?);
+                            }
+                            _ => total = None,
+                        }
+                    }
+                    total
+                }
+            };
+        }
+        buf.votes.clear();
+        for &c in &self.lines {
+            buf.votes.push(count_at(rec, c, last)?);
+        }
+        buf.extra.clear();
+        for &c in &self.extra {
+            buf.extra.push(count_at(rec, c, last)?);
+        }
+
+        // The table key.
+        buf.key.clear();
+        for (i, part) in self.key.iter().enumerate() {
+            let raw = trim(cell(rec, part.col, last));
+            let s = text(enc, raw, &mut buf.scratch).map_err(|r| Reject::at(part.col, r))?;
+            let s = match (part.start, part.len) {
+                (None, None) => s,
+                (start, len) => {
+                    let start = start.unwrap_or(0);
+                    let begin = s.char_indices().nth(start).map(|(b, _)| b);
+                    let Some(begin) = begin else {
+                        return Err(Reject::at(part.col, RejectReason::KeyTooShort));
+                    };
+                    let rest = &s[begin..];
+                    match len {
+                        None => rest,
+                        Some(n) => match rest.char_indices().nth(n) {
+                            Some((end, _)) => &rest[..end],
+                            None if rest.chars().count() == n => rest,
+                            None => return Err(Reject::at(part.col, RejectReason::KeyTooShort)),
+                        },
+                    }
+                }
+            };
+            if s.is_empty() {
+                return Err(Reject::at(part.col, RejectReason::EmptyKey));
+            }
+            if i > 0 {
+                buf.key.push_str(&self.separator);
+            }
+            push_padded(&mut buf.key, s, part.pad);
+        }
+        // The place, reusing the previous row's places while the codes repeat.
+        let mut geo: Option<GeoPath> = None;
+        let mut reuse = true;
+        let mut ended_at: Option<usize> = None;
+        for (level, g) in self.geo.iter().enumerate() {
+            let raw = trim(cell(rec, g.code, last));
+            if raw.is_empty() {
+                ended_at.get_or_insert(level);
+                continue;
+            }
+            if ended_at.is_some() {
+                return Err(Reject::at(g.code, RejectReason::GeoGap));
+            }
+            if reuse
+                && buf
+                    .prev_codes
+                    .get(level)
+                    .is_some_and(|p| p.as_slice() == raw)
+            {
+                geo = Some(buf.prev_paths[level]);
+                continue;
+            }
+            reuse = false;
+            let code = text(enc, raw, &mut buf.scratch).map_err(|r| Reject::at(g.code, r))?;
+            buf.code.clear();
+            push_padded(&mut buf.code, code, g.pad);
+            let name = match g.name {
+                Some(n) => {
+                    let raw_name = trim(cell(rec, n, last));
+                    Some(text(enc, raw_name, &mut buf.name).map_err(|r| Reject::at(n, r))?)
+                }
+                None => None,
+            };
+            let path = set
+                .geography_mut()
+                .intern(geo, &buf.code, name)
+                .map_err(|_| Reject::at(g.code, RejectReason::GeoGap))?;
+            geo = Some(path);
+            buf.prev_codes.truncate(level);
+            buf.prev_paths.truncate(level);
+            buf.prev_codes.push(raw.to_vec());
+            buf.prev_paths.push(path);
+        }
+        if ended_at.is_some() {
+            // The next row must not reuse places below a level this row lacked.
+            buf.prev_codes.truncate(ended_at.unwrap_or(0));
+            buf.prev_paths.truncate(ended_at.unwrap_or(0));
+        }
+
+        let image = match self.image {
+            Some(c) => {
+                let raw = trim(cell(rec, c, last));
+                let s = text(enc, raw, &mut buf.scratch).map_err(|r| Reject::at(c, r))?;
+                buf.image.clear();
+                buf.image.push_str(s);
+                Some(buf.image.as_str())
+            }
+            None => None,
+        };
+
+        set.push_raw(&RawSheet {
+            id: &buf.key,
+            geo,
+            standard,
+            votes: &buf.votes,
+            extra: &buf.extra,
+            image,
+        })
+        .map_err(|e| Reject {
+            col: self.key.first().map(|k| k.col),
+            reason: RejectReason::InvalidTableId {
+                reason: match e {
+                    Error::InvalidValue { reason, .. } => reason,
+                    other => other.to_string(),
+                },
+            },
+        })
+    }
+}
+
+/// Reads tally sheets from CSV text, through a layout.
+///
+/// Streams: one reusable record and row buffers, no allocation per row beyond the set's own
+/// growth. Every data row ends as a sheet or a [`RejectedRow`]; a table read twice is kept twice
+/// and listed in [`ReadReport::repeats`].
+///
+/// # Errors
+///
+/// Only what stops reading altogether: [`Error::Layout`] for an invalid layout,
+/// [`Error::EmptyInput`], [`Error::NoRows`], [`Error::MissingColumn`],
+/// [`Error::AmbiguousColumn`], [`Error::Io`] and [`Error::Csv`] when the stream fails.
+///
+/// # Example
+///
+/// ```
+/// use actas::io::{read_csv, CandidateColumn, Key, KeyPart, Layout};
+/// use actas::Field;
+///
+/// let csv = "table,valid,A,B\n001,10,6,4\n002,7,x,5\n";
+/// let mut layout = Layout::new(
+///     "mayor",
+///     Key { parts: vec![KeyPart::column("table")], separator: "-".into() },
+///     vec![
+///         CandidateColumn { code: "A".into(), name: "Ana".into(), column: Some("A".into()) },
+///         CandidateColumn { code: "B".into(), name: "Bo".into(), column: Some("B".into()) },
+///     ],
+/// );
+/// layout.fields.valid = Some("valid".into());
+///
+/// let read = read_csv(csv.as_bytes(), &layout)?;
+/// assert_eq!(read.set.len(), 1);
+/// assert_eq!(read.set.count(0, Field::Valid), Some(10));
+/// assert_eq!(read.report.rejected[0].to_string(), r#"line 3, column A: "x" is not a count"#);
+/// # Ok::<(), actas::Error>(())
+/// ```
+pub fn read_csv<R: Read>(reader: R, layout: &Layout) -> Result<ReadOutcome> {
+    read_csv_inner(reader, layout, None)
+}
+
+/// Reads tally sheets from a CSV file, through a layout.
+///
+/// # Errors
+///
+/// As [`read_csv`]; I/O errors carry the path.
+pub fn read_csv_path(path: impl AsRef<Path>, layout: &Layout) -> Result<ReadOutcome> {
+    let path = path.as_ref();
+    let file = std::fs::File::open(path).map_err(|source| Error::Io {
+        path: Some(path.to_owned()),
+        source,
+    })?;
+    read_csv_inner(
+        std::io::BufReader::with_capacity(1 << 16, file),
+        layout,
+        Some(path),
+    )
+}
+
+fn read_csv_inner<R: Read>(reader: R, layout: &Layout, path: Option<&Path>) -> Result<ReadOutcome> {
+    layout.validate()?;
+    let csv_err = |e: csv::Error| -> Error {
+        let line = e.position().map(|p| p.line());
+        match e.into_kind() {
+            csv::ErrorKind::Io(source) => Error::Io {
+                path: path.map(Path::to_owned),
+                source,
+            },
+            other => Error::Csv {
+                line,
+                message: format!("{other:?}").to_lowercase(),
+            },
+        }
+    };
+    // Lines end at '\n'; a '\r' before it is stripped from the last cell, so that line numbers
+    // stay right for CRLF files.
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(layout.delimiter as u8)
+        .has_headers(false)
+        .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_reader(reader);
+
+    let mut header = ByteRecord::new();
+    let header_line = loop {
+        if !rdr.read_byte_record(&mut header).map_err(csv_err)? {
+            return Err(Error::EmptyInput);
+        }
+        if !is_blank(&header) {
+            break header.position().map_or(1, |p| p.line());
+        }
+    };
+    let (plan, unused_columns) = Plan::new(layout, &header)?;
+    let contest = layout.contest()?;
+    let geography = layout.geography()?;
+    let mut set = ActaSet::new(contest, geography);
+    if let Some(s) = &layout.source {
+        set = set.with_source(s.clone());
+    }
+    set.declare_extra(layout.extra.iter().map(|e| e.name.as_str()));
+
+    let mut report = ReadReport {
+        unused_columns,
+        ..ReadReport::default()
+    };
+    let mut buf = RowBuf::default();
+    let mut rec = ByteRecord::new();
+    let expected = plan.names.len();
+    while rdr.read_byte_record(&mut rec).map_err(csv_err)? {
+        let line = rec.position().map_or(0, |p| p.line());
+        if is_blank(&rec) {
+            report.blank_lines += 1;
+            continue;
+        }
+        report.rows_read += 1;
+        if rec.len() != expected {
+            report.rejected.push(RejectedRow {
+                line,
+                column: None,
+                raw: None,
+                reason: RejectReason::Ragged {
+                    found: rec.len(),
+                    expected,
+                },
+            });
+            continue;
+        }
+        match plan.row(&rec, &mut buf, &mut set) {
+            Ok((index, repeat)) => {
+                report.accepted += 1;
+                report.sheet_lines.push(line);
+                if let Some(r) = repeat {
+                    report.repeats.push(RepeatedRow {
+                        table: set.table_id(index).unwrap_or_default().to_owned(),
+                        first_line: report.sheet_lines[r.first],
+                        line,
+                        kind: r.kind,
+                    });
+                }
+            }
+            Err(Reject { col, reason }) => {
+                let raw =
+                    col.map(|c| String::from_utf8_lossy(cell(&rec, c, expected - 1)).into_owned());
+                report.rejected.push(RejectedRow {
+                    line,
+                    column: col.map(|c| plan.names[c].clone()),
+                    raw,
+                    reason,
+                });
+            }
+        }
+    }
+    if report.rows_read == 0 {
+        return Err(Error::NoRows { header_line });
+    }
+    Ok(ReadOutcome { set, report })
+}
+
+fn is_blank(rec: &ByteRecord) -> bool {
+    rec.len() <= 1 && trim(rec.get(0).unwrap_or(b"")).is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn count_cells() {
+        assert_eq!(parse_count(b" 12 "), Ok(Some(12)));
+        assert_eq!(parse_count(b""), Ok(None));
+        assert_eq!(parse_count(b"  "), Ok(None));
+        assert_eq!(parse_count(b"4294967295"), Ok(Some(u32::MAX)));
+        assert_eq!(parse_count(b"4294967296"), Err(RejectReason::TooLarge));
+        assert_eq!(
+            parse_count(b"99999999999999999999999"),
+            Err(RejectReason::TooLarge)
+        );
+        assert_eq!(parse_count(b"-3"), Err(RejectReason::Negative));
+        assert_eq!(parse_count(b"-0"), Err(RejectReason::NotACount));
+        assert_eq!(parse_count(b"-"), Err(RejectReason::NotACount));
+        assert_eq!(parse_count(b"12a"), Err(RejectReason::NotACount));
+        assert_eq!(parse_count(b"1.0"), Err(RejectReason::NotACount));
+        assert_eq!(parse_count(b"+1"), Err(RejectReason::NotACount));
+    }
+
+    #[test]
+    fn padding() {
+        let mut s = String::new();
+        push_padded(&mut s, "10113042", Some(9));
+        assert_eq!(s, "010113042");
+        s.clear();
+        push_padded(&mut s, "1234567890", Some(9));
+        assert_eq!(s, "1234567890");
+    }
+}

@@ -1,0 +1,167 @@
+//! Writing a set of sheets as CSV.
+
+use std::io::Write;
+
+use super::layout::{
+    CandidateColumn, ExtraColumn, Fields, GeoLevel, Key, KeyPart, Layout, LineColumn, Source,
+};
+use crate::error::{Error, Result};
+use crate::model::{ActaSet, Field};
+
+fn csv_error(e: csv::Error) -> Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(source) => Error::Io { path: None, source },
+        other => Error::Csv {
+            line: None,
+            message: format!("{other:?}").to_lowercase(),
+        },
+    }
+}
+
+/// The canonical layout of a set: one column per field, named without collisions
+/// (`table`, `geo:LEVEL`, `geo:LEVEL:name`, the standard field names, `line:CODE`,
+/// `extra:NAME`, `image`).
+fn canonical_layout(set: &ActaSet) -> Layout {
+    let contest = set.contest();
+    let per_candidate = contest.lines_are_candidates()
+        && contest
+            .lines()
+            .iter()
+            .zip(contest.candidates())
+            .all(|(l, c)| l.code() == c.code && l.name().is_none());
+    let candidates = contest
+        .candidates()
+        .iter()
+        .map(|c| CandidateColumn {
+            code: c.code.clone(),
+            name: c.name.clone(),
+            column: per_candidate.then(|| format!("line:{}", c.code)),
+        })
+        .collect();
+    let mut layout = Layout::new(
+        contest.name(),
+        Key {
+            parts: vec![KeyPart::column("table")],
+            separator: "-".into(),
+        },
+        candidates,
+    );
+    if !per_candidate {
+        layout.lines = contest
+            .lines()
+            .iter()
+            .map(|l| LineColumn {
+                code: l.code().to_owned(),
+                name: l.name().map(str::to_owned),
+                candidate: contest.candidates()[l.candidate()].code.clone(),
+                column: format!("line:{}", l.code()),
+            })
+            .collect();
+    }
+    layout.source = set.source().map(str::to_owned);
+    layout.geography = set
+        .geography()
+        .levels()
+        .iter()
+        .map(|l| GeoLevel {
+            level: l.clone(),
+            code: format!("geo:{l}"),
+            name: Some(format!("geo:{l}:name")),
+            pad: None,
+        })
+        .collect();
+    let col = |name: &str| Some(Source::Column(name.to_owned()));
+    layout.fields = Fields {
+        electors: col("electors"),
+        voters: col("voters"),
+        valid: col("valid"),
+        null: col("null"),
+        blank: col("blank"),
+    };
+    layout.extra = set
+        .extra_fields()
+        .iter()
+        .map(|n| ExtraColumn {
+            name: n.clone(),
+            column: format!("extra:{n}"),
+        })
+        .collect();
+    layout.image = Some("image".into());
+    layout
+}
+
+/// Writes a set as UTF-8 CSV, one row per sheet in order (repeats included), absent counts as
+/// empty cells, and returns the layout that reads it back into an equal set.
+///
+/// # Errors
+///
+/// [`Error::Io`] when writing fails.
+///
+/// # Example
+///
+/// ```
+/// use actas::io::{read_csv, write_csv};
+/// use actas::{ActaSet, ActaSheet, Candidate, Contest, Geography, TableId};
+///
+/// let contest = Contest::new("mayor", vec![Candidate::new("A", "Ana")])?;
+/// let mut set = ActaSet::new(contest, Geography::new(["district"])?);
+/// set.push(ActaSheet::new(TableId::new("007")?).with_valid(3).with_votes([Some(3)]))?;
+///
+/// let mut csv = Vec::new();
+/// let layout = write_csv(&set, &mut csv)?;
+/// assert_eq!(read_csv(&csv[..], &layout)?.set, set);
+/// # Ok::<(), actas::Error>(())
+/// ```
+pub fn write_csv<W: Write>(set: &ActaSet, writer: W) -> Result<Layout> {
+    let layout = canonical_layout(set);
+    let mut w = csv::Writer::from_writer(writer);
+    let mut header: Vec<String> = vec!["table".into()];
+    for g in &layout.geography {
+        header.push(g.code.clone());
+        header.push(g.name.clone().unwrap_or_default());
+    }
+    for f in Field::STANDARD {
+        header.push(f.to_string());
+    }
+    header.extend(layout.line_columns().into_iter().map(|(_, c)| c.to_owned()));
+    header.extend(layout.extra.iter().map(|e| e.column.clone()));
+    header.push("image".into());
+    w.write_record(&header).map_err(csv_error)?;
+
+    let levels = set.geography().levels().len();
+    let lines = set.contest().lines().len();
+    let extras = set.extra_fields().len();
+    let mut row: Vec<String> = Vec::with_capacity(header.len());
+    for i in 0..set.len() {
+        row.clear();
+        row.push(set.table_id(i).unwrap_or_default().to_owned());
+        let mut places: Vec<(String, String)> = set
+            .geo(i)
+            .map(|g| {
+                set.geography()
+                    .ancestors(g)
+                    .filter_map(|p| set.geography().node(p))
+                    .map(|n| (n.code().to_owned(), n.name().unwrap_or_default().to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        places.reverse();
+        places.resize(levels, (String::new(), String::new()));
+        for (code, name) in places {
+            row.push(code);
+            row.push(name);
+        }
+        let fields = Field::STANDARD
+            .into_iter()
+            .chain((0..lines).map(Field::Line))
+            .chain((0..extras).map(Field::Extra));
+        for f in fields {
+            row.push(set.count(i, f).map(|v| v.to_string()).unwrap_or_default());
+        }
+        row.push(set.image(i).unwrap_or_default().to_owned());
+        w.write_record(&row).map_err(csv_error)?;
+    }
+    w.flush()
+        .map_err(|source| Error::Io { path: None, source })?;
+    Ok(layout)
+}

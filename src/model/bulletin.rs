@@ -1,0 +1,266 @@
+//! Announcements: what an electoral authority said, and the register it counts against.
+
+use std::collections::BTreeMap;
+
+use super::number::Percent;
+
+/// What a printed coverage share is a share of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum CoverageBasis {
+    /// A share of the tables (tally sheets) counted.
+    Tables,
+    /// A share of the registered electors whose tables were counted.
+    Electors,
+    /// The authority did not say.
+    Unspecified,
+}
+
+/// A claim of how much was counted, as printed (`"80"` % of tables, `"96.87"` % of electors).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct CoverageClaim {
+    /// The printed share, with its printed scale.
+    pub printed: Percent,
+    /// What it is a share of.
+    pub basis: CoverageBasis,
+}
+
+/// One announced count: a candidate's, or a group's such as "others".
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct BulletinCount {
+    /// A candidate code of the contest, or a group named in [`Bulletin::groups`].
+    pub subject: String,
+    /// The announced votes.
+    pub count: u64,
+    /// The percentage printed beside it, if any.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub percent: Option<Percent>,
+}
+
+impl BulletinCount {
+    /// A count without a printed percentage.
+    pub fn new(subject: impl Into<String>, count: u64) -> Self {
+        BulletinCount {
+            subject: subject.into(),
+            count,
+            percent: None,
+        }
+    }
+
+    /// With the percentage printed beside it.
+    pub fn with_percent(mut self, percent: Percent) -> Self {
+        self.percent = Some(percent);
+        self
+    }
+}
+
+/// An announcement of results by an authority.
+///
+/// Invariant: none beyond its field types. Every field is optional except the counts, because
+/// authorities announce what they announce; an announcement whose numbers do not add up is
+/// representable, so that an audit can say so. Percentages keep their printed scale.
+///
+/// # Example
+///
+/// ```
+/// use actas::{Bulletin, BulletinCount, CoverageBasis, CoverageClaim};
+///
+/// let b = Bulletin::new("CNE bulletin 1", vec![
+///     BulletinCount::new("NM", 5_150_092).with_percent("51.20".parse()?),
+///     BulletinCount::new("EG", 4_445_978).with_percent("44.2".parse()?),
+///     BulletinCount::new("OTHERS", 462_704).with_percent("4.6".parse()?),
+/// ])
+/// .with_coverage(CoverageClaim { printed: "80".parse()?, basis: CoverageBasis::Tables });
+/// assert_eq!(b.count_total()?, 10_058_774);
+/// assert_eq!(b.count("EG"), Some(4_445_978));
+/// # Ok::<(), actas::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct Bulletin {
+    /// A label for reports (`"CNE bulletin 1"`).
+    pub label: String,
+    /// When it was announced, as given (ISO 8601 recommended).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub announced_at: Option<String>,
+    /// How much it claims to have counted.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub coverage: Option<CoverageClaim>,
+    /// Registered electors, as announced.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub electors: Option<u64>,
+    /// Electors of the tables counted, as announced.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub electors_counted: Option<u64>,
+    /// Voters (ballots cast).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub voters: Option<u64>,
+    /// Valid votes.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub valid: Option<u64>,
+    /// Null votes.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub null: Option<u64>,
+    /// Blank votes.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub blank: Option<u64>,
+    /// The printed turnout ("participation").
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub turnout: Option<Percent>,
+    /// The announced counts, in the order announced.
+    pub counts: Vec<BulletinCount>,
+    /// Groups announced as one count (`"OTHERS"`), with the candidate codes they stand for;
+    /// an empty list means "every candidate not announced separately".
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "BTreeMap::is_empty")
+    )]
+    pub groups: BTreeMap<String, Vec<String>>,
+    /// Free notes (variants between copies, caveats).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub notes: Option<String>,
+    /// Where it was read.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub sources: Vec<String>,
+}
+
+impl Bulletin {
+    /// A bulletin with a label and counts, and nothing else.
+    pub fn new(label: impl Into<String>, counts: Vec<BulletinCount>) -> Self {
+        Bulletin {
+            label: label.into(),
+            announced_at: None,
+            coverage: None,
+            electors: None,
+            electors_counted: None,
+            voters: None,
+            valid: None,
+            null: None,
+            blank: None,
+            turnout: None,
+            counts,
+            groups: BTreeMap::new(),
+            notes: None,
+            sources: Vec::new(),
+        }
+    }
+
+    /// With a coverage claim.
+    pub fn with_coverage(mut self, coverage: CoverageClaim) -> Self {
+        self.coverage = Some(coverage);
+        self
+    }
+
+    /// The announced count of `subject`, if announced.
+    pub fn count(&self, subject: &str) -> Option<u64> {
+        self.counts
+            .iter()
+            .find(|c| c.subject == subject)
+            .map(|c| c.count)
+    }
+
+    /// The sum of the announced counts.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Overflow`](crate::Error::Overflow) when the sum does not fit a `u64`.
+    pub fn count_total(&self) -> crate::Result<u64> {
+        self.counts.iter().try_fold(0u64, |t, c| {
+            crate::error::add(t, c.count, "sum of announced counts")
+        })
+    }
+}
+
+/// The register an election is counted against: how many tables and electors there are.
+///
+/// Invariant: none; each figure is optional.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct Register {
+    /// The number of tables (polling stations).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub tables: Option<u64>,
+    /// The number of electors entitled to vote in the contest.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub electors: Option<u64>,
+    /// Free notes (which figure this is, other published figures).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub notes: Option<String>,
+    /// Where the figures were read.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub sources: Vec<String>,
+}
+
+/// The announcements of one contest: the register and the bulletins in order, as read from a
+/// bulletins file with [`io::read_announcements`](crate::io::read_announcements).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct Announcements {
+    /// What this file is, where it comes from.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub about: Option<String>,
+    /// The register.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub register: Register,
+    /// The bulletins, oldest first.
+    pub bulletins: Vec<Bulletin>,
+}

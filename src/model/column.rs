@@ -1,0 +1,161 @@
+//! Columnar storage used inside [`ActaSet`](crate::ActaSet): no allocation per sheet.
+
+/// A growable bit set, as long as its highest set bit needs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Bits {
+    words: Vec<u64>,
+    ones: usize,
+}
+
+impl Bits {
+    pub(crate) fn set(&mut self, i: usize) {
+        let w = i / 64;
+        if self.words.len() <= w {
+            self.words.resize(w + 1, 0);
+        }
+        let mask = 1u64 << (i % 64);
+        if self.words[w] & mask == 0 {
+            self.words[w] |= mask;
+            self.ones += 1;
+        }
+    }
+
+    #[inline]
+    pub(crate) fn get(&self, i: usize) -> bool {
+        self.words
+            .get(i / 64)
+            .is_some_and(|w| (w >> (i % 64)) & 1 == 1)
+    }
+
+    pub(crate) fn ones(&self) -> usize {
+        self.ones
+    }
+
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.words.capacity() * 8
+    }
+}
+
+/// A column of optional counts: a `u32` per sheet plus a bit per absent value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct OptColumn {
+    values: Vec<u32>,
+    absent: Bits,
+}
+
+impl OptColumn {
+    /// A column of `len` absent values.
+    pub(crate) fn absent(len: usize) -> Self {
+        let mut c = OptColumn {
+            values: vec![0; len],
+            absent: Bits::default(),
+        };
+        for i in 0..len {
+            c.absent.set(i);
+        }
+        c
+    }
+
+    #[inline]
+    pub(crate) fn push(&mut self, v: Option<u32>) {
+        if v.is_none() {
+            self.absent.set(self.values.len());
+        }
+        self.values.push(v.unwrap_or(0));
+    }
+
+    #[inline]
+    pub(crate) fn get(&self, i: usize) -> Option<u32> {
+        let v = *self.values.get(i)?;
+        (!self.absent.get(i)).then_some(v)
+    }
+
+    /// The raw values, 0 where absent; pair with [`OptColumn::has_absent`].
+    #[inline]
+    pub(crate) fn raw(&self) -> &[u32] {
+        &self.values
+    }
+
+    #[inline]
+    pub(crate) fn has_absent(&self) -> bool {
+        self.absent.ones() > 0
+    }
+
+    /// The number of present values.
+    pub(crate) fn present(&self) -> usize {
+        self.values.len() - self.absent.ones()
+    }
+
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.values.reserve(n);
+    }
+
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.values.capacity() * 4 + self.absent.heap_bytes()
+    }
+}
+
+/// A column of strings in one buffer, with the end offset of each.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct StrColumn {
+    buf: String,
+    ends: Vec<u64>,
+}
+
+impl StrColumn {
+    #[inline]
+    pub(crate) fn push(&mut self, s: &str) {
+        self.buf.push_str(s);
+        self.ends.push(self.buf.len() as u64);
+    }
+
+    #[inline]
+    pub(crate) fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)? as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        self.buf.get(start..end)
+    }
+
+    pub(crate) fn reserve(&mut self, n: usize, bytes: usize) {
+        self.ends.reserve(n);
+        self.buf.reserve(bytes);
+    }
+
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.buf.capacity() + self.ends.capacity() * 8
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn optional_values_keep_absence() {
+        let mut c = OptColumn::default();
+        c.push(Some(3));
+        c.push(None);
+        c.push(Some(0));
+        assert_eq!(
+            (c.get(0), c.get(1), c.get(2), c.get(3)),
+            (Some(3), None, Some(0), None)
+        );
+        assert_eq!(c.present(), 2);
+        assert!(c.has_absent());
+        let a = OptColumn::absent(70);
+        assert_eq!(a.present(), 0);
+        assert_eq!(a.get(69), None);
+    }
+
+    #[test]
+    fn strings_round_trip() {
+        let mut s = StrColumn::default();
+        for v in ["", "abc", "ñ", ""] {
+            s.push(v);
+        }
+        assert_eq!(
+            (0..5).map(|i| s.get(i)).collect::<Vec<_>>(),
+            vec![Some(""), Some("abc"), Some("ñ"), Some(""), None]
+        );
+    }
+}

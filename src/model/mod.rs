@@ -1,0 +1,23 @@
+//! Plain domain types, with no I/O: candidates and contests, tables and places, sheets and sets
+//! of sheets, announcements, exact shares.
+//!
+//! Everything here is re-exported at the crate root.
+
+mod bulletin;
+pub(crate) mod column;
+mod contest;
+mod geo;
+mod number;
+pub(crate) mod set;
+mod sheet;
+mod table;
+
+pub use bulletin::{
+    Announcements, Bulletin, BulletinCount, CoverageBasis, CoverageClaim, Register,
+};
+pub use contest::{BallotLine, Candidate, Contest};
+pub use geo::{DisplayPath, GeoNode, GeoPath, Geography};
+pub use number::{MAX_PERCENT_SCALE, Percent, Ratio, Rounding, Turnout, percent_of};
+pub use set::{ActaSet, Repeat, RepeatKind};
+pub use sheet::{ActaSheet, Field};
+pub use table::TableId;

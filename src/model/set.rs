@@ -1,0 +1,599 @@
+//! The columnar collection of sheets.
+
+use std::collections::BTreeMap;
+use std::hash::BuildHasher;
+
+use hashbrown::{DefaultHashBuilder, HashTable};
+
+use super::column::{Bits, OptColumn, StrColumn};
+use super::contest::Contest;
+use super::geo::{GeoPath, Geography};
+use super::sheet::{ActaSheet, Field};
+use super::table::{self, TableId};
+use crate::error::{Error, Result};
+
+/// Whether a repeated reading of a table agrees with the first one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum RepeatKind {
+    /// Every count is the same as in the first reading.
+    Identical,
+    /// At least one count differs: a conflict for the audit to report.
+    Conflicting,
+}
+
+/// A sheet whose table already had a sheet in the set.
+///
+/// Both readings stay in the set; totals count each table once, with its first reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Repeat {
+    /// The index of the table's first sheet.
+    pub first: usize,
+    /// The index of the repeated sheet.
+    pub sheet: usize,
+    /// Whether the numbers agree.
+    pub kind: RepeatKind,
+}
+
+/// The borrowed parts of one sheet, as the CSV reader pushes them without allocating.
+pub(crate) struct RawSheet<'a> {
+    pub id: &'a str,
+    pub geo: Option<GeoPath>,
+    /// Electors, voters, valid, null, blank.
+    pub standard: [Option<u32>; 5],
+    pub votes: &'a [Option<u32>],
+    pub extra: &'a [Option<u32>],
+    pub image: Option<&'a str>,
+}
+
+/// A collection of tally sheets of one contest, stored by column and built for millions of
+/// sheets.
+///
+/// Invariants: every sheet has one vote entry per ballot line of the contest and one entry per
+/// further field; every sheet's place is of the set's geography; every sheet's table id is a valid
+/// [`TableId`]. Several sheets may share a table id (a repeated reading): all are kept, each
+/// repeat is listed in [`ActaSet::repeats`] as identical or conflicting, and totals count each
+/// table once, with its first sheet.
+///
+/// Sheets go in as [`ActaSheet`] values and come out as [`ActaSheet`] values; the columns stay
+/// inside. A count takes 4 bytes plus a bit when absent; there is no allocation per sheet.
+///
+/// # Example
+///
+/// ```
+/// use actas::{ActaSet, ActaSheet, Candidate, Contest, Geography, TableId};
+///
+/// let contest = Contest::new("mayor", vec![Candidate::new("A", "Ana"), Candidate::new("B", "Bo")])?;
+/// let mut set = ActaSet::new(contest, Geography::new(["district"])?);
+/// let north = set.geography_mut().intern(None, "N", Some("North"))?;
+/// set.push(ActaSheet::new(TableId::new("001")?).with_geo(north).with_valid(10).with_votes([Some(6), Some(4)]))?;
+/// set.push(ActaSheet::new(TableId::new("002")?).with_geo(north).with_valid(7).with_votes([Some(2), Some(5)]))?;
+///
+/// assert_eq!(set.len(), 2);
+/// assert_eq!(set.find("002"), Some(1));
+/// assert_eq!(set.sheet(1).unwrap().votes, vec![Some(2), Some(5)]);
+/// # Ok::<(), actas::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct ActaSet {
+    contest: Contest,
+    geography: Geography,
+    source: Option<String>,
+    ids: StrColumn,
+    geo: Vec<Option<GeoPath>>,
+    standard: [OptColumn; 5],
+    lines: Vec<OptColumn>,
+    extra_names: Vec<String>,
+    extra: Vec<OptColumn>,
+    images: StrColumn,
+    hasher: DefaultHashBuilder,
+    index: HashTable<u32>,
+    repeats: Vec<Repeat>,
+    repeated: Bits,
+}
+
+fn standard_slot(field: Field) -> Option<usize> {
+    Field::STANDARD.iter().position(|f| *f == field)
+}
+
+impl ActaSet {
+    /// An empty set of sheets of `contest`, placed in `geography`.
+    pub fn new(contest: Contest, geography: Geography) -> Self {
+        let lines = vec![OptColumn::default(); contest.lines().len()];
+        ActaSet {
+            contest,
+            geography,
+            source: None,
+            ids: StrColumn::default(),
+            geo: Vec::new(),
+            standard: Default::default(),
+            lines,
+            extra_names: Vec::new(),
+            extra: Vec::new(),
+            images: StrColumn::default(),
+            hasher: DefaultHashBuilder::default(),
+            index: HashTable::new(),
+            repeats: Vec::new(),
+            repeated: Bits::default(),
+        }
+    }
+
+    /// The same set, naming where its sheets come from (`"ConVzla V1"`).
+    pub fn with_source(mut self, source: impl Into<String>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
+    /// Where the sheets come from, when known.
+    pub fn source(&self) -> Option<&str> {
+        self.source.as_deref()
+    }
+
+    /// Declares further named fields (ballots received, ...) in this order, before any sheet is
+    /// pushed. A name already declared is skipped.
+    pub fn declare_extra<S: AsRef<str>>(&mut self, names: impl IntoIterator<Item = S>) {
+        for n in names {
+            self.extra_index_or_add(n.as_ref());
+        }
+    }
+
+    fn extra_index_or_add(&mut self, name: &str) -> usize {
+        if let Some(i) = self.extra_names.iter().position(|n| n == name) {
+            return i;
+        }
+        self.extra_names.push(name.to_owned());
+        self.extra.push(OptColumn::absent(self.len()));
+        self.extra_names.len() - 1
+    }
+
+    /// Reserves room for `n` more sheets.
+    pub fn reserve(&mut self, n: usize) {
+        self.ids.reserve(n, n * 8);
+        self.geo.reserve(n);
+        for c in self
+            .standard
+            .iter_mut()
+            .chain(&mut self.lines)
+            .chain(&mut self.extra)
+        {
+            c.reserve(n);
+        }
+        self.index.reserve(n, |&i| {
+            self.hasher.hash_one(self.ids.get(i as usize).unwrap_or(""))
+        });
+    }
+
+    /// The contest.
+    pub fn contest(&self) -> &Contest {
+        &self.contest
+    }
+
+    /// The geography the sheets are placed in.
+    pub fn geography(&self) -> &Geography {
+        &self.geography
+    }
+
+    /// The geography, to add places before pushing sheets placed there.
+    pub fn geography_mut(&mut self) -> &mut Geography {
+        &mut self.geography
+    }
+
+    /// The names of the further fields, in [`Field::Extra`] order.
+    pub fn extra_fields(&self) -> &[String] {
+        &self.extra_names
+    }
+
+    /// The number of sheets, repeats included.
+    pub fn len(&self) -> usize {
+        self.geo.len()
+    }
+
+    /// Whether there is no sheet.
+    pub fn is_empty(&self) -> bool {
+        self.geo.is_empty()
+    }
+
+    /// Adds a sheet and returns its index.
+    ///
+    /// A sheet of a table already in the set is kept and listed in [`ActaSet::repeats`]. Further
+    /// fields not seen before become new columns, absent on earlier sheets.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Shape`] when the sheet has a different number of votes than the contest has
+    /// ballot lines, or a place not of this set's geography; [`Error::Overflow`] past `u32::MAX`
+    /// sheets.
+    pub fn push(&mut self, sheet: ActaSheet) -> Result<usize> {
+        // Checked before new further fields are declared, so that a refused sheet leaves no trace.
+        self.check_shape(sheet.table.as_str(), sheet.votes.len(), sheet.geo)?;
+        let mut extra = vec![None; self.extra_names.len()];
+        for (name, value) in &sheet.extra {
+            let i = self.extra_index_or_add(name);
+            if i >= extra.len() {
+                extra.resize(i + 1, None);
+            }
+            extra[i] = Some(*value);
+        }
+        self.push_raw(&RawSheet {
+            id: sheet.table.as_str(),
+            geo: sheet.geo,
+            standard: [
+                sheet.electors,
+                sheet.voters,
+                sheet.valid,
+                sheet.null,
+                sheet.blank,
+            ],
+            votes: &sheet.votes,
+            extra: &extra,
+            image: sheet.image.as_deref(),
+        })
+        .map(|(i, _)| i)
+    }
+
+    fn check_shape(&self, id: &str, votes: usize, geo: Option<GeoPath>) -> Result<()> {
+        if votes != self.lines.len() {
+            return Err(Error::Shape {
+                message: format!(
+                    "table {id}: {votes} vote entries for {} ballot lines",
+                    self.lines.len()
+                ),
+            });
+        }
+        if geo.is_some_and(|g| !self.geography.contains(g)) {
+            return Err(Error::Shape {
+                message: format!("table {id}: its place is not of this set's geography"),
+            });
+        }
+        Ok(())
+    }
+
+    /// Adds a sheet from borrowed parts; returns its index and, for a repeated table, the repeat.
+    pub(crate) fn push_raw(&mut self, raw: &RawSheet<'_>) -> Result<(usize, Option<Repeat>)> {
+        self.check_shape(raw.id, raw.votes.len(), raw.geo)?;
+        if raw.extra.len() != self.extra.len() {
+            return Err(Error::Shape {
+                message: format!(
+                    "table {}: {} further fields for {} declared",
+                    raw.id,
+                    raw.extra.len(),
+                    self.extra.len()
+                ),
+            });
+        }
+        table::validate(raw.id)?;
+        let index = self.len();
+        let index32 = u32::try_from(index).map_err(|_| Error::overflow("number of sheets"))?;
+
+        let hash = self.hasher.hash_one(raw.id);
+        let first = self
+            .index
+            .find(hash, |&i| self.ids.get(i as usize) == Some(raw.id))
+            .map(|&i| i as usize);
+
+        self.ids.push(raw.id);
+        self.geo.push(raw.geo);
+        for (c, v) in self.standard.iter_mut().zip(raw.standard) {
+            c.push(v);
+        }
+        for (c, v) in self.lines.iter_mut().zip(raw.votes) {
+            c.push(*v);
+        }
+        for (c, v) in self.extra.iter_mut().zip(raw.extra) {
+            c.push(*v);
+        }
+        self.images.push(raw.image.unwrap_or(""));
+
+        let repeat = match first {
+            None => {
+                let (ids, hasher) = (&self.ids, &self.hasher);
+                self.index.insert_unique(hash, index32, |&i| {
+                    hasher.hash_one(ids.get(i as usize).unwrap_or(""))
+                });
+                None
+            }
+            Some(first) => {
+                let kind = if self.same_counts(first, index) {
+                    RepeatKind::Identical
+                } else {
+                    RepeatKind::Conflicting
+                };
+                let r = Repeat {
+                    first,
+                    sheet: index,
+                    kind,
+                };
+                self.repeats.push(r);
+                self.repeated.set(index);
+                Some(r)
+            }
+        };
+        Ok((index, repeat))
+    }
+
+    /// Whether sheets `a` and `b` carry the same counts in every field.
+    fn same_counts(&self, a: usize, b: usize) -> bool {
+        self.standard
+            .iter()
+            .chain(&self.lines)
+            .chain(&self.extra)
+            .all(|c| c.get(a) == c.get(b))
+    }
+
+    /// Sheet `i`, or `None` past the end.
+    pub fn sheet(&self, i: usize) -> Option<ActaSheet> {
+        let id = self.ids.get(i)?;
+        let [electors, voters, valid, null, blank] =
+            std::array::from_fn(|k| self.standard[k].get(i));
+        let extra: BTreeMap<String, u32> = self
+            .extra_names
+            .iter()
+            .zip(&self.extra)
+            .filter_map(|(n, c)| c.get(i).map(|v| (n.clone(), v)))
+            .collect();
+        Some(ActaSheet {
+            table: TableId::new(id).ok()?,
+            geo: self.geo[i],
+            electors,
+            voters,
+            valid,
+            null,
+            blank,
+            votes: self.lines.iter().map(|c| c.get(i)).collect(),
+            extra,
+            image: self.image(i).map(str::to_owned),
+        })
+    }
+
+    /// Every sheet in order, repeats included.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = ActaSheet> + '_ {
+        (0..self.len()).map(|i| self.sheet(i).expect("index within the set"))
+    }
+
+    /// The table id of sheet `i`.
+    pub fn table_id(&self, i: usize) -> Option<&str> {
+        self.ids.get(i)
+    }
+
+    /// The place of sheet `i`.
+    pub fn geo(&self, i: usize) -> Option<GeoPath> {
+        self.geo.get(i).copied().flatten()
+    }
+
+    /// The image reference of sheet `i`.
+    pub fn image(&self, i: usize) -> Option<&str> {
+        self.images.get(i).filter(|s| !s.is_empty())
+    }
+
+    /// The value of `field` on sheet `i`; `None` when absent, past the end or for an unknown
+    /// field.
+    pub fn count(&self, i: usize, field: Field) -> Option<u32> {
+        self.column(field)?.get(i)
+    }
+
+    /// The number of sheets on which `field` is present.
+    pub fn present(&self, field: Field) -> usize {
+        self.column(field).map_or(0, OptColumn::present)
+    }
+
+    pub(crate) fn column(&self, field: Field) -> Option<&OptColumn> {
+        match field {
+            Field::Line(i) => self.lines.get(i),
+            Field::Extra(i) => self.extra.get(i),
+            f => standard_slot(f).map(|k| &self.standard[k]),
+        }
+    }
+
+    /// The index of the first sheet of table `id`.
+    pub fn find(&self, id: &str) -> Option<usize> {
+        let hash = self.hasher.hash_one(id);
+        self.index
+            .find(hash, |&i| self.ids.get(i as usize) == Some(id))
+            .map(|&i| i as usize)
+    }
+
+    /// The indices of every sheet of table `id`, first reading first.
+    pub fn readings(&self, id: &str) -> Vec<usize> {
+        let Some(first) = self.find(id) else {
+            return Vec::new();
+        };
+        std::iter::once(first)
+            .chain(
+                self.repeats
+                    .iter()
+                    .filter(|r| r.first == first)
+                    .map(|r| r.sheet),
+            )
+            .collect()
+    }
+
+    /// The repeated readings, in the order they were pushed.
+    pub fn repeats(&self) -> &[Repeat] {
+        &self.repeats
+    }
+
+    /// Whether sheet `i` repeats a table that an earlier sheet already has.
+    #[inline]
+    pub fn is_repeat(&self, i: usize) -> bool {
+        self.repeated.get(i)
+    }
+
+    /// The number of distinct tables (sheets less repeats).
+    pub fn tables(&self) -> usize {
+        self.len() - self.repeats.len()
+    }
+
+    /// Approximate heap memory held by the set, in bytes (capacity, not just length).
+    pub fn heap_bytes(&self) -> usize {
+        let columns: usize = self
+            .standard
+            .iter()
+            .chain(&self.lines)
+            .chain(&self.extra)
+            .map(OptColumn::heap_bytes)
+            .sum();
+        columns
+            + self.ids.heap_bytes()
+            + self.images.heap_bytes()
+            + self.geo.capacity() * 4
+            + self.index.capacity() * 5
+            + self.repeated.heap_bytes()
+            + self.repeats.capacity() * std::mem::size_of::<Repeat>()
+    }
+}
+
+impl PartialEq for ActaSet {
+    /// Two sets are equal when they have the same contest, source, level names, further fields
+    /// and the same sheets in the same order, with places compared by their codes and names
+    /// (not by index).
+    fn eq(&self, other: &Self) -> bool {
+        let place = |set: &ActaSet, i: usize| {
+            set.geo(i).map(|g| {
+                set.geography
+                    .ancestors(g)
+                    .filter_map(|p| set.geography.node(p))
+                    .map(|n| (n.code().to_owned(), n.name().map(str::to_owned)))
+                    .collect::<Vec<_>>()
+            })
+        };
+        self.contest == other.contest
+            && self.source == other.source
+            && self.geography.levels() == other.geography.levels()
+            && self.extra_names == other.extra_names
+            && self.len() == other.len()
+            && (0..self.len()).all(|i| {
+                let (mut a, mut b) = (self.sheet(i), other.sheet(i));
+                let same_place = place(self, i) == place(other, i);
+                if let (Some(a), Some(b)) = (&mut a, &mut b) {
+                    a.geo = None;
+                    b.geo = None;
+                }
+                same_place && a == b
+            })
+    }
+}
+
+#[cfg(feature = "serde")]
+mod serde_impl {
+    use super::*;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct SetRepr {
+        contest: Contest,
+        geography: Geography,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source: Option<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        extra_fields: Vec<String>,
+        sheets: Vec<ActaSheet>,
+    }
+
+    impl Serialize for ActaSet {
+        /// A set serialises as its contest, geography, source, further field names and its
+        /// sheets in order; repeats are recomputed when it is read back.
+        fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+            SetRepr {
+                contest: self.contest.clone(),
+                geography: self.geography.clone(),
+                source: self.source.clone(),
+                extra_fields: self.extra_names.clone(),
+                sheets: self.iter().collect(),
+            }
+            .serialize(s)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for ActaSet {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+            use serde::de::Error as _;
+            let r = SetRepr::deserialize(d)?;
+            let mut set = ActaSet::new(r.contest, r.geography);
+            set.source = r.source;
+            set.declare_extra(&r.extra_fields);
+            for (i, sheet) in r.sheets.into_iter().enumerate() {
+                set.push(sheet)
+                    .map_err(|e| D::Error::custom(format!("sheet {i}: {e}")))?;
+            }
+            Ok(set)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::contest::Candidate;
+
+    fn set() -> ActaSet {
+        let c = Contest::new(
+            "c",
+            vec![Candidate::new("A", "a"), Candidate::new("B", "b")],
+        )
+        .unwrap();
+        ActaSet::new(c, Geography::new(["state"]).unwrap())
+    }
+
+    fn sheet(id: &str, a: u32, b: u32) -> ActaSheet {
+        ActaSheet::new(TableId::new(id).unwrap())
+            .with_valid(a + b)
+            .with_votes([Some(a), Some(b)])
+    }
+
+    #[test]
+    fn repeats_are_kept_and_classified() {
+        let mut s = set();
+        s.push(sheet("1", 1, 2)).unwrap();
+        s.push(sheet("2", 1, 2)).unwrap();
+        s.push(sheet("1", 1, 2)).unwrap();
+        s.push(sheet("1", 2, 1)).unwrap();
+        assert_eq!(s.len(), 4);
+        assert_eq!(s.tables(), 2);
+        assert_eq!(
+            s.repeats(),
+            &[
+                Repeat {
+                    first: 0,
+                    sheet: 2,
+                    kind: RepeatKind::Identical
+                },
+                Repeat {
+                    first: 0,
+                    sheet: 3,
+                    kind: RepeatKind::Conflicting
+                },
+            ]
+        );
+        assert_eq!(s.readings("1"), vec![0, 2, 3]);
+        assert!(s.is_repeat(3) && !s.is_repeat(1));
+    }
+
+    #[test]
+    fn wrong_shapes_are_errors() {
+        let mut s = set();
+        let three =
+            ActaSheet::new(TableId::new("1").unwrap()).with_votes([Some(1), Some(2), Some(3)]);
+        assert_eq!(
+            s.push(three).unwrap_err().to_string(),
+            "sheet does not fit the set: table 1: 3 vote entries for 2 ballot lines"
+        );
+        let mut other = Geography::new(["x"]).unwrap();
+        let p = other.intern(None, "9", None).unwrap();
+        assert!(s.push(sheet("1", 0, 0).with_geo(p)).is_err());
+        assert!(s.is_empty(), "a refused sheet leaves no trace");
+    }
+
+    #[test]
+    fn extra_fields_grow_as_columns() {
+        let mut s = set();
+        s.push(sheet("1", 1, 1)).unwrap();
+        s.push(sheet("2", 1, 1).with_extra("received", 5)).unwrap();
+        assert_eq!(s.extra_fields(), &["received".to_string()]);
+        assert_eq!(s.count(0, Field::Extra(0)), None);
+        assert_eq!(s.count(1, Field::Extra(0)), Some(5));
+        assert_eq!(s.sheet(1).unwrap().extra.get("received"), Some(&5));
+    }
+}

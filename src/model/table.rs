@@ -1,0 +1,118 @@
+//! Table (polling-station) identifiers.
+
+use std::borrow::Borrow;
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::{Error, Result};
+
+/// The key of one polling table: a string, so that leading zeros survive (`"010113042-1"`).
+///
+/// Invariant: not empty, no leading or trailing white space, no control characters.
+///
+/// # Example
+///
+/// ```
+/// use actas::TableId;
+///
+/// let id: TableId = "010113042-1".parse()?;
+/// assert_eq!(id.as_str(), "010113042-1");
+/// assert!(TableId::new(" 7").is_err());
+/// # Ok::<(), actas::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "String", into = "String"))]
+pub struct TableId(String);
+
+impl TableId {
+    /// Checks and wraps a table key.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidValue`] when the key is empty, has surrounding white space or a control
+    /// character.
+    pub fn new(id: impl Into<String>) -> Result<Self> {
+        let id = id.into();
+        validate(&id)?;
+        Ok(TableId(id))
+    }
+
+    /// The key as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Checks the invariant of [`TableId`] without allocating.
+pub(crate) fn validate(id: &str) -> Result<()> {
+    if id.is_empty() {
+        return Err(Error::invalid("table id", id, "is empty"));
+    }
+    if id.trim() != id {
+        return Err(Error::invalid(
+            "table id",
+            id,
+            "has surrounding white space",
+        ));
+    }
+    if id.chars().any(char::is_control) {
+        return Err(Error::invalid("table id", id, "has a control character"));
+    }
+    Ok(())
+}
+
+impl FromStr for TableId {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        TableId::new(s)
+    }
+}
+
+impl TryFrom<String> for TableId {
+    type Error = Error;
+    fn try_from(s: String) -> Result<Self> {
+        TableId::new(s)
+    }
+}
+
+impl From<TableId> for String {
+    fn from(id: TableId) -> String {
+        id.0
+    }
+}
+
+impl AsRef<str> for TableId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for TableId {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for TableId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_leading_zeros_and_rejects_malformed() {
+        assert_eq!(TableId::new("0001").unwrap().to_string(), "0001");
+        for bad in ["", " 1", "1 ", "a\tb", "a\nb"] {
+            assert!(TableId::new(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            TableId::new("").unwrap_err().to_string(),
+            "table id \"\": is empty"
+        );
+    }
+}
