@@ -1,6 +1,7 @@
 //! Totals per candidate and field, nationally and per geography level, and coverage.
 
 use crate::error::{Result, add};
+use crate::model::column::OptColumn;
 use crate::model::{ActaSet, Field, GeoPath, Ratio, Register, Turnout};
 
 /// The sum of one field over the sheets that carry it.
@@ -13,14 +14,6 @@ pub struct FieldTotal {
     pub sum: u64,
     /// On how many tables the field is present.
     pub sheets: u64,
-}
-
-impl FieldTotal {
-    fn merge(&mut self, other: FieldTotal, what: &str) -> Result<()> {
-        self.sum = add(self.sum, other.sum, what)?;
-        self.sheets = add(self.sheets, other.sheets, what)?;
-        Ok(())
-    }
 }
 
 /// Totals over a set of sheets, each table counted once with its first sheet (repeated readings
@@ -45,7 +38,8 @@ pub struct Totals {
     pub blank: FieldTotal,
     /// Votes per ballot line.
     pub lines: Vec<FieldTotal>,
-    /// Votes per candidate.
+    /// Votes per candidate: the sum of its lines; its `sheets` counts the tables on which any of
+    /// its lines is present.
     pub candidates: Vec<FieldTotal>,
     /// Voters and electors summed over the tables that carry both, for turnout.
     pub turnout_base: (u64, u64),
@@ -116,6 +110,17 @@ pub struct LevelTotals {
     pub unplaced: Totals,
 }
 
+/// The number of tables (repeats left out) per slot.
+fn sheet_counts(set: &ActaSet, slots: usize, slot_of: &[u32]) -> Vec<u64> {
+    let mut n = vec![0u64; slots];
+    for (i, &s) in slot_of.iter().enumerate() {
+        if !set.is_repeat(i) {
+            n[s as usize] += 1;
+        }
+    }
+    n
+}
+
 /// Adds up the sheets of `set` into one [`Totals`] per slot; `slot_of(i)` is sheet `i`'s slot.
 fn accumulate(set: &ActaSet, slots: usize, slot_of: &[u32]) -> Result<Vec<Totals>> {
     let contest = set.contest();
@@ -158,24 +163,39 @@ fn accumulate(set: &ActaSet, slots: usize, slot_of: &[u32]) -> Result<Vec<Totals
             }
         }
     }
-    for i in 0..set.len() {
-        if !set.is_repeat(i) {
-            out[slot_of[i] as usize].tables += 1;
-        }
+    for (t, s) in out.iter_mut().zip(sheet_counts(set, slots, slot_of)) {
+        t.tables = s;
     }
     for t in &mut out {
         for (l, line) in contest.lines().iter().enumerate() {
             let lt = t.lines[l];
-            t.candidates[line.candidate()].merge(lt, "candidate total")?;
+            t.candidates[line.candidate()].sum = add(
+                t.candidates[line.candidate()].sum,
+                lt.sum,
+                "candidate total",
+            )?;
         }
-        // A candidate's sheet count is the number of tables, not the sum over its lines.
-        if !contest.lines_are_candidates() {
-            for (c, ct) in t.candidates.iter_mut().enumerate() {
-                ct.sheets = contest
-                    .lines_of(c)
-                    .map(|l| t.lines[l].sheets)
-                    .max()
-                    .unwrap_or(0);
+    }
+    // A candidate is present on a table when any of its lines is.
+    for (c, _) in contest.candidates().iter().enumerate() {
+        let lines: Vec<&OptColumn> = contest
+            .lines_of(c)
+            .filter_map(|l| set.column(Field::Line(l)))
+            .collect();
+        if let [only] = lines[..] {
+            if !only.has_absent() {
+                for (t, s) in out.iter_mut().zip(sheet_counts(set, slots, slot_of)) {
+                    t.candidates[c].sheets = s;
+                }
+                continue;
+            }
+        }
+        for t in &mut out {
+            t.candidates[c].sheets = 0;
+        }
+        for i in 0..set.len() {
+            if !set.is_repeat(i) && lines.iter().any(|col| col.get(i).is_some()) {
+                out[slot_of[i] as usize].candidates[c].sheets += 1;
             }
         }
     }

@@ -1,0 +1,228 @@
+//! Bad input: one fixture each under `tests/fixtures`, each with the exact error expected.
+//! Nothing panics, and every rejected row is reported with its line, column, raw value and reason.
+
+use actas::io::{Layout, ReadOutcome, RejectReason, read_csv, read_csv_path};
+use actas::{Bulletin, BulletinCount, Error, RepeatKind};
+
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+
+fn layout() -> Layout {
+    Layout::from_path(format!("{DIR}/layout.json")).unwrap()
+}
+
+fn read(name: &str) -> Result<ReadOutcome, Error> {
+    read_csv_path(format!("{DIR}/{name}"), &layout())
+}
+
+/// Reads a fixture that must load, with exactly one rejected row, and returns that row's message.
+fn one_rejection(name: &str) -> (String, RejectReason) {
+    let out = read(name).unwrap();
+    let r = &out.report;
+    assert_eq!(
+        r.rows_read,
+        r.accepted + r.rejected.len() as u64,
+        "{name}: rows read = accepted + rejected"
+    );
+    assert_eq!(r.rejected.len(), 1, "{name}: {:?}", r.rejected);
+    assert_eq!(out.set.len() as u64, r.accepted);
+    (r.rejected[0].to_string(), r.rejected[0].reason.clone())
+}
+
+#[test]
+fn the_good_fixture_loads() {
+    let out = read("good.csv").unwrap();
+    assert_eq!((out.report.rows_read, out.report.accepted), (1, 1));
+}
+
+#[test]
+fn empty_file() {
+    let err = read("empty.csv").unwrap_err();
+    assert!(matches!(err, Error::EmptyInput));
+    assert_eq!(err.to_string(), "the input is empty: no header line");
+}
+
+#[test]
+fn header_only() {
+    let err = read("header_only.csv").unwrap_err();
+    assert!(matches!(err, Error::NoRows { header_line: 1 }));
+    assert_eq!(err.to_string(), "line 1: a header and no data rows");
+}
+
+#[test]
+fn missing_required_column() {
+    let err = read("missing_column.csv").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "header: no column \"B\" (the layout names it for candidate B)"
+    );
+}
+
+#[test]
+fn ragged_row() {
+    let out = read("ragged_row.csv").unwrap();
+    assert_eq!(out.report.rows_read, 3);
+    assert_eq!(out.report.accepted, 2);
+    assert_eq!(
+        out.report.rejected[0].to_string(),
+        "line 3: 7 cells where the header has 8"
+    );
+    assert_eq!(
+        out.report.rejected[0].reason,
+        RejectReason::Ragged {
+            found: 7,
+            expected: 8
+        }
+    );
+}
+
+#[test]
+fn non_numeric_count() {
+    let (msg, reason) = one_rejection("non_numeric.csv");
+    assert_eq!(msg, r#"line 2, column valid: "12a" is not a count"#);
+    assert_eq!(reason, RejectReason::NotACount);
+}
+
+#[test]
+fn negative_count() {
+    let (msg, reason) = one_rejection("negative.csv");
+    assert_eq!(msg, r#"line 2, column A: "-4" is negative"#);
+    assert_eq!(reason, RejectReason::Negative);
+}
+
+#[test]
+fn count_over_u32_max() {
+    let (msg, _) = one_rejection("too_large.csv");
+    assert_eq!(
+        msg,
+        r#"line 2, column electors: "4294967296" does not fit in a count (at most 4294967295)"#
+    );
+}
+
+#[test]
+fn total_overflow() {
+    // A derived field (voters = valid + null) that overflows a count rejects the row.
+    let (msg, reason) = one_rejection("total_overflow.csv");
+    assert_eq!(
+        msg,
+        r#"line 2, column null: "1" makes voters larger than a count can be (at most 4294967295)"#
+    );
+    assert_eq!(
+        reason,
+        RejectReason::SumTooLarge {
+            field: "voters".into()
+        }
+    );
+    // A total over u64 is an error, never a wrap.
+    let b = Bulletin::new(
+        "b",
+        vec![
+            BulletinCount::new("A", u64::MAX),
+            BulletinCount::new("B", 1),
+        ],
+    );
+    assert_eq!(
+        b.count_total().unwrap_err().to_string(),
+        "overflow: sum of announced counts does not fit"
+    );
+}
+
+#[test]
+fn invalid_utf8_in_a_utf8_layout() {
+    let (msg, reason) = one_rejection("invalid_utf8.csv");
+    assert_eq!(
+        msg,
+        "line 2, column state_name: \"PE\u{fffd}A\" is not valid UTF-8"
+    );
+    assert_eq!(reason, RejectReason::InvalidUtf8);
+}
+
+#[test]
+fn invalid_utf8_is_fine_in_a_latin1_layout() {
+    let mut l = layout();
+    l.encoding = actas::io::Encoding::Latin1;
+    let out = read_csv_path(format!("{DIR}/invalid_utf8.csv"), &l).unwrap();
+    assert!(out.report.rejected.is_empty());
+    let geo = out.set.geography();
+    assert_eq!(
+        geo.node(out.set.geo(0).unwrap()).unwrap().name(),
+        Some("PEÑA")
+    );
+}
+
+#[test]
+fn conflicting_duplicate_table() {
+    let out = read("conflicting_duplicate.csv").unwrap();
+    let r = &out.report;
+    assert_eq!((r.rows_read, r.accepted), (3, 3), "both readings are kept");
+    assert!(r.rejected.is_empty());
+    assert_eq!(r.repeats.len(), 1);
+    let rep = &r.repeats[0];
+    assert_eq!(
+        (rep.table.as_str(), rep.first_line, rep.line, rep.kind),
+        ("1", 2, 4, RepeatKind::Conflicting)
+    );
+    assert_eq!(out.set.readings("1"), vec![0, 2]);
+    // Totals count the table once, with its first reading.
+    let t = actas::audit::totals(&out.set).unwrap();
+    assert_eq!((t.tables, t.candidates[0].sum), (2, 11));
+}
+
+#[test]
+fn unknown_column_named_in_a_layout() {
+    let l = Layout::from_path(format!("{DIR}/layout_unknown_column.json")).unwrap();
+    let err = read_csv_path(format!("{DIR}/good.csv"), &l).unwrap_err();
+    assert!(matches!(err, Error::MissingColumn { .. }));
+    assert_eq!(
+        err.to_string(),
+        "header: no column \"VOTOS\" (the layout names it for field valid)"
+    );
+}
+
+#[test]
+fn malformed_layout_file() {
+    let err = Layout::from_path(format!("{DIR}/layout_malformed.json")).unwrap_err();
+    assert!(matches!(err, Error::Layout { .. }));
+    let msg = err.to_string();
+    assert!(msg.starts_with("layout: "), "{msg}");
+    assert!(
+        msg.ends_with(
+            "layout_malformed.json: unknown field `colum`, expected one of `column`, `start`, `len`, `pad` at line 3 column 31"
+        ),
+        "{msg}"
+    );
+    // Truncated JSON, and a layout that parses but cannot be.
+    let err = Layout::from_json("{ \"contest\": ").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "layout: EOF while parsing a value at line 1 column 13"
+    );
+    let err = Layout::from_json(
+        r#"{"contest":"c","key":{"parts":[]},"candidates":[{"code":"A","name":"a","column":"A"}]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(err.to_string(), "layout: the key has no parts");
+}
+
+#[test]
+fn missing_file_names_its_path() {
+    let err = read("no_such_file.csv").unwrap_err();
+    assert!(matches!(err, Error::Io { .. }));
+    assert!(err.to_string().contains("no_such_file.csv"), "{err}");
+}
+
+#[test]
+fn crlf_and_bom_keep_line_numbers() {
+    let text = "\u{feff}table,state,state_name,electors,valid,null,A,B\r\n1,01,N,100,10,0,6,4\r\n\r\n2,01,N,100,x,0,6,4\r\n";
+    let out = read_csv(text.as_bytes(), &layout()).unwrap();
+    assert_eq!(out.report.blank_lines, 1);
+    assert_eq!(
+        out.report.rejected[0].to_string(),
+        r#"line 4, column valid: "x" is not a count"#
+    );
+    assert_eq!(out.report.sheet_lines, vec![2]);
+    assert_eq!(
+        out.set.sheet(0).unwrap().votes,
+        vec![Some(6), Some(4)],
+        "no \\r left on the last cell"
+    );
+}

@@ -1,0 +1,350 @@
+//! Laws the crate must obey for any input, checked with proptest.
+
+use actas::audit::{Totals, check_rules, totals, totals_by_level};
+use actas::io::{Layout, from_json, read_csv, to_json, write_csv};
+use actas::rules::{Rule, RuleSet};
+use actas::{
+    ActaSet, ActaSheet, Bulletin, BulletinCount, Candidate, Contest, CoverageBasis, CoverageClaim,
+    Field, Geography, Percent, TableId,
+};
+use proptest::prelude::*;
+
+/// A contest of 1 to 4 candidates, with one line each or with 1 to 3 lines each.
+fn contest() -> impl Strategy<Value = Contest> {
+    (
+        1usize..5,
+        prop::collection::vec(1usize..4, 4),
+        any::<bool>(),
+    )
+        .prop_map(|(k, per, with_lines)| {
+            let candidates: Vec<Candidate> = (0..k)
+                .map(|i| Candidate::new(format!("C{i}"), format!("Cand {i}")))
+                .collect();
+            if !with_lines {
+                return Contest::new("law", candidates).unwrap();
+            }
+            let lines: Vec<(String, Option<String>, String)> = (0..k)
+                .flat_map(|c| {
+                    (0..per[c]).map(move |l| {
+                        (
+                            format!("L{c}.{l}"),
+                            (l == 0).then(|| format!("line {l}")),
+                            format!("C{c}"),
+                        )
+                    })
+                })
+                .collect();
+            Contest::with_lines("law", candidates, lines).unwrap()
+        })
+}
+
+#[derive(Debug, Clone)]
+struct RawSheet {
+    id: String,
+    place: Option<(String, Option<String>, Option<String>)>,
+    counts: [Option<u32>; 5],
+    votes: Vec<Option<u32>>,
+    received: Option<u32>,
+    image: Option<String>,
+}
+
+fn count(max: u32) -> impl Strategy<Value = Option<u32>> {
+    prop_oneof![1 => Just(None), 6 => (0..=max).prop_map(Some)]
+}
+
+fn raw_sheet(lines: usize, ids: &'static str, max: u32) -> impl Strategy<Value = RawSheet> {
+    (
+        ids,
+        prop::option::weighted(
+            0.9,
+            (
+                "[A-C]",
+                prop::option::of("[a-z]{1,4}"),
+                prop::option::of("[1-3]"),
+            ),
+        ),
+        prop::array::uniform5(count(max)),
+        prop::collection::vec(count(max), lines),
+        count(max),
+        prop::option::of("[a-z0-9:/.]{1,12}"),
+    )
+        .prop_map(|(id, place, counts, votes, received, image)| RawSheet {
+            id,
+            place,
+            counts,
+            votes,
+            received,
+            image,
+        })
+}
+
+fn build(contest: Contest, raws: &[RawSheet]) -> ActaSet {
+    let mut set =
+        ActaSet::new(contest, Geography::new(["state", "district"]).unwrap()).with_source("laws");
+    for r in raws {
+        let geo = r.place.as_ref().map(|(state, name, district)| {
+            let g = set.geography_mut();
+            let s = g.intern(None, state, name.as_deref()).unwrap();
+            match district {
+                Some(d) => g.intern(Some(s), d, None).unwrap(),
+                None => s,
+            }
+        });
+        let [electors, voters, valid, null, blank] = r.counts;
+        let mut sheet =
+            ActaSheet::new(TableId::new(r.id.clone()).unwrap()).with_votes(r.votes.clone());
+        (
+            sheet.geo,
+            sheet.electors,
+            sheet.voters,
+            sheet.valid,
+            sheet.null,
+            sheet.blank,
+        ) = (geo, electors, voters, valid, null, blank);
+        sheet.image = r.image.clone();
+        if let Some(v) = r.received {
+            sheet.extra.insert("received".into(), v);
+        }
+        set.push(sheet).unwrap();
+    }
+    set
+}
+
+/// Any set: ids drawn from a small pool (so tables repeat), any counts, absent fields.
+fn any_set() -> impl Strategy<Value = ActaSet> {
+    contest().prop_flat_map(|c| {
+        let lines = c.lines().len();
+        (
+            Just(c),
+            prop::collection::vec(raw_sheet(lines, "[0-9]{1,2}", u32::MAX), 0..30),
+        )
+            .prop_map(|(c, raws)| build(c, &raws))
+    })
+}
+
+/// A set whose tables are all distinct, with counts small enough to add freely.
+fn distinct_raws() -> impl Strategy<Value = (Contest, Vec<RawSheet>)> {
+    contest().prop_flat_map(|c| {
+        let lines = c.lines().len();
+        let raws = prop::collection::vec(raw_sheet(lines, "[0-9]{1,6}", 1_000_000), 0..40)
+            .prop_map(|mut raws| {
+                let mut seen = std::collections::HashSet::new();
+                raws.retain(|r| seen.insert(r.id.clone()));
+                raws
+            });
+        (Just(c), raws)
+    })
+}
+
+fn merge(into: &mut Totals, t: &Totals) {
+    into.tables += t.tables;
+    for (a, b) in [
+        (&mut into.electors, t.electors),
+        (&mut into.voters, t.voters),
+        (&mut into.valid, t.valid),
+        (&mut into.null, t.null),
+        (&mut into.blank, t.blank),
+    ] {
+        a.sum += b.sum;
+        a.sheets += b.sheets;
+    }
+    for (a, b) in into
+        .lines
+        .iter_mut()
+        .zip(&t.lines)
+        .chain(into.candidates.iter_mut().zip(&t.candidates))
+    {
+        a.sum += b.sum;
+        a.sheets += b.sheets;
+    }
+    into.turnout_base.0 += t.turnout_base.0;
+    into.turnout_base.1 += t.turnout_base.1;
+}
+
+fn zero_like(t: &Totals) -> Totals {
+    Totals {
+        lines: vec![Default::default(); t.lines.len()],
+        candidates: vec![Default::default(); t.candidates.len()],
+        ..Totals::default()
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn serde_round_trips(set in any_set()) {
+        let back: ActaSet = from_json(&to_json(&set).unwrap()).unwrap();
+        prop_assert_eq!(&back, &set);
+        prop_assert_eq!(back.repeats(), set.repeats());
+        let contest: Contest = from_json(&to_json(set.contest()).unwrap()).unwrap();
+        prop_assert_eq!(&contest, set.contest());
+    }
+
+    #[test]
+    fn bulletins_round_trip(counts in prop::collection::vec(("[A-Z]{1,4}", any::<u64>(), prop::option::of((0u32..=10000, 0u32..3))), 0..6),
+                            coverage in prop::option::of((0u32..=100, any::<bool>()))) {
+        let mut b = Bulletin::new("b", counts.into_iter().map(|(s, c, p)| {
+            let mut bc = BulletinCount::new(s, c);
+            bc.percent = p.map(|(m, scale)| Percent::new(rust_decimal::Decimal::new(i64::from(m), scale).min(rust_decimal::Decimal::ONE_HUNDRED)).unwrap());
+            bc
+        }).collect());
+        if let Some((p, tables)) = coverage {
+            b = b.with_coverage(CoverageClaim { printed: Percent::new(p.into()).unwrap(), basis: if tables { CoverageBasis::Tables } else { CoverageBasis::Electors } });
+        }
+        b.voters = Some(12);
+        let back: Bulletin = from_json(&to_json(&b).unwrap()).unwrap();
+        prop_assert_eq!(&back, &b);
+        for (x, y) in back.counts.iter().zip(&b.counts) {
+            prop_assert_eq!(x.percent.map(|p| p.scale()), y.percent.map(|p| p.scale()), "the printed scale survives");
+        }
+    }
+
+    #[test]
+    fn csv_write_then_read_is_identity(set in any_set()) {
+        let mut buf = Vec::new();
+        let layout = write_csv(&set, &mut buf).unwrap();
+        let back = read_csv(&buf[..], &layout);
+        if set.is_empty() {
+            let no_rows = matches!(back, Err(actas::Error::NoRows { .. }));
+            prop_assert!(no_rows);
+        } else {
+            let back = back.unwrap();
+            prop_assert!(back.report.rejected.is_empty(), "{:?}", back.report.rejected);
+            prop_assert_eq!(&back.set, &set);
+            // The layout itself survives JSON.
+            let l2 = Layout::from_json(&layout.to_json().unwrap()).unwrap();
+            prop_assert_eq!(l2, layout);
+        }
+    }
+
+    #[test]
+    fn totals_do_not_depend_on_row_order((contest, raws) in distinct_raws(), seed in any::<u64>()) {
+        let a = totals(&build(contest.clone(), &raws)).unwrap();
+        let mut shuffled = raws.clone();
+        // A deterministic permutation from the seed.
+        let n = shuffled.len();
+        let mut s = seed;
+        for i in (1..n).rev() {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            shuffled.swap(i, (s >> 33) as usize % (i + 1));
+        }
+        let b = totals(&build(contest, &shuffled)).unwrap();
+        prop_assert_eq!(a, b);
+    }
+
+    #[test]
+    fn children_sum_to_their_parent(set in any_set()) {
+        let national = totals(&set).unwrap();
+        let states = totals_by_level(&set, 0).unwrap();
+        let districts = totals_by_level(&set, 1).unwrap();
+        // The states and the unplaced sheets make the nation.
+        let mut sum = states.unplaced.clone();
+        for (_, t) in &states.places { merge(&mut sum, t); }
+        prop_assert_eq!(&sum, &national);
+        // The districts of each state make the state.
+        for (state, t) in &states.places {
+            let mut sum = zero_like(t);
+            for (d, dt) in &districts.places {
+                if set.geography().node(*d).unwrap().parent() == Some(*state) { merge(&mut sum, dt); }
+            }
+            // Sheets placed at the state itself are unplaced at district level.
+            for i in 0..set.len() {
+                if set.geo(i) == Some(*state) && !set.is_repeat(i) {
+                    let one = build_one(&set, i);
+                    merge(&mut sum, &one);
+                }
+            }
+            prop_assert_eq!(&sum, t);
+        }
+    }
+
+    #[test]
+    fn rules_hold_on_good_sheets_and_one_change_breaks_them(
+        votes in prop::collection::vec(0u32..10_000, 1..6),
+        null in 0u32..500, blank in 0u32..500, spare in 0u32..1000,
+        which in 0usize..100, delta in 1u32..50, up in any::<bool>(),
+    ) {
+        let k = votes.len();
+        let contest = Contest::new("r", (0..k).map(|i| Candidate::new(format!("C{i}"), "x")).collect()).unwrap();
+        let valid: u32 = votes.iter().sum();
+        let voters = valid + null + blank;
+        let good = ActaSheet::new(TableId::new("1").unwrap())
+            .with_votes(votes.iter().map(|v| Some(*v)))
+            .with_valid(valid).with_null(null).with_blank(blank).with_voters(voters).with_electors(voters + spare);
+        let rules = RuleSet::standard();
+        let mut set = ActaSet::new(contest.clone(), Geography::new(["x"]).unwrap());
+        set.push(good.clone()).unwrap();
+        let check = check_rules(&set, &rules);
+        prop_assert!(check.violations.is_empty());
+        prop_assert!(check.rules.iter().all(|r| r.checked == 1));
+
+        // Change exactly one count and name the rule that must break.
+        let mut bad = good.clone();
+        let shift = |v: u32| if up || v < delta { v + delta } else { v - delta };
+        let fields = 5 + k;
+        let expect: &str = match which % fields {
+            0 => { bad.valid = Some(shift(valid)); "valid == sum(candidates)" }
+            1 => { bad.null = Some(shift(null)); "valid + null + blank == voters" }
+            2 => { bad.blank = Some(shift(blank)); "valid + null + blank == voters" }
+            3 => { bad.voters = Some(shift(voters)); "valid + null + blank == voters" }
+            4 => {
+                // Electors are bounded from below only: fewer than the voters breaks the rule.
+                prop_assume!(voters > 0);
+                bad.electors = Some(voters - 1 - (delta % voters).min(voters - 1));
+                "voters <= electors"
+            }
+            i => { let l = i - 5; bad.votes[l] = Some(shift(votes[l])); "valid == sum(candidates)" }
+        };
+        let mut set = ActaSet::new(contest, Geography::new(["x"]).unwrap());
+        set.push(bad).unwrap();
+        let check = check_rules(&set, &rules);
+        let broken: Vec<String> = check.violations.iter().map(|v| rules.rules()[v.rule].to_string()).collect();
+        prop_assert!(broken.iter().any(|b| b == expect), "{:?} does not name {}", broken, expect);
+    }
+
+    #[test]
+    fn rules_round_trip_through_text(terms in prop::collection::vec((-5i64..=5, "[a-z]{1,6}"), 2..6), rel in 0usize..3, split in 1usize..5) {
+        let terms: Vec<(i64, String)> = terms.into_iter().filter(|(c, _)| *c != 0).collect();
+        prop_assume!(terms.len() >= 2);
+        let split = split.min(terms.len() - 1);
+        let side = |ts: &[(i64, String)]| ts.iter().enumerate().map(|(i, (c, n))| {
+            let sign = if *c < 0 { "-" } else if i > 0 { "+" } else { "" };
+            format!("{sign} {}*{n}", c.abs())
+        }).collect::<Vec<_>>().join(" ");
+        let text = format!("{} {} {}", side(&terms[..split]), ["==", "<=", ">="][rel], side(&terms[split..]));
+        let rule: Rule = text.parse().unwrap();
+        let shown = rule.to_string();
+        prop_assert_eq!(shown.parse::<Rule>().unwrap(), rule.clone());
+        prop_assert_eq!(shown.parse::<Rule>().unwrap().to_string(), shown);
+    }
+
+    #[test]
+    fn no_input_panics(bytes in prop::collection::vec(prop_oneof![Just(b','), Just(b'\n'), Just(b'"'), Just(b'\r'), any::<u8>(), b'0'..=b'9'], 0..300)) {
+        let layout = Layout::from_path(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/layout.json")).unwrap();
+        let mut input = b"table,state,state_name,electors,valid,null,A,B\n".to_vec();
+        input.extend(bytes);
+        if let Ok(out) = read_csv(&input[..], &layout) {
+            let r = &out.report;
+            prop_assert_eq!(r.rows_read, r.accepted + r.rejected.len() as u64);
+            prop_assert_eq!(out.set.len() as u64, r.accepted);
+        }
+    }
+}
+
+/// The totals of sheet `i` alone.
+fn build_one(set: &ActaSet, i: usize) -> Totals {
+    let mut one = ActaSet::new(set.contest().clone(), Geography::new(["x"]).unwrap());
+    one.declare_extra(set.extra_fields());
+    let mut s = set.sheet(i).unwrap();
+    s.geo = None;
+    one.push(s).unwrap();
+    totals(&one).unwrap()
+}
+
+#[test]
+fn field_names_are_stable() {
+    // Rules and layouts name the standard fields; these names are part of the file formats.
+    let names: Vec<String> = Field::STANDARD.iter().map(ToString::to_string).collect();
+    assert_eq!(names, ["electors", "voters", "valid", "null", "blank"]);
+}
