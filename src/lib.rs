@@ -71,3 +71,8 @@ pub mod rules;
 
 pub use error::{Error, Result};
 pub use model::*;
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
