@@ -515,8 +515,8 @@ impl Plan {
                 ended_at.get_or_insert(level);
                 continue;
             }
-            if ended_at.is_some() {
-                return Err(Reject::at(g.code, RejectReason::GeoGap));
+            if let Some(empty) = ended_at {
+                return Err(Reject::at(self.geo[empty].code, RejectReason::GeoGap));
             }
             if reuse
                 && buf
