@@ -303,9 +303,24 @@ impl fmt::Display for Ratio {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct Turnout {
+#[cfg_attr(feature = "serde", serde(into = "TurnoutRepr"))]
+pub struct Turnout(Ratio);
+
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize)]
+struct TurnoutRepr {
     voters: u64,
     electors: u64,
+}
+
+#[cfg(feature = "serde")]
+impl From<Turnout> for TurnoutRepr {
+    fn from(t: Turnout) -> Self {
+        TurnoutRepr {
+            voters: t.voters(),
+            electors: t.electors(),
+        }
+    }
 }
 
 impl Turnout {
@@ -315,24 +330,19 @@ impl Turnout {
     ///
     /// [`Error::InvalidValue`] when `electors` is 0: turnout of an empty register is undefined.
     pub fn new(voters: u64, electors: u64) -> Result<Self> {
-        if electors == 0 {
-            return Err(Error::invalid(
-                "turnout",
-                format!("{voters}/0"),
-                "there are no electors",
-            ));
-        }
-        Ok(Turnout { voters, electors })
+        Ratio::new(voters, electors)
+            .map(Turnout)
+            .map_err(|_| Error::invalid("turnout", format!("{voters}/0"), "there are no electors"))
     }
 
     /// The voters (ballots cast).
     pub fn voters(self) -> u64 {
-        self.voters
+        self.0.numerator
     }
 
     /// The electors (registered), never 0.
     pub fn electors(self) -> u64 {
-        self.electors
+        self.0.denominator
     }
 
     /// The turnout as a percentage rounded to `scale` decimals under `rounding`.
@@ -341,20 +351,17 @@ impl Turnout {
     ///
     /// As [`percent_of`].
     pub fn percent(self, scale: u32, rounding: Rounding) -> Result<Decimal> {
-        percent_of(self.voters, self.electors, scale, rounding)
+        self.0.percent(scale, rounding)
     }
 
     /// Whether more people voted than were registered.
     pub fn exceeds_electors(self) -> bool {
-        self.voters > self.electors
+        self.0.exceeds_whole()
     }
 
     /// The same figure as a [`Ratio`].
     pub fn ratio(self) -> Ratio {
-        Ratio {
-            numerator: self.voters,
-            denominator: self.electors,
-        }
+        self.0
     }
 }
 
