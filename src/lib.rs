@@ -67,6 +67,7 @@ pub mod audit;
 mod error;
 pub mod io;
 mod model;
+pub mod report;
 pub mod rules;
 
 pub use error::{Error, Result};

@@ -1,16 +1,41 @@
-//! Pure checks over the model: each takes model values and returns the numbers it computed.
+//! Pure checks over the model: each takes model values and returns the numbers it computed and,
+//! where it judges, [`Finding`](crate::report::Finding)s.
 //!
-//! No I/O, no global state, deterministic output order.
+//! No I/O, no global state, deterministic output order. [`Audit`] runs every check that applies
+//! and returns one [`AuditReport`].
 //!
-//! - [`totals`], [`totals_by_level`]: sums per field and candidate, nationally and per place.
-//! - [`coverage`]: how much of the register the sheets cover.
-//! - [`check_rules`]: each sheet's arithmetic against a [`RuleSet`](crate::rules::RuleSet).
-//! - [`compare`]: two readings of the same tables.
+//! - [`totals`], [`totals_by_level`], [`coverage`]: sums per field, candidate and place; how much
+//!   of the register the sheets cover.
+//! - [`check_rules`], [`plausibility`]: each sheet's arithmetic and plausibility.
+//! - [`check_register`], [`compare`]: sheets against a register of tables; two readings.
+//! - [`check_bulletin`], [`round_percentage_signature`]: a bulletin's own arithmetic, and the
+//!   fingerprint of counts made from round percentages.
+//! - [`feasibility`]: whether a bulletin is possible given the sheets, by how much it is not, and
+//!   how many sheets would have to be false.
+//! - [`robustness`], [`sequence`]: whether the sheets settle the outcome; successive bulletins.
 
+mod bounds;
+mod bulletin;
 mod compare;
 mod consistency;
+mod engine;
+mod plausibility;
+mod register;
+mod robustness;
+mod sequence;
+mod signature;
 mod totals;
 
+pub use bounds::{
+    Bound, BoundMethod, BoundOptions, CoverageReading, Feasibility, Verdict, feasibility,
+};
+pub use bulletin::{BulletinCheck, PercentCheck, TurnoutAgainst, TurnoutCheck, check_bulletin};
 pub use compare::{Comparison, FieldDiff, SheetDiff, compare};
 pub use consistency::{RuleCheck, RuleSummary, Violation, check_rules};
+pub use engine::{Audit, AuditOptions, AuditReport, BulletinAudit};
+pub use plausibility::{PlausibilityOptions, plausibility};
+pub use register::check_register;
+pub use robustness::{Margin, Robustness, robustness};
+pub use sequence::{Increment, Step, sequence};
+pub use signature::{Grid, GridPoint, Signature, round_percentage_signature};
 pub use totals::{Coverage, FieldTotal, LevelTotals, Totals, coverage, totals, totals_by_level};

@@ -11,6 +11,7 @@ mod number;
 pub(crate) mod set;
 mod sheet;
 mod table;
+mod tables;
 
 pub use bulletin::{
     Announcements, Bulletin, BulletinCount, CoverageBasis, CoverageClaim, Register,
@@ -21,3 +22,4 @@ pub use number::{MAX_PERCENT_SCALE, Percent, Ratio, Rounding, Turnout, percent_o
 pub use set::{ActaSet, Repeat, RepeatKind};
 pub use sheet::{ActaSheet, Field};
 pub use table::TableId;
+pub use tables::TableRegister;

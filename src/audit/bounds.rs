@@ -1,0 +1,647 @@
+//! Feasibility bounds: which announced values the collected sheets allow.
+//!
+//! # The question
+//!
+//! An authority announces, for a candidate, a count `A` over the tables it says it counted: a
+//! share of all tables, or a share of all electors. Observers hold the sheets `S` of some tables.
+//! The bulletin's counted tables `B` are unknown; some are in `S`, some are not. If the sheets are
+//! true, which values of `A` are possible, whatever `B` was?
+//!
+//! # Tables basis (exact)
+//!
+//! Let `N` be the tables of the register, `U = N − |S|` the uncollected ones, and `[n_lo, n_hi]`
+//! the number of tables the printed coverage stands for. `B` holds at most `U` uncollected tables,
+//! so it holds at least `m = n_lo − U` sheets of `S`.
+//!
+//! - **Lower bound**: `B` takes the `m` sheets with the fewest votes for the candidate, and its
+//!   uncollected tables give the candidate nothing: `L` = the sum of the `m` smallest values. No
+//!   choice of `B` gives less, so an announced `A < L` is impossible with true sheets.
+//! - **Upper bound**: `B` takes the `min(n_hi, |S|)` sheets with the most votes, and the
+//!   uncollected tables give the candidate every one of their electors (the register's electors
+//!   less those on the sheets): a sum no choice of `B` exceeds.
+//! - **False sheets below**: a false sheet can at most have hidden all the votes it shows for the
+//!   candidate. With `k` false sheets among the `m`, the least `B` can hold is the sum of the
+//!   `m − k` smallest values (the false ones count 0, the true ones are at best the smallest). So
+//!   `A` becomes possible exactly when `prefix(m − k) ≤ A`: the minimum is `k = m − j` for the
+//!   largest `j ≤ m` with `prefix(j) ≤ A`. *Minimality*: any `B` with `k' < m − j` false sheets has
+//!   at least `m − k' > j` true sheets of `S`, whose sum is at least `prefix(m − k') > A`.
+//! - **False sheets above**: a false sheet can at most have hidden votes up to its electors. With
+//!   `k` false sheets the most `B` can hold is at most the upper bound plus the `k` largest gains
+//!   `electors − votes`; the smallest `k` for which that reaches `A` is a lower bound on the number
+//!   of false sheets ("at least"), not always the exact minimum.
+//!
+//! # Electors basis (fractional relaxation, conservative)
+//!
+//! When the coverage is a share of electors, `B`'s sheets must hold at least `R` electors (the
+//! electors counted less those of every uncollected table). Choosing the sheets that hold `R`
+//! electors with the fewest votes is a knapsack (covering) problem. Its fractional relaxation
+//! (take sheets in increasing order of votes per elector, the last one in part) is never above the
+//! integer optimum, so the lower bound `⌈LP⌉` is conservative: the true least value is at least
+//! that. The upper bound is the fractional packing of the electors counted, uncollected tables
+//! first at one vote per elector, rounded down: at least the true most. With `k` false sheets, the
+//! requirement falls by at most the `k` largest electors figures, so the smallest `k` for which the
+//! relaxation over all sheets reaches `A` is a lower bound on the number of false sheets
+//! ("at least"). A false sheet is one whose votes are false; its electors figure is taken as true.
+//!
+//! # Reading the printed coverage
+//!
+//! [`CoverageReading::PrintedInterval`] (the default) takes a printed share as every value that
+//! rounds to it: `80` stands for `[79.5, 80.5]`, `96.87` for `[96.865, 96.875]`. This widens the
+//! interval and makes the bounds conservative. [`CoverageReading::Exact`] takes the printed value
+//! as exact. When a bulletin announces the electors counted as a number, that number is used.
+
+use rust_decimal::Decimal;
+
+use super::bulletin::resolve_subject;
+use crate::error::{Error, Result};
+use crate::model::{ActaSet, Bulletin, CoverageBasis, Field, Register};
+
+/// How a printed coverage share is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum CoverageReading {
+    /// Every value that rounds to the printed one (half a unit of its last digit either side).
+    #[default]
+    PrintedInterval,
+    /// The printed value as exact.
+    Exact,
+}
+
+/// Options of [`feasibility`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct BoundOptions {
+    /// How the printed coverage is read.
+    pub coverage: CoverageReading,
+}
+
+/// Whether bounds are exact or come from a fractional relaxation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum BoundMethod {
+    /// The interval is exactly the set of reachable values' hull (tables basis).
+    Exact,
+    /// The interval contains every reachable value; it may be wider (electors basis).
+    FractionalRelaxation,
+}
+
+/// Where an announced count stands against its interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Verdict {
+    /// Inside the interval: the sheets allow it.
+    Within,
+    /// Below the interval: the sheets hold more votes than announced.
+    Below,
+    /// Above the interval: the sheets and the register cannot hold that many.
+    Above,
+}
+
+/// The interval of announced values the sheets allow for one subject, and where the announced
+/// value stands.
+///
+/// Invariant: `lower <= upper` when there is an upper bound; `gap` and `false_sheets` are 0 when
+/// the verdict is [`Verdict::Within`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Bound {
+    /// The bulletin's subject (a candidate code or group).
+    pub subject: String,
+    /// The announced count.
+    pub announced: u64,
+    /// What all the collected sheets hold for the subject.
+    pub on_sheets: u64,
+    /// The least value consistent with the sheets.
+    pub lower: u64,
+    /// The greatest, or `None` when unbounded (the register does not say how many electors the
+    /// uncollected tables hold).
+    pub upper: Option<u64>,
+    /// Where the announced count stands.
+    pub verdict: Verdict,
+    /// How many votes it is outside the interval.
+    pub gap: u64,
+    /// How many collected sheets would have to be false for it to hold; `None` when no number
+    /// of false sheets is enough.
+    pub false_sheets: Option<u64>,
+    /// Whether `false_sheets` is the exact minimum (`true`) or a lower bound ("at least").
+    pub false_sheets_exact: bool,
+}
+
+/// The feasibility of one bulletin against a set of sheets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Feasibility {
+    /// The bulletin's label.
+    pub bulletin: String,
+    /// What its coverage is a share of.
+    pub basis: CoverageBasis,
+    /// How the bounds were computed.
+    pub method: BoundMethod,
+    /// Tables with a sheet (first readings).
+    pub sheets: u64,
+    /// Tables of the register without a sheet (tables basis).
+    pub uncollected_tables: Option<u64>,
+    /// Electors of the tables without a sheet, when the register and the sheets say.
+    pub uncollected_electors: Option<u64>,
+    /// The least and most tables (tables basis) or electors (electors basis) counted.
+    pub counted: (u64, u64),
+    /// The least number of collected sheets (tables basis) or of their electors (electors basis)
+    /// the bulletin must include.
+    pub from_sheets: u64,
+    /// One bound per announced count whose subject the contest knows.
+    pub bounds: Vec<Bound>,
+}
+
+/// The interval `[p − h, p + h]` (or `[p, p]`) of a printed share, as fractions of the whole
+/// applied to `whole`, rounded outward to integers and clamped to `[0, whole]`.
+fn counted_interval(
+    printed: crate::Percent,
+    whole: u64,
+    reading: CoverageReading,
+) -> Result<(u64, u64)> {
+    let p = printed.value();
+    let h = match reading {
+        CoverageReading::PrintedInterval => Decimal::new(5, printed.scale() + 1),
+        CoverageReading::Exact => Decimal::ZERO,
+    };
+    let w = Decimal::from(whole);
+    let lo = ((p - h).max(Decimal::ZERO) * w / Decimal::ONE_HUNDRED).ceil();
+    let hi = ((p + h).min(Decimal::ONE_HUNDRED) * w / Decimal::ONE_HUNDRED).floor();
+    let (lo, hi) = match reading {
+        CoverageReading::Exact => {
+            let x = p * w / Decimal::ONE_HUNDRED;
+            (x.floor(), x.ceil())
+        }
+        CoverageReading::PrintedInterval => (lo, hi),
+    };
+    let to_u64 =
+        |d: Decimal| u64::try_from(d).map_err(|_| Error::overflow("counted tables or electors"));
+    Ok((to_u64(lo)?.min(whole), to_u64(hi)?.min(whole)))
+}
+
+/// One collected sheet as the bounds see it.
+#[derive(Debug, Clone, Copy)]
+struct Item {
+    /// Votes for the subject, absent counted as 0.
+    low: u64,
+    /// Votes for the subject, absent counted as the electors (`None`: unbounded).
+    high: Option<u64>,
+    /// Electors, when the sheet has them.
+    electors: Option<u64>,
+}
+
+fn items(set: &ActaSet, candidates: &[usize]) -> Vec<Item> {
+    let contest = set.contest();
+    let lines: Vec<usize> = candidates
+        .iter()
+        .flat_map(|c| contest.lines_of(*c))
+        .collect();
+    (0..set.len())
+        .filter(|i| !set.is_repeat(*i))
+        .map(|i| {
+            let electors = set.count(i, Field::Electors).map(u64::from);
+            let mut low = 0u64;
+            let mut absent = false;
+            for l in &lines {
+                match set.count(i, Field::Line(*l)) {
+                    Some(v) => low += u64::from(v),
+                    None => absent = true,
+                }
+            }
+            let high = if absent {
+                electors.map(|e| e.max(low))
+            } else {
+                Some(low)
+            };
+            Item {
+                low,
+                high,
+                electors,
+            }
+        })
+        .collect()
+}
+
+/// The feasibility of `bulletin` against the sheets of `set` and the `register`.
+///
+/// See the [module documentation](self) for the method and the proofs.
+///
+/// # Errors
+///
+/// [`Error::InvalidValue`] when the bulletin has no coverage claim or its basis is unspecified,
+/// when the register lacks the number of tables (tables basis) or any electors figure (electors
+/// basis), or when a sheet lacks electors (electors basis); [`Error::Overflow`] on overflow.
+///
+/// # Example
+///
+/// ```
+/// use actas::audit::{feasibility, BoundOptions, Verdict};
+/// use actas::{ActaSet, ActaSheet, Bulletin, BulletinCount, Candidate, Contest, CoverageBasis,
+///             CoverageClaim, Geography, Register, TableId};
+///
+/// let contest = Contest::new("c", vec![Candidate::new("A", "Ana"), Candidate::new("B", "Bo")])?;
+/// let mut set = ActaSet::new(contest, Geography::new(["x"])?);
+/// for (id, a, b) in [("1", 70, 30), ("2", 80, 20), ("3", 60, 40)] {
+///     set.push(ActaSheet::new(TableId::new(id)?).with_electors(120).with_votes([Some(a), Some(b)]))?;
+/// }
+/// // 4 tables in all; the bulletin says it counted 3 of them (75%) and gives A 100 votes.
+/// let bulletin = Bulletin::new("b", vec![BulletinCount::new("A", 100), BulletinCount::new("B", 200)])
+///     .with_coverage(CoverageClaim { printed: "75".parse()?, basis: CoverageBasis::Tables });
+/// let register = Register { tables: Some(4), electors: Some(480), ..Register::default() };
+/// let f = feasibility(&set, &bulletin, &register, &BoundOptions::default())?;
+/// let a = &f.bounds[0];
+/// // At least 2 of the 3 sheets are in the bulletin: A has at least 60 + 70 = 130.
+/// assert_eq!((a.lower, a.verdict, a.gap), (130, Verdict::Below, 30));
+/// assert_eq!(a.false_sheets, Some(1)); // one false sheet (the 70) and 60 <= 100
+/// # Ok::<(), actas::Error>(())
+/// ```
+pub fn feasibility(
+    set: &ActaSet,
+    bulletin: &Bulletin,
+    register: &Register,
+    options: &BoundOptions,
+) -> Result<Feasibility> {
+    let claim = bulletin
+        .coverage
+        .ok_or_else(|| Error::invalid("bulletin", &bulletin.label, "has no coverage claim"))?;
+    let sheets = set.tables() as u64;
+    let subjects: Vec<(String, u64, Vec<usize>)> = bulletin
+        .counts
+        .iter()
+        .filter_map(|c| {
+            resolve_subject(set.contest(), bulletin, &c.subject)
+                .map(|m| (c.subject.clone(), c.count, m))
+        })
+        .collect();
+    let all_electors: Option<u64> = (0..set.len())
+        .filter(|i| !set.is_repeat(*i))
+        .map(|i| set.count(i, Field::Electors).map(u64::from))
+        .sum();
+    match claim.basis {
+        CoverageBasis::Tables => {
+            let n = register.tables.ok_or_else(|| {
+                Error::invalid("register", "tables", "the number of tables is unknown")
+            })?;
+            let uncollected = n.saturating_sub(sheets);
+            let (n_lo, n_hi) = counted_interval(claim.printed, n, options.coverage)?;
+            let m = n_lo.saturating_sub(uncollected).min(sheets);
+            let top = n_hi.min(sheets);
+            let uncollected_electors = match (register.electors, all_electors) {
+                (Some(r), Some(s)) => Some(r.saturating_sub(s)),
+                _ => None,
+            };
+            let mut bounds = Vec::new();
+            for (subject, announced, members) in subjects {
+                let its = items(set, &members);
+                bounds.push(tables_bound(
+                    subject,
+                    announced,
+                    &its,
+                    m,
+                    top,
+                    uncollected,
+                    n_hi,
+                    uncollected_electors,
+                )?);
+            }
+            Ok(Feasibility {
+                bulletin: bulletin.label.clone(),
+                basis: CoverageBasis::Tables,
+                method: BoundMethod::Exact,
+                sheets,
+                uncollected_tables: Some(uncollected),
+                uncollected_electors,
+                counted: (n_lo, n_hi),
+                from_sheets: m,
+                bounds,
+            })
+        }
+        CoverageBasis::Electors => {
+            let total = bulletin.electors.or(register.electors).ok_or_else(|| {
+                Error::invalid("register", "electors", "no electors figure is known")
+            })?;
+            let on_sheets = all_electors
+                .ok_or_else(|| Error::invalid("sheets", "electors", "some sheets lack electors"))?;
+            let uncollected = total.saturating_sub(on_sheets);
+            let (e_lo, e_hi) = match bulletin.electors_counted {
+                Some(c) => (c, c),
+                None => counted_interval(claim.printed, total, options.coverage)?,
+            };
+            let need = e_lo.saturating_sub(uncollected).min(on_sheets);
+            let mut bounds = Vec::new();
+            for (subject, announced, members) in subjects {
+                let its = items(set, &members);
+                bounds.push(electors_bound(
+                    subject,
+                    announced,
+                    &its,
+                    need,
+                    e_hi,
+                    uncollected,
+                )?);
+            }
+            Ok(Feasibility {
+                bulletin: bulletin.label.clone(),
+                basis: CoverageBasis::Electors,
+                method: BoundMethod::FractionalRelaxation,
+                sheets,
+                uncollected_tables: register.tables.map(|n| n.saturating_sub(sheets)),
+                uncollected_electors: Some(uncollected),
+                counted: (e_lo, e_hi),
+                from_sheets: need,
+                bounds,
+            })
+        }
+        CoverageBasis::Unspecified => Err(Error::invalid(
+            "bulletin",
+            &bulletin.label,
+            "its coverage claim does not say whether it is a share of tables or of electors",
+        )),
+    }
+}
+
+fn prefix_sums(values: impl Iterator<Item = u64>) -> Vec<u128> {
+    let mut out = vec![0u128];
+    for v in values {
+        let last = *out.last().unwrap_or(&0);
+        out.push(last + u128::from(v));
+    }
+    out
+}
+
+fn to_u64(v: u128, what: &str) -> Result<u64> {
+    u64::try_from(v).map_err(|_| Error::overflow(what))
+}
+
+/// Gains of making sheets false upward (`electors − votes`), largest first; `None` for a sheet
+/// without electors (unbounded).
+fn gains_desc(items: &[Item]) -> Vec<Option<u64>> {
+    let mut g: Vec<Option<u64>> = items
+        .iter()
+        .map(|it| match (it.electors, it.high) {
+            (Some(e), Some(h)) => Some(e.saturating_sub(h)),
+            _ => None,
+        })
+        .collect();
+    // None (unbounded) first, then descending.
+    g.sort_by(|a, b| match (a, b) {
+        (None, None) => std::cmp::Ordering::Equal,
+        (None, _) => std::cmp::Ordering::Less,
+        (_, None) => std::cmp::Ordering::Greater,
+        (Some(x), Some(y)) => y.cmp(x),
+    });
+    g
+}
+
+/// The least `k` such that `base + (sum of the k largest gains) >= announced`.
+fn false_sheets_above(base: u128, announced: u64, gains: &[Option<u64>]) -> Option<u64> {
+    let mut reach = base;
+    for (k, g) in gains.iter().enumerate() {
+        if reach >= u128::from(announced) {
+            return Some(k as u64);
+        }
+        match g {
+            None => return Some(k as u64 + 1),
+            Some(g) => reach += u128::from(*g),
+        }
+    }
+    (reach >= u128::from(announced)).then_some(gains.len() as u64)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn tables_bound(
+    subject: String,
+    announced: u64,
+    items: &[Item],
+    m: u64,
+    top: u64,
+    uncollected: u64,
+    n_hi: u64,
+    uncollected_electors: Option<u64>,
+) -> Result<Bound> {
+    let on_sheets = to_u64(
+        items.iter().map(|i| u128::from(i.low)).sum(),
+        "votes on the sheets",
+    )?;
+    let mut low: Vec<u64> = items.iter().map(|i| i.low).collect();
+    low.sort_unstable();
+    let prefix = prefix_sums(low.iter().copied());
+    let m = m as usize;
+    let lower = to_u64(prefix[m], "lower bound")?;
+
+    let upper = {
+        let mut high: Vec<Option<u64>> = items.iter().map(|i| i.high).collect();
+        // Unbounded first, then descending.
+        high.sort_by(|a, b| match (a, b) {
+            (None, None) => std::cmp::Ordering::Equal,
+            (None, _) => std::cmp::Ordering::Less,
+            (_, None) => std::cmp::Ordering::Greater,
+            (Some(x), Some(y)) => y.cmp(x),
+        });
+        let from_sheets: Option<u128> =
+            high[..top as usize].iter().map(|h| h.map(u128::from)).sum();
+        let outside = if uncollected > 0 && n_hi > 0 {
+            uncollected_electors.map(u128::from)
+        } else {
+            Some(0)
+        };
+        match (from_sheets, outside) {
+            (Some(a), Some(b)) => Some(a + b),
+            _ => None,
+        }
+    };
+
+    let (verdict, gap, false_sheets, exact) = if announced < lower {
+        // Largest j <= m with prefix(j) <= announced.
+        let j = prefix[..=m].partition_point(|p| *p <= u128::from(announced)) - 1;
+        (
+            Verdict::Below,
+            lower - announced,
+            Some((m - j) as u64),
+            true,
+        )
+    } else if let Some(up) = upper.filter(|u| u128::from(announced) > *u) {
+        let k = false_sheets_above(up, announced, &gains_desc(items));
+        (
+            Verdict::Above,
+            to_u64(u128::from(announced) - up, "gap")?,
+            k,
+            false,
+        )
+    } else {
+        (Verdict::Within, 0, Some(0), true)
+    };
+    Ok(Bound {
+        subject,
+        announced,
+        on_sheets,
+        lower,
+        upper: upper.map(|u| to_u64(u, "upper bound")).transpose()?,
+        verdict,
+        gap,
+        false_sheets,
+        false_sheets_exact: exact,
+    })
+}
+
+/// Sheets with electors, in increasing order of votes per elector (`low / electors`).
+fn by_ratio_ascending(items: &[Item]) -> Vec<(u64, u64)> {
+    let mut v: Vec<(u64, u64)> = items
+        .iter()
+        .filter_map(|i| i.electors.filter(|e| *e > 0).map(|e| (i.low, e)))
+        .collect();
+    v.sort_by(|a, b| (u128::from(a.0) * u128::from(b.1)).cmp(&(u128::from(b.0) * u128::from(a.1))));
+    v
+}
+
+/// The least votes, fractionally, of sheets holding `need` electors, rounded up; sheets in
+/// increasing order of votes per elector with prefix sums of (votes, electors).
+fn cover(need: u128, sorted: &[(u64, u64)], pv: &[u128], pe: &[u128]) -> u128 {
+    if need == 0 {
+        return 0;
+    }
+    // First index i with pe[i + 1] >= need.
+    let i = pe.partition_point(|e| *e < need);
+    if i == 0 {
+        return 0;
+    }
+    if i > sorted.len() {
+        return pv[sorted.len()];
+    }
+    let (v, e) = sorted[i - 1];
+    let rest = need - pe[i - 1];
+    pv[i - 1] + (u128::from(v) * rest).div_ceil(u128::from(e))
+}
+
+fn electors_bound(
+    subject: String,
+    announced: u64,
+    items: &[Item],
+    need: u64,
+    capacity: u64,
+    uncollected: u64,
+) -> Result<Bound> {
+    let on_sheets = to_u64(
+        items.iter().map(|i| u128::from(i.low)).sum(),
+        "votes on the sheets",
+    )?;
+    let asc = by_ratio_ascending(items);
+    let pv = prefix_sums(asc.iter().map(|x| x.0));
+    let pe = prefix_sums(asc.iter().map(|x| x.1));
+    let lower_lp = cover(u128::from(need), &asc, &pv, &pe);
+    let lower = to_u64(lower_lp, "lower bound")?;
+
+    // Upper: uncollected electors first at one vote each, then sheets by votes per elector,
+    // descending; sheets without electors add their votes freely.
+    let upper: Option<u128> = {
+        let free: Option<u128> = items
+            .iter()
+            .filter(|i| i.electors.is_none_or(|e| e == 0))
+            .map(|i| i.high.map(u128::from))
+            .sum();
+        let mut room = u128::from(capacity);
+        let mut total = room.min(u128::from(uncollected));
+        room -= total;
+        let mut desc: Vec<(u64, u64)> = items
+            .iter()
+            .filter_map(|i| match (i.electors, i.high) {
+                (Some(e), Some(h)) if e > 0 => Some((h, e)),
+                _ => None,
+            })
+            .collect();
+        desc.sort_by(|a, b| {
+            (u128::from(b.0) * u128::from(a.1)).cmp(&(u128::from(a.0) * u128::from(b.1)))
+        });
+        for (v, e) in desc {
+            if room == 0 {
+                break;
+            }
+            let take = room.min(u128::from(e));
+            total += u128::from(v) * take / u128::from(e);
+            room -= take;
+        }
+        free.map(|f| f + total)
+    };
+
+    let (verdict, gap, false_sheets) = if announced < lower {
+        // Smallest k with cover(need − (k largest electors)) <= announced.
+        let mut electors_desc: Vec<u64> = items.iter().filter_map(|i| i.electors).collect();
+        electors_desc.sort_unstable_by(|a, b| b.cmp(a));
+        let freed = prefix_sums(electors_desc.iter().copied());
+        let fits = |k: usize| {
+            cover(u128::from(need).saturating_sub(freed[k]), &asc, &pv, &pe)
+                <= u128::from(announced)
+        };
+        // fits is monotone in k; binary search the first k that fits.
+        let k = (0..freed.len())
+            .collect::<Vec<_>>()
+            .partition_point(|&k| !fits(k));
+        let k = (k < freed.len()).then_some(k as u64);
+        (Verdict::Below, lower - announced, k)
+    } else if let Some(up) = upper.filter(|u| u128::from(announced) > *u) {
+        let k = false_sheets_above(up, announced, &gains_desc(items));
+        (
+            Verdict::Above,
+            to_u64(u128::from(announced) - up, "gap")?,
+            k,
+        )
+    } else {
+        (Verdict::Within, 0, Some(0))
+    };
+    Ok(Bound {
+        subject,
+        announced,
+        on_sheets,
+        lower,
+        upper: upper.map(|u| to_u64(u, "upper bound")).transpose()?,
+        verdict,
+        gap,
+        false_sheets,
+        false_sheets_exact: verdict == Verdict::Within,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pct(s: &str) -> crate::Percent {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn printed_intervals() {
+        assert_eq!(
+            counted_interval(pct("80"), 30_026, CoverageReading::PrintedInterval).unwrap(),
+            (23_871, 24_170)
+        );
+        assert_eq!(
+            counted_interval(pct("80"), 30_026, CoverageReading::Exact).unwrap(),
+            (24_020, 24_021)
+        );
+        assert_eq!(
+            counted_interval(pct("100"), 10, CoverageReading::PrintedInterval).unwrap(),
+            (10, 10)
+        );
+        assert_eq!(
+            counted_interval(pct("0"), 10, CoverageReading::PrintedInterval).unwrap(),
+            (0, 0)
+        );
+    }
+
+    #[test]
+    fn fractional_cover() {
+        // (votes, electors) by votes per elector: 1/10, 5/10, 9/10.
+        let asc = vec![(1, 10), (5, 10), (9, 10)];
+        let pv = prefix_sums(asc.iter().map(|x| x.0));
+        let pe = prefix_sums(asc.iter().map(|x| x.1));
+        assert_eq!(cover(0, &asc, &pv, &pe), 0);
+        assert_eq!(cover(10, &asc, &pv, &pe), 1);
+        assert_eq!(cover(15, &asc, &pv, &pe), 1 + 3); // 2.5 rounded up
+        assert_eq!(cover(30, &asc, &pv, &pe), 15);
+        assert_eq!(cover(31, &asc, &pv, &pe), 15);
+    }
+}

@@ -1,0 +1,425 @@
+//! A bulletin's own arithmetic: sums, printed percentages and printed turnout.
+
+use rust_decimal::Decimal;
+
+use crate::error::Result;
+use crate::model::{Bulletin, Contest, Percent, Rounding, percent_of};
+use crate::report::{Finding, Severity, Subject};
+
+/// A printed percentage checked against the counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct PercentCheck {
+    /// The count's subject.
+    pub subject: String,
+    /// The announced count.
+    pub count: u64,
+    /// The printed percentage.
+    pub printed: Percent,
+    /// The denominator used: the announced valid votes, or the sum of the counts when no valid
+    /// total was announced.
+    pub denominator: u64,
+    /// The exact share, to four more decimals than printed, half-up.
+    pub exact: Decimal,
+    /// The rounding rules that reproduce the printed value at its scale.
+    pub reproduced_by: Vec<Rounding>,
+}
+
+/// The printed turnout checked against one electors figure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct TurnoutAgainst {
+    /// Which figure (`"electors"`, `"electors_counted"`, `"register"`).
+    pub figure: String,
+    /// Its value.
+    pub electors: u64,
+    /// Voters over it, to two decimals more than printed, half-up.
+    pub exact: Decimal,
+    /// The rounding rules that reproduce the printed turnout from it.
+    pub reproduced_by: Vec<Rounding>,
+}
+
+/// The printed turnout, the figures it was checked against, and the denominator it implies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct TurnoutCheck {
+    /// The printed turnout.
+    pub printed: Percent,
+    /// The announced voters.
+    pub voters: u64,
+    /// Each electors figure tried.
+    pub against: Vec<TurnoutAgainst>,
+    /// The range of electors figures that print as this turnout under half-up rounding:
+    /// `voters × 100 / p` for `p` within half a unit of the last printed digit. `None` when the
+    /// printed turnout is 0.
+    pub implied_electors: Option<(u64, u64)>,
+}
+
+/// What a bulletin's own numbers say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct BulletinCheck {
+    /// The bulletin's label.
+    pub label: String,
+    /// The sum of the announced counts.
+    pub count_total: u64,
+    /// Each printed percentage.
+    pub percents: Vec<PercentCheck>,
+    /// The sum of the printed percentages, when at least one is printed.
+    pub percent_sum: Option<Decimal>,
+    /// The printed turnout, when printed with voters.
+    pub turnout: Option<TurnoutCheck>,
+}
+
+/// Half a unit of the last decimal of a value of scale `scale`.
+fn half_unit(scale: u32) -> Decimal {
+    Decimal::new(5, scale + 1)
+}
+
+/// The candidates a bulletin subject stands for: a candidate code, a group of the bulletin
+/// (an empty group list means every candidate not announced separately), or `None`.
+pub(crate) fn resolve_subject(
+    contest: &Contest,
+    bulletin: &Bulletin,
+    subject: &str,
+) -> Option<Vec<usize>> {
+    if let Some(c) = contest.candidate_index(subject) {
+        return Some(vec![c]);
+    }
+    let members = bulletin.groups.get(subject)?;
+    if members.is_empty() {
+        let separate: Vec<usize> = bulletin
+            .counts
+            .iter()
+            .filter_map(|c| contest.candidate_index(&c.subject))
+            .collect();
+        return Some(
+            (0..contest.candidates().len())
+                .filter(|c| !separate.contains(c))
+                .collect(),
+        );
+    }
+    members.iter().map(|m| contest.candidate_index(m)).collect()
+}
+
+/// Checks a bulletin's own arithmetic: counts against valid votes (`B001`), valid, null and blank
+/// against voters (`B002`), voters against electors (`B003`), each printed percentage reproduced
+/// from the counts at its printed scale under half-up, half-even and truncation (`B004` when none
+/// does), the sum of printed percentages (`B005`), the printed turnout against each electors figure
+/// (`B006` when none reproduces it) and subjects that are neither candidates nor groups (`B007`,
+/// when a contest is given).
+///
+/// `register_electors` is a further electors figure to try the turnout against.
+///
+/// # Errors
+///
+/// [`Error::Overflow`](crate::Error::Overflow) when the counts do not sum in a `u64`.
+///
+/// # Example
+///
+/// ```
+/// use actas::audit::check_bulletin;
+/// use actas::{Bulletin, BulletinCount, Rounding};
+///
+/// let b = Bulletin::new("b", vec![
+///     BulletinCount::new("A", 5_150_092).with_percent("51.20".parse()?),
+///     BulletinCount::new("B", 4_908_682).with_percent("48.8".parse()?),
+/// ]);
+/// let (check, findings) = check_bulletin(&b, None, None)?;
+/// // 5,150,092 is 51.1999971% of the total: it rounds to 51.20, but truncates to 51.19.
+/// assert_eq!(check.percents[0].reproduced_by, [Rounding::HalfUp, Rounding::HalfEven]);
+/// assert!(findings.is_empty());
+/// # Ok::<(), actas::Error>(())
+/// ```
+pub fn check_bulletin(
+    bulletin: &Bulletin,
+    contest: Option<&Contest>,
+    register_electors: Option<u64>,
+) -> Result<(BulletinCheck, Vec<Finding>)> {
+    let label = bulletin.label.clone();
+    let whole = || Subject::Bulletin {
+        label: label.clone(),
+    };
+    let mut findings = Vec::new();
+    let count_total = bulletin.count_total()?;
+
+    if let Some(valid) = bulletin.valid {
+        if valid != count_total {
+            findings.push(
+                Finding::new(
+                    "B001",
+                    Severity::Error,
+                    whole(),
+                    "the counts do not add up to the valid votes",
+                )
+                .with("sum of counts", count_total)
+                .with("valid", valid)
+                .with("difference", i128::from(count_total) - i128::from(valid)),
+            );
+        }
+    }
+    if let (Some(voters), Some(valid)) = (bulletin.voters, bulletin.valid) {
+        let parts = [Some(valid), bulletin.null, bulletin.blank];
+        let sum: u128 = parts.iter().flatten().map(|v| u128::from(*v)).sum();
+        let complete = parts.iter().all(Option::is_some);
+        let broken = if complete {
+            sum != u128::from(voters)
+        } else {
+            sum > u128::from(voters)
+        };
+        if broken {
+            let what = if complete {
+                "valid + null + blank differs from the voters"
+            } else {
+                "the announced parts of the voters exceed the voters"
+            };
+            findings.push(
+                Finding::new("B002", Severity::Error, whole(), what)
+                    .with("parts", sum as i128)
+                    .with("voters", voters),
+            );
+        }
+    }
+    if let Some(voters) = bulletin.voters {
+        for (figure, electors) in [
+            ("electors", bulletin.electors),
+            ("electors counted", bulletin.electors_counted),
+        ] {
+            if let Some(e) = electors.filter(|e| voters > *e) {
+                findings.push(
+                    Finding::new(
+                        "B003",
+                        Severity::Error,
+                        whole(),
+                        format!("more voters than {figure}"),
+                    )
+                    .with("voters", voters)
+                    .with(figure, e),
+                );
+            }
+        }
+    }
+    if let Some(contest) = contest {
+        for c in &bulletin.counts {
+            if resolve_subject(contest, bulletin, &c.subject).is_none() {
+                findings.push(Finding::new(
+                    "B007",
+                    Severity::Warning,
+                    Subject::BulletinCount {
+                        label: label.clone(),
+                        subject: c.subject.clone(),
+                    },
+                    "neither a candidate of the contest nor a group of the bulletin",
+                ));
+            }
+        }
+    }
+
+    let denominator = bulletin.valid.unwrap_or(count_total);
+    let mut percents = Vec::new();
+    let mut ulp_sum = Decimal::ZERO;
+    let mut printed_sum: Option<Decimal> = None;
+    for c in &bulletin.counts {
+        let Some(printed) = c.percent else { continue };
+        printed_sum = Some(printed_sum.unwrap_or_default() + printed.value());
+        ulp_sum += Decimal::new(1, printed.scale());
+        if denominator == 0 {
+            continue;
+        }
+        let reproduced_by: Vec<Rounding> = Rounding::ALL
+            .into_iter()
+            .filter(|r| {
+                printed
+                    .reproduces(c.count, denominator, *r)
+                    .unwrap_or(false)
+            })
+            .collect();
+        let exact = percent_of(c.count, denominator, printed.scale() + 4, Rounding::HalfUp)?;
+        if reproduced_by.is_empty() {
+            findings.push(
+                Finding::new(
+                    "B004",
+                    Severity::Warning,
+                    Subject::BulletinCount {
+                        label: label.clone(),
+                        subject: c.subject.clone(),
+                    },
+                    "the printed percentage is reproduced by no rounding rule",
+                )
+                .with("printed", printed.value())
+                .with("exact", exact)
+                .with("count", c.count)
+                .with("denominator", denominator),
+            );
+        }
+        percents.push(PercentCheck {
+            subject: c.subject.clone(),
+            count: c.count,
+            printed,
+            denominator,
+            exact,
+            reproduced_by,
+        });
+    }
+    // Each printed value is within one unit of its last digit of the exact share (truncation is
+    // the widest rule), so when the counts make up the whole, the printed sum is within the sum of
+    // those units of 100.
+    if let Some(sum) = printed_sum {
+        let complete = percents.len() == bulletin.counts.len() && count_total == denominator;
+        if complete && (sum - Decimal::ONE_HUNDRED).abs() > ulp_sum {
+            findings.push(
+                Finding::new(
+                    "B005",
+                    Severity::Warning,
+                    whole(),
+                    "the printed percentages add up further from 100 than rounding can explain",
+                )
+                .with("sum", sum)
+                .with("tolerance", ulp_sum),
+            );
+        }
+    }
+
+    let turnout = match (bulletin.turnout, bulletin.voters) {
+        (Some(printed), Some(voters)) => {
+            let mut against = Vec::new();
+            let figures = [
+                ("electors", bulletin.electors),
+                ("electors_counted", bulletin.electors_counted),
+                ("register", register_electors),
+            ];
+            for (figure, electors) in figures {
+                let Some(e) = electors.filter(|e| *e > 0) else {
+                    continue;
+                };
+                against.push(TurnoutAgainst {
+                    figure: figure.to_owned(),
+                    electors: e,
+                    exact: percent_of(voters, e, printed.scale() + 2, Rounding::HalfUp)?,
+                    reproduced_by: Rounding::ALL
+                        .into_iter()
+                        .filter(|r| printed.reproduces(voters, e, *r).unwrap_or(false))
+                        .collect(),
+                });
+            }
+            let implied_electors = implied_denominator(voters, printed);
+            if !against.is_empty() && against.iter().all(|a| a.reproduced_by.is_empty()) {
+                let mut f = Finding::new(
+                    "B006",
+                    Severity::Warning,
+                    whole(),
+                    "the printed turnout is reproduced by none of the electors figures",
+                )
+                .with("printed", printed.value())
+                .with("voters", voters);
+                if let Some((lo, hi)) = implied_electors {
+                    f = f
+                        .with("implied electors from", lo)
+                        .with("implied electors to", hi);
+                }
+                findings.push(f);
+            }
+            Some(TurnoutCheck {
+                printed,
+                voters,
+                against,
+                implied_electors,
+            })
+        }
+        _ => None,
+    };
+
+    Ok((
+        BulletinCheck {
+            label: bulletin.label.clone(),
+            count_total,
+            percents,
+            percent_sum: printed_sum,
+            turnout,
+        },
+        findings,
+    ))
+}
+
+/// The electors figures `e` for which `voters / e`, as a percentage, rounds half-up to `printed`:
+/// `p − h ≤ 100 v / e < p + h` with `h` half a unit of the last printed digit.
+fn implied_denominator(voters: u64, printed: Percent) -> Option<(u64, u64)> {
+    let h = half_unit(printed.scale());
+    let (lo_p, hi_p) = (printed.value() - h, printed.value() + h);
+    if lo_p <= Decimal::ZERO {
+        return None;
+    }
+    let v100 = Decimal::from(voters) * Decimal::ONE_HUNDRED;
+    // e > 100 v / (p + h)  and  e <= 100 v / (p − h)
+    let lo = (v100 / hi_p).floor() + Decimal::ONE;
+    let hi = (v100 / lo_p).floor();
+    let lo = u64::try_from(lo).ok()?;
+    let hi = u64::try_from(hi).ok()?;
+    (lo <= hi).then_some((lo, hi))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::BulletinCount;
+
+    fn pct(s: &str) -> Percent {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn implied_denominator_brackets_the_true_figure() {
+        let (lo, hi) = implied_denominator(12_386_669, pct("59.97")).unwrap();
+        assert!(lo <= 20_654_431 && 20_654_431 <= hi, "{lo}..{hi}");
+        for e in [lo, hi] {
+            assert!(
+                pct("59.97")
+                    .reproduces(12_386_669, e, Rounding::HalfUp)
+                    .unwrap()
+            );
+        }
+        assert!(
+            !pct("59.97")
+                .reproduces(12_386_669, lo - 1, Rounding::HalfUp)
+                .unwrap()
+        );
+        assert!(
+            !pct("59.97")
+                .reproduces(12_386_669, hi + 1, Rounding::HalfUp)
+                .unwrap()
+        );
+        assert_eq!(implied_denominator(10, pct("0")), None);
+    }
+
+    #[test]
+    fn a_bulletin_with_only_counts_has_nothing_to_check() {
+        let b = Bulletin::new(
+            "b",
+            vec![BulletinCount::new("A", 3), BulletinCount::new("B", 4)],
+        );
+        let (check, findings) = check_bulletin(&b, None, None).unwrap();
+        assert!(findings.is_empty());
+        assert_eq!(check.count_total, 7);
+        assert_eq!(check.percent_sum, None);
+        assert_eq!(check.turnout, None);
+    }
+
+    #[test]
+    fn broken_arithmetic_is_found() {
+        let mut b = Bulletin::new(
+            "b",
+            vec![
+                BulletinCount::new("A", 60).with_percent(pct("61")),
+                BulletinCount::new("B", 40).with_percent(pct("40")),
+            ],
+        );
+        b.valid = Some(101);
+        b.null = Some(5);
+        b.voters = Some(100);
+        b.electors = Some(90);
+        let (_, findings) = check_bulletin(&b, None, None).unwrap();
+        let codes: Vec<&str> = findings.iter().map(|f| f.code).collect();
+        // 60/101 = 59.4% is not 61; 40/101 = 39.6% rounds half-up to 40.
+        assert_eq!(codes, ["B001", "B002", "B003", "B004"]);
+    }
+}

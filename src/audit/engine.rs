@@ -1,0 +1,801 @@
+//! The `audit` entry point: runs every check that applies and returns one report.
+
+use std::fmt;
+
+use super::bounds::{BoundOptions, Feasibility, Verdict, feasibility};
+use super::bulletin::{BulletinCheck, check_bulletin};
+use super::compare::{Comparison, compare};
+use super::consistency::{RuleSummary, check_rules};
+use super::plausibility::{PlausibilityOptions, plausibility};
+use super::register::check_register;
+use super::robustness::{Robustness, robustness};
+use super::sequence::{Step, sequence};
+use super::signature::{Signature, round_percentage_signature};
+use super::totals::{Coverage, Totals, coverage, totals};
+use crate::error::{Error, Result};
+use crate::model::{ActaSet, Bulletin, Candidate, Register, RepeatKind, TableRegister};
+use crate::report::{Finding, Severity, Subject, sort_findings, thousands};
+use crate::rules::RuleSet;
+
+/// Options of an audit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditOptions {
+    /// The rules every sheet must satisfy (default: [`RuleSet::standard`]).
+    pub rules: RuleSet,
+    /// Thresholds of the plausibility flags.
+    pub plausibility: PlausibilityOptions,
+    /// How feasibility bounds read coverage claims.
+    pub bounds: BoundOptions,
+    /// A round-percentage signature is reported (`R001`) when its chance probability is below
+    /// this (default `1e-6`).
+    pub signature_alpha: f64,
+}
+
+impl Default for AuditOptions {
+    fn default() -> Self {
+        AuditOptions {
+            rules: RuleSet::standard(),
+            plausibility: PlausibilityOptions::default(),
+            bounds: BoundOptions::default(),
+            signature_alpha: 1e-6,
+        }
+    }
+}
+
+/// What the audit found about one bulletin.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct BulletinAudit {
+    /// Its own arithmetic.
+    pub check: BulletinCheck,
+    /// Its round-percentage signature, when it has at least two counts.
+    pub signature: Option<Signature>,
+    /// Its feasibility against the sheets, when it could be computed.
+    pub feasibility: Option<Feasibility>,
+}
+
+/// The result of an audit: the figures computed and the findings, in a deterministic order.
+///
+/// Serialises to JSON; displays as a readable text report, verdict first.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct AuditReport {
+    /// Where the sheets come from.
+    pub source: Option<String>,
+    /// The contest's candidates, in order.
+    pub candidates: Vec<Candidate>,
+    /// Sheets in the set, repeats included.
+    pub sheets: u64,
+    /// Totals over the tables (first readings).
+    pub totals: Totals,
+    /// Coverage of the register, when one is known.
+    pub coverage: Option<Coverage>,
+    /// How each rule fared.
+    pub rules: Vec<RuleSummary>,
+    /// Each bulletin, in order.
+    pub bulletins: Vec<BulletinAudit>,
+    /// The steps between successive bulletins.
+    pub sequence: Vec<Step>,
+    /// Whether the sheets settle the outcome.
+    pub robustness: Option<Robustness>,
+    /// The comparison with a second reading, when one was given.
+    pub comparison: Option<Comparison>,
+    /// Every finding, most severe first.
+    pub findings: Vec<Finding>,
+}
+
+impl AuditReport {
+    /// The findings with code `code`.
+    pub fn with_code<'a>(&'a self, code: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
+        self.findings.iter().filter(move |f| f.code == code)
+    }
+
+    /// The report as pretty JSON.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Json`] if serialisation fails.
+    #[cfg(feature = "serde")]
+    pub fn to_json(&self) -> Result<String> {
+        crate::io::to_json(self)
+    }
+}
+
+/// An audit to run: a set of sheets and whatever else is known.
+///
+/// # Example
+///
+/// ```
+/// use actas::audit::Audit;
+/// use actas::{ActaSet, ActaSheet, Bulletin, BulletinCount, Candidate, Contest, Geography, Register, TableId};
+///
+/// let contest = Contest::new("c", vec![Candidate::new("A", "Ana"), Candidate::new("B", "Bo")])?;
+/// let mut set = ActaSet::new(contest, Geography::new(["x"])?);
+/// set.push(ActaSheet::new(TableId::new("1")?).with_electors(100).with_voters(90).with_valid(90).with_votes([Some(60), Some(30)]))?;
+/// let bulletins = [Bulletin::new("final", vec![BulletinCount::new("A", 60), BulletinCount::new("B", 30)])];
+/// let report = Audit::new(&set)
+///     .register(Register { tables: Some(1), electors: Some(100), ..Register::default() })
+///     .bulletins(&bulletins)
+///     .run()?;
+/// assert!(report.findings.iter().all(|f| f.code == "O001")); // settled, nothing else to say
+/// # Ok::<(), actas::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Audit<'a> {
+    set: &'a ActaSet,
+    register: Register,
+    tables: Option<&'a TableRegister>,
+    bulletins: &'a [Bulletin],
+    second: Option<&'a ActaSet>,
+    options: AuditOptions,
+}
+
+impl<'a> Audit<'a> {
+    /// An audit of `set` with default options and nothing else known.
+    pub fn new(set: &'a ActaSet) -> Self {
+        Audit {
+            set,
+            register: Register::default(),
+            tables: None,
+            bulletins: &[],
+            second: None,
+            options: AuditOptions::default(),
+        }
+    }
+
+    /// With the register's totals (tables, electors).
+    pub fn register(mut self, register: Register) -> Self {
+        self.register = register;
+        self
+    }
+
+    /// With a register of tables; its totals fill what the register's totals lack.
+    pub fn table_register(mut self, tables: &'a TableRegister) -> Self {
+        let summary = tables.summary();
+        self.register.tables = self.register.tables.or(summary.tables);
+        self.register.electors = self.register.electors.or(summary.electors);
+        self.tables = Some(tables);
+        self
+    }
+
+    /// With the bulletins of the contest, oldest first.
+    pub fn bulletins(mut self, bulletins: &'a [Bulletin]) -> Self {
+        self.bulletins = bulletins;
+        self
+    }
+
+    /// With a second reading of the same tables, to compare with.
+    pub fn second_reading(mut self, other: &'a ActaSet) -> Self {
+        self.second = Some(other);
+        self
+    }
+
+    /// With these options.
+    pub fn options(mut self, options: AuditOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Runs every check that applies.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Overflow`] on overflow; [`Error::Mismatch`] when the second reading has other
+    /// ballot lines. A check that cannot run for lack of data is reported as a finding (`F003`),
+    /// not an error.
+    pub fn run(&self) -> Result<AuditReport> {
+        let set = self.set;
+        let mut findings = Vec::new();
+        let totals = totals(set)?;
+
+        let rule_check = check_rules(set, &self.options.rules);
+        for v in &rule_check.violations {
+            let rule = &rule_check.rules[v.rule].rule;
+            findings.push(
+                Finding::new(
+                    "S001",
+                    Severity::Error,
+                    Subject::Sheet {
+                        index: v.sheet,
+                        table: v.table.clone(),
+                    },
+                    format!("breaks {rule}"),
+                )
+                .with("left", v.lhs)
+                .with("right", v.rhs),
+            );
+        }
+        findings.extend(plausibility(set, &self.options.plausibility));
+        for r in set.repeats() {
+            let table = set.table_id(r.sheet).unwrap_or_default().to_owned();
+            let first = set.table_id(r.first).unwrap_or_default();
+            let subject = Subject::Sheet {
+                index: r.sheet,
+                table,
+            };
+            findings.push(match r.kind {
+                RepeatKind::Identical => Finding::new(
+                    "D001",
+                    Severity::Info,
+                    subject,
+                    "read twice with identical numbers",
+                ),
+                RepeatKind::Conflicting => Finding::new(
+                    "D002",
+                    Severity::Error,
+                    subject,
+                    format!(
+                        "read twice with different numbers (first reading: sheet {})",
+                        r.first
+                    ),
+                )
+                .with("first sheet", r.first)
+                .with("table", first),
+            });
+        }
+        if let Some(tables) = self.tables {
+            findings.extend(check_register(set, tables));
+        }
+        let coverage = (self.register.tables.is_some() || self.register.electors.is_some())
+            .then(|| coverage(&totals, &self.register));
+
+        let comparison = match self.second {
+            Some(other) => {
+                let c = compare(set, other)?;
+                findings.extend(comparison_findings(&c));
+                Some(c)
+            }
+            None => None,
+        };
+
+        let mut bulletins = Vec::new();
+        for b in self.bulletins {
+            let (check, f) = check_bulletin(b, Some(set.contest()), self.register.electors)?;
+            findings.extend(f);
+            let counts: Vec<(&str, u64)> = b
+                .counts
+                .iter()
+                .map(|c| (c.subject.as_str(), c.count))
+                .collect();
+            let signature = match round_percentage_signature(&counts) {
+                Ok(s) => Some(s),
+                Err(Error::InvalidValue { .. }) => None,
+                Err(e) => return Err(e),
+            };
+            if let Some(g) = signature
+                .as_ref()
+                .filter(|s| s.is_flagged(self.options.signature_alpha))
+                .and_then(|s| s.grid.as_ref())
+            {
+                let mut f = Finding::new(
+                    "R001",
+                    Severity::Critical,
+                    Subject::Bulletin {
+                        label: b.label.clone(),
+                    },
+                    format!(
+                        "every count is a round percentage of their total, on a {}% grid",
+                        g.step
+                    ),
+                )
+                .with("total", signature.as_ref().map_or(0, |s| s.total))
+                .with("probability", g.probability);
+                for p in &g.points {
+                    f = f.with(format!("{} residual", p.subject), p.residual);
+                }
+                findings.push(f);
+            }
+            let feasibility = if b.coverage.is_some() {
+                match feasibility(set, b, &self.register, &self.options.bounds) {
+                    Ok(f) => {
+                        findings.extend(bound_findings(&f));
+                        Some(f)
+                    }
+                    Err(Error::InvalidValue { value, reason, .. }) => {
+                        findings.push(Finding::new(
+                            "F003",
+                            Severity::Info,
+                            Subject::Bulletin {
+                                label: b.label.clone(),
+                            },
+                            format!("no feasibility bounds: {value}: {reason}"),
+                        ));
+                        None
+                    }
+                    Err(e) => return Err(e),
+                }
+            } else {
+                None
+            };
+            bulletins.push(BulletinAudit {
+                check,
+                signature,
+                feasibility,
+            });
+        }
+        let (sequence, f) = sequence(self.bulletins)?;
+        findings.extend(f);
+
+        let robustness = if set.contest().candidates().len() >= 2 && !set.is_empty() {
+            let r = robustness(set, &totals, &self.register)?;
+            if let Some(settled) = r.settled {
+                let closest = r.margins.iter().min_by_key(|m| m.margin);
+                let mut f = if settled {
+                    Finding::new(
+                        "O001",
+                        Severity::Info,
+                        Subject::Candidate {
+                            code: r.leader.clone(),
+                        },
+                        "leads whatever the uncollected tables hold",
+                    )
+                } else {
+                    Finding::new(
+                        "O002",
+                        Severity::Warning,
+                        Subject::Candidate {
+                            code: r.leader.clone(),
+                        },
+                        "the uncollected tables could change the leader",
+                    )
+                };
+                if let Some(m) = closest {
+                    f = f
+                        .with("closest rival", m.rival.as_str())
+                        .with("margin", m.margin);
+                    if let Some(t) = m.tie_turnout {
+                        f = f.with("tie turnout %", t.percent(2, crate::Rounding::HalfUp)?);
+                    }
+                }
+                findings.push(f);
+            }
+            Some(r)
+        } else {
+            None
+        };
+
+        sort_findings(&mut findings);
+        Ok(AuditReport {
+            source: set.source().map(str::to_owned),
+            candidates: set.contest().candidates().to_vec(),
+            sheets: set.len() as u64,
+            totals,
+            coverage,
+            rules: rule_check.rules,
+            bulletins,
+            sequence,
+            robustness,
+            comparison,
+            findings,
+        })
+    }
+}
+
+fn comparison_findings(c: &Comparison) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (code, n, which) in [
+        ("C001", c.only_in_a.len(), "first"),
+        ("C002", c.only_in_b.len(), "second"),
+    ] {
+        if n > 0 {
+            out.push(
+                Finding::new(
+                    code,
+                    Severity::Info,
+                    Subject::Set,
+                    format!("tables only in the {which} reading"),
+                )
+                .with("tables", n),
+            );
+        }
+    }
+    for d in &c.different {
+        let mut f = Finding::new(
+            "C003",
+            Severity::Warning,
+            Subject::Sheet {
+                index: d.a,
+                table: d.table.clone(),
+            },
+            "the two readings differ",
+        );
+        for fd in &d.fields {
+            let show = |v: Option<u32>| v.map_or_else(|| "absent".to_owned(), |v| v.to_string());
+            f = f.with(
+                fd.field.clone(),
+                format!("{} -> {}", show(fd.a), show(fd.b)),
+            );
+        }
+        out.push(f);
+    }
+    out
+}
+
+fn bound_findings(f: &Feasibility) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for b in &f.bounds {
+        let (code, what) = match b.verdict {
+            Verdict::Within => continue,
+            Verdict::Below => ("F001", "the announced count is below what the sheets allow"),
+            Verdict::Above => (
+                "F002",
+                "the announced count is above what the sheets and register allow",
+            ),
+        };
+        let mut finding = Finding::new(
+            code,
+            Severity::Critical,
+            Subject::BulletinCount {
+                label: f.bulletin.clone(),
+                subject: b.subject.clone(),
+            },
+            what,
+        )
+        .with("announced", b.announced)
+        .with("least possible", b.lower);
+        if let Some(u) = b.upper {
+            finding = finding.with("most possible", u);
+        }
+        finding = finding.with("gap", b.gap);
+        let label = if b.false_sheets_exact {
+            "false sheets needed"
+        } else {
+            "false sheets needed at least"
+        };
+        finding = match b.false_sheets {
+            Some(k) => finding.with(label, k),
+            None => finding.with(label, "more than all the sheets"),
+        };
+        out.push(finding);
+    }
+    out
+}
+
+/// "1 in 101 million" for a small probability.
+fn one_in(p: f64) -> String {
+    if p <= 0.0 {
+        return "0".into();
+    }
+    let n = 1.0 / p;
+    if n >= 1e9 {
+        format!("about 1 in {:.1} billion", n / 1e9)
+    } else if n >= 1e6 {
+        format!("about 1 in {:.0} million", n / 1e6)
+    } else {
+        format!("about 1 in {}", thousands(n.round() as i128))
+    }
+}
+
+impl fmt::Display for AuditReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = |code: &str| {
+            self.candidates
+                .iter()
+                .find(|c| c.code == code)
+                .map_or_else(|| code.to_owned(), |c| c.name.clone())
+        };
+        writeln!(
+            f,
+            "Audit of {}: {} sheets, {} tables",
+            self.source.as_deref().unwrap_or("the sheets"),
+            thousands(self.sheets as i128),
+            thousands(self.totals.tables as i128)
+        )?;
+
+        writeln!(f, "\nVerdict")?;
+        let mut said = false;
+        for b in &self.bulletins {
+            let label = &b.check.label;
+            if let Some(feas) = &b.feasibility {
+                let out: Vec<_> = feas
+                    .bounds
+                    .iter()
+                    .filter(|x| x.verdict != Verdict::Within)
+                    .collect();
+                if out.is_empty() {
+                    writeln!(
+                        f,
+                        "  {label}: possible given the sheets (every count within its bounds)"
+                    )?;
+                } else {
+                    writeln!(f, "  {label}: NOT POSSIBLE given the sheets")?;
+                    for x in out {
+                        let side = if x.verdict == Verdict::Below {
+                            "at least"
+                        } else {
+                            "at most"
+                        };
+                        let bound = if x.verdict == Verdict::Below {
+                            Some(x.lower)
+                        } else {
+                            x.upper
+                        };
+                        let sheets = match x.false_sheets {
+                            Some(k) if x.false_sheets_exact => {
+                                format!("{} sheets would have to be false", thousands(k as i128))
+                            }
+                            Some(k) => format!(
+                                "at least {} sheets would have to be false",
+                                thousands(k as i128)
+                            ),
+                            None => "no number of false sheets is enough".to_owned(),
+                        };
+                        writeln!(
+                            f,
+                            "    {}: announced {}; the sheets allow {} {} (off by {} votes; {})",
+                            name(&x.subject),
+                            thousands(x.announced as i128),
+                            side,
+                            bound.map_or_else(|| "?".into(), |v| thousands(v as i128)),
+                            thousands(x.gap as i128),
+                            sheets
+                        )?;
+                    }
+                }
+                said = true;
+            }
+            let flagged = self.with_code("R001").any(|x| {
+                x.subject
+                    == Subject::Bulletin {
+                        label: label.clone(),
+                    }
+            });
+            if let Some(g) = b
+                .signature
+                .as_ref()
+                .and_then(|s| s.grid.as_ref())
+                .filter(|_| flagged)
+            {
+                let residuals: Vec<String> = g
+                    .points
+                    .iter()
+                    .map(|p| format!("{} {:+}", p.subject, p.residual))
+                    .collect();
+                writeln!(
+                    f,
+                    "  {label}: every count is a round percentage of the total on a {}% grid (residuals in votes: {}); chance {}",
+                    g.step,
+                    residuals.join(", "),
+                    one_in(g.probability)
+                )?;
+                said = true;
+            }
+        }
+        if let Some(r) = &self.robustness {
+            match r.settled {
+                Some(true) => {
+                    let closest = r.margins.iter().min_by_key(|m| m.margin);
+                    write!(
+                        f,
+                        "  The sheets settle the outcome: {} leads",
+                        name(&r.leader)
+                    )?;
+                    if let Some(m) = closest {
+                        write!(f, " {} by {}", name(&m.rival), thousands(m.margin as i128))?;
+                        if let Some(t) = m.tie_turnout {
+                            write!(
+                                f,
+                                "; a tie needs a turnout of {t} in the uncollected tables, all for {}",
+                                name(&m.rival)
+                            )?;
+                        }
+                    }
+                    writeln!(f)?;
+                    said = true;
+                }
+                Some(false) => {
+                    writeln!(
+                        f,
+                        "  The sheets do not settle the outcome: the uncollected tables could change the leader"
+                    )?;
+                    said = true;
+                }
+                None => {}
+            }
+        }
+        if !said {
+            writeln!(
+                f,
+                "  nothing to weigh against the sheets (no bulletin or register given)"
+            )?;
+        }
+
+        let important: Vec<&Finding> = self
+            .findings
+            .iter()
+            .filter(|x| x.severity >= Severity::Warning)
+            .take(10)
+            .collect();
+        if !important.is_empty() {
+            writeln!(f, "\nMost important findings")?;
+            for x in important {
+                writeln!(f, "  {x}")?;
+            }
+        }
+
+        writeln!(f, "\nTotals on the sheets")?;
+        let mut order: Vec<usize> = (0..self.candidates.len()).collect();
+        order.sort_by_key(|&c| {
+            std::cmp::Reverse(self.totals.candidates.get(c).map_or(0, |t| t.sum))
+        });
+        for c in order {
+            let votes = self.totals.candidates[c].sum;
+            let share = crate::percent_of(
+                votes,
+                self.totals.valid.sum.max(1),
+                2,
+                crate::Rounding::HalfUp,
+            )
+            .map_err(|_| fmt::Error)?;
+            writeln!(
+                f,
+                "  {:<30} {:>12} {:>7}%",
+                self.candidates[c].name,
+                thousands(votes as i128),
+                share
+            )?;
+        }
+        if let Some(c) = &self.coverage {
+            if let (Some(s), Some(n)) = (c.table_share(), c.tables_registered) {
+                writeln!(
+                    f,
+                    "  tables covered:   {} of {} ({s})",
+                    thousands(c.tables as i128),
+                    thousands(n as i128)
+                )?;
+            }
+            if let (Some(s), Some(n)) = (c.elector_share(), c.electors_registered) {
+                writeln!(
+                    f,
+                    "  electors covered: {} of {} ({s})",
+                    thousands(c.electors as i128),
+                    thousands(n as i128)
+                )?;
+            }
+        }
+
+        writeln!(f, "\nSheet rules")?;
+        for r in &self.rules {
+            writeln!(
+                f,
+                "  {:<34} {} checked, {} broken, {} skipped",
+                r.rule.to_string(),
+                thousands(r.checked as i128),
+                thousands(r.broken as i128),
+                thousands(r.skipped as i128)
+            )?;
+        }
+
+        for b in &self.bulletins {
+            writeln!(f, "\n{}", b.check.label)?;
+            writeln!(
+                f,
+                "  sum of counts {}",
+                thousands(b.check.count_total as i128)
+            )?;
+            for p in &b.check.percents {
+                let rules: Vec<String> = p.reproduced_by.iter().map(ToString::to_string).collect();
+                writeln!(
+                    f,
+                    "  {:<8} {:>12} printed {:>6}% exact {}% reproduced by {}",
+                    p.subject,
+                    thousands(p.count as i128),
+                    p.printed,
+                    p.exact,
+                    if rules.is_empty() {
+                        "no rule".to_owned()
+                    } else {
+                        rules.join(", ")
+                    }
+                )?;
+            }
+            if let Some(t) = &b.check.turnout {
+                for a in &t.against {
+                    writeln!(
+                        f,
+                        "  turnout printed {}%: voters over {} {} is {}%{}",
+                        t.printed,
+                        a.figure,
+                        thousands(a.electors as i128),
+                        a.exact,
+                        if a.reproduced_by.is_empty() {
+                            " (not reproduced)"
+                        } else {
+                            " (reproduced)"
+                        }
+                    )?;
+                }
+            }
+            if let Some(s) = &b.signature {
+                match &s.grid {
+                    Some(g) => writeln!(
+                        f,
+                        "  coarsest round-percentage grid: {}% (chance {})",
+                        g.step,
+                        one_in(g.probability)
+                    )?,
+                    None => writeln!(f, "  no round-percentage grid fits")?,
+                }
+            }
+            if let Some(feas) = &b.feasibility {
+                writeln!(
+                    f,
+                    "  bounds ({:?} basis, {}): counted {}..{}, at least {} from the sheets",
+                    feas.basis,
+                    match feas.method {
+                        super::bounds::BoundMethod::Exact => "exact",
+                        super::bounds::BoundMethod::FractionalRelaxation => "fractional relaxation",
+                    },
+                    thousands(feas.counted.0 as i128),
+                    thousands(feas.counted.1 as i128),
+                    thousands(feas.from_sheets as i128)
+                )?;
+                for x in &feas.bounds {
+                    writeln!(
+                        f,
+                        "    {:<8} announced {:>12}  possible {:>12} ..{:>12}  {:?}",
+                        x.subject,
+                        thousands(x.announced as i128),
+                        thousands(x.lower as i128),
+                        x.upper
+                            .map_or_else(|| "unbounded".into(), |u| thousands(u as i128)),
+                        x.verdict
+                    )?;
+                }
+            }
+        }
+        for s in &self.sequence {
+            writeln!(
+                f,
+                "\n{} to {}: {} votes added",
+                s.from,
+                s.to,
+                thousands(s.votes_added)
+            )?;
+            for i in &s.increments {
+                writeln!(
+                    f,
+                    "  {:<8} {:>12} -> {:>12}  {:>+12}  {}",
+                    i.subject,
+                    thousands(i.from as i128),
+                    thousands(i.to as i128),
+                    i.delta,
+                    i.share_of_added
+                        .map_or_else(String::new, |s| format!("{s}% of the added votes"))
+                )?;
+            }
+        }
+        if let Some(c) = &self.comparison {
+            writeln!(
+                f,
+                "\nSecond reading: {} identical ({} with another image), {} different, {} only in the first, {} only in the second",
+                thousands(c.identical as i128),
+                thousands(c.identical_other_image as i128),
+                thousands(c.different.len() as i128),
+                thousands(c.only_in_a.len() as i128),
+                thousands(c.only_in_b.len() as i128)
+            )?;
+        }
+        let mut counts: Vec<(&str, usize)> = Vec::new();
+        for x in &self.findings {
+            match counts.iter_mut().find(|(c, _)| *c == x.code) {
+                Some(e) => e.1 += 1,
+                None => counts.push((x.code, 1)),
+            }
+        }
+        counts.sort();
+        let shown: Vec<String> = counts.iter().map(|(c, n)| format!("{c} x{n}")).collect();
+        writeln!(
+            f,
+            "\nFindings: {} ({})",
+            self.findings.len(),
+            if shown.is_empty() {
+                "none".into()
+            } else {
+                shown.join(", ")
+            }
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,166 @@
+//! Plausibility flags on single sheets, with documented thresholds.
+
+use rust_decimal::Decimal;
+
+use crate::model::{ActaSet, Field};
+use crate::report::{Finding, Severity, Subject};
+
+/// Thresholds of the plausibility flags.
+///
+/// Invariant: shares are percentages between 0 and 100.
+///
+/// The defaults flag null or blank votes above 10% of a sheet's voters. They are deliberately
+/// loose: in most elections null votes are 1 to 5% of voters, and a threshold is a place to look,
+/// not a verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct PlausibilityOptions {
+    /// Flag a sheet whose null votes exceed this percentage of its voters (`S005`).
+    pub null_share_above: Decimal,
+    /// Flag a sheet whose blank votes exceed this percentage of its voters (`S006`).
+    pub blank_share_above: Decimal,
+}
+
+impl Default for PlausibilityOptions {
+    fn default() -> Self {
+        PlausibilityOptions {
+            null_share_above: Decimal::from(10),
+            blank_share_above: Decimal::from(10),
+        }
+    }
+}
+
+/// Whether `part / whole × 100 > threshold`, exactly.
+fn share_above(part: u32, whole: u32, threshold: Decimal) -> bool {
+    whole > 0 && Decimal::from(part) * Decimal::ONE_HUNDRED > threshold * Decimal::from(whole)
+}
+
+/// Flags implausible sheets: turnout over 100% (`S002`) or exactly 100% (`S003`), one candidate
+/// with every valid vote (`S004`), null (`S005`) or blank (`S006`) votes above a share of the
+/// voters, sheets with no votes at all (`S007`).
+///
+/// Every sheet is looked at, repeated readings included. A flag whose fields a sheet lacks is not
+/// raised on it.
+///
+/// # Example
+///
+/// ```
+/// use actas::audit::{plausibility, PlausibilityOptions};
+/// use actas::{ActaSet, ActaSheet, Candidate, Contest, Geography, TableId};
+///
+/// let contest = Contest::new("c", vec![Candidate::new("A", "Ana"), Candidate::new("B", "Bo")])?;
+/// let mut set = ActaSet::new(contest, Geography::new(["x"])?);
+/// set.push(ActaSheet::new(TableId::new("1")?).with_electors(100).with_voters(120).with_valid(120).with_votes([Some(60), Some(60)]))?;
+/// set.push(ActaSheet::new(TableId::new("2")?).with_electors(100).with_voters(50).with_valid(50).with_votes([Some(50), Some(0)]))?;
+/// let flags = plausibility(&set, &PlausibilityOptions::default());
+/// let codes: Vec<&str> = flags.iter().map(|f| f.code).collect();
+/// assert_eq!(codes, ["S002", "S004"]);
+/// # Ok::<(), actas::Error>(())
+/// ```
+pub fn plausibility(set: &ActaSet, options: &PlausibilityOptions) -> Vec<Finding> {
+    let contest = set.contest();
+    let n_cand = contest.candidates().len();
+    let mut out = Vec::new();
+    let mut per_candidate = vec![0u64; n_cand];
+    for i in 0..set.len() {
+        let subject = || Subject::Sheet {
+            index: i,
+            table: set.table_id(i).unwrap_or_default().to_owned(),
+        };
+        let get = |f: Field| set.count(i, f);
+        let (electors, voters, valid, null, blank) = (
+            get(Field::Electors),
+            get(Field::Voters),
+            get(Field::Valid),
+            get(Field::Null),
+            get(Field::Blank),
+        );
+        if let (Some(v), Some(e)) = (voters, electors) {
+            if v > e {
+                out.push(
+                    Finding::new(
+                        "S002",
+                        Severity::Error,
+                        subject(),
+                        "more voters than electors",
+                    )
+                    .with("voters", v)
+                    .with("electors", e),
+                );
+            } else if v == e && v > 0 {
+                out.push(
+                    Finding::new("S003", Severity::Warning, subject(), "every elector voted")
+                        .with("voters", v)
+                        .with("electors", e),
+                );
+            }
+        }
+        per_candidate.iter_mut().for_each(|c| *c = 0);
+        let mut any_line = false;
+        for (l, line) in contest.lines().iter().enumerate() {
+            if let Some(v) = get(Field::Line(l)) {
+                per_candidate[line.candidate()] += u64::from(v);
+                any_line = true;
+            }
+        }
+        let valid_total = valid
+            .map(u64::from)
+            .or(any_line.then(|| per_candidate.iter().sum()));
+        if let Some(total) = valid_total.filter(|t| *t > 0) {
+            if n_cand > 1 {
+                if let Some(c) = per_candidate.iter().position(|v| *v == total) {
+                    out.push(
+                        Finding::new(
+                            "S004",
+                            Severity::Warning,
+                            subject(),
+                            format!("{} has every valid vote", contest.candidates()[c].code),
+                        )
+                        .with("votes", total),
+                    );
+                }
+            }
+        }
+        if let Some(v) = voters {
+            if let Some(n) = null.filter(|n| share_above(*n, v, options.null_share_above)) {
+                out.push(
+                    Finding::new(
+                        "S005",
+                        Severity::Warning,
+                        subject(),
+                        "null votes above the threshold share",
+                    )
+                    .with("null", n)
+                    .with("voters", v)
+                    .with("threshold %", options.null_share_above),
+                );
+            }
+            if let Some(b) = blank.filter(|b| share_above(*b, v, options.blank_share_above)) {
+                out.push(
+                    Finding::new(
+                        "S006",
+                        Severity::Warning,
+                        subject(),
+                        "blank votes above the threshold share",
+                    )
+                    .with("blank", b)
+                    .with("voters", v)
+                    .with("threshold %", options.blank_share_above),
+                );
+            }
+        }
+        let vote_fields = [voters, valid, null, blank];
+        let any_present = any_line || vote_fields.iter().any(Option::is_some);
+        let all_zero = vote_fields.iter().all(|v| v.is_none_or(|v| v == 0))
+            && per_candidate.iter().all(|v| *v == 0);
+        if any_present && all_zero {
+            out.push(Finding::new(
+                "S007",
+                Severity::Info,
+                subject(),
+                "no votes recorded",
+            ));
+        }
+    }
+    out
+}

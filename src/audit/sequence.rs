@@ -1,0 +1,189 @@
+//! Successive bulletins of one contest: counts never decrease, and what each increment holds.
+
+use rust_decimal::Decimal;
+
+use crate::error::Result;
+use crate::model::{Bulletin, CoverageBasis, Rounding, percent_of};
+use crate::report::{Finding, Severity, Subject};
+
+/// The change of one count from a bulletin to the next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Increment {
+    /// The subject.
+    pub subject: String,
+    /// The earlier count.
+    pub from: u64,
+    /// The later count.
+    pub to: u64,
+    /// `to − from`.
+    pub delta: i128,
+    /// The subject's share of all the votes added, in percent to two decimals (half-up), when
+    /// votes were added.
+    pub share_of_added: Option<Decimal>,
+}
+
+/// One step from a bulletin to the next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Step {
+    /// The earlier bulletin's label.
+    pub from: String,
+    /// The later bulletin's label.
+    pub to: String,
+    /// Per subject of the earlier bulletin that the later one announces (itself, or all the
+    /// members of its group), in the earlier bulletin's order.
+    pub increments: Vec<Increment>,
+    /// Votes added: the change in the sum of the counts both announce.
+    pub votes_added: i128,
+    /// The most electors the added coverage can hold, when the two bulletins say (both announce
+    /// the electors counted, or both print an electors coverage over a known electors total).
+    pub electors_added_at_most: Option<u64>,
+}
+
+/// The steps between successive bulletins, with a finding for every count that decreases
+/// (`Q001`) and every step that adds more votes than the added coverage has electors (`Q002`).
+///
+/// A group of the earlier bulletin (such as "others") is compared with the sum of its members
+/// when the later bulletin announces them separately; other subjects announced in only one of
+/// the two bulletins are not compared.
+///
+/// # Errors
+///
+/// [`Error::Overflow`](crate::Error::Overflow) on overflow.
+///
+/// # Example
+///
+/// ```
+/// use actas::audit::sequence;
+/// use actas::{Bulletin, BulletinCount};
+///
+/// let first = Bulletin::new("1", vec![BulletinCount::new("A", 100), BulletinCount::new("B", 80)]);
+/// let second = Bulletin::new("2", vec![BulletinCount::new("A", 150), BulletinCount::new("B", 70)]);
+/// let (steps, findings) = sequence(&[first, second])?;
+/// assert_eq!(steps[0].votes_added, 40);
+/// assert_eq!(findings[0].code, "Q001"); // B lost 10 votes
+/// # Ok::<(), actas::Error>(())
+/// ```
+pub fn sequence(bulletins: &[Bulletin]) -> Result<(Vec<Step>, Vec<Finding>)> {
+    let mut steps = Vec::new();
+    let mut findings = Vec::new();
+    for pair in bulletins.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        let pair_subject = || Subject::BulletinPair {
+            from: a.label.clone(),
+            to: b.label.clone(),
+        };
+        // A subject of the earlier bulletin is compared when the later one announces it, or
+        // announces every member of it (a group such as "others" split into its candidates).
+        let later = |subject: &str| -> Option<u64> {
+            b.count(subject).or_else(|| {
+                let members = a.groups.get(subject).filter(|m| !m.is_empty())?;
+                members.iter().map(|m| b.count(m)).sum()
+            })
+        };
+        let common: Vec<(String, u64, u64)> = a
+            .counts
+            .iter()
+            .filter_map(|c| later(&c.subject).map(|to| (c.subject.clone(), c.count, to)))
+            .collect();
+        let votes_added: i128 = common
+            .iter()
+            .map(|(_, f, t)| i128::from(*t) - i128::from(*f))
+            .sum();
+        let mut increments = Vec::new();
+        for (subject, from, to) in common {
+            let delta = i128::from(to) - i128::from(from);
+            if delta < 0 {
+                findings.push(
+                    Finding::new(
+                        "Q001",
+                        Severity::Error,
+                        Subject::BulletinCount {
+                            label: b.label.clone(),
+                            subject: subject.clone(),
+                        },
+                        format!("the count decreases from {}", a.label),
+                    )
+                    .with("from", from)
+                    .with("to", to)
+                    .with("change", delta),
+                );
+            }
+            let share_of_added = if votes_added > 0 && delta >= 0 {
+                Some(percent_of(
+                    delta as u64,
+                    votes_added as u64,
+                    2,
+                    Rounding::HalfUp,
+                )?)
+            } else {
+                None
+            };
+            increments.push(Increment {
+                subject,
+                from,
+                to,
+                delta,
+                share_of_added,
+            });
+        }
+        for (what, x, y) in [("voters", a.voters, b.voters), ("valid", a.valid, b.valid)] {
+            if let (Some(x), Some(y)) = (x, y) {
+                if y < x {
+                    findings.push(
+                        Finding::new(
+                            "Q001",
+                            Severity::Error,
+                            pair_subject(),
+                            format!("the {what} decrease"),
+                        )
+                        .with("from", x)
+                        .with("to", y),
+                    );
+                }
+            }
+        }
+        let electors_added_at_most = match (a.electors_counted, b.electors_counted) {
+            (Some(x), Some(y)) => Some(y.saturating_sub(x)),
+            _ => match (a.coverage, b.coverage, b.electors.or(a.electors)) {
+                (Some(ca), Some(cb), Some(total))
+                    if ca.basis == CoverageBasis::Electors
+                        && cb.basis == CoverageBasis::Electors =>
+                {
+                    // The later share at its highest less the earlier at its lowest.
+                    let h = |p: crate::Percent| Decimal::new(5, p.scale() + 1);
+                    let span =
+                        (cb.printed.value() + h(cb.printed)) - (ca.printed.value() - h(ca.printed));
+                    let most = (span.max(Decimal::ZERO) * Decimal::from(total)
+                        / Decimal::ONE_HUNDRED)
+                        .ceil();
+                    u64::try_from(most).ok()
+                }
+                _ => None,
+            },
+        };
+        if let Some(most) = electors_added_at_most {
+            if votes_added > i128::from(most) {
+                findings.push(
+                    Finding::new(
+                        "Q002",
+                        Severity::Error,
+                        pair_subject(),
+                        "more votes added than the added coverage has electors",
+                    )
+                    .with("votes added", votes_added)
+                    .with("electors added at most", most),
+                );
+            }
+        }
+        steps.push(Step {
+            from: a.label.clone(),
+            to: b.label.clone(),
+            increments,
+            votes_added,
+            electors_added_at_most,
+        });
+    }
+    Ok((steps, findings))
+}
