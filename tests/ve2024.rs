@@ -216,3 +216,204 @@ fn coverage_of_v1() {
             .all(|r| r.kind != RepeatKind::Conflicting)
     );
 }
+
+mod audit {
+    //! The full audit of the council's bulletins against the published sheets. The expected
+    //! figures were computed independently (a short Python script over the CSV, with exact
+    //! fractions), not read off this crate's output.
+
+    use super::*;
+    use actas::audit::{Audit, AuditOptions, BoundOptions, CoverageReading, Verdict, feasibility};
+    use actas::{Announcements, Bulletin};
+
+    fn announcements() -> Announcements {
+        read_announcements(format!("{DIR}/bulletins.json")).unwrap()
+    }
+
+    fn eg_bound(
+        set: &actas::ActaSet,
+        b: &Bulletin,
+        a: &Announcements,
+        reading: CoverageReading,
+    ) -> actas::audit::Bound {
+        let f = feasibility(set, b, &a.register, &BoundOptions { coverage: reading }).unwrap();
+        f.bounds.into_iter().find(|x| x.subject == "EG").unwrap()
+    }
+
+    #[test]
+    fn bulletin_1_has_the_round_percentage_signature() {
+        let v1 = load("V1");
+        let a = announcements();
+        let report = Audit::new(&v1.set)
+            .register(a.register.clone())
+            .bulletins(&a.bulletins)
+            .run()
+            .unwrap();
+        let s = report.bulletins[0].signature.as_ref().unwrap();
+        let g = s.grid.as_ref().unwrap();
+        assert_eq!(g.step.to_string(), "0.1");
+        let residuals: Vec<String> = g.points.iter().map(|p| p.residual.to_string()).collect();
+        assert_eq!(residuals, ["-0.288", "-0.108", "0.396"]);
+        assert!(
+            (g.probability - 9.88e-9).abs() < 0.005e-9,
+            "{}",
+            g.probability
+        );
+        assert!(
+            (1.0 / g.probability / 1e6 - 101.2).abs() < 0.1,
+            "about 1 in 101 million"
+        );
+        assert_eq!(report.with_code("R001").count(), 1);
+        // Bulletin 2 is the negative control: no grid with a vote between its points fits.
+        assert!(
+            report.bulletins[1]
+                .signature
+                .as_ref()
+                .unwrap()
+                .grid
+                .is_none()
+        );
+        assert!(
+            report
+                .with_code("R001")
+                .all(|f| f.subject.to_string() == "CNE bulletin 1")
+        );
+    }
+
+    #[test]
+    fn both_bulletins_are_infeasible_for_gonzalez_against_v1() {
+        let v1 = load("V1");
+        let a = announcements();
+        // Bulletin 1: 80% of 30,026 tables, read as [79.5, 80.5]%: at least 23,871 tables, of
+        // which at most 5,494 uncollected, so at least 18,377 of the V1 sheets.
+        let b1 = eg_bound(
+            &v1.set,
+            &a.bulletins[0],
+            &a,
+            CoverageReading::PrintedInterval,
+        );
+        assert_eq!(
+            (b1.announced, b1.lower, b1.verdict),
+            (4_445_978, 4_585_832, Verdict::Below)
+        );
+        assert_eq!(
+            (b1.gap, b1.false_sheets, b1.false_sheets_exact),
+            (139_854, Some(379), true)
+        );
+        // Read as exactly 80% (24,020.8 tables): at least 24,020 tables, 18,526 of them sheets.
+        let b1 = eg_bound(&v1.set, &a.bulletins[0], &a, CoverageReading::Exact);
+        assert_eq!(
+            (b1.lower, b1.gap, b1.false_sheets),
+            (4_641_314, 195_336, Some(528))
+        );
+        // Bulletin 2: 20,654,431 electors counted of 21,321,805; 17,077,865 of them on V1 sheets.
+        let b2 = eg_bound(
+            &v1.set,
+            &a.bulletins[1],
+            &a,
+            CoverageReading::PrintedInterval,
+        );
+        assert_eq!(
+            (b2.announced, b2.lower, b2.verdict),
+            (5_326_104, 6_772_047, Verdict::Below)
+        );
+        assert_eq!(
+            (b2.gap, b2.false_sheets, b2.false_sheets_exact),
+            (1_445_943, Some(3_034), false)
+        );
+        // Maduro's announced counts are within what the sheets and the register allow.
+        let f = feasibility(
+            &v1.set,
+            &a.bulletins[0],
+            &a.register,
+            &BoundOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            f.bounds.iter().find(|b| b.subject == "NM").unwrap().verdict,
+            Verdict::Within
+        );
+    }
+
+    #[test]
+    fn against_v2_bulletin_1_is_infeasible_too_and_bulletin_2_cannot_be_bounded() {
+        let v2 = load("V2");
+        let a = announcements();
+        let b1 = eg_bound(
+            &v2.set,
+            &a.bulletins[0],
+            &a,
+            CoverageReading::PrintedInterval,
+        );
+        assert_eq!(
+            (b1.lower, b1.gap, b1.false_sheets),
+            (4_729_019, 283_041, Some(768))
+        );
+        assert_eq!(
+            b1.upper, None,
+            "V2 has no electors: the uncollected tables are unbounded"
+        );
+        let report = Audit::new(&v2.set)
+            .register(a.register.clone())
+            .bulletins(&a.bulletins)
+            .run()
+            .unwrap();
+        let f003: Vec<String> = report.with_code("F003").map(ToString::to_string).collect();
+        assert_eq!(
+            f003,
+            [
+                "F003 info     CNE bulletin 2: no feasibility bounds: electors: some sheets lack electors"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_sheets_settle_the_outcome_and_the_sequence_is_reported() {
+        let v1 = load("V1");
+        let a = announcements();
+        let report = Audit::new(&v1.set)
+            .register(a.register.clone())
+            .bulletins(&a.bulletins)
+            .options(AuditOptions::default())
+            .run()
+            .unwrap();
+        let r = report.robustness.as_ref().unwrap();
+        assert_eq!(r.leader, "EG");
+        assert_eq!(r.uncollected_electors, Some(21_392_464 - 17_745_239));
+        let nm = r.margins.iter().find(|m| m.rival == "NM").unwrap();
+        assert_eq!(nm.margin, 7_156_462 - 3_241_461);
+        assert_eq!(nm.tie_turnout.unwrap().to_string(), "107.34%");
+        assert_eq!(r.settled, Some(true));
+        let step = &report.sequence[0];
+        assert_eq!(step.votes_added, 12_335_884 - 10_058_774);
+        let others = step
+            .increments
+            .iter()
+            .find(|i| i.subject == "OTHERS")
+            .unwrap();
+        assert_eq!((others.from, others.to), (462_704, 600_936));
+        assert!(report.with_code("Q001").next().is_none());
+        // Bulletin 2's own arithmetic holds: its printed turnout is voters over the electors counted.
+        let t = report.bulletins[1].check.turnout.as_ref().unwrap();
+        assert!(
+            t.against
+                .iter()
+                .any(|x| x.figure == "electors_counted" && !x.reproduced_by.is_empty())
+        );
+        assert!(
+            report.findings.iter().all(|f| !f.code.starts_with('B')),
+            "no bulletin arithmetic finding"
+        );
+        let text = report.to_string();
+        assert!(
+            text.contains("CNE bulletin 1: NOT POSSIBLE given the sheets"),
+            "{text}"
+        );
+        assert!(text.contains("about 1 in 101 million"), "{text}");
+        let json: serde_json::Value = serde_json::from_str(&report.to_json().unwrap()).unwrap();
+        assert_eq!(
+            json["bulletins"][0]["feasibility"]["bounds"][1]["gap"],
+            139_854
+        );
+    }
+}

@@ -1,0 +1,415 @@
+//! Each audit check against hand-computed cases, edge cases included.
+
+use actas::audit::{
+    Audit, BoundMethod, BoundOptions, CoverageReading, PlausibilityOptions, Verdict,
+    check_bulletin, feasibility, plausibility, robustness, round_percentage_signature, sequence,
+    totals,
+};
+use actas::{
+    ActaSet, ActaSheet, Bulletin, BulletinCount, Candidate, Contest, CoverageBasis, CoverageClaim,
+    Geography, Register, TableId,
+};
+
+fn contest() -> Contest {
+    Contest::new(
+        "c",
+        vec![Candidate::new("A", "Ana"), Candidate::new("B", "Bo")],
+    )
+    .unwrap()
+}
+
+/// Sheets of (id, electors, votes for A, votes for B); voters = valid = A + B.
+fn set(rows: &[(&str, u32, u32, u32)]) -> ActaSet {
+    let mut s = ActaSet::new(contest(), Geography::new(["x"]).unwrap());
+    for &(id, e, a, b) in rows {
+        s.push(
+            ActaSheet::new(TableId::new(id).unwrap())
+                .with_electors(e)
+                .with_voters(a + b)
+                .with_valid(a + b)
+                .with_null(0)
+                .with_votes([Some(a), Some(b)]),
+        )
+        .unwrap();
+    }
+    s
+}
+
+fn bulletin(a: u64, b: u64, printed: &str, basis: CoverageBasis) -> Bulletin {
+    Bulletin::new(
+        "b",
+        vec![BulletinCount::new("A", a), BulletinCount::new("B", b)],
+    )
+    .with_coverage(CoverageClaim {
+        printed: printed.parse().unwrap(),
+        basis,
+    })
+}
+
+fn register(tables: u64, electors: u64) -> Register {
+    Register {
+        tables: Some(tables),
+        electors: Some(electors),
+        ..Register::default()
+    }
+}
+
+const ROWS: [(&str, u32, u32, u32); 4] = [
+    ("1", 100, 50, 10),
+    ("2", 100, 20, 40),
+    ("3", 100, 70, 5),
+    ("4", 100, 10, 60),
+];
+
+#[test]
+fn tables_basis_by_hand() {
+    // 6 tables, 4 collected (A: 10, 20, 50, 70), 200 uncollected electors. "50%" exactly: 3 tables,
+    // at most 2 uncollected, so at least 1 sheet: A >= 10. At most 3 sheets (70 + 50 + 20) plus
+    // 200 electors = 340.
+    let s = set(&ROWS);
+    let opts = BoundOptions {
+        coverage: CoverageReading::Exact,
+    };
+    let f = feasibility(
+        &s,
+        &bulletin(5, 0, "50", CoverageBasis::Tables),
+        &register(6, 600),
+        &opts,
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            f.counted,
+            f.from_sheets,
+            f.uncollected_tables,
+            f.uncollected_electors
+        ),
+        ((3, 3), 1, Some(2), Some(200))
+    );
+    assert_eq!(f.method, BoundMethod::Exact);
+    let a = &f.bounds[0];
+    assert_eq!((a.lower, a.upper, a.on_sheets), (10, Some(340), 150));
+    assert_eq!(
+        (a.verdict, a.gap, a.false_sheets, a.false_sheets_exact),
+        (Verdict::Below, 5, Some(1), true)
+    );
+    let b = &f.bounds[1];
+    // B: 5, 10, 40, 60: at least the smallest; at most 60 + 40 + 10 + 200.
+    assert_eq!(
+        (b.lower, b.upper, b.verdict),
+        (5, Some(310), Verdict::Below)
+    );
+
+    let f = feasibility(
+        &s,
+        &bulletin(341, 5, "50", CoverageBasis::Tables),
+        &register(6, 600),
+        &opts,
+    )
+    .unwrap();
+    let a = &f.bounds[0];
+    assert_eq!(
+        (a.verdict, a.gap, a.false_sheets_exact),
+        (Verdict::Above, 1, false)
+    );
+    // One false sheet can hide up to electors − votes = 90 more votes (table 4).
+    assert_eq!(a.false_sheets, Some(1));
+
+    // "100%" of 4 tables, all collected: the bounds close on the sheets' own total.
+    let f = feasibility(
+        &s,
+        &bulletin(150, 115, "100", CoverageBasis::Tables),
+        &register(4, 400),
+        &opts,
+    )
+    .unwrap();
+    assert!(f.bounds.iter().all(|b| b.lower == b.on_sheets
+        && b.upper == Some(b.on_sheets)
+        && b.verdict == Verdict::Within));
+}
+
+#[test]
+fn printed_interval_widens_the_bounds() {
+    let s = set(&ROWS);
+    // "50" printed stands for [49.5, 50.5] % of 6 tables: still 3 tables.
+    let f = feasibility(
+        &s,
+        &bulletin(5, 0, "50", CoverageBasis::Tables),
+        &register(6, 600),
+        &BoundOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(f.counted, (3, 3));
+    // "60" of 6 is 3.6 tables: [3.57, 3.63] holds no integer under the exact reading, so the
+    // printed interval is [59.5, 60.5] % = [3.57, 3.63] and the counts round outward.
+    let f = feasibility(
+        &s,
+        &bulletin(5, 0, "60", CoverageBasis::Tables),
+        &register(6, 600),
+        &BoundOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        f.counted,
+        (4, 3),
+        "no integer number of tables prints as 60% of 6"
+    );
+}
+
+#[test]
+fn electors_basis_by_hand() {
+    // 500 electors in all, 400 on the sheets, 100 uncollected. Counted 350: at least 250 from the
+    // sheets. A per elector: 0.1 (table 4), 0.2, 0.5, 0.7. Cheapest 250 electors: 10 + 20 + 25.
+    let s = set(&ROWS);
+    let mut b = bulletin(40, 100, "70", CoverageBasis::Electors);
+    b.electors = Some(500);
+    b.electors_counted = Some(350);
+    let f = feasibility(&s, &b, &Register::default(), &BoundOptions::default()).unwrap();
+    assert_eq!(
+        (f.counted, f.from_sheets, f.uncollected_electors),
+        ((350, 350), 250, Some(100))
+    );
+    assert_eq!(f.method, BoundMethod::FractionalRelaxation);
+    let a = &f.bounds[0];
+    assert_eq!(a.lower, 55);
+    // Upper: 100 uncollected electors at one vote each, then 250 electors at 0.7, 0.5, 0.2 per elector.
+    assert_eq!(a.upper, Some(100 + 70 + 50 + 10));
+    assert_eq!((a.verdict, a.gap), (Verdict::Below, 15));
+    // Freeing the largest electors figure (100) leaves 150 to cover: 10 + 20 + 0 > 40? 10 + 20 = 30 <= 40.
+    assert_eq!((a.false_sheets, a.false_sheets_exact), (Some(1), false));
+}
+
+#[test]
+fn missing_data_is_reported_not_guessed() {
+    let s = set(&ROWS);
+    let b = bulletin(1, 1, "50", CoverageBasis::Tables);
+    let err = feasibility(&s, &b, &Register::default(), &BoundOptions::default()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "register \"tables\": the number of tables is unknown"
+    );
+    // Without the register's electors the upper bound is unknown, not made up.
+    let reg = Register {
+        tables: Some(6),
+        ..Register::default()
+    };
+    let f = feasibility(&s, &b, &reg, &BoundOptions::default()).unwrap();
+    assert_eq!(f.bounds[0].upper, None);
+    // The audit turns missing data into an F003 finding.
+    let bs = [b];
+    let report = Audit::new(&s).bulletins(&bs).run().unwrap();
+    assert_eq!(report.with_code("F003").count(), 1);
+    // No coverage claim, no bounds: and no finding about them either.
+    let bs = [Bulletin::new("b", vec![BulletinCount::new("A", 1)])];
+    let report = Audit::new(&s).bulletins(&bs).run().unwrap();
+    assert!(report.bulletins[0].feasibility.is_none());
+    assert_eq!(report.with_code("F003").count(), 0);
+}
+
+#[test]
+fn edge_cases_empty_set_one_sheet_absent_candidate() {
+    let empty = set(&[]);
+    let f = feasibility(
+        &empty,
+        &bulletin(10, 10, "50", CoverageBasis::Tables),
+        &register(4, 400),
+        &BoundOptions::default(),
+    )
+    .unwrap();
+    assert_eq!((f.bounds[0].lower, f.bounds[0].upper), (0, Some(400)));
+    let report = Audit::new(&empty).run().unwrap();
+    assert!(report.findings.is_empty());
+    assert_eq!(report.totals.tables, 0);
+
+    let one = set(&[("1", 10, 6, 4)]);
+    // A bulletin that omits candidate B and names an unknown subject.
+    let b = Bulletin::new(
+        "b",
+        vec![BulletinCount::new("A", 6), BulletinCount::new("Z", 4)],
+    )
+    .with_coverage(CoverageClaim {
+        printed: "100".parse().unwrap(),
+        basis: CoverageBasis::Tables,
+    });
+    let bs = [b];
+    let report = Audit::new(&one)
+        .register(register(1, 10))
+        .bulletins(&bs)
+        .run()
+        .unwrap();
+    assert_eq!(
+        report.with_code("B007").count(),
+        1,
+        "Z is neither a candidate nor a group"
+    );
+    let f = report.bulletins[0].feasibility.as_ref().unwrap();
+    assert_eq!(f.bounds.len(), 1, "only A is bounded");
+    assert_eq!(f.bounds[0].verdict, Verdict::Within);
+}
+
+#[test]
+fn zero_votes_and_ties() {
+    let tie = set(&[("1", 100, 30, 30), ("2", 100, 0, 0)]);
+    let r = robustness(&tie, &totals(&tie).unwrap(), &register(3, 300)).unwrap();
+    assert_eq!(r.leader, "A", "the first in contest order on a tie");
+    assert_eq!(r.margins[0].margin, 0);
+    assert_eq!(r.settled, Some(false));
+    let flags = plausibility(&tie, &PlausibilityOptions::default());
+    assert_eq!(flags.iter().map(|f| f.code).collect::<Vec<_>>(), ["S007"]);
+    // Settled when the margin exceeds every uncollected elector.
+    let r = robustness(&tie, &totals(&tie).unwrap(), &register(2, 200)).unwrap();
+    assert_eq!(
+        (r.uncollected_electors, r.settled),
+        (Some(0), Some(false)),
+        "a tie is never settled"
+    );
+    let lead = set(&[("1", 100, 80, 10)]);
+    let r = robustness(&lead, &totals(&lead).unwrap(), &register(2, 150)).unwrap();
+    assert_eq!(r.margins[0].tie_turnout.unwrap().to_string(), "140.00%");
+    assert_eq!(r.settled, Some(true));
+}
+
+#[test]
+fn plausibility_flags_by_hand() {
+    let mut s = ActaSet::new(contest(), Geography::new(["x"]).unwrap());
+    let sheet = |id: &str| ActaSheet::new(TableId::new(id).unwrap());
+    s.push(
+        sheet("over")
+            .with_electors(10)
+            .with_voters(11)
+            .with_valid(11)
+            .with_votes([Some(6), Some(5)]),
+    )
+    .unwrap();
+    s.push(
+        sheet("full")
+            .with_electors(10)
+            .with_voters(10)
+            .with_valid(10)
+            .with_votes([Some(6), Some(4)]),
+    )
+    .unwrap();
+    s.push(
+        sheet("all")
+            .with_electors(10)
+            .with_voters(5)
+            .with_valid(5)
+            .with_votes([Some(0), Some(5)]),
+    )
+    .unwrap();
+    s.push(
+        sheet("null")
+            .with_voters(10)
+            .with_valid(8)
+            .with_null(2)
+            .with_votes([Some(4), Some(4)]),
+    )
+    .unwrap();
+    s.push(
+        sheet("blank")
+            .with_voters(10)
+            .with_valid(8)
+            .with_blank(2)
+            .with_votes([Some(4), Some(4)]),
+    )
+    .unwrap();
+    s.push(sheet("empty").with_voters(0).with_votes([Some(0), Some(0)]))
+        .unwrap();
+    s.push(sheet("absent").with_votes([None, None])).unwrap();
+    let got: Vec<(String, &str)> = plausibility(&s, &PlausibilityOptions::default())
+        .iter()
+        .map(|f| (f.subject.to_string(), f.code))
+        .collect();
+    let want = [
+        ("table over", "S002"),
+        ("table full", "S003"),
+        ("table all", "S004"),
+        ("table null", "S005"),
+        ("table blank", "S006"),
+        ("table empty", "S007"),
+    ];
+    assert_eq!(got, want.map(|(a, b)| (a.to_string(), b)));
+    // 2 null of 10 voters is 20%: over 10%, not over 25%.
+    let loose = PlausibilityOptions {
+        null_share_above: 25.into(),
+        blank_share_above: 20.into(),
+    };
+    assert!(
+        plausibility(&s, &loose)
+            .iter()
+            .all(|f| f.code != "S005" && f.code != "S006")
+    );
+}
+
+#[test]
+fn signature_by_hand() {
+    // 25%, 35%, 40% of 20,000 exactly: a 1% grid, residuals 0, chance (100/20000)^2.
+    let s = round_percentage_signature(&[("a", 5_000), ("b", 7_000), ("c", 8_000)]).unwrap();
+    let g = s.grid.unwrap();
+    assert_eq!(g.step.to_string(), "1");
+    assert!(g.points.iter().all(|p| p.residual.is_zero()));
+    assert!((g.probability - 2.5e-5).abs() < 1e-12);
+    // Of 20,001, 5,000 is 0.25 vote from 25% (on the 1% grid) but 7,001 is 0.65 vote from 35%:
+    // the 1% grid no longer fits.
+    let s = round_percentage_signature(&[("a", 5_000), ("b", 7_001), ("c", 8_000)]).unwrap();
+    assert!(s.grid.as_ref().is_none_or(|g| g.denominator > 100), "{s:?}");
+    assert!(!s.is_flagged(1e-6));
+}
+
+#[test]
+fn bulletin_arithmetic_edge_cases() {
+    // Only counts and percentages: 33.3 three times sums to 99.9, within rounding (3 × 0.1);
+    // 33.5 three times sums to 100.5, which no rounding explains.
+    let mk = |ps: [&str; 3]| {
+        Bulletin::new(
+            "b",
+            vec![
+                BulletinCount::new("A", 3333).with_percent(ps[0].parse().unwrap()),
+                BulletinCount::new("B", 3333).with_percent(ps[1].parse().unwrap()),
+                BulletinCount::new("C", 3334).with_percent(ps[2].parse().unwrap()),
+            ],
+        )
+    };
+    let (_, f) = check_bulletin(&mk(["33.3", "33.3", "33.3"]), None, None).unwrap();
+    assert!(f.is_empty(), "{f:?}");
+    let (_, f) = check_bulletin(&mk(["33.5", "33.5", "33.5"]), None, None).unwrap();
+    let codes: Vec<&str> = f.iter().map(|x| x.code).collect();
+    assert_eq!(codes, ["B004", "B004", "B004", "B005"]);
+}
+
+#[test]
+fn sequence_by_hand() {
+    let mut first = Bulletin::new(
+        "1",
+        vec![
+            BulletinCount::new("A", 100),
+            BulletinCount::new("OTHERS", 50),
+        ],
+    );
+    first
+        .groups
+        .insert("OTHERS".into(), vec!["B".into(), "C".into()]);
+    first.electors_counted = Some(1000);
+    let mut second = Bulletin::new(
+        "2",
+        vec![
+            BulletinCount::new("A", 400),
+            BulletinCount::new("B", 40),
+            BulletinCount::new("C", 30),
+        ],
+    );
+    second.electors_counted = Some(1200);
+    let (steps, findings) = sequence(&[first, second]).unwrap();
+    let s = &steps[0];
+    assert_eq!(s.increments.len(), 2, "OTHERS is compared with B + C");
+    assert_eq!(s.increments[1].to, 70);
+    assert_eq!(s.votes_added, 320);
+    assert_eq!(s.electors_added_at_most, Some(200));
+    let codes: Vec<&str> = findings.iter().map(|f| f.code).collect();
+    assert_eq!(
+        codes,
+        ["Q002"],
+        "320 votes added with at most 200 electors added"
+    );
+    assert!(sequence(&[]).unwrap().0.is_empty());
+}

@@ -1,0 +1,237 @@
+//! Laws of the audit, checked with proptest.
+
+use actas::audit::{Audit, BoundOptions, CoverageReading, Verdict, feasibility, totals};
+use actas::{
+    ActaSet, ActaSheet, Bulletin, BulletinCount, Candidate, Contest, CoverageBasis, CoverageClaim,
+    Geography, Percent, Register, Rounding, TableId, percent_of,
+};
+use proptest::prelude::*;
+
+/// A table: electors and votes per candidate, with every candidate at least 1 and the votes
+/// below the electors (so that no plausibility flag is raised).
+#[derive(Debug, Clone)]
+struct Table {
+    electors: u32,
+    votes: Vec<u32>,
+}
+
+fn tables(k: usize, n: std::ops::Range<usize>) -> impl Strategy<Value = Vec<Table>> {
+    prop::collection::vec(
+        (20u32..500).prop_flat_map(move |e| {
+            let max = (e / (k as u32 + 1)).max(2);
+            prop::collection::vec(1u32..max, k).prop_map(move |votes| Table { electors: e, votes })
+        }),
+        n,
+    )
+}
+
+fn contest(k: usize) -> Contest {
+    Contest::new(
+        "law",
+        (0..k)
+            .map(|i| Candidate::new(format!("C{i}"), format!("Candidate {i}")))
+            .collect(),
+    )
+    .unwrap()
+}
+
+fn set_of(k: usize, tables: &[(usize, &Table)]) -> ActaSet {
+    let mut set = ActaSet::new(contest(k), Geography::new(["x"]).unwrap());
+    for (id, t) in tables {
+        let valid: u32 = t.votes.iter().sum();
+        set.push(
+            ActaSheet::new(TableId::new(format!("T{id}")).unwrap())
+                .with_electors(t.electors)
+                .with_voters(valid)
+                .with_valid(valid)
+                .with_null(0)
+                .with_votes(t.votes.iter().map(|v| Some(*v))),
+        )
+        .unwrap();
+    }
+    set
+}
+
+fn pct(num: u64, den: u64, scale: u32) -> Percent {
+    Percent::new(percent_of(num, den, scale, Rounding::HalfUp).unwrap()).unwrap()
+}
+
+/// The bulletin the sheets themselves make: every count, percentage and total as on the sheets.
+fn bulletin_from(set: &ActaSet) -> (Bulletin, Register) {
+    let t = totals(set).unwrap();
+    let valid = t.valid.sum;
+    let counts = set
+        .contest()
+        .candidates()
+        .iter()
+        .zip(&t.candidates)
+        .map(|(c, ct)| {
+            BulletinCount::new(c.code.clone(), ct.sum).with_percent(pct(ct.sum, valid, 2))
+        })
+        .collect();
+    let mut b = Bulletin::new("from the sheets", counts).with_coverage(CoverageClaim {
+        printed: "100".parse().unwrap(),
+        basis: CoverageBasis::Tables,
+    });
+    b.valid = Some(valid);
+    b.null = Some(0);
+    b.voters = Some(t.voters.sum);
+    b.electors = Some(t.electors.sum);
+    b.electors_counted = Some(t.electors.sum);
+    b.turnout = Some(pct(t.voters.sum, t.electors.sum, 2));
+    let register = Register {
+        tables: Some(t.tables),
+        electors: Some(t.electors.sum),
+        ..Register::default()
+    };
+    (b, register)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn a_bulletin_computed_from_the_sheets_gives_no_findings(k in 2usize..5, seed in tables(4, 1..15)) {
+        let ts: Vec<Table> = seed.into_iter().map(|mut t| { t.votes.truncate(k); t }).collect();
+        let set = set_of(k, &ts.iter().enumerate().collect::<Vec<_>>());
+        let (b, register) = bulletin_from(&set);
+        let bs = [b];
+        let report = Audit::new(&set).register(register).bulletins(&bs).run().unwrap();
+        let unexpected: Vec<String> = report.findings.iter().filter(|f| !f.code.starts_with('O')).map(ToString::to_string).collect();
+        prop_assert!(unexpected.is_empty(), "{:?}", unexpected);
+        let f = report.bulletins[0].feasibility.as_ref().unwrap();
+        prop_assert!(f.bounds.iter().all(|b| b.verdict == Verdict::Within));
+    }
+
+    #[test]
+    fn altering_one_announced_count_by_d_is_found_with_gap_d(
+        seed in tables(3, 1..12), which in 0usize..3, d in 1u64..1000, up in any::<bool>(),
+    ) {
+        let set = set_of(3, &seed.iter().enumerate().collect::<Vec<_>>());
+        let (mut b, register) = bulletin_from(&set);
+        let c = &mut b.counts[which];
+        prop_assume!(up || c.count >= d);
+        c.count = if up { c.count + d } else { c.count - d };
+        c.percent = None;
+        let subject = c.subject.clone();
+        let f = feasibility(&set, &b, &register, &BoundOptions::default()).unwrap();
+        for bound in &f.bounds {
+            if bound.subject == subject {
+                prop_assert_eq!(bound.verdict, if up { Verdict::Above } else { Verdict::Below });
+                prop_assert_eq!(bound.gap, d);
+            } else {
+                prop_assert_eq!(bound.verdict, Verdict::Within);
+            }
+        }
+        let bs = [b];
+        let report = Audit::new(&set).register(register).bulletins(&bs).run().unwrap();
+        let code = if up { "F002" } else { "F001" };
+        prop_assert_eq!(report.with_code(code).count(), 1);
+        prop_assert_eq!(report.with_code("B001").count(), 1, "the counts no longer add up to valid");
+    }
+
+    #[test]
+    fn bounds_contain_the_true_total_for_random_partial_collections(
+        population in tables(3, 1..16), collected in prop::collection::vec(any::<bool>(), 16),
+        counted in prop::collection::vec(any::<bool>(), 16), scale in 0u32..3,
+    ) {
+        let n = population.len();
+        let sheets: Vec<(usize, &Table)> = population.iter().enumerate().filter(|(i, _)| collected[*i]).collect();
+        let set = set_of(3, &sheets);
+        let in_b: Vec<&Table> = population.iter().enumerate().filter(|(i, _)| counted[*i]).map(|(_, t)| t).collect();
+        let truth: Vec<u64> = (0..3).map(|c| in_b.iter().map(|t| u64::from(t.votes[c])).sum()).collect();
+        let all_electors: u64 = population.iter().map(|t| u64::from(t.electors)).sum();
+        let b_electors: u64 = in_b.iter().map(|t| u64::from(t.electors)).sum();
+        let register = Register { tables: Some(n as u64), electors: Some(all_electors), ..Register::default() };
+        let counts: Vec<BulletinCount> = (0..3).map(|c| BulletinCount::new(format!("C{c}"), truth[c])).collect();
+
+        let by_tables = Bulletin::new("t", counts.clone()).with_coverage(CoverageClaim {
+            printed: pct(in_b.len() as u64, n as u64, scale),
+            basis: CoverageBasis::Tables,
+        });
+        let mut by_electors = Bulletin::new("e", counts).with_coverage(CoverageClaim {
+            printed: pct(b_electors, all_electors, scale),
+            basis: CoverageBasis::Electors,
+        });
+        by_electors.electors = Some(all_electors);
+        for (b, with_count) in [(&by_tables, false), (&by_electors, false), (&by_electors, true)] {
+            let mut b = b.clone();
+            if with_count { b.electors_counted = Some(b_electors); }
+            for reading in [CoverageReading::PrintedInterval, CoverageReading::Exact] {
+                if reading == CoverageReading::Exact && !with_count && b.label == "e" { continue; }
+                let f = feasibility(&set, &b, &register, &BoundOptions { coverage: reading }).unwrap();
+                for (bound, t) in f.bounds.iter().zip(&truth) {
+                    if reading == CoverageReading::Exact && b.label == "t" {
+                        // Exact reading of a rounded share is only a law when the share is exact.
+                        let exact = percent_of(in_b.len() as u64, n as u64, 8, Rounding::Down).unwrap();
+                        if exact != b.coverage.unwrap().printed.value() { continue; }
+                    }
+                    prop_assert!(bound.lower <= *t, "{} lower {} > truth {}", b.label, bound.lower, t);
+                    prop_assert!(bound.upper.is_none_or(|u| *t <= u), "{} upper {:?} < truth {}", b.label, bound.upper, t);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_minimum_number_of_false_sheets_is_minimal(
+        values in prop::collection::vec(0u32..60, 1..8), uncollected in 0usize..3,
+        counted_share in 0u32..=100, announced in 0u64..200,
+    ) {
+        // Brute force on small sets: every choice of the bulletin's sheets and of the false ones.
+        let n = values.len();
+        let total_tables = n + uncollected;
+        let ts: Vec<Table> = values.iter().map(|v| Table { electors: 100, votes: vec![*v, 1] }).collect();
+        let set = set_of(2, &ts.iter().enumerate().collect::<Vec<_>>());
+        let printed = pct(u64::from(counted_share) * total_tables as u64 / 100, total_tables as u64, 2);
+        let b = Bulletin::new("b", vec![BulletinCount::new("C0", announced)])
+            .with_coverage(CoverageClaim { printed, basis: CoverageBasis::Tables });
+        let register = Register { tables: Some(total_tables as u64), electors: Some(100 * total_tables as u64), ..Register::default() };
+        let f = feasibility(&set, &b, &register, &BoundOptions { coverage: CoverageReading::Exact }).unwrap();
+        let bound = &f.bounds[0];
+        let (n_lo, n_hi) = f.counted;
+        let mut best: Option<u32> = None;
+        for chosen in 0u32..(1 << n) {
+            let c = chosen.count_ones() as usize;
+            if c + uncollected < n_lo as usize || c > n_hi as usize { continue; }
+            let mut falses = chosen;
+            loop {
+                let sum: u64 = (0..n).filter(|i| chosen >> i & 1 == 1 && falses >> i & 1 == 0).map(|i| u64::from(values[i])).sum();
+                if sum <= announced {
+                    let k = falses.count_ones();
+                    best = Some(best.map_or(k, |b| b.min(k)));
+                }
+                if falses == 0 { break; }
+                falses = (falses - 1) & chosen;
+            }
+        }
+        match bound.verdict {
+            Verdict::Below => {
+                prop_assert!(bound.false_sheets_exact);
+                prop_assert_eq!(bound.false_sheets, best.map(u64::from));
+                prop_assert!(best.unwrap_or(0) > 0);
+            }
+            _ => prop_assert_eq!(best, Some(0), "announced {} within bounds needs no false sheet", announced),
+        }
+    }
+
+    #[test]
+    fn the_audit_does_not_depend_on_sheet_order(seed in tables(3, 1..12), rot in 0usize..12) {
+        let indexed: Vec<(usize, &Table)> = seed.iter().enumerate().collect();
+        let mut rotated = indexed.clone();
+        rotated.rotate_left(rot % indexed.len());
+        rotated.reverse();
+        let (a, b) = (set_of(3, &indexed), set_of(3, &rotated));
+        let (mut bulletin, register) = bulletin_from(&a);
+        bulletin.counts[0].count += 7;
+        bulletin.coverage = Some(CoverageClaim { printed: "50".parse().unwrap(), basis: CoverageBasis::Tables });
+        let bs = [bulletin];
+        let ra = Audit::new(&a).register(register.clone()).bulletins(&bs).run().unwrap();
+        let rb = Audit::new(&b).register(register).bulletins(&bs).run().unwrap();
+        prop_assert_eq!(&ra.bulletins, &rb.bulletins);
+        prop_assert_eq!(&ra.totals, &rb.totals);
+        prop_assert_eq!(&ra.robustness, &rb.robustness);
+        let shown = |r: &actas::audit::AuditReport| { let mut v: Vec<String> = r.findings.iter().map(ToString::to_string).collect(); v.sort(); v };
+        prop_assert_eq!(shown(&ra), shown(&rb));
+    }
+}
