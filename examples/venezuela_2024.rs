@@ -1,5 +1,11 @@
-//! Venezuela, presidential election of 28 July 2024: the tally sheets published by the
-//! opposition, loaded, checked, added up and compared.
+//! Venezuela, presidential election of 28 July 2024: the council's announced results audited
+//! against the tally sheets published by the opposition.
+//!
+//! Loads the two publications of the sheets (V1, V2) and the council's two bulletins, and prints
+//! the audit: the verdict on each bulletin (its own arithmetic, its round-percentage signature,
+//! whether it is possible given the sheets, by how many votes it is not and how many sheets would
+//! have to be false), whether the sheets settle the outcome, the sequence from bulletin 1 to 2,
+//! the totals per state, and V1 against V2.
 //!
 //! Run it with `cargo run --release --example venezuela_2024`.
 
@@ -7,23 +13,11 @@ use std::error::Error;
 use std::io::Write;
 use std::path::Path;
 
-use actas::audit::{Totals, check_rules, compare, coverage, totals, totals_by_level};
+use actas::audit::{Audit, BoundOptions, Verdict, feasibility};
+use actas::audit::{Totals, totals, totals_by_level};
 use actas::io::{Layout, ReadOutcome, read_announcements, read_csv_path};
-use actas::rules::RuleSet;
+use actas::report::thousands;
 use actas::{Rounding, percent_of};
-
-/// `1234567` as `1,234,567`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
 
 /// `part / whole` as a percentage with two decimals, half-up, or `-` when `whole` is 0.
 fn share(part: u64, whole: u64) -> String {
@@ -97,36 +91,33 @@ pub fn run(out: &mut dyn Write) -> Result<(), Box<dyn Error>> {
         }
     }
 
-    let t1 = totals(&v1.set)?;
-    writeln!(out, "\nTotals of V1 ({} tables)", thousands(t1.tables))?;
-    candidate_table(out, &v1, &t1)?;
-    if let Some(turnout) = t1.turnout() {
-        writeln!(
-            out,
-            "  turnout on these tables: {} ({} voters of {} electors)",
-            turnout,
-            thousands(turnout.voters()),
-            thousands(turnout.electors())
-        )?;
-    }
+    let report = Audit::new(&v1.set)
+        .register(register.clone())
+        .bulletins(&announcements.bulletins)
+        .second_reading(&v2.set)
+        .run()?;
+    writeln!(out, "\n{report}")?;
 
-    let c = coverage(&t1, register);
-    writeln!(out, "\nCoverage of V1 against the register")?;
-    if let (Some(share), Some(n)) = (c.table_share(), c.tables_registered) {
-        writeln!(
-            out,
-            "  tables:   {:>10} of {:>10}  {share}",
-            thousands(c.tables),
-            thousands(n)
-        )?;
-    }
-    if let (Some(share), Some(n)) = (c.elector_share(), c.electors_registered) {
-        writeln!(
-            out,
-            "  electors: {:>10} of {:>10}  {share}",
-            thousands(c.electors),
-            thousands(n)
-        )?;
+    writeln!(
+        out,
+        "Against V2: the second publication has no electors column, so only the tables-basis"
+    )?;
+    writeln!(out, "bound of bulletin 1 applies")?;
+    if let Some(b1) = announcements.bulletins.first() {
+        let f = feasibility(&v2.set, b1, register, &BoundOptions::default())?;
+        for b in f.bounds.iter().filter(|b| b.verdict != Verdict::Within) {
+            writeln!(
+                out,
+                "  {} {}: announced {}, the V2 sheets hold at least {} (off by {} votes; {} sheets would have to be false)",
+                b1.label,
+                b.subject,
+                thousands(b.announced),
+                thousands(b.lower),
+                thousands(b.gap),
+                b.false_sheets
+                    .map_or_else(|| "no number of".into(), thousands)
+            )?;
+        }
     }
 
     let contest = v1.set.contest();
@@ -170,38 +161,15 @@ pub fn run(out: &mut dyn Write) -> Result<(), Box<dyn Error>> {
         )?;
     }
 
-    writeln!(out, "\nSheet rules (V1)")?;
-    let check = check_rules(&v1.set, &RuleSet::standard());
-    for r in &check.rules {
-        let what = if r.checked == 0 {
-            format!(
-                "skipped on all {} sheets (a field is absent)",
-                thousands(r.skipped)
-            )
-        } else {
-            format!(
-                "{} checked, {} broken, {} skipped",
-                thousands(r.checked),
-                thousands(r.broken),
-                thousands(r.skipped)
-            )
-        };
-        writeln!(out, "  {:<34} {what}", r.rule.to_string())?;
-    }
-    for v in check.violations.iter().take(10) {
-        writeln!(
-            out,
-            "    table {}: {} against {} ({})",
-            v.table, v.lhs, v.rhs, check.rules[v.rule].rule
-        )?;
-    }
-
     let t2 = totals(&v2.set)?;
     writeln!(out, "\nTotals of V2 ({} tables)", thousands(t2.tables))?;
     candidate_table(out, &v2, &t2)?;
 
     writeln!(out, "\nV1 against V2, table by table")?;
-    let cmp = compare(&v1.set, &v2.set)?;
+    let cmp = report
+        .comparison
+        .as_ref()
+        .ok_or("the audit compared V1 with V2")?;
     writeln!(out, "  fields compared: {}", cmp.fields_compared.join(", "))?;
     writeln!(
         out,

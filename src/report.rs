@@ -219,8 +219,8 @@ impl From<String> for Value {
 /// assert_eq!(actas::report::thousands(7_156_462), "7,156,462");
 /// assert_eq!(actas::report::thousands(-1_000), "-1,000");
 /// ```
-pub fn thousands(n: impl Into<i128>) -> String {
-    let n: i128 = n.into();
+pub fn thousands(n: impl TryInto<i128>) -> String {
+    let n: i128 = n.try_into().unwrap_or(i128::MAX);
     let digits = n.unsigned_abs().to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
     if n < 0 {

@@ -413,3 +413,40 @@ fn sequence_by_hand() {
     );
     assert!(sequence(&[]).unwrap().0.is_empty());
 }
+
+#[test]
+fn a_forms_own_rules_come_from_its_layout() {
+    let layout = actas::io::Layout::from_json(
+        r#"{
+        "contest": "c",
+        "key": { "parts": [ { "column": "t" } ] },
+        "fields": { "voters": "voters", "valid": "valid" },
+        "candidates": [ { "code": "A", "name": "Ana", "column": "A" }, { "code": "B", "name": "Bo", "column": "B" } ],
+        "extra": [ { "name": "received", "column": "received" }, { "name": "cancelled", "column": "cancelled" } ],
+        "rules": [ "received >= voters + cancelled" ]
+    }"#,
+    )
+    .unwrap();
+    let csv = "t,voters,valid,A,B,received,cancelled\n1,10,10,6,4,15,2\n2,10,10,6,4,11,2\n3,10,10,6,4,,2\n";
+    let read = actas::io::read_csv(csv.as_bytes(), &layout).unwrap();
+    let options = actas::audit::AuditOptions {
+        rules: layout.rule_set(),
+        ..Default::default()
+    };
+    let report = Audit::new(&read.set).options(options).run().unwrap();
+    let own = report
+        .rules
+        .iter()
+        .find(|r| r.rule.to_string() == "received >= voters + cancelled")
+        .unwrap();
+    assert_eq!(
+        (own.checked, own.broken, own.skipped),
+        (2, 1, 1),
+        "table 3 lacks received: skipped, not 0"
+    );
+    let s001: Vec<String> = report.with_code("S001").map(ToString::to_string).collect();
+    assert_eq!(
+        s001,
+        ["S001 error    table 2: breaks received >= voters + cancelled (left 11, right 12)"]
+    );
+}

@@ -479,8 +479,8 @@ impl fmt::Display for AuditReport {
             f,
             "Audit of {}: {} sheets, {} tables",
             self.source.as_deref().unwrap_or("the sheets"),
-            thousands(self.sheets as i128),
-            thousands(self.totals.tables as i128)
+            thousands(self.sheets),
+            thousands(self.totals.tables)
         )?;
 
         writeln!(f, "\nVerdict")?;
@@ -513,27 +513,37 @@ impl fmt::Display for AuditReport {
                         };
                         let sheets = match x.false_sheets {
                             Some(k) if x.false_sheets_exact => {
-                                format!("{} sheets would have to be false", thousands(k as i128))
+                                format!("{} sheets would have to be false", thousands(k))
                             }
-                            Some(k) => format!(
-                                "at least {} sheets would have to be false",
-                                thousands(k as i128)
-                            ),
+                            Some(k) => {
+                                format!("at least {} sheets would have to be false", thousands(k))
+                            }
                             None => "no number of false sheets is enough".to_owned(),
                         };
                         writeln!(
                             f,
                             "    {}: announced {}; the sheets allow {} {} (off by {} votes; {})",
                             name(&x.subject),
-                            thousands(x.announced as i128),
+                            thousands(x.announced),
                             side,
-                            bound.map_or_else(|| "?".into(), |v| thousands(v as i128)),
-                            thousands(x.gap as i128),
+                            bound.map_or_else(|| "?".into(), thousands),
+                            thousands(x.gap),
                             sheets
                         )?;
                     }
                 }
                 said = true;
+            }
+            if b.feasibility.is_none() {
+                if let Some(x) = self.with_code("F003").find(|x| {
+                    x.subject
+                        == Subject::Bulletin {
+                            label: label.clone(),
+                        }
+                }) {
+                    writeln!(f, "  {label}: {}", x.message)?;
+                    said = true;
+                }
             }
             let flagged = self.with_code("R001").any(|x| {
                 x.subject
@@ -572,7 +582,7 @@ impl fmt::Display for AuditReport {
                         name(&r.leader)
                     )?;
                     if let Some(m) = closest {
-                        write!(f, " {} by {}", name(&m.rival), thousands(m.margin as i128))?;
+                        write!(f, " {} by {}", name(&m.rival), thousands(m.margin))?;
                         if let Some(t) = m.tie_turnout {
                             write!(
                                 f,
@@ -632,7 +642,7 @@ impl fmt::Display for AuditReport {
                 f,
                 "  {:<30} {:>12} {:>7}%",
                 self.candidates[c].name,
-                thousands(votes as i128),
+                thousands(votes),
                 share
             )?;
         }
@@ -641,16 +651,16 @@ impl fmt::Display for AuditReport {
                 writeln!(
                     f,
                     "  tables covered:   {} of {} ({s})",
-                    thousands(c.tables as i128),
-                    thousands(n as i128)
+                    thousands(c.tables),
+                    thousands(n)
                 )?;
             }
             if let (Some(s), Some(n)) = (c.elector_share(), c.electors_registered) {
                 writeln!(
                     f,
                     "  electors covered: {} of {} ({s})",
-                    thousands(c.electors as i128),
-                    thousands(n as i128)
+                    thousands(c.electors),
+                    thousands(n)
                 )?;
             }
         }
@@ -661,26 +671,22 @@ impl fmt::Display for AuditReport {
                 f,
                 "  {:<34} {} checked, {} broken, {} skipped",
                 r.rule.to_string(),
-                thousands(r.checked as i128),
-                thousands(r.broken as i128),
-                thousands(r.skipped as i128)
+                thousands(r.checked),
+                thousands(r.broken),
+                thousands(r.skipped)
             )?;
         }
 
         for b in &self.bulletins {
             writeln!(f, "\n{}", b.check.label)?;
-            writeln!(
-                f,
-                "  sum of counts {}",
-                thousands(b.check.count_total as i128)
-            )?;
+            writeln!(f, "  sum of counts {}", thousands(b.check.count_total))?;
             for p in &b.check.percents {
                 let rules: Vec<String> = p.reproduced_by.iter().map(ToString::to_string).collect();
                 writeln!(
                     f,
                     "  {:<8} {:>12} printed {:>6}% exact {}% reproduced by {}",
                     p.subject,
-                    thousands(p.count as i128),
+                    thousands(p.count),
                     p.printed,
                     p.exact,
                     if rules.is_empty() {
@@ -697,7 +703,7 @@ impl fmt::Display for AuditReport {
                         "  turnout printed {}%: voters over {} {} is {}%{}",
                         t.printed,
                         a.figure,
-                        thousands(a.electors as i128),
+                        thousands(a.electors),
                         a.exact,
                         if a.reproduced_by.is_empty() {
                             " (not reproduced)"
@@ -721,26 +727,33 @@ impl fmt::Display for AuditReport {
             if let Some(feas) = &b.feasibility {
                 writeln!(
                     f,
-                    "  bounds ({:?} basis, {}): counted {}..{}, at least {} from the sheets",
-                    feas.basis,
+                    "  bounds ({} basis, {}): counted {}..{}, at least {} from the sheets",
+                    match feas.basis {
+                        crate::CoverageBasis::Tables => "tables",
+                        crate::CoverageBasis::Electors => "electors",
+                        crate::CoverageBasis::Unspecified => "unspecified",
+                    },
                     match feas.method {
                         super::bounds::BoundMethod::Exact => "exact",
                         super::bounds::BoundMethod::FractionalRelaxation => "fractional relaxation",
                     },
-                    thousands(feas.counted.0 as i128),
-                    thousands(feas.counted.1 as i128),
-                    thousands(feas.from_sheets as i128)
+                    thousands(feas.counted.0),
+                    thousands(feas.counted.1),
+                    thousands(feas.from_sheets)
                 )?;
                 for x in &feas.bounds {
                     writeln!(
                         f,
-                        "    {:<8} announced {:>12}  possible {:>12} ..{:>12}  {:?}",
+                        "    {:<8} announced {:>12}  possible {:>12} ..{:>12}  {}",
                         x.subject,
-                        thousands(x.announced as i128),
-                        thousands(x.lower as i128),
-                        x.upper
-                            .map_or_else(|| "unbounded".into(), |u| thousands(u as i128)),
-                        x.verdict
+                        thousands(x.announced),
+                        thousands(x.lower),
+                        x.upper.map_or_else(|| "unbounded".into(), thousands),
+                        match x.verdict {
+                            Verdict::Within => "within",
+                            Verdict::Below => "BELOW",
+                            Verdict::Above => "ABOVE",
+                        }
                     )?;
                 }
             }
@@ -754,13 +767,14 @@ impl fmt::Display for AuditReport {
                 thousands(s.votes_added)
             )?;
             for i in &s.increments {
+                let sign = if i.delta > 0 { "+" } else { "" };
                 writeln!(
                     f,
-                    "  {:<8} {:>12} -> {:>12}  {:>+12}  {}",
+                    "  {:<8} {:>12} -> {:>12}  {:>12}  {}",
                     i.subject,
-                    thousands(i.from as i128),
-                    thousands(i.to as i128),
-                    i.delta,
+                    thousands(i.from),
+                    thousands(i.to),
+                    format!("{sign}{}", thousands(i.delta)),
                     i.share_of_added
                         .map_or_else(String::new, |s| format!("{s}% of the added votes"))
                 )?;
@@ -770,11 +784,11 @@ impl fmt::Display for AuditReport {
             writeln!(
                 f,
                 "\nSecond reading: {} identical ({} with another image), {} different, {} only in the first, {} only in the second",
-                thousands(c.identical as i128),
-                thousands(c.identical_other_image as i128),
-                thousands(c.different.len() as i128),
-                thousands(c.only_in_a.len() as i128),
-                thousands(c.only_in_b.len() as i128)
+                thousands(c.identical),
+                thousands(c.identical_other_image),
+                thousands(c.different.len()),
+                thousands(c.only_in_a.len()),
+                thousands(c.only_in_b.len())
             )?;
         }
         let mut counts: Vec<(&str, usize)> = Vec::new();

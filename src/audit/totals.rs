@@ -296,8 +296,12 @@ impl Coverage {
         Ratio::new(self.tables, self.tables_registered?).ok()
     }
 
-    /// Electors on the sheets over electors registered.
+    /// Electors on the sheets over electors registered; `None` unless every table's sheet
+    /// carries its electors (a partial sum would understate the share).
     pub fn elector_share(&self) -> Option<Ratio> {
+        if self.tables_without_electors > 0 {
+            return None;
+        }
         Ratio::new(self.electors, self.electors_registered?).ok()
     }
 }

@@ -485,6 +485,35 @@ impl Layout {
         Geography::new(self.geography.iter().map(|g| g.level.clone()))
     }
 
+    /// The rules the layout's sheets must satisfy: the standard rules and the form's own.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # #[cfg(feature = "serde")] {
+    /// use actas::io::Layout;
+    ///
+    /// let layout = Layout::from_json(r#"{
+    ///   "contest": "c",
+    ///   "key": { "parts": [ { "column": "id" } ] },
+    ///   "candidates": [ { "code": "A", "name": "Ana", "column": "A" } ],
+    ///   "extra": [ { "name": "received", "column": "R" }, { "name": "cancelled", "column": "X" } ],
+    ///   "rules": [ "received >= voters + cancelled" ]
+    /// }"#)?;
+    /// let rules = layout.rule_set();
+    /// assert_eq!(rules.rules().len(), 4);
+    /// assert_eq!(rules.rules()[3].to_string(), "received >= voters + cancelled");
+    /// # }
+    /// # Ok::<(), actas::Error>(())
+    /// ```
+    pub fn rule_set(&self) -> crate::rules::RuleSet {
+        let mut rules = crate::rules::RuleSet::standard();
+        for r in &self.rules {
+            rules.push(r.clone());
+        }
+        rules
+    }
+
     /// The columns of the ballot lines, in the contest's line order.
     pub(crate) fn line_columns(&self) -> Vec<(String, &str)> {
         if self.lines.is_empty() {

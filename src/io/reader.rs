@@ -154,14 +154,15 @@ impl fmt::Display for ReadReport {
             .iter()
             .filter(|r| r.kind == RepeatKind::Conflicting)
             .count();
+        use crate::report::thousands;
         write!(
             f,
             "{} rows read: {} accepted, {} rejected; {} repeated tables ({} conflicting)",
-            self.rows_read,
-            self.accepted,
-            self.rejected.len(),
-            self.repeats.len(),
-            conflicts
+            thousands(self.rows_read),
+            thousands(self.accepted),
+            thousands(self.rejected.len() as u64),
+            thousands(self.repeats.len() as u64),
+            thousands(conflicts as u64)
         )
     }
 }
