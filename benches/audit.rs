@@ -13,7 +13,11 @@ const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/ve2024");
 fn ve2024(c: &mut Criterion) {
     let load = |v: &str| {
         let layout = Layout::from_path(format!("{DIR}/layout_{v}.json")).expect("layout");
-        let bytes = std::fs::read(format!("{DIR}/RESULTADOS_2024_CSV_{}.csv", v.to_uppercase())).expect("data");
+        let bytes = std::fs::read(format!(
+            "{DIR}/RESULTADOS_2024_CSV_{}.csv",
+            v.to_uppercase()
+        ))
+        .expect("data");
         (layout, bytes)
     };
     let (l1, b1) = load("v1");
@@ -25,12 +29,22 @@ fn ve2024(c: &mut Criterion) {
     let mut g = c.benchmark_group("audit");
     g.throughput(Throughput::Elements(v2.len() as u64));
     g.bench_function("v2_in_memory", |b| {
-        b.iter(|| Audit::new(black_box(&v2)).register(a.register.clone()).bulletins(&a.bulletins).run().unwrap())
+        b.iter(|| {
+            Audit::new(black_box(&v2))
+                .register(a.register.clone())
+                .bulletins(&a.bulletins)
+                .run()
+                .unwrap()
+        })
     });
     g.bench_function("v2_from_csv_bytes", |b| {
         b.iter(|| {
             let set = read_csv(black_box(&b2[..]), &l2).unwrap().set;
-            Audit::new(&set).register(a.register.clone()).bulletins(&a.bulletins).run().unwrap()
+            Audit::new(&set)
+                .register(a.register.clone())
+                .bulletins(&a.bulletins)
+                .run()
+                .unwrap()
         })
     });
     g.throughput(Throughput::Elements(v1.len() as u64));

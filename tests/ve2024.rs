@@ -333,6 +333,10 @@ mod audit {
             f.bounds.iter().find(|b| b.subject == "NM").unwrap().verdict,
             Verdict::Within
         );
+        assert_eq!(
+            (f.counted, f.uncollected_tables, f.from_sheets),
+            ((23_871, 24_170), Some(5_494), 18_377)
+        );
     }
 
     #[test]
