@@ -1,54 +1,4 @@
-//! Feasibility bounds: which announced values the collected sheets allow.
-//!
-//! # The question
-//!
-//! An authority announces, for a candidate, a count `A` over the tables it says it counted: a
-//! share of all tables, or a share of all electors. Observers hold the sheets `S` of some tables.
-//! The bulletin's counted tables `B` are unknown; some are in `S`, some are not. If the sheets are
-//! true, which values of `A` are possible, whatever `B` was?
-//!
-//! # Tables basis (exact)
-//!
-//! Let `N` be the tables of the register, `U = N − |S|` the uncollected ones, and `[n_lo, n_hi]`
-//! the number of tables the printed coverage stands for. `B` holds at most `U` uncollected tables,
-//! so it holds at least `m = n_lo − U` sheets of `S`.
-//!
-//! - **Lower bound**: `B` takes the `m` sheets with the fewest votes for the candidate, and its
-//!   uncollected tables give the candidate nothing: `L` = the sum of the `m` smallest values. No
-//!   choice of `B` gives less, so an announced `A < L` is impossible with true sheets.
-//! - **Upper bound**: `B` takes the `min(n_hi, |S|)` sheets with the most votes, and the
-//!   uncollected tables give the candidate every one of their electors (the register's electors
-//!   less those on the sheets): a sum no choice of `B` exceeds.
-//! - **False sheets below**: a false sheet can at most have hidden all the votes it shows for the
-//!   candidate. With `k` false sheets among the `m`, the least `B` can hold is the sum of the
-//!   `m − k` smallest values (the false ones count 0, the true ones are at best the smallest). So
-//!   `A` becomes possible exactly when `prefix(m − k) ≤ A`: the minimum is `k = m − j` for the
-//!   largest `j ≤ m` with `prefix(j) ≤ A`. *Minimality*: any `B` with `k' < m − j` false sheets has
-//!   at least `m − k' > j` true sheets of `S`, whose sum is at least `prefix(m − k') > A`.
-//! - **False sheets above**: a false sheet can at most have hidden votes up to its electors. With
-//!   `k` false sheets the most `B` can hold is at most the upper bound plus the `k` largest gains
-//!   `electors − votes`; the smallest `k` for which that reaches `A` is a lower bound on the number
-//!   of false sheets ("at least"), not always the exact minimum.
-//!
-//! # Electors basis (fractional relaxation, conservative)
-//!
-//! When the coverage is a share of electors, `B`'s sheets must hold at least `R` electors (the
-//! electors counted less those of every uncollected table). Choosing the sheets that hold `R`
-//! electors with the fewest votes is a knapsack (covering) problem. Its fractional relaxation
-//! (take sheets in increasing order of votes per elector, the last one in part) is never above the
-//! integer optimum, so the lower bound `⌈LP⌉` is conservative: the true least value is at least
-//! that. The upper bound is the fractional packing of the electors counted, uncollected tables
-//! first at one vote per elector, rounded down: at least the true most. With `k` false sheets, the
-//! requirement falls by at most the `k` largest electors figures, so the smallest `k` for which the
-//! relaxation over all sheets reaches `A` is a lower bound on the number of false sheets
-//! ("at least"). A false sheet is one whose votes are false; its electors figure is taken as true.
-//!
-//! # Reading the printed coverage
-//!
-//! [`CoverageReading::PrintedInterval`] (the default) takes a printed share as every value that
-//! rounds to it: `80` stands for `[79.5, 80.5]`, `96.87` for `[96.865, 96.875]`. This widens the
-//! interval and makes the bounds conservative. [`CoverageReading::Exact`] takes the printed value
-//! as exact. When a bulletin announces the electors counted as a number, that number is used.
+//! Feasibility bounds: which announced values the collected sheets allow (see [`feasibility`]).
 
 use rust_decimal::Decimal;
 
@@ -227,7 +177,55 @@ fn items(set: &ActaSet, candidates: &[usize]) -> Vec<Item> {
 
 /// The feasibility of `bulletin` against the sheets of `set` and the `register`.
 ///
-/// See the [module documentation](self) for the method and the proofs.
+/// # The question
+///
+/// An authority announces, for a candidate, a count `A` over the tables it says it counted: a
+/// share of all tables, or a share of all electors. Observers hold the sheets `S` of some tables.
+/// The bulletin's counted tables `B` are unknown; some are in `S`, some are not. If the sheets are
+/// true, which values of `A` are possible, whatever `B` was?
+///
+/// # Tables basis (exact)
+///
+/// Let `N` be the tables of the register, `U = N − |S|` the uncollected ones, and `[n_lo, n_hi]`
+/// the number of tables the printed coverage stands for. `B` holds at most `U` uncollected tables,
+/// so it holds at least `m = n_lo − U` sheets of `S`.
+///
+/// - **Lower bound**: `B` takes the `m` sheets with the fewest votes for the candidate, and its
+///   uncollected tables give the candidate nothing: `L` = the sum of the `m` smallest values. No
+///   choice of `B` gives less, so an announced `A < L` is impossible with true sheets.
+/// - **Upper bound**: `B` takes the `min(n_hi, |S|)` sheets with the most votes, and the
+///   uncollected tables give the candidate every one of their electors (the register's electors
+///   less those on the sheets): a sum no choice of `B` exceeds.
+/// - **False sheets below**: a false sheet can at most have hidden all the votes it shows for the
+///   candidate. With `k` false sheets among the `m`, the least `B` can hold is the sum of the
+///   `m − k` smallest values (the false ones count 0, the true ones are at best the smallest). So
+///   `A` becomes possible exactly when `prefix(m − k) ≤ A`: the minimum is `k = m − j` for the
+///   largest `j ≤ m` with `prefix(j) ≤ A`. *Minimality*: any `B` with `k' < m − j` false sheets has
+///   at least `m − k' > j` true sheets of `S`, whose sum is at least `prefix(m − k') > A`.
+/// - **False sheets above**: a false sheet can at most have hidden votes up to its electors. With
+///   `k` false sheets the most `B` can hold is at most the upper bound plus the `k` largest gains
+///   `electors − votes`; the smallest `k` for which that reaches `A` is a lower bound on the number
+///   of false sheets ("at least"), not always the exact minimum.
+///
+/// # Electors basis (fractional relaxation, conservative)
+///
+/// When the coverage is a share of electors, `B`'s sheets must hold at least `R` electors (the
+/// electors counted less those of every uncollected table). Choosing the sheets that hold `R`
+/// electors with the fewest votes is a knapsack (covering) problem. Its fractional relaxation
+/// (take sheets in increasing order of votes per elector, the last one in part) is never above the
+/// integer optimum, so the lower bound `⌈LP⌉` is conservative: the true least value is at least
+/// that. The upper bound is the fractional packing of the electors counted, uncollected tables
+/// first at one vote per elector, rounded down: at least the true most. With `k` false sheets, the
+/// requirement falls by at most the `k` largest electors figures, so the smallest `k` for which the
+/// relaxation over all sheets reaches `A` is a lower bound on the number of false sheets
+/// ("at least"). A false sheet is one whose votes are false; its electors figure is taken as true.
+///
+/// # Reading the printed coverage
+///
+/// [`CoverageReading::PrintedInterval`] (the default) takes a printed share as every value that
+/// rounds to it: `80` stands for `[79.5, 80.5]`, `96.87` for `[96.865, 96.875]`. This widens the
+/// interval and makes the bounds conservative. [`CoverageReading::Exact`] takes the printed value
+/// as exact. When a bulletin announces the electors counted as a number, that number is used.
 ///
 /// # Errors
 ///
@@ -575,11 +573,14 @@ fn electors_bound(
             cover(u128::from(need).saturating_sub(freed[k]), &asc, &pv, &pe)
                 <= u128::from(announced)
         };
-        // fits is monotone in k; binary search the first k that fits.
-        let k = (0..freed.len())
-            .collect::<Vec<_>>()
-            .partition_point(|&k| !fits(k));
-        let k = (k < freed.len()).then_some(k as u64);
+        // `fits` is monotone in k (more freed electors, less to cover): binary search the first
+        // k in 0..freed.len() that fits.
+        let (mut lo, mut hi) = (0, freed.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if fits(mid) { hi = mid } else { lo = mid + 1 }
+        }
+        let k = (lo < freed.len()).then_some(lo as u64);
         (Verdict::Below, lower - announced, k)
     } else if let Some(up) = upper.filter(|u| u128::from(announced) > *u) {
         let k = false_sheets_above(up, announced, &gains_desc(items));
