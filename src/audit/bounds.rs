@@ -374,6 +374,57 @@ fn to_u64(v: u128, what: &str) -> Result<u64> {
     u64::try_from(v).map_err(|_| Error::overflow(what))
 }
 
+/// Sorts unbounded values (`None`) first, then the others in descending order.
+fn sort_desc_unbounded_first(values: &mut [Option<u64>]) {
+    values.sort_by(|a, b| match (a, b) {
+        (None, None) => std::cmp::Ordering::Equal,
+        (None, _) => std::cmp::Ordering::Less,
+        (_, None) => std::cmp::Ordering::Greater,
+        (Some(x), Some(y)) => y.cmp(x),
+    });
+}
+
+/// Judges an announced count against `[lower, upper]` and builds its [`Bound`]; `below` gives
+/// the false sheets needed (and whether that number is exact) when the count is below `lower`.
+fn judge(
+    subject: String,
+    announced: u64,
+    items: &[Item],
+    lower: u64,
+    upper: Option<u128>,
+    below: impl FnOnce() -> (Option<u64>, bool),
+) -> Result<Bound> {
+    let on_sheets = to_u64(
+        items.iter().map(|i| u128::from(i.low)).sum(),
+        "votes on the sheets",
+    )?;
+    let (verdict, gap, false_sheets, false_sheets_exact) = if announced < lower {
+        let (k, exact) = below();
+        (Verdict::Below, lower - announced, k, exact)
+    } else if let Some(up) = upper.filter(|u| u128::from(announced) > *u) {
+        let k = false_sheets_above(up, announced, &gains_desc(items));
+        (
+            Verdict::Above,
+            to_u64(u128::from(announced) - up, "gap")?,
+            k,
+            false,
+        )
+    } else {
+        (Verdict::Within, 0, Some(0), true)
+    };
+    Ok(Bound {
+        subject,
+        announced,
+        on_sheets,
+        lower,
+        upper: upper.map(|u| to_u64(u, "upper bound")).transpose()?,
+        verdict,
+        gap,
+        false_sheets,
+        false_sheets_exact,
+    })
+}
+
 /// Gains of making sheets false upward (`electors − votes`), largest first; `None` for a sheet
 /// without electors (unbounded).
 fn gains_desc(items: &[Item]) -> Vec<Option<u64>> {
@@ -384,13 +435,7 @@ fn gains_desc(items: &[Item]) -> Vec<Option<u64>> {
             _ => None,
         })
         .collect();
-    // None (unbounded) first, then descending.
-    g.sort_by(|a, b| match (a, b) {
-        (None, None) => std::cmp::Ordering::Equal,
-        (None, _) => std::cmp::Ordering::Less,
-        (_, None) => std::cmp::Ordering::Greater,
-        (Some(x), Some(y)) => y.cmp(x),
-    });
+    sort_desc_unbounded_first(&mut g);
     g
 }
 
@@ -420,68 +465,26 @@ fn tables_bound(
     n_hi: u64,
     uncollected_electors: Option<u64>,
 ) -> Result<Bound> {
-    let on_sheets = to_u64(
-        items.iter().map(|i| u128::from(i.low)).sum(),
-        "votes on the sheets",
-    )?;
     let mut low: Vec<u64> = items.iter().map(|i| i.low).collect();
     low.sort_unstable();
     let prefix = prefix_sums(low.iter().copied());
     let m = m as usize;
     let lower = to_u64(prefix[m], "lower bound")?;
 
-    let upper = {
-        let mut high: Vec<Option<u64>> = items.iter().map(|i| i.high).collect();
-        // Unbounded first, then descending.
-        high.sort_by(|a, b| match (a, b) {
-            (None, None) => std::cmp::Ordering::Equal,
-            (None, _) => std::cmp::Ordering::Less,
-            (_, None) => std::cmp::Ordering::Greater,
-            (Some(x), Some(y)) => y.cmp(x),
-        });
-        let from_sheets: Option<u128> =
-            high[..top as usize].iter().map(|h| h.map(u128::from)).sum();
-        let outside = if uncollected > 0 && n_hi > 0 {
-            uncollected_electors.map(u128::from)
-        } else {
-            Some(0)
-        };
-        match (from_sheets, outside) {
-            (Some(a), Some(b)) => Some(a + b),
-            _ => None,
-        }
-    };
-
-    let (verdict, gap, false_sheets, exact) = if announced < lower {
-        // Largest j <= m with prefix(j) <= announced.
-        let j = prefix[..=m].partition_point(|p| *p <= u128::from(announced)) - 1;
-        (
-            Verdict::Below,
-            lower - announced,
-            Some((m - j) as u64),
-            true,
-        )
-    } else if let Some(up) = upper.filter(|u| u128::from(announced) > *u) {
-        let k = false_sheets_above(up, announced, &gains_desc(items));
-        (
-            Verdict::Above,
-            to_u64(u128::from(announced) - up, "gap")?,
-            k,
-            false,
-        )
+    let mut high: Vec<Option<u64>> = items.iter().map(|i| i.high).collect();
+    sort_desc_unbounded_first(&mut high);
+    let from_sheets: Option<u128> = high[..top as usize].iter().map(|h| h.map(u128::from)).sum();
+    let outside = if uncollected > 0 && n_hi > 0 {
+        uncollected_electors.map(u128::from)
     } else {
-        (Verdict::Within, 0, Some(0), true)
+        Some(0)
     };
-    Ok(Bound {
-        subject,
-        announced,
-        on_sheets,
-        lower,
-        upper: upper.map(|u| to_u64(u, "upper bound")).transpose()?,
-        verdict,
-        gap,
-        false_sheets,
-        false_sheets_exact: exact,
+    let upper = from_sheets.zip(outside).map(|(a, b)| a + b);
+
+    judge(subject, announced, items, lower, upper, || {
+        // Largest j <= m with prefix(j) <= announced; the minimum is m − j (exact).
+        let j = prefix[..=m].partition_point(|p| *p <= u128::from(announced)) - 1;
+        (Some((m - j) as u64), true)
     })
 }
 
@@ -522,10 +525,6 @@ fn electors_bound(
     capacity: u64,
     uncollected: u64,
 ) -> Result<Bound> {
-    let on_sheets = to_u64(
-        items.iter().map(|i| u128::from(i.low)).sum(),
-        "votes on the sheets",
-    )?;
     let asc = by_ratio_ascending(items);
     let pv = prefix_sums(asc.iter().map(|x| x.0));
     let pe = prefix_sums(asc.iter().map(|x| x.1));
@@ -564,8 +563,9 @@ fn electors_bound(
         free.map(|f| f + total)
     };
 
-    let (verdict, gap, false_sheets) = if announced < lower {
-        // Smallest k with cover(need − (k largest electors)) <= announced.
+    judge(subject, announced, items, lower, upper, || {
+        // Smallest k with cover(need − (k largest electors)) <= announced: a lower bound on the
+        // false sheets, since the relaxation ignores which sheets are freed.
         let mut electors_desc: Vec<u64> = items.iter().filter_map(|i| i.electors).collect();
         electors_desc.sort_unstable_by(|a, b| b.cmp(a));
         let freed = prefix_sums(electors_desc.iter().copied());
@@ -580,28 +580,7 @@ fn electors_bound(
             let mid = lo + (hi - lo) / 2;
             if fits(mid) { hi = mid } else { lo = mid + 1 }
         }
-        let k = (lo < freed.len()).then_some(lo as u64);
-        (Verdict::Below, lower - announced, k)
-    } else if let Some(up) = upper.filter(|u| u128::from(announced) > *u) {
-        let k = false_sheets_above(up, announced, &gains_desc(items));
-        (
-            Verdict::Above,
-            to_u64(u128::from(announced) - up, "gap")?,
-            k,
-        )
-    } else {
-        (Verdict::Within, 0, Some(0))
-    };
-    Ok(Bound {
-        subject,
-        announced,
-        on_sheets,
-        lower,
-        upper: upper.map(|u| to_u64(u, "upper bound")).transpose()?,
-        verdict,
-        gap,
-        false_sheets,
-        false_sheets_exact: verdict == Verdict::Within,
+        ((lo < freed.len()).then_some(lo as u64), false)
     })
 }
 
