@@ -69,6 +69,7 @@ pub mod io;
 mod model;
 pub mod report;
 pub mod rules;
+pub mod synth;
 
 pub use error::{Error, Result};
 pub use model::*;

@@ -1,0 +1,107 @@
+//! The synthetic generator: deterministic, the same in memory and as CSV, and every injected
+//! anomaly is found by the audit, with nothing else of those kinds.
+
+use std::collections::BTreeSet;
+
+use actas::audit::Audit;
+use actas::io::read_csv;
+use actas::report::Subject;
+use actas::synth::{AnomalyRates, SynthConfig, generate, layout, write_csv};
+
+fn tables_with(report: &actas::audit::AuditReport, code: &str) -> BTreeSet<String> {
+    report
+        .with_code(code)
+        .filter_map(|f| match &f.subject {
+            Subject::Sheet { table, .. } => Some(table.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn set_of(ids: &[String]) -> BTreeSet<String> {
+    ids.iter().cloned().collect()
+}
+
+#[test]
+fn every_injected_anomaly_is_found() {
+    for (candidates, lines) in [(2, 1), (10, 1), (40, 1), (5, 3)] {
+        let config = SynthConfig {
+            sheets: 4_000,
+            candidates,
+            lines_per_candidate: lines,
+            seed: 7,
+            anomalies: AnomalyRates {
+                rule_violation: 20_000,
+                over_turnout: 15_000,
+                duplicate: 10_000,
+                conflict: 10_000,
+            },
+        };
+        let (set, injected) = generate(&config).unwrap();
+        assert_eq!(set.tables(), 4_000);
+        for list in [
+            &injected.rule_violations,
+            &injected.over_turnout,
+            &injected.duplicates,
+            &injected.conflicts,
+        ] {
+            assert!(
+                list.len() > 10,
+                "the rates inject enough to test: {}",
+                list.len()
+            );
+        }
+        let report = Audit::new(&set).run().unwrap();
+        let broken: BTreeSet<String> = set_of(&injected.rule_violations)
+            .union(&set_of(&injected.over_turnout))
+            .cloned()
+            .collect();
+        assert_eq!(
+            tables_with(&report, "S001"),
+            broken,
+            "{candidates} candidates"
+        );
+        assert_eq!(tables_with(&report, "S002"), set_of(&injected.over_turnout));
+        assert_eq!(tables_with(&report, "D001"), set_of(&injected.duplicates));
+        assert_eq!(tables_with(&report, "D002"), set_of(&injected.conflicts));
+    }
+}
+
+#[test]
+fn clean_data_has_no_rule_or_repeat_findings() {
+    let config = SynthConfig {
+        sheets: 3_000,
+        anomalies: AnomalyRates::NONE,
+        ..SynthConfig::default()
+    };
+    let (set, injected) = generate(&config).unwrap();
+    assert_eq!(injected, Default::default());
+    let report = Audit::new(&set).run().unwrap();
+    for code in ["S001", "S002", "D001", "D002"] {
+        assert_eq!(report.with_code(code).count(), 0, "{code}");
+    }
+}
+
+#[test]
+fn csv_and_memory_agree_and_the_seed_decides() {
+    let config = SynthConfig {
+        sheets: 2_000,
+        candidates: 6,
+        lines_per_candidate: 2,
+        ..SynthConfig::default()
+    };
+    let (set, injected) = generate(&config).unwrap();
+    let mut csv = Vec::new();
+    let injected_csv = write_csv(&config, &mut csv).unwrap();
+    assert_eq!(injected, injected_csv);
+    let read = read_csv(&csv[..], &layout(&config)).unwrap();
+    assert!(read.report.rejected.is_empty());
+    assert_eq!(read.set, set);
+
+    let (again, _) = generate(&config).unwrap();
+    assert_eq!(again, set, "same seed, same sheets");
+    let (other, _) = generate(&SynthConfig { seed: 8, ..config }).unwrap();
+    assert_ne!(other, set);
+    // Four geography levels, regions vary in turnout and preference.
+    assert_eq!(set.geography().levels().len(), 4);
+}
