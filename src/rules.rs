@@ -324,12 +324,16 @@ pub(crate) struct BoundRule {
     rhs: Vec<(i64, Bound)>,
 }
 
-/// The outcome of a rule on one sheet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Outcome {
-    Holds,
-    Breaks { lhs: i128, rhs: i128 },
-    Skipped,
+/// Sheets evaluated at once: small enough for the accumulators to stay in cache.
+pub(crate) const BLOCK: usize = 4096;
+
+/// One rule's sides over a block of sheets.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct BlockValues {
+    pub lhs: Vec<i128>,
+    pub rhs: Vec<i128>,
+    /// Whether a field of the rule is absent on the sheet (the rule is skipped there).
+    pub absent: Vec<bool>,
 }
 
 impl BoundRule {
@@ -353,36 +357,79 @@ impl BoundRule {
         }
     }
 
-    fn side(set: &ActaSet, i: usize, side: &[(i64, Bound)]) -> Option<i128> {
-        let mut total: i128 = 0;
+    /// Adds `c × column` over sheets `start..end` into `acc`, marking absent values.
+    fn add_column(
+        set: &ActaSet,
+        field: Field,
+        c: i64,
+        start: usize,
+        acc: &mut [i128],
+        absent: &mut [bool],
+    ) {
+        let Some(col) = set.column(field) else {
+            absent.fill(true);
+            return;
+        };
+        let c = i128::from(c);
+        let raw = &col.raw()[start..start + acc.len()];
+        for (a, v) in acc.iter_mut().zip(raw) {
+            *a += c * i128::from(*v);
+        }
+        if col.has_absent() {
+            for (k, a) in absent.iter_mut().enumerate() {
+                if col.get(start + k).is_none() {
+                    *a = true;
+                }
+            }
+        }
+    }
+
+    fn add_side(
+        &self,
+        set: &ActaSet,
+        side: &[(i64, Bound)],
+        start: usize,
+        acc: &mut [i128],
+        absent: &mut [bool],
+    ) {
+        acc.fill(0);
         for (c, b) in side {
-            let v: i128 = match b {
-                Bound::Field(f) => i128::from(set.count(i, *f)?),
+            match b {
+                Bound::Field(f) => Self::add_column(set, *f, *c, start, acc, absent),
                 Bound::Lines => {
                     let n = set.contest().lines().len();
                     if n == 0 {
-                        return None;
+                        absent.fill(true);
                     }
-                    let mut s: i128 = 0;
                     for l in 0..n {
-                        s += i128::from(set.count(i, Field::Line(l))?);
+                        Self::add_column(set, Field::Line(l), *c, start, acc, absent);
                     }
-                    s
                 }
-                Bound::Missing => return None,
-            };
-            // |c| < 2^63 and |v| < 2^32 * 2^16 lines: far from i128's bounds.
-            total += i128::from(*c) * v;
+                Bound::Missing => absent.fill(true),
+            }
         }
-        Some(total)
     }
 
-    pub(crate) fn evaluate(&self, set: &ActaSet, i: usize) -> Outcome {
-        match (Self::side(set, i, &self.lhs), Self::side(set, i, &self.rhs)) {
-            (Some(lhs), Some(rhs)) if self.relation.holds(lhs, rhs) => Outcome::Holds,
-            (Some(lhs), Some(rhs)) => Outcome::Breaks { lhs, rhs },
-            _ => Outcome::Skipped,
-        }
+    /// Evaluates both sides on sheets `start..start + len` into `out`.
+    pub(crate) fn evaluate_block(
+        &self,
+        set: &ActaSet,
+        start: usize,
+        len: usize,
+        out: &mut BlockValues,
+    ) {
+        out.lhs.resize(len, 0);
+        out.rhs.resize(len, 0);
+        out.absent.clear();
+        out.absent.resize(len, false);
+        self.add_side(set, &self.lhs, start, &mut out.lhs, &mut out.absent);
+        self.add_side(set, &self.rhs, start, &mut out.rhs, &mut out.absent);
+    }
+
+    /// Whether the relation holds between two evaluated sides.
+    #[inline]
+    pub(crate) fn holds(&self, lhs: i128, rhs: i128) -> bool {
+        self.relation.holds(lhs, rhs)
     }
 }
 

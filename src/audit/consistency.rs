@@ -1,7 +1,7 @@
 //! Each sheet's own arithmetic, against a rule set.
 
 use crate::model::ActaSet;
-use crate::rules::{BoundRule, Outcome, Rule, RuleSet};
+use crate::rules::{BLOCK, BlockValues, BoundRule, Rule, RuleSet};
 
 /// How one rule fared over a set.
 ///
@@ -89,27 +89,36 @@ pub fn check_rules(set: &ActaSet, rules: &RuleSet) -> RuleCheck {
         })
         .collect();
     let mut violations = Vec::new();
-    for i in 0..set.len() {
-        for (k, (b, s)) in bound.iter().zip(&mut summaries).enumerate() {
-            match b.evaluate(set, i) {
-                Outcome::Holds => {
-                    s.checked += 1;
-                    s.held += 1;
+    let mut values: Vec<BlockValues> = vec![BlockValues::default(); bound.len()];
+    let mut start = 0;
+    while start < set.len() {
+        let len = BLOCK.min(set.len() - start);
+        for (b, v) in bound.iter().zip(&mut values) {
+            b.evaluate_block(set, start, len, v);
+        }
+        for i in 0..len {
+            for (k, ((b, v), s)) in bound.iter().zip(&values).zip(&mut summaries).enumerate() {
+                if v.absent[i] {
+                    s.skipped += 1;
+                    continue;
                 }
-                Outcome::Breaks { lhs, rhs } => {
-                    s.checked += 1;
+                s.checked += 1;
+                let (lhs, rhs) = (v.lhs[i], v.rhs[i]);
+                if b.holds(lhs, rhs) {
+                    s.held += 1;
+                } else {
                     s.broken += 1;
                     violations.push(Violation {
-                        sheet: i,
-                        table: set.table_id(i).unwrap_or_default().to_owned(),
+                        sheet: start + i,
+                        table: set.table_id(start + i).unwrap_or_default().to_owned(),
                         rule: k,
                         lhs,
                         rhs,
                     });
                 }
-                Outcome::Skipped => s.skipped += 1,
             }
         }
+        start += len;
     }
     RuleCheck {
         rules: summaries,

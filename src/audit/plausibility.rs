@@ -30,9 +30,29 @@ impl Default for PlausibilityOptions {
     }
 }
 
-/// Whether `part / whole × 100 > threshold`, exactly.
-fn share_above(part: u32, whole: u32, threshold: Decimal) -> bool {
-    whole > 0 && Decimal::from(part) * Decimal::ONE_HUNDRED > threshold * Decimal::from(whole)
+/// A percentage threshold as an exact fraction, to compare shares without decimal arithmetic.
+#[derive(Debug, Clone, Copy)]
+struct Threshold {
+    /// The threshold's mantissa (non-negative).
+    mantissa: u128,
+    /// `100 × 10^scale`.
+    whole: u128,
+}
+
+impl Threshold {
+    fn new(percent: Decimal) -> Self {
+        let mantissa = u128::try_from(percent.mantissa().max(0)).unwrap_or(0);
+        Threshold {
+            mantissa,
+            whole: 100 * 10u128.pow(percent.scale()),
+        }
+    }
+
+    /// Whether `part / whole × 100 > threshold`, exactly: `part × 100 × 10^s > m × whole`.
+    #[inline]
+    fn exceeded(self, part: u32, whole: u32) -> bool {
+        whole > 0 && u128::from(part) * self.whole > self.mantissa * u128::from(whole)
+    }
 }
 
 /// Flags implausible sheets: turnout over 100% (`S002`) or exactly 100% (`S003`), one candidate
@@ -60,6 +80,10 @@ fn share_above(part: u32, whole: u32, threshold: Decimal) -> bool {
 pub fn plausibility(set: &ActaSet, options: &PlausibilityOptions) -> Vec<Finding> {
     let contest = set.contest();
     let n_cand = contest.candidates().len();
+    let (null_t, blank_t) = (
+        Threshold::new(options.null_share_above),
+        Threshold::new(options.blank_share_above),
+    );
     let mut out = Vec::new();
     let mut per_candidate = vec![0u64; n_cand];
     for i in 0..set.len() {
@@ -122,7 +146,7 @@ pub fn plausibility(set: &ActaSet, options: &PlausibilityOptions) -> Vec<Finding
             }
         }
         if let Some(v) = voters {
-            if let Some(n) = null.filter(|n| share_above(*n, v, options.null_share_above)) {
+            if let Some(n) = null.filter(|n| null_t.exceeded(*n, v)) {
                 out.push(
                     Finding::new(
                         "S005",
@@ -135,7 +159,7 @@ pub fn plausibility(set: &ActaSet, options: &PlausibilityOptions) -> Vec<Finding
                     .with("threshold %", options.null_share_above),
                 );
             }
-            if let Some(b) = blank.filter(|b| share_above(*b, v, options.blank_share_above)) {
+            if let Some(b) = blank.filter(|b| blank_t.exceeded(*b, v)) {
                 out.push(
                     Finding::new(
                         "S006",

@@ -121,12 +121,71 @@ fn sheet_counts(set: &ActaSet, slots: usize, slot_of: &[u32]) -> Vec<u64> {
     n
 }
 
+/// The number of sheets (repeats included) per slot.
+fn per_slot_counts(slots: usize, slot_of: &[u32]) -> Vec<u64> {
+    let mut n = vec![0u64; slots];
+    if slots == 1 {
+        n[0] = slot_of.len() as u64;
+        return n;
+    }
+    for &s in slot_of {
+        n[s as usize] += 1;
+    }
+    n
+}
+
+/// Sums one column per slot, leaving out absent values and repeated readings.
+///
+/// Absent values are stored as 0, so the plain sum of the raw values is right; the counts start
+/// from every sheet and lose the absent positions and the repeats. The hot loop keeps its running
+/// sum in a register while the slot does not change (sheets come grouped by place), so that it is
+/// not a chain of loads and stores to one memory cell.
+fn column_sums(
+    set: &ActaSet,
+    col: &OptColumn,
+    slot_of: &[u32],
+    all_sheets: &[u64],
+    sums: &mut [FieldTotal],
+) {
+    let raw = col.raw();
+    for (s, n) in sums.iter_mut().zip(all_sheets) {
+        *s = FieldTotal { sum: 0, sheets: *n };
+    }
+    // A u64 sum of fewer than 2^32 values each below 2^32 cannot overflow.
+    if sums.len() == 1 {
+        sums[0].sum = raw.iter().map(|&v| u64::from(v)).sum();
+    } else if let Some(&first) = slot_of.first() {
+        let (mut slot, mut run) = (first, 0u64);
+        for (&v, &s) in raw.iter().zip(slot_of) {
+            if s != slot {
+                sums[slot as usize].sum += run;
+                (slot, run) = (s, 0);
+            }
+            run += u64::from(v);
+        }
+        sums[slot as usize].sum += run;
+    }
+    for i in col.absent_positions() {
+        sums[slot_of[i] as usize].sheets -= 1;
+    }
+    for r in set.repeats() {
+        if let Some(v) = col.get(r.sheet) {
+            let s = &mut sums[slot_of[r.sheet] as usize];
+            s.sum -= u64::from(v);
+            s.sheets -= 1;
+        }
+    }
+}
+
 /// Adds up the sheets of `set` into one [`Totals`] per slot; `slot_of(i)` is sheet `i`'s slot.
 fn accumulate(set: &ActaSet, slots: usize, slot_of: &[u32]) -> Result<Vec<Totals>> {
     let contest = set.contest();
     let (n_lines, n_cand) = (contest.lines().len(), contest.candidates().len());
     let mut out = vec![Totals::empty(n_lines, n_cand); slots];
     let mut sums = vec![FieldTotal::default(); slots];
+    let any_repeat = !set.repeats().is_empty();
+    let tables = sheet_counts(set, slots, slot_of);
+    let all_sheets = per_slot_counts(slots, slot_of);
     let fields = Field::STANDARD
         .into_iter()
         .chain((0..n_lines).map(Field::Line));
@@ -134,17 +193,7 @@ fn accumulate(set: &ActaSet, slots: usize, slot_of: &[u32]) -> Result<Vec<Totals
         let Some(col) = set.column(field) else {
             continue;
         };
-        sums.iter_mut().for_each(|s| *s = FieldTotal::default());
-        let raw = col.raw();
-        // A u64 sum of fewer than 2^32 values each below 2^32 cannot overflow.
-        for (i, &v) in raw.iter().enumerate() {
-            if set.is_repeat(i) || (col.has_absent() && col.get(i).is_none()) {
-                continue;
-            }
-            let s = &mut sums[slot_of[i] as usize];
-            s.sum += u64::from(v);
-            s.sheets += 1;
-        }
+        column_sums(set, col, slot_of, &all_sheets, &mut sums);
         for (t, s) in out.iter_mut().zip(&sums) {
             *t.field_mut(field) = *s;
         }
@@ -153,7 +202,7 @@ fn accumulate(set: &ActaSet, slots: usize, slot_of: &[u32]) -> Result<Vec<Totals
     let electors = set.column(Field::Electors);
     if let (Some(v), Some(e)) = (voters, electors) {
         for i in 0..set.len() {
-            if set.is_repeat(i) {
+            if any_repeat && set.is_repeat(i) {
                 continue;
             }
             if let (Some(v), Some(e)) = (v.get(i), e.get(i)) {
@@ -163,8 +212,8 @@ fn accumulate(set: &ActaSet, slots: usize, slot_of: &[u32]) -> Result<Vec<Totals
             }
         }
     }
-    for (t, s) in out.iter_mut().zip(sheet_counts(set, slots, slot_of)) {
-        t.tables = s;
+    for (t, s) in out.iter_mut().zip(&tables) {
+        t.tables = *s;
     }
     for t in &mut out {
         for (l, line) in contest.lines().iter().enumerate() {
@@ -184,8 +233,8 @@ fn accumulate(set: &ActaSet, slots: usize, slot_of: &[u32]) -> Result<Vec<Totals
             .collect();
         if let [only] = lines[..] {
             if !only.has_absent() {
-                for (t, s) in out.iter_mut().zip(sheet_counts(set, slots, slot_of)) {
-                    t.candidates[c].sheets = s;
+                for (t, s) in out.iter_mut().zip(&tables) {
+                    t.candidates[c].sheets = *s;
                 }
                 continue;
             }

@@ -31,6 +31,21 @@ impl Bits {
         self.ones
     }
 
+    /// The positions of the set bits, in increasing order.
+    pub(crate) fn iter_ones(&self) -> impl Iterator<Item = usize> + '_ {
+        self.words.iter().enumerate().flat_map(|(w, &word)| {
+            let mut bits = word;
+            std::iter::from_fn(move || {
+                if bits == 0 {
+                    return None;
+                }
+                let b = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                Some(w * 64 + b)
+            })
+        })
+    }
+
     pub(crate) fn heap_bytes(&self) -> usize {
         self.words.capacity() * 8
     }
@@ -79,6 +94,11 @@ impl OptColumn {
     #[inline]
     pub(crate) fn has_absent(&self) -> bool {
         self.absent.ones() > 0
+    }
+
+    /// The positions of the absent values, in increasing order.
+    pub(crate) fn absent_positions(&self) -> impl Iterator<Item = usize> + '_ {
+        self.absent.iter_ones()
     }
 
     /// The number of present values.
@@ -141,9 +161,11 @@ mod tests {
             (Some(3), None, Some(0), None)
         );
         assert_eq!(c.present(), 2);
+        assert_eq!(c.absent_positions().collect::<Vec<_>>(), vec![1]);
         assert!(c.has_absent());
         let a = OptColumn::absent(70);
         assert_eq!(a.present(), 0);
+        assert_eq!(a.absent_positions().count(), 70);
         assert_eq!(a.get(69), None);
     }
 

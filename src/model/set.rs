@@ -89,9 +89,18 @@ pub struct ActaSet {
     extra: Vec<OptColumn>,
     images: StrColumn,
     hasher: DefaultHashBuilder,
-    index: HashTable<u32>,
+    /// First sheet of each table: (sheet index, 32 bits of the id's hash). Keeping the hash bits
+    /// lets the table grow without reading every id again.
+    index: HashTable<(u32, u32)>,
     repeats: Vec<Repeat>,
     repeated: Bits,
+}
+
+/// The table hash of 32 stored hash bits: a multiplication spreads them over 64 bits, so that
+/// both the bucket (low bits) and hashbrown's control byte (top bits) vary.
+#[inline]
+fn spread(h: u32) -> u64 {
+    u64::from(h).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 fn standard_slot(field: Field) -> Option<usize> {
@@ -160,9 +169,7 @@ impl ActaSet {
         {
             c.reserve(n);
         }
-        self.index.reserve(n, |&i| {
-            self.hasher.hash_one(self.ids.get(i as usize).unwrap_or(""))
-        });
+        self.index.reserve(n, |&(_, h)| spread(h));
     }
 
     /// The contest.
@@ -267,11 +274,14 @@ impl ActaSet {
         let index = self.len();
         let index32 = u32::try_from(index).map_err(|_| Error::overflow("number of sheets"))?;
 
-        let hash = self.hasher.hash_one(raw.id);
+        let h32 = self.hasher.hash_one(raw.id) as u32;
+        let hash = spread(h32);
         let first = self
             .index
-            .find(hash, |&i| self.ids.get(i as usize) == Some(raw.id))
-            .map(|&i| i as usize);
+            .find(hash, |&(i, h)| {
+                h == h32 && self.ids.get(i as usize) == Some(raw.id)
+            })
+            .map(|&(i, _)| i as usize);
 
         self.ids.push(raw.id);
         self.geo.push(raw.geo);
@@ -288,10 +298,8 @@ impl ActaSet {
 
         let repeat = match first {
             None => {
-                let (ids, hasher) = (&self.ids, &self.hasher);
-                self.index.insert_unique(hash, index32, |&i| {
-                    hasher.hash_one(ids.get(i as usize).unwrap_or(""))
-                });
+                self.index
+                    .insert_unique(hash, (index32, h32), |&(_, h)| spread(h));
                 None
             }
             Some(first) => {
@@ -388,10 +396,12 @@ impl ActaSet {
 
     /// The index of the first sheet of table `id`.
     pub fn find(&self, id: &str) -> Option<usize> {
-        let hash = self.hasher.hash_one(id);
+        let h32 = self.hasher.hash_one(id) as u32;
         self.index
-            .find(hash, |&i| self.ids.get(i as usize) == Some(id))
-            .map(|&i| i as usize)
+            .find(spread(h32), |&(i, h)| {
+                h == h32 && self.ids.get(i as usize) == Some(id)
+            })
+            .map(|&(i, _)| i as usize)
     }
 
     /// The indices of every sheet of table `id`, first reading first.
@@ -438,7 +448,7 @@ impl ActaSet {
             + self.ids.heap_bytes()
             + self.images.heap_bytes()
             + self.geo.capacity() * 4
-            + self.index.capacity() * 5
+            + self.index.capacity() * 9
             + self.repeated.heap_bytes()
             + self.repeats.capacity() * std::mem::size_of::<Repeat>()
     }
