@@ -454,6 +454,18 @@ fn false_sheets_above(base: u128, announced: u64, gains: &[Option<u64>]) -> Opti
     (reach >= u128::from(announced)).then_some(gains.len() as u64)
 }
 
+/// The sum of the `k` smallest values (`k <= values.len()`), by selection: `O(n)`, reordering
+/// `values`.
+fn sum_smallest(values: &mut [u64], k: usize) -> u128 {
+    if k == 0 {
+        return 0;
+    }
+    if k < values.len() {
+        values.select_nth_unstable(k - 1);
+    }
+    values[..k].iter().map(|v| u128::from(*v)).sum()
+}
+
 #[allow(clippy::too_many_arguments)]
 fn tables_bound(
     subject: String,
@@ -465,15 +477,23 @@ fn tables_bound(
     n_hi: u64,
     uncollected_electors: Option<u64>,
 ) -> Result<Bound> {
-    let mut low: Vec<u64> = items.iter().map(|i| i.low).collect();
-    low.sort_unstable();
-    let prefix = prefix_sums(low.iter().copied());
     let m = m as usize;
-    let lower = to_u64(prefix[m], "lower bound")?;
+    let mut low: Vec<u64> = items.iter().map(|i| i.low).collect();
+    let lower = to_u64(sum_smallest(&mut low, m), "lower bound")?;
 
-    let mut high: Vec<Option<u64>> = items.iter().map(|i| i.high).collect();
-    sort_desc_unbounded_first(&mut high);
-    let from_sheets: Option<u128> = high[..top as usize].iter().map(|h| h.map(u128::from)).sum();
+    // The `top` largest values, unbounded if any of them is (an absent count without electors).
+    let top = top as usize;
+    let unbounded = items.iter().filter(|i| i.high.is_none()).count();
+    let from_sheets: Option<u128> = if top == 0 {
+        Some(0)
+    } else if unbounded > 0 {
+        None
+    } else {
+        let mut high: Vec<u64> = items.iter().filter_map(|i| i.high).collect();
+        let n = high.len();
+        let all: u128 = high.iter().map(|v| u128::from(*v)).sum();
+        Some(all - sum_smallest(&mut high, n - top.min(n)))
+    };
     let outside = if uncollected > 0 && n_hi > 0 {
         uncollected_electors.map(u128::from)
     } else {
@@ -482,39 +502,110 @@ fn tables_bound(
     let upper = from_sheets.zip(outside).map(|(a, b)| a + b);
 
     judge(subject, announced, items, lower, upper, || {
-        // Largest j <= m with prefix(j) <= announced; the minimum is m − j (exact).
-        let j = prefix[..=m].partition_point(|p| *p <= u128::from(announced)) - 1;
+        // The m smallest, sorted: largest j <= m with prefix(j) <= announced; the minimum is
+        // m − j (exact). Sorting happens only here, for a count found below its bound.
+        let smallest = &mut low[..m];
+        smallest.sort_unstable();
+        let prefix = prefix_sums(smallest.iter().copied());
+        let j = prefix.partition_point(|p| *p <= u128::from(announced)) - 1;
         (Some((m - j) as u64), true)
     })
 }
 
-/// Sheets with electors, in increasing order of votes per elector (`low / electors`).
-fn by_ratio_ascending(items: &[Item]) -> Vec<(u64, u64)> {
-    let mut v: Vec<(u64, u64)> = items
+/// Votes and electors of the sheets that have electors, for the fractional relaxations.
+fn weighted(items: &[Item], votes: impl Fn(&Item) -> Option<u64>) -> Vec<(u64, u64)> {
+    items
         .iter()
-        .filter_map(|i| i.electors.filter(|e| *e > 0).map(|e| (i.low, e)))
-        .collect();
-    v.sort_by(|a, b| (u128::from(a.0) * u128::from(b.1)).cmp(&(u128::from(b.0) * u128::from(a.1))));
-    v
+        .filter_map(|i| match (i.electors, votes(i)) {
+            (Some(e), Some(v)) if e > 0 => Some((v, e)),
+            _ => None,
+        })
+        .collect()
 }
 
-/// The least votes, fractionally, of sheets holding `need` electors, rounded up; sheets in
-/// increasing order of votes per elector with prefix sums of (votes, electors).
-fn cover(need: u128, sorted: &[(u64, u64)], pv: &[u128], pe: &[u128]) -> u128 {
-    if need == 0 {
-        return 0;
+/// The fractional greedy over `(votes, electors)` items taken in increasing (`Cover`) or
+/// decreasing (`Pack`) order of votes per elector until `amount` electors are taken, the last one
+/// in part: returns the votes of the items taken whole and the part as a fraction
+/// `(numerator, denominator)` of votes.
+///
+/// Computed by weighted selection (a three-way quickselect on the ratio), `O(n)` expected; it
+/// reorders `items` and gives the same value as sorting, since items of equal ratio are
+/// interchangeable.
+fn fractional(mut items: &mut [(u64, u64)], mut amount: u128, order: Greedy) -> (u128, u128, u128) {
+    use std::cmp::Ordering;
+    let mut whole: u128 = 0;
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    loop {
+        if amount == 0 || items.is_empty() {
+            return (whole, 0, 1);
+        }
+        // A pseudo-random pivot keeps adversarial orders from making this quadratic.
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let pivot = items[(seed >> 33) as usize % items.len()];
+        let rank = |x: &(u64, u64)| -> Ordering {
+            let o = (u128::from(x.0) * u128::from(pivot.1))
+                .cmp(&(u128::from(pivot.0) * u128::from(x.1)));
+            match order {
+                Greedy::Cover => o,
+                Greedy::Pack => o.reverse(),
+            }
+        };
+        // Three-way partition: [..lt] before the pivot, [lt..gt] tied with it, [gt..] after.
+        let (mut lt, mut i, mut gt) = (0, 0, items.len());
+        while i < gt {
+            match rank(&items[i]) {
+                Ordering::Less => {
+                    items.swap(lt, i);
+                    lt += 1;
+                    i += 1;
+                }
+                Ordering::Greater => {
+                    gt -= 1;
+                    items.swap(i, gt);
+                }
+                Ordering::Equal => i += 1,
+            }
+        }
+        let sums = |xs: &[(u64, u64)]| {
+            xs.iter().fold((0u128, 0u128), |(v, e), x| {
+                (v + u128::from(x.0), e + u128::from(x.1))
+            })
+        };
+        let (v_before, e_before) = sums(&items[..lt]);
+        if e_before >= amount {
+            items = &mut items[..lt];
+            continue;
+        }
+        let (v_tied, e_tied) = sums(&items[lt..gt]);
+        if e_before + e_tied >= amount {
+            let rest = amount - e_before;
+            return (
+                whole + v_before,
+                rest * u128::from(pivot.0),
+                u128::from(pivot.1),
+            );
+        }
+        whole += v_before + v_tied;
+        amount -= e_before + e_tied;
+        items = &mut items[gt..];
     }
-    // First index i with pe[i + 1] >= need.
-    let i = pe.partition_point(|e| *e < need);
-    if i == 0 {
-        return 0;
-    }
-    if i > sorted.len() {
-        return pv[sorted.len()];
-    }
-    let (v, e) = sorted[i - 1];
-    let rest = need - pe[i - 1];
-    pv[i - 1] + (u128::from(v) * rest).div_ceil(u128::from(e))
+}
+
+/// The order of a fractional greedy.
+#[derive(Debug, Clone, Copy)]
+enum Greedy {
+    /// Fewest votes per elector first (the least votes holding an amount of electors).
+    Cover,
+    /// Most votes per elector first (the most votes within an amount of electors).
+    Pack,
+}
+
+/// The least votes, fractionally, of sheets holding `need` electors, rounded up.
+fn cover(need: u128, items: &mut [(u64, u64)]) -> u128 {
+    let (whole, num, den) = fractional(items, need, Greedy::Cover);
+    whole + num.div_ceil(den)
 }
 
 fn electors_bound(
@@ -525,11 +616,8 @@ fn electors_bound(
     capacity: u64,
     uncollected: u64,
 ) -> Result<Bound> {
-    let asc = by_ratio_ascending(items);
-    let pv = prefix_sums(asc.iter().map(|x| x.0));
-    let pe = prefix_sums(asc.iter().map(|x| x.1));
-    let lower_lp = cover(u128::from(need), &asc, &pv, &pe);
-    let lower = to_u64(lower_lp, "lower bound")?;
+    let mut low = weighted(items, |i| Some(i.low));
+    let lower = to_u64(cover(u128::from(need), &mut low), "lower bound")?;
 
     // Upper: uncollected electors first at one vote each, then sheets by votes per elector,
     // descending; sheets without electors add their votes freely.
@@ -539,28 +627,11 @@ fn electors_bound(
             .filter(|i| i.electors.is_none_or(|e| e == 0))
             .map(|i| i.high.map(u128::from))
             .sum();
-        let mut room = u128::from(capacity);
-        let mut total = room.min(u128::from(uncollected));
-        room -= total;
-        let mut desc: Vec<(u64, u64)> = items
-            .iter()
-            .filter_map(|i| match (i.electors, i.high) {
-                (Some(e), Some(h)) if e > 0 => Some((h, e)),
-                _ => None,
-            })
-            .collect();
-        desc.sort_by(|a, b| {
-            (u128::from(b.0) * u128::from(a.1)).cmp(&(u128::from(a.0) * u128::from(b.1)))
-        });
-        for (v, e) in desc {
-            if room == 0 {
-                break;
-            }
-            let take = room.min(u128::from(e));
-            total += u128::from(v) * take / u128::from(e);
-            room -= take;
-        }
-        free.map(|f| f + total)
+        let room = u128::from(capacity);
+        let outside = room.min(u128::from(uncollected));
+        let mut high = weighted(items, |i| i.high);
+        let (whole, num, den) = fractional(&mut high, room - outside, Greedy::Pack);
+        free.map(|f| f + outside + whole + num / den)
     };
 
     judge(subject, announced, items, lower, upper, || {
@@ -569,9 +640,8 @@ fn electors_bound(
         let mut electors_desc: Vec<u64> = items.iter().filter_map(|i| i.electors).collect();
         electors_desc.sort_unstable_by(|a, b| b.cmp(a));
         let freed = prefix_sums(electors_desc.iter().copied());
-        let fits = |k: usize| {
-            cover(u128::from(need).saturating_sub(freed[k]), &asc, &pv, &pe)
-                <= u128::from(announced)
+        let mut fits = |k: usize| {
+            cover(u128::from(need).saturating_sub(freed[k]), &mut low) <= u128::from(announced)
         };
         // `fits` is monotone in k (more freed electors, less to cover): binary search the first
         // k in 0..freed.len() that fits.
@@ -613,15 +683,71 @@ mod tests {
     }
 
     #[test]
-    fn fractional_cover() {
-        // (votes, electors) by votes per elector: 1/10, 5/10, 9/10.
-        let asc = vec![(1, 10), (5, 10), (9, 10)];
-        let pv = prefix_sums(asc.iter().map(|x| x.0));
-        let pe = prefix_sums(asc.iter().map(|x| x.1));
-        assert_eq!(cover(0, &asc, &pv, &pe), 0);
-        assert_eq!(cover(10, &asc, &pv, &pe), 1);
-        assert_eq!(cover(15, &asc, &pv, &pe), 1 + 3); // 2.5 rounded up
-        assert_eq!(cover(30, &asc, &pv, &pe), 15);
-        assert_eq!(cover(31, &asc, &pv, &pe), 15);
+    fn fractional_cover_and_pack() {
+        // (votes, electors) with 1/10, 5/10, 9/10 votes per elector, in a scrambled order.
+        let items = vec![(5, 10), (9, 10), (1, 10)];
+        let c = |need: u128| cover(need, &mut items.clone());
+        assert_eq!(c(0), 0);
+        assert_eq!(c(10), 1);
+        assert_eq!(c(15), 1 + 3); // 2.5 rounded up
+        assert_eq!(c(30), 15);
+        assert_eq!(c(31), 15, "more than there is: everything");
+        let p = |cap: u128| {
+            let (w, n, d) = fractional(&mut items.clone(), cap, Greedy::Pack);
+            w + n / d
+        };
+        assert_eq!((p(10), p(15), p(30)), (9, 11, 15));
+    }
+
+    #[test]
+    fn selection_matches_sorting() {
+        let mut state = 12345u64;
+        for n in [1usize, 2, 7, 100, 1000] {
+            let values: Vec<u64> = (0..n)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1);
+                    (state >> 40) % 50
+                })
+                .collect();
+            let mut sorted = values.clone();
+            sorted.sort_unstable();
+            for k in [0, 1, n / 2, n] {
+                let expect: u128 = sorted[..k].iter().map(|v| u128::from(*v)).sum();
+                assert_eq!(sum_smallest(&mut values.clone(), k), expect);
+            }
+            // Ties everywhere: the fractional greedy equals the sorted one.
+            let items: Vec<(u64, u64)> = values.iter().map(|v| (*v, 1 + v % 3)).collect();
+            let mut by_ratio = items.clone();
+            by_ratio.sort_by(|a, b| {
+                (u128::from(a.0) * u128::from(b.1)).cmp(&(u128::from(b.0) * u128::from(a.1)))
+            });
+            let total_e: u128 = items.iter().map(|x| u128::from(x.1)).sum();
+            for need in [0, 1, total_e / 3, total_e] {
+                let (mut acc, mut cost) = (0u128, (0u128, 1u128));
+                for (v, e) in &by_ratio {
+                    if acc >= need {
+                        break;
+                    }
+                    let take = (need - acc).min(u128::from(*e));
+                    // cost += v × take / e, kept as a fraction over e (take < e only at the end).
+                    cost = if take == u128::from(*e) {
+                        (cost.0 + u128::from(*v) * cost.1, cost.1)
+                    } else {
+                        (
+                            cost.0 * u128::from(*e) + u128::from(*v) * take * cost.1,
+                            cost.1 * u128::from(*e),
+                        )
+                    };
+                    acc += take;
+                }
+                assert_eq!(
+                    cover(need, &mut items.clone()),
+                    cost.0.div_ceil(cost.1),
+                    "n {n} need {need}"
+                );
+            }
+        }
     }
 }
