@@ -132,47 +132,94 @@ fn counted_interval(
     Ok((to_u64(lo)?.min(whole), to_u64(hi)?.min(whole)))
 }
 
-/// One collected sheet as the bounds see it.
-#[derive(Debug, Clone, Copy)]
-struct Item {
-    /// Votes for the subject, absent counted as 0.
-    low: u64,
-    /// Votes for the subject, absent counted as the electors (`None`: unbounded).
-    high: Option<u64>,
-    /// Electors, when the sheet has them.
-    electors: Option<u64>,
+/// The collected sheets as the bounds see them, for one subject, one entry per table (first
+/// readings): the subject's votes with absent lines counted as 0 (`low`) and, where a line is
+/// absent, the most the votes could be (`high`: the electors; `None` when those are unknown too).
+struct Values<'a> {
+    low: Vec<u64>,
+    /// `None` when no line is absent anywhere, so that `high == low`.
+    high: Option<Vec<Option<u64>>>,
+    electors: &'a [Option<u64>],
 }
 
-fn items(set: &ActaSet, candidates: &[usize]) -> Vec<Item> {
-    let contest = set.contest();
-    let lines: Vec<usize> = candidates
-        .iter()
-        .flat_map(|c| contest.lines_of(*c))
-        .collect();
-    (0..set.len())
-        .filter(|i| !set.is_repeat(*i))
-        .map(|i| {
-            let electors = set.count(i, Field::Electors).map(u64::from);
-            let mut low = 0u64;
-            let mut absent = false;
-            for l in &lines {
-                match set.count(i, Field::Line(*l)) {
-                    Some(v) => low += u64::from(v),
-                    None => absent = true,
+impl<'a> Values<'a> {
+    /// The values of the subject made of `candidates`, read raw from the columns, a line at a
+    /// time.
+    fn new(
+        set: &ActaSet,
+        candidates: &[usize],
+        keep: &[usize],
+        electors: &'a [Option<u64>],
+    ) -> Self {
+        let contest = set.contest();
+        let lines: Vec<&crate::model::column::OptColumn> = candidates
+            .iter()
+            .flat_map(|c| contest.lines_of(*c))
+            .filter_map(|l| set.column(Field::Line(l)))
+            .collect();
+        let mut low = vec![0u64; set.len()];
+        for col in &lines {
+            for (a, v) in low.iter_mut().zip(col.raw()) {
+                *a += u64::from(*v);
+            }
+        }
+        let mut absent = Vec::new();
+        if lines.iter().any(|c| c.has_absent()) {
+            absent = vec![false; set.len()];
+            for col in &lines {
+                for i in col.absent_positions() {
+                    absent[i] = true;
                 }
             }
-            let high = if absent {
-                electors.map(|e| e.max(low))
-            } else {
-                Some(low)
-            };
-            Item {
-                low,
-                high,
-                electors,
+        }
+        if !keep.is_empty() {
+            low = keep.iter().map(|&i| low[i]).collect();
+            if !absent.is_empty() {
+                absent = keep.iter().map(|&i| absent[i]).collect();
             }
-        })
-        .collect()
+        }
+        let high = (!absent.is_empty()).then(|| {
+            low.iter()
+                .zip(&absent)
+                .zip(electors)
+                .map(|((&l, &a), e)| if a { e.map(|e| e.max(l)) } else { Some(l) })
+                .collect()
+        });
+        Values {
+            low,
+            high,
+            electors,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.low.len()
+    }
+
+    fn high(&self, i: usize) -> Option<u64> {
+        match &self.high {
+            None => Some(self.low[i]),
+            Some(h) => h[i],
+        }
+    }
+}
+
+/// Electors per table (first readings), and the indices of the first readings when some sheets
+/// are repeats (empty otherwise: every sheet is a first reading).
+fn table_electors(set: &ActaSet) -> (Vec<Option<u64>>, Vec<usize>) {
+    let keep: Vec<usize> = if set.repeats().is_empty() {
+        Vec::new()
+    } else {
+        (0..set.len()).filter(|i| !set.is_repeat(*i)).collect()
+    };
+    let col = set.column(Field::Electors);
+    let at = |i: usize| col.and_then(|c| c.get(i)).map(u64::from);
+    let electors = if keep.is_empty() {
+        (0..set.len()).map(at).collect()
+    } else {
+        keep.iter().map(|&i| at(i)).collect()
+    };
+    (electors, keep)
 }
 
 /// The feasibility of `bulletin` against the sheets of `set` and the `register`.
@@ -274,10 +321,21 @@ pub fn feasibility(
                 .map(|m| (c.subject.clone(), c.count, m))
         })
         .collect();
-    let all_electors: Option<u64> = (0..set.len())
-        .filter(|i| !set.is_repeat(*i))
-        .map(|i| set.count(i, Field::Electors).map(u64::from))
-        .sum();
+    // The electors of every table, when every table's sheet has them.
+    let all_electors: Option<u64> = set.column(Field::Electors).and_then(|col| {
+        let any_repeat = !set.repeats().is_empty();
+        let missing = col
+            .absent_positions()
+            .any(|i| !(any_repeat && set.is_repeat(i)));
+        let repeated: u64 = set
+            .repeats()
+            .iter()
+            .filter_map(|r| col.get(r.sheet))
+            .map(u64::from)
+            .sum();
+        let all: u64 = col.raw().iter().map(|&v| u64::from(v)).sum();
+        (!missing).then(|| all - repeated)
+    });
     match claim.basis {
         CoverageBasis::Tables => {
             let n = register.tables.ok_or_else(|| {
@@ -291,13 +349,14 @@ pub fn feasibility(
                 (Some(r), Some(s)) => Some(r.saturating_sub(s)),
                 _ => None,
             };
+            let (electors, keep) = table_electors(set);
             let mut bounds = Vec::new();
             for (subject, announced, members) in subjects {
-                let its = items(set, &members);
+                let values = Values::new(set, &members, &keep, &electors);
                 bounds.push(tables_bound(
                     subject,
                     announced,
-                    &its,
+                    &values,
                     m,
                     top,
                     uncollected,
@@ -329,13 +388,14 @@ pub fn feasibility(
                 None => counted_interval(claim.printed, total, options.coverage)?,
             };
             let need = e_lo.saturating_sub(uncollected).min(on_sheets);
+            let (electors, keep) = table_electors(set);
             let mut bounds = Vec::new();
             for (subject, announced, members) in subjects {
-                let its = items(set, &members);
+                let values = Values::new(set, &members, &keep, &electors);
                 bounds.push(electors_bound(
                     subject,
                     announced,
-                    &its,
+                    &values,
                     need,
                     e_hi,
                     uncollected,
@@ -389,20 +449,20 @@ fn sort_desc_unbounded_first(values: &mut [Option<u64>]) {
 fn judge(
     subject: String,
     announced: u64,
-    items: &[Item],
+    values: &Values<'_>,
     lower: u64,
     upper: Option<u128>,
     below: impl FnOnce() -> (Option<u64>, bool),
 ) -> Result<Bound> {
     let on_sheets = to_u64(
-        items.iter().map(|i| u128::from(i.low)).sum(),
+        values.low.iter().map(|v| u128::from(*v)).sum(),
         "votes on the sheets",
     )?;
     let (verdict, gap, false_sheets, false_sheets_exact) = if announced < lower {
         let (k, exact) = below();
         (Verdict::Below, lower - announced, k, exact)
     } else if let Some(up) = upper.filter(|u| u128::from(announced) > *u) {
-        let k = false_sheets_above(up, announced, &gains_desc(items));
+        let k = false_sheets_above(up, announced, &gains_desc(values));
         (
             Verdict::Above,
             to_u64(u128::from(announced) - up, "gap")?,
@@ -427,10 +487,9 @@ fn judge(
 
 /// Gains of making sheets false upward (`electors − votes`), largest first; `None` for a sheet
 /// without electors (unbounded).
-fn gains_desc(items: &[Item]) -> Vec<Option<u64>> {
-    let mut g: Vec<Option<u64>> = items
-        .iter()
-        .map(|it| match (it.electors, it.high) {
+fn gains_desc(values: &Values<'_>) -> Vec<Option<u64>> {
+    let mut g: Vec<Option<u64>> = (0..values.len())
+        .map(|i| match (values.electors[i], values.high(i)) {
             (Some(e), Some(h)) => Some(e.saturating_sub(h)),
             _ => None,
         })
@@ -454,23 +513,97 @@ fn false_sheets_above(base: u128, announced: u64, gains: &[Option<u64>]) -> Opti
     (reach >= u128::from(announced)).then_some(gains.len() as u64)
 }
 
-/// The sum of the `k` smallest values (`k <= values.len()`), by selection: `O(n)`, reordering
-/// `values`.
-fn sum_smallest(values: &mut [u64], k: usize) -> u128 {
-    if k == 0 {
-        return 0;
+/// Sums of the smallest values of a multiset, for any count of them.
+///
+/// Votes per table are small integers, so the values are counted in a histogram (one pass, then a
+/// walk over at most `max + 1` buckets per question) when the largest is at most
+/// `max(65,536, n)`; larger values fall back to selection (`select_nth_unstable`, `O(n)`) and,
+/// for the prefix question, to sorting.
+enum Smallest {
+    Counted(Vec<u32>),
+    Values(Vec<u64>),
+}
+
+impl Smallest {
+    fn new(values: Vec<u64>) -> Self {
+        let max = values.iter().copied().max().unwrap_or(0);
+        let limit = (values.len() as u64).max(1 << 16);
+        if max > limit {
+            return Smallest::Values(values);
+        }
+        let mut counts = vec![0u32; max as usize + 1];
+        for v in values {
+            counts[v as usize] += 1;
+        }
+        Smallest::Counted(counts)
     }
-    if k < values.len() {
-        values.select_nth_unstable(k - 1);
+
+    /// The sum of the `k` smallest values (`k` at most their number).
+    fn sum(&mut self, k: usize) -> u128 {
+        match self {
+            Smallest::Counted(counts) => {
+                let (mut left, mut sum) = (k as u64, 0u128);
+                for (v, &c) in counts.iter().enumerate() {
+                    if left == 0 {
+                        break;
+                    }
+                    let take = left.min(u64::from(c));
+                    sum += u128::from(take) * v as u128;
+                    left -= take;
+                }
+                sum
+            }
+            Smallest::Values(values) => {
+                if k == 0 {
+                    return 0;
+                }
+                if k < values.len() {
+                    values.select_nth_unstable(k - 1);
+                }
+                values[..k].iter().map(|v| u128::from(*v)).sum()
+            }
+        }
     }
-    values[..k].iter().map(|v| u128::from(*v)).sum()
+
+    /// The largest `j <= m` such that the `j` smallest values sum to at most `budget`.
+    fn most_within(&mut self, m: usize, budget: u128) -> usize {
+        match self {
+            Smallest::Counted(counts) => {
+                let (mut j, mut sum) = (0usize, 0u128);
+                for (v, &c) in counts.iter().enumerate() {
+                    let c = (c as usize).min(m - j);
+                    // How many of the c values equal to v still fit in the budget.
+                    let fit = if v == 0 {
+                        c
+                    } else {
+                        (((budget - sum) / v as u128) as usize).min(c)
+                    };
+                    j += fit;
+                    sum += fit as u128 * v as u128;
+                    if fit < c || j == m {
+                        break;
+                    }
+                }
+                j
+            }
+            Smallest::Values(values) => {
+                if m < values.len() && m > 0 {
+                    values.select_nth_unstable(m - 1);
+                }
+                let smallest = &mut values[..m];
+                smallest.sort_unstable();
+                let prefix = prefix_sums(smallest.iter().copied());
+                prefix.partition_point(|p| *p <= budget) - 1
+            }
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
 fn tables_bound(
     subject: String,
     announced: u64,
-    items: &[Item],
+    values: &Values<'_>,
     m: u64,
     top: u64,
     uncollected: u64,
@@ -478,21 +611,26 @@ fn tables_bound(
     uncollected_electors: Option<u64>,
 ) -> Result<Bound> {
     let m = m as usize;
-    let mut low: Vec<u64> = items.iter().map(|i| i.low).collect();
-    let lower = to_u64(sum_smallest(&mut low, m), "lower bound")?;
+    let mut low = Smallest::new(values.low.clone());
+    let lower = to_u64(low.sum(m), "lower bound")?;
 
     // The `top` largest values, unbounded if any of them is (an absent count without electors).
     let top = top as usize;
-    let unbounded = items.iter().filter(|i| i.high.is_none()).count();
-    let from_sheets: Option<u128> = if top == 0 {
-        Some(0)
-    } else if unbounded > 0 {
-        None
-    } else {
-        let mut high: Vec<u64> = items.iter().filter_map(|i| i.high).collect();
-        let n = high.len();
-        let all: u128 = high.iter().map(|v| u128::from(*v)).sum();
-        Some(all - sum_smallest(&mut high, n - top.min(n)))
+    let n = values.len();
+    let from_sheets: Option<u128> = match &values.high {
+        _ if top == 0 => Some(0),
+        // Every value is known: the top values are the total less the smallest others.
+        None => {
+            Some(values.low.iter().map(|v| u128::from(*v)).sum::<u128>() - low.sum(n - top.min(n)))
+        }
+        Some(high) => high
+            .iter()
+            .copied()
+            .collect::<Option<Vec<u64>>>()
+            .map(|high| {
+                let all: u128 = high.iter().map(|v| u128::from(*v)).sum();
+                all - Smallest::new(high).sum(n - top.min(n))
+            }),
     };
     let outside = if uncollected > 0 && n_hi > 0 {
         uncollected_electors.map(u128::from)
@@ -501,22 +639,18 @@ fn tables_bound(
     };
     let upper = from_sheets.zip(outside).map(|(a, b)| a + b);
 
-    judge(subject, announced, items, lower, upper, || {
-        // The m smallest, sorted: largest j <= m with prefix(j) <= announced; the minimum is
-        // m − j (exact). Sorting happens only here, for a count found below its bound.
-        let smallest = &mut low[..m];
-        smallest.sort_unstable();
-        let prefix = prefix_sums(smallest.iter().copied());
-        let j = prefix.partition_point(|p| *p <= u128::from(announced)) - 1;
+    judge(subject, announced, values, lower, upper, || {
+        // The largest j <= m whose j smallest values fit in the announced count: the minimum
+        // number of false sheets is m − j (exact).
+        let j = low.most_within(m, u128::from(announced));
         (Some((m - j) as u64), true)
     })
 }
 
 /// Votes and electors of the sheets that have electors, for the fractional relaxations.
-fn weighted(items: &[Item], votes: impl Fn(&Item) -> Option<u64>) -> Vec<(u64, u64)> {
-    items
-        .iter()
-        .filter_map(|i| match (i.electors, votes(i)) {
+fn weighted(values: &Values<'_>, votes: impl Fn(usize) -> Option<u64>) -> Vec<(u64, u64)> {
+    (0..values.len())
+        .filter_map(|i| match (values.electors[i], votes(i)) {
             (Some(e), Some(v)) if e > 0 => Some((v, e)),
             _ => None,
         })
@@ -611,33 +745,32 @@ fn cover(need: u128, items: &mut [(u64, u64)]) -> u128 {
 fn electors_bound(
     subject: String,
     announced: u64,
-    items: &[Item],
+    values: &Values<'_>,
     need: u64,
     capacity: u64,
     uncollected: u64,
 ) -> Result<Bound> {
-    let mut low = weighted(items, |i| Some(i.low));
+    let mut low = weighted(values, |i| Some(values.low[i]));
     let lower = to_u64(cover(u128::from(need), &mut low), "lower bound")?;
 
     // Upper: uncollected electors first at one vote each, then sheets by votes per elector,
     // descending; sheets without electors add their votes freely.
     let upper: Option<u128> = {
-        let free: Option<u128> = items
-            .iter()
-            .filter(|i| i.electors.is_none_or(|e| e == 0))
-            .map(|i| i.high.map(u128::from))
+        let free: Option<u128> = (0..values.len())
+            .filter(|&i| values.electors[i].is_none_or(|e| e == 0))
+            .map(|i| values.high(i).map(u128::from))
             .sum();
         let room = u128::from(capacity);
         let outside = room.min(u128::from(uncollected));
-        let mut high = weighted(items, |i| i.high);
+        let mut high = weighted(values, |i| values.high(i));
         let (whole, num, den) = fractional(&mut high, room - outside, Greedy::Pack);
         free.map(|f| f + outside + whole + num / den)
     };
 
-    judge(subject, announced, items, lower, upper, || {
+    judge(subject, announced, values, lower, upper, || {
         // Smallest k with cover(need − (k largest electors)) <= announced: a lower bound on the
         // false sheets, since the relaxation ignores which sheets are freed.
-        let mut electors_desc: Vec<u64> = items.iter().filter_map(|i| i.electors).collect();
+        let mut electors_desc: Vec<u64> = values.electors.iter().flatten().copied().collect();
         electors_desc.sort_unstable_by(|a, b| b.cmp(a));
         let freed = prefix_sums(electors_desc.iter().copied());
         let mut fits = |k: usize| {
@@ -715,7 +848,24 @@ mod tests {
             sorted.sort_unstable();
             for k in [0, 1, n / 2, n] {
                 let expect: u128 = sorted[..k].iter().map(|v| u128::from(*v)).sum();
-                assert_eq!(sum_smallest(&mut values.clone(), k), expect);
+                assert_eq!(Smallest::new(values.clone()).sum(k), expect);
+                assert_eq!(Smallest::Values(values.clone()).sum(k), expect);
+                for budget in [0u128, 10, expect, expect + 1] {
+                    let j = sorted[..k]
+                        .iter()
+                        .scan(0u128, |acc, v| {
+                            *acc += u128::from(*v);
+                            Some(*acc)
+                        })
+                        .take_while(|p| *p <= budget)
+                        .count();
+                    assert_eq!(
+                        Smallest::new(values.clone()).most_within(k, budget),
+                        j,
+                        "k {k} budget {budget}"
+                    );
+                    assert_eq!(Smallest::Values(values.clone()).most_within(k, budget), j);
+                }
             }
             // Ties everywhere: the fractional greedy equals the sorted one.
             let items: Vec<(u64, u64)> = values.iter().map(|v| (*v, 1 + v % 3)).collect();
