@@ -59,6 +59,8 @@
 //!
 //! - `serde` (default): `Serialize`/`Deserialize` for the model, layout files and announcement
 //!   files in JSON.
+//! - `parallel` (default): the audit's checks run on every core with rayon
+//!   (see [`Execution`]); results are identical to the sequential path.
 
 #![deny(missing_docs)]
 #![warn(rust_2018_idioms)]
@@ -67,12 +69,14 @@ pub mod audit;
 mod error;
 pub mod io;
 mod model;
+mod par;
 pub mod report;
 pub mod rules;
 pub mod synth;
 
 pub use error::{Error, Result};
 pub use model::*;
+pub use par::Execution;
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]

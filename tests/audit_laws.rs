@@ -235,3 +235,49 @@ proptest! {
         prop_assert_eq!(shown(&ra), shown(&rb));
     }
 }
+
+mod parallel {
+    use actas::audit::{Audit, AuditOptions, totals};
+    use actas::synth::{AnomalyRates, SynthConfig, generate};
+    use actas::{Bulletin, BulletinCount, CoverageBasis, CoverageClaim, Execution, Register};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(8))]
+
+        /// The parallel path gives the same report as the sequential one, byte for byte, over
+        /// sets large enough to span many blocks and chunks.
+        #[test]
+        fn parallel_and_sequential_reports_are_identical(
+            sheets in 5_000usize..40_000, candidates in 2usize..12, seed in any::<u64>(), share in 80u64..100,
+        ) {
+            let config = SynthConfig {
+                sheets, candidates, lines_per_candidate: 1, seed,
+                anomalies: AnomalyRates { rule_violation: 2_000, over_turnout: 2_000, duplicate: 2_000, conflict: 2_000 },
+            };
+            let (set, _) = generate(&config).unwrap();
+            let t = totals(&set).unwrap();
+            let counts: Vec<BulletinCount> = set.contest().candidates().iter().zip(&t.candidates)
+                .map(|(c, x)| BulletinCount::new(c.code.clone(), x.sum * share / 100)).collect();
+            let tables = Bulletin::new("tables", counts.clone())
+                .with_coverage(CoverageClaim { printed: "90".parse().unwrap(), basis: CoverageBasis::Tables });
+            let electors = Bulletin::new("electors", counts)
+                .with_coverage(CoverageClaim { printed: "85".parse().unwrap(), basis: CoverageBasis::Electors });
+            let register = Register { tables: Some(sheets as u64 * 11 / 10), electors: Some(t.electors.sum * 11 / 10), ..Register::default() };
+            let bulletins = [tables, electors];
+            let run = |execution| {
+                Audit::new(&set)
+                    .register(register.clone())
+                    .bulletins(&bulletins)
+                    .options(AuditOptions { execution, ..AuditOptions::default() })
+                    .run()
+                    .unwrap()
+                    .to_json()
+                    .unwrap()
+            };
+            let (seq, par) = (run(Execution::Sequential), run(Execution::Parallel));
+            prop_assert!(seq == par, "reports differ");
+            prop_assert!(seq.len() > 1_000);
+        }
+    }
+}

@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 use super::bulletin::resolve_subject;
 use crate::error::{Error, Result};
 use crate::model::{ActaSet, Bulletin, CoverageBasis, Field, Register};
+use crate::par::{self, Execution};
 
 /// How a printed coverage share is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -309,6 +310,17 @@ pub fn feasibility(
     register: &Register,
     options: &BoundOptions,
 ) -> Result<Feasibility> {
+    feasibility_with(set, bulletin, register, options, Execution::default())
+}
+
+/// [`feasibility`], run as `execution` says (a subject per task).
+pub(crate) fn feasibility_with(
+    set: &ActaSet,
+    bulletin: &Bulletin,
+    register: &Register,
+    options: &BoundOptions,
+    execution: Execution,
+) -> Result<Feasibility> {
     let claim = bulletin
         .coverage
         .ok_or_else(|| Error::invalid("bulletin", &bulletin.label, "has no coverage claim"))?;
@@ -350,20 +362,22 @@ pub fn feasibility(
                 _ => None,
             };
             let (electors, keep) = table_electors(set);
-            let mut bounds = Vec::new();
-            for (subject, announced, members) in subjects {
-                let values = Values::new(set, &members, &keep, &electors);
-                bounds.push(tables_bound(
-                    subject,
-                    announced,
+            let bounds = par::map(execution, subjects.len(), |k| {
+                let (subject, announced, members) = &subjects[k];
+                let values = Values::new(set, members, &keep, &electors);
+                tables_bound(
+                    subject.clone(),
+                    *announced,
                     &values,
                     m,
                     top,
                     uncollected,
                     n_hi,
                     uncollected_electors,
-                )?);
-            }
+                )
+            })
+            .into_iter()
+            .collect::<Result<Vec<Bound>>>()?;
             Ok(Feasibility {
                 bulletin: bulletin.label.clone(),
                 basis: CoverageBasis::Tables,
@@ -389,18 +403,20 @@ pub fn feasibility(
             };
             let need = e_lo.saturating_sub(uncollected).min(on_sheets);
             let (electors, keep) = table_electors(set);
-            let mut bounds = Vec::new();
-            for (subject, announced, members) in subjects {
-                let values = Values::new(set, &members, &keep, &electors);
-                bounds.push(electors_bound(
-                    subject,
-                    announced,
+            let bounds = par::map(execution, subjects.len(), |k| {
+                let (subject, announced, members) = &subjects[k];
+                let values = Values::new(set, members, &keep, &electors);
+                electors_bound(
+                    subject.clone(),
+                    *announced,
                     &values,
                     need,
                     e_hi,
                     uncollected,
-                )?);
-            }
+                )
+            })
+            .into_iter()
+            .collect::<Result<Vec<Bound>>>()?;
             Ok(Feasibility {
                 bulletin: bulletin.label.clone(),
                 basis: CoverageBasis::Electors,

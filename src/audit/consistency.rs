@@ -1,6 +1,7 @@
 //! Each sheet's own arithmetic, against a rule set.
 
 use crate::model::ActaSet;
+use crate::par::{self, Execution};
 use crate::rules::{BLOCK, BlockValues, BoundRule, Rule, RuleSet};
 
 /// How one rule fared over a set.
@@ -72,6 +73,11 @@ pub struct RuleCheck {
 /// # Ok::<(), actas::Error>(())
 /// ```
 pub fn check_rules(set: &ActaSet, rules: &RuleSet) -> RuleCheck {
+    check_rules_with(set, rules, Execution::default())
+}
+
+/// [`check_rules`], run as `execution` says.
+pub(crate) fn check_rules_with(set: &ActaSet, rules: &RuleSet, execution: Execution) -> RuleCheck {
     let bound: Vec<BoundRule> = rules
         .rules()
         .iter()
@@ -88,26 +94,29 @@ pub fn check_rules(set: &ActaSet, rules: &RuleSet) -> RuleCheck {
             skipped: 0,
         })
         .collect();
-    let mut violations = Vec::new();
-    let mut values: Vec<BlockValues> = vec![BlockValues::default(); bound.len()];
-    let mut start = 0;
-    while start < set.len() {
+    // Each block of sheets gives its counts per rule and its violations, by sheet then rule.
+    let blocks = set.len().div_ceil(BLOCK);
+    let results = par::map(execution, blocks, |block| {
+        let start = block * BLOCK;
         let len = BLOCK.min(set.len() - start);
+        let mut counts = vec![[0u64; 4]; bound.len()];
+        let mut violations = Vec::new();
+        let mut values: Vec<BlockValues> = vec![BlockValues::default(); bound.len()];
         for (b, v) in bound.iter().zip(&mut values) {
             b.evaluate_block(set, start, len, v);
         }
         for i in 0..len {
-            for (k, ((b, v), s)) in bound.iter().zip(&values).zip(&mut summaries).enumerate() {
+            for (k, ((b, v), c)) in bound.iter().zip(&values).zip(&mut counts).enumerate() {
                 if v.absent[i] {
-                    s.skipped += 1;
+                    c[3] += 1;
                     continue;
                 }
-                s.checked += 1;
+                c[0] += 1;
                 let (lhs, rhs) = (v.lhs[i], v.rhs[i]);
                 if b.holds(lhs, rhs) {
-                    s.held += 1;
+                    c[1] += 1;
                 } else {
-                    s.broken += 1;
+                    c[2] += 1;
                     violations.push(Violation {
                         sheet: start + i,
                         table: set.table_id(start + i).unwrap_or_default().to_owned(),
@@ -118,7 +127,17 @@ pub fn check_rules(set: &ActaSet, rules: &RuleSet) -> RuleCheck {
                 }
             }
         }
-        start += len;
+        (counts, violations)
+    });
+    let mut violations = Vec::new();
+    for (counts, v) in results {
+        for (s, c) in summaries.iter_mut().zip(counts) {
+            s.checked += c[0];
+            s.held += c[1];
+            s.broken += c[2];
+            s.skipped += c[3];
+        }
+        violations.extend(v);
     }
     RuleCheck {
         rules: summaries,

@@ -2,18 +2,19 @@
 
 use std::fmt;
 
-use super::bounds::{BoundOptions, Feasibility, Verdict, feasibility};
+use super::bounds::{BoundOptions, Feasibility, Verdict, feasibility_with};
 use super::bulletin::{BulletinCheck, check_bulletin};
 use super::compare::{Comparison, compare};
-use super::consistency::{RuleSummary, check_rules};
-use super::plausibility::{PlausibilityOptions, plausibility};
+use super::consistency::{RuleSummary, check_rules_with};
+use super::plausibility::{PlausibilityOptions, plausibility_with};
 use super::register::check_register;
 use super::robustness::{Robustness, robustness};
 use super::sequence::{Step, sequence};
 use super::signature::{Signature, round_percentage_signature};
-use super::totals::{Coverage, Totals, coverage, totals};
+use super::totals::{Coverage, Totals, coverage, totals_with};
 use crate::error::{Error, Result};
 use crate::model::{ActaSet, Bulletin, Candidate, Register, RepeatKind, TableRegister};
+use crate::par::Execution;
 use crate::report::{Finding, Severity, Subject, sort_findings, thousands};
 use crate::rules::RuleSet;
 
@@ -29,6 +30,9 @@ pub struct AuditOptions {
     /// A round-percentage signature is reported (`R001`) when its chance probability is below
     /// this (default `1e-6`).
     pub signature_alpha: f64,
+    /// Whether checks run on every core (the default, with the `parallel` feature) or on the
+    /// calling thread; the report is the same either way.
+    pub execution: Execution,
 }
 
 impl Default for AuditOptions {
@@ -38,6 +42,7 @@ impl Default for AuditOptions {
             plausibility: PlausibilityOptions::default(),
             bounds: BoundOptions::default(),
             signature_alpha: 1e-6,
+            execution: Execution::default(),
         }
     }
 }
@@ -187,9 +192,10 @@ impl<'a> Audit<'a> {
     pub fn run(&self) -> Result<AuditReport> {
         let set = self.set;
         let mut findings = Vec::new();
-        let totals = totals(set)?;
+        let exec = self.options.execution;
+        let totals = totals_with(set, exec)?;
 
-        let rule_check = check_rules(set, &self.options.rules);
+        let rule_check = check_rules_with(set, &self.options.rules, exec);
         for v in &rule_check.violations {
             let rule = &rule_check.rules[v.rule].rule;
             findings.push(
@@ -206,7 +212,7 @@ impl<'a> Audit<'a> {
                 .with("right", v.rhs),
             );
         }
-        findings.extend(plausibility(set, &self.options.plausibility));
+        findings.extend(plausibility_with(set, &self.options.plausibility, exec));
         for r in set.repeats() {
             let table = set.table_id(r.sheet).unwrap_or_default().to_owned();
             let first = set.table_id(r.first).unwrap_or_default();
@@ -287,7 +293,7 @@ impl<'a> Audit<'a> {
                 findings.push(f);
             }
             let feasibility = if b.coverage.is_some() {
-                match feasibility(set, b, &self.register, &self.options.bounds) {
+                match feasibility_with(set, b, &self.register, &self.options.bounds, exec) {
                     Ok(f) => {
                         findings.extend(bound_findings(&f));
                         Some(f)

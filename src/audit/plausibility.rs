@@ -3,6 +3,7 @@
 use rust_decimal::Decimal;
 
 use crate::model::{ActaSet, Field};
+use crate::par::{self, Execution};
 use crate::report::{Finding, Severity, Subject};
 
 /// Thresholds of the plausibility flags.
@@ -78,6 +79,31 @@ impl Threshold {
 /// # Ok::<(), actas::Error>(())
 /// ```
 pub fn plausibility(set: &ActaSet, options: &PlausibilityOptions) -> Vec<Finding> {
+    plausibility_with(set, options, Execution::default())
+}
+
+/// [`plausibility`], run as `execution` says, over chunks of sheets.
+pub(crate) fn plausibility_with(
+    set: &ActaSet,
+    options: &PlausibilityOptions,
+    execution: Execution,
+) -> Vec<Finding> {
+    const CHUNK: usize = 1 << 14;
+    let chunks = set.len().div_ceil(CHUNK);
+    par::map(execution, chunks, |c| {
+        plausibility_range(set, options, c * CHUNK, set.len().min((c + 1) * CHUNK))
+    })
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+fn plausibility_range(
+    set: &ActaSet,
+    options: &PlausibilityOptions,
+    start: usize,
+    end: usize,
+) -> Vec<Finding> {
     let contest = set.contest();
     let n_cand = contest.candidates().len();
     let (null_t, blank_t) = (
@@ -86,7 +112,7 @@ pub fn plausibility(set: &ActaSet, options: &PlausibilityOptions) -> Vec<Finding
     );
     let mut out = Vec::new();
     let mut per_candidate = vec![0u64; n_cand];
-    for i in 0..set.len() {
+    for i in start..end {
         let subject = || Subject::Sheet {
             index: i,
             table: set.table_id(i).unwrap_or_default().to_owned(),

@@ -3,6 +3,7 @@
 use crate::error::{Result, add};
 use crate::model::column::OptColumn;
 use crate::model::{ActaSet, Field, GeoPath, Ratio, Register, Turnout};
+use crate::par::{self, Execution};
 
 /// The sum of one field over the sheets that carry it.
 ///
@@ -178,24 +179,32 @@ fn column_sums(
 }
 
 /// Adds up the sheets of `set` into one [`Totals`] per slot; `slot_of(i)` is sheet `i`'s slot.
-fn accumulate(set: &ActaSet, slots: usize, slot_of: &[u32]) -> Result<Vec<Totals>> {
+fn accumulate(
+    set: &ActaSet,
+    slots: usize,
+    slot_of: &[u32],
+    execution: Execution,
+) -> Result<Vec<Totals>> {
     let contest = set.contest();
     let (n_lines, n_cand) = (contest.lines().len(), contest.candidates().len());
     let mut out = vec![Totals::empty(n_lines, n_cand); slots];
-    let mut sums = vec![FieldTotal::default(); slots];
     let any_repeat = !set.repeats().is_empty();
     let tables = sheet_counts(set, slots, slot_of);
     let all_sheets = per_slot_counts(slots, slot_of);
     let fields = Field::STANDARD
         .into_iter()
         .chain((0..n_lines).map(Field::Line));
-    for field in fields {
-        let Some(col) = set.column(field) else {
-            continue;
-        };
-        column_sums(set, col, slot_of, &all_sheets, &mut sums);
+    let fields: Vec<Field> = fields.collect();
+    let per_field = par::map(execution, fields.len(), |k| {
+        let mut sums = vec![FieldTotal::default(); slots];
+        if let Some(col) = set.column(fields[k]) {
+            column_sums(set, col, slot_of, &all_sheets, &mut sums);
+        }
+        sums
+    });
+    for (field, sums) in fields.iter().zip(per_field) {
         for (t, s) in out.iter_mut().zip(&sums) {
-            *t.field_mut(field) = *s;
+            *t.field_mut(*field) = *s;
         }
     }
     let voters = set.column(Field::Voters);
@@ -273,8 +282,15 @@ fn accumulate(set: &ActaSet, slots: usize, slot_of: &[u32]) -> Result<Vec<Totals
 /// # Ok::<(), actas::Error>(())
 /// ```
 pub fn totals(set: &ActaSet) -> Result<Totals> {
+    totals_with(set, Execution::default())
+}
+
+/// [`totals`], run as `execution` says (a column per task).
+pub(crate) fn totals_with(set: &ActaSet, execution: Execution) -> Result<Totals> {
     let slots = vec![0u32; set.len()];
-    Ok(accumulate(set, 1, &slots)?.pop().unwrap_or_default())
+    Ok(accumulate(set, 1, &slots, execution)?
+        .pop()
+        .unwrap_or_default())
 }
 
 /// Totals of every place of geography level `level`.
@@ -314,7 +330,7 @@ pub fn totals_by_level(set: &ActaSet, level: usize) -> Result<LevelTotals> {
         };
         slot_of.push(slot);
     }
-    let mut all = accumulate(set, places.len() + 1, &slot_of)?;
+    let mut all = accumulate(set, places.len() + 1, &slot_of, Execution::default())?;
     let rest = all.split_off(1);
     Ok(LevelTotals {
         level,
