@@ -329,9 +329,28 @@ fn trim(cell: &[u8]) -> &[u8] {
     cell.trim_ascii()
 }
 
+/// Why a count cell is not a count: a small copyable error, so that the hot path returns it in
+/// registers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CountError {
+    NotACount,
+    Negative,
+    TooLarge,
+}
+
+impl From<CountError> for RejectReason {
+    fn from(e: CountError) -> Self {
+        match e {
+            CountError::NotACount => RejectReason::NotACount,
+            CountError::Negative => RejectReason::Negative,
+            CountError::TooLarge => RejectReason::TooLarge,
+        }
+    }
+}
+
 /// Parses a count cell: `Ok(None)` when empty (absent).
 #[inline]
-fn parse_count(cell: &[u8]) -> std::result::Result<Option<u32>, RejectReason> {
+fn parse_count(cell: &[u8]) -> std::result::Result<Option<u32>, CountError> {
     let cell = trim(cell);
     if cell.is_empty() {
         return Ok(None);
@@ -341,20 +360,20 @@ fn parse_count(cell: &[u8]) -> std::result::Result<Option<u32>, RejectReason> {
         _ => (false, cell),
     };
     if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
-        return Err(RejectReason::NotACount);
+        return Err(CountError::NotACount);
     }
     if negative {
         return Err(if digits.iter().all(|&d| d == b'0') {
-            RejectReason::NotACount
+            CountError::NotACount
         } else {
-            RejectReason::Negative
+            CountError::Negative
         });
     }
     let mut v: u64 = 0;
     for &d in digits {
         v = v * 10 + u64::from(d - b'0');
         if v > u64::from(u32::MAX) {
-            return Err(RejectReason::TooLarge);
+            return Err(CountError::TooLarge);
         }
     }
     Ok(Some(v as u32))
@@ -418,9 +437,12 @@ impl Reject {
     }
 }
 
+#[inline]
 fn count_at(rec: &ByteRecord, col: usize, last: usize) -> std::result::Result<Option<u32>, Reject> {
-    let cell = cell(rec, col, last);
-    parse_count(cell).map_err(|r| Reject::at(col, r))
+    match parse_count(cell(rec, col, last)) {
+        Ok(v) => Ok(v),
+        Err(e) => Err(Reject::at(col, e.into())),
+    }
 }
 
 #[inline]
@@ -756,17 +778,17 @@ mod tests {
         assert_eq!(parse_count(b""), Ok(None));
         assert_eq!(parse_count(b"  "), Ok(None));
         assert_eq!(parse_count(b"4294967295"), Ok(Some(u32::MAX)));
-        assert_eq!(parse_count(b"4294967296"), Err(RejectReason::TooLarge));
+        assert_eq!(parse_count(b"4294967296"), Err(CountError::TooLarge));
         assert_eq!(
             parse_count(b"99999999999999999999999"),
-            Err(RejectReason::TooLarge)
+            Err(CountError::TooLarge)
         );
-        assert_eq!(parse_count(b"-3"), Err(RejectReason::Negative));
-        assert_eq!(parse_count(b"-0"), Err(RejectReason::NotACount));
-        assert_eq!(parse_count(b"-"), Err(RejectReason::NotACount));
-        assert_eq!(parse_count(b"12a"), Err(RejectReason::NotACount));
-        assert_eq!(parse_count(b"1.0"), Err(RejectReason::NotACount));
-        assert_eq!(parse_count(b"+1"), Err(RejectReason::NotACount));
+        assert_eq!(parse_count(b"-3"), Err(CountError::Negative));
+        assert_eq!(parse_count(b"-0"), Err(CountError::NotACount));
+        assert_eq!(parse_count(b"-"), Err(CountError::NotACount));
+        assert_eq!(parse_count(b"12a"), Err(CountError::NotACount));
+        assert_eq!(parse_count(b"1.0"), Err(CountError::NotACount));
+        assert_eq!(parse_count(b"+1"), Err(CountError::NotACount));
     }
 
     #[test]

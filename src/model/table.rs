@@ -49,14 +49,20 @@ pub(crate) fn validate(id: &str) -> Result<()> {
     if id.is_empty() {
         return Err(Error::invalid("table id", id, "is empty"));
     }
-    if id.trim() != id {
+    let edge = |c: Option<char>| c.is_some_and(char::is_whitespace);
+    if edge(id.chars().next()) || edge(id.chars().next_back()) {
         return Err(Error::invalid(
             "table id",
             id,
             "has surrounding white space",
         ));
     }
-    if id.chars().any(char::is_control) {
+    let control = if id.is_ascii() {
+        id.bytes().any(|b| b.is_ascii_control())
+    } else {
+        id.chars().any(char::is_control)
+    };
+    if control {
         return Err(Error::invalid("table id", id, "has a control character"));
     }
     Ok(())
