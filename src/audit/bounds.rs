@@ -136,7 +136,7 @@ fn counted_interval(
 /// The collected sheets as the bounds see them, for one subject, one entry per table (first
 /// readings): the subject's votes with absent lines counted as 0 (`low`) and, where a line is
 /// absent, the most the votes could be (`high`: the electors; `None` when those are unknown too).
-struct Values<'a> {
+pub(crate) struct Values<'a> {
     low: Vec<u64>,
     /// `None` when no line is absent anywhere, so that `high == low`.
     high: Option<Vec<Option<u64>>>,
@@ -146,7 +146,7 @@ struct Values<'a> {
 impl<'a> Values<'a> {
     /// The values of the subject made of `candidates`, read raw from the columns, a line at a
     /// time.
-    fn new(
+    pub(crate) fn new(
         set: &ActaSet,
         candidates: &[usize],
         keep: &[usize],
@@ -207,7 +207,7 @@ impl<'a> Values<'a> {
 
 /// Electors per table (first readings), and the indices of the first readings when some sheets
 /// are repeats (empty otherwise: every sheet is a first reading).
-fn table_electors(set: &ActaSet) -> (Vec<Option<u64>>, Vec<usize>) {
+pub(crate) fn table_electors(set: &ActaSet) -> (Vec<Option<u64>>, Vec<usize>) {
     let keep: Vec<usize> = if set.repeats().is_empty() {
         Vec::new()
     } else {
@@ -350,45 +350,13 @@ pub(crate) fn feasibility_with(
     });
     match claim.basis {
         CoverageBasis::Tables => {
-            let n = register.tables.ok_or_else(|| {
-                Error::invalid("register", "tables", "the number of tables is unknown")
-            })?;
-            let uncollected = n.saturating_sub(sheets);
-            let (n_lo, n_hi) = counted_interval(claim.printed, n, options.coverage)?;
-            let m = n_lo.saturating_sub(uncollected).min(sheets);
-            let top = n_hi.min(sheets);
-            let uncollected_electors = match (register.electors, all_electors) {
-                (Some(r), Some(s)) => Some(r.saturating_sub(s)),
-                _ => None,
-            };
             let (electors, keep) = table_electors(set);
-            let bounds = par::map(execution, subjects.len(), |k| {
+            let tallies = par::map(execution, subjects.len(), |k| {
                 let (subject, announced, members) = &subjects[k];
                 let values = Values::new(set, members, &keep, &electors);
-                tables_bound(
-                    subject.clone(),
-                    *announced,
-                    &values,
-                    m,
-                    top,
-                    uncollected,
-                    n_hi,
-                    uncollected_electors,
-                )
-            })
-            .into_iter()
-            .collect::<Result<Vec<Bound>>>()?;
-            Ok(Feasibility {
-                bulletin: bulletin.label.clone(),
-                basis: CoverageBasis::Tables,
-                method: BoundMethod::Exact,
-                sheets,
-                uncollected_tables: Some(uncollected),
-                uncollected_electors,
-                counted: (n_lo, n_hi),
-                from_sheets: m,
-                bounds,
-            })
+                (subject.clone(), *announced, SubjectTally::of(&values))
+            });
+            tables_feasibility(bulletin, register, options, sheets, all_electors, tallies)
         }
         CoverageBasis::Electors => {
             let total = bulletin.electors.or(register.electors).ok_or_else(|| {
@@ -461,24 +429,23 @@ fn sort_desc_unbounded_first(values: &mut [Option<u64>]) {
 }
 
 /// Judges an announced count against `[lower, upper]` and builds its [`Bound`]; `below` gives
-/// the false sheets needed (and whether that number is exact) when the count is below `lower`.
+/// the false sheets needed (and whether that number is exact) when the count is below `lower`,
+/// `above` the false sheets needed (at least) when it is above `upper`, given that upper bound.
 fn judge(
     subject: String,
     announced: u64,
-    values: &Values<'_>,
+    on_sheets: u128,
     lower: u64,
     upper: Option<u128>,
     below: impl FnOnce() -> (Option<u64>, bool),
+    above: impl FnOnce(u128) -> Option<u64>,
 ) -> Result<Bound> {
-    let on_sheets = to_u64(
-        values.low.iter().map(|v| u128::from(*v)).sum(),
-        "votes on the sheets",
-    )?;
+    let on_sheets = to_u64(on_sheets, "votes on the sheets")?;
     let (verdict, gap, false_sheets, false_sheets_exact) = if announced < lower {
         let (k, exact) = below();
         (Verdict::Below, lower - announced, k, exact)
     } else if let Some(up) = upper.filter(|u| u128::from(announced) > *u) {
-        let k = false_sheets_above(up, announced, &gains_desc(values));
+        let k = above(up);
         (
             Verdict::Above,
             to_u64(u128::from(announced) - up, "gap")?,
@@ -529,138 +496,312 @@ fn false_sheets_above(base: u128, announced: u64, gains: &[Option<u64>]) -> Opti
     (reach >= u128::from(announced)).then_some(gains.len() as u64)
 }
 
-/// Sums of the smallest values of a multiset, for any count of them.
+/// A multiset of values, kept as counts: votes per table are small integers, so a histogram
+/// answers "the sum of the `k` smallest" with a walk over its buckets. Values above
+/// [`Tally::LIMIT`] (rare) are kept as they are and sorted when asked.
 ///
-/// Votes per table are small integers, so the values are counted in a histogram (one pass, then a
-/// walk over at most `max + 1` buckets per question) when the largest is at most
-/// `max(65,536, n)`; larger values fall back to selection (`select_nth_unstable`, `O(n)`) and,
-/// for the prefix question, to sorting.
-enum Smallest {
-    Counted(Vec<u32>),
-    Values(Vec<u64>),
+/// It is built a value at a time, so that the same tally serves a set in memory and a stream.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Tally {
+    counts: Vec<u64>,
+    large: Vec<u64>,
+    n: u64,
+    sum: u128,
 }
 
-impl Smallest {
-    fn new(values: Vec<u64>) -> Self {
-        let max = values.iter().copied().max().unwrap_or(0);
-        let limit = (values.len() as u64).max(1 << 16);
-        if max > limit {
-            return Smallest::Values(values);
+impl Tally {
+    /// Values up to this are counted; larger ones are kept as values.
+    const LIMIT: u64 = 1 << 20;
+
+    pub(crate) fn add(&mut self, v: u64) {
+        self.n += 1;
+        self.sum += u128::from(v);
+        if v > Self::LIMIT {
+            self.large.push(v);
+            return;
         }
-        let mut counts = vec![0u32; max as usize + 1];
-        for v in values {
-            counts[v as usize] += 1;
+        let v = v as usize;
+        if self.counts.len() <= v {
+            self.counts.resize(v + 1, 0);
         }
-        Smallest::Counted(counts)
+        self.counts[v] += 1;
+    }
+
+    pub(crate) fn merge(&mut self, other: &Tally) {
+        if self.counts.len() < other.counts.len() {
+            self.counts.resize(other.counts.len(), 0);
+        }
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+        self.large.extend_from_slice(&other.large);
+        self.n += other.n;
+        self.sum += other.sum;
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> u64 {
+        self.n
+    }
+
+    fn total(&self) -> u128 {
+        self.sum
+    }
+
+    /// The counted values then the large ones, in increasing order, as (value, how many).
+    fn ascending(&mut self) -> impl Iterator<Item = (u64, u64)> + '_ {
+        self.large.sort_unstable();
+        let counted = self
+            .counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(v, c)| (v as u64, *c));
+        counted.chain(self.large.iter().map(|v| (*v, 1)))
     }
 
     /// The sum of the `k` smallest values (`k` at most their number).
-    fn sum(&mut self, k: usize) -> u128 {
-        match self {
-            Smallest::Counted(counts) => {
-                let (mut left, mut sum) = (k as u64, 0u128);
-                for (v, &c) in counts.iter().enumerate() {
-                    if left == 0 {
-                        break;
-                    }
-                    let take = left.min(u64::from(c));
-                    sum += u128::from(take) * v as u128;
-                    left -= take;
-                }
-                sum
+    fn sum_smallest(&mut self, k: u64) -> u128 {
+        let (mut left, mut sum) = (k, 0u128);
+        for (v, c) in self.ascending() {
+            if left == 0 {
+                break;
             }
-            Smallest::Values(values) => {
-                if k == 0 {
-                    return 0;
-                }
-                if k < values.len() {
-                    values.select_nth_unstable(k - 1);
-                }
-                values[..k].iter().map(|v| u128::from(*v)).sum()
-            }
+            let take = left.min(c);
+            sum += u128::from(take) * u128::from(v);
+            left -= take;
         }
+        sum
+    }
+
+    /// The sum of the `k` largest values.
+    fn sum_largest(&mut self, k: u64) -> u128 {
+        let n = self.n;
+        self.total() - self.sum_smallest(n - k.min(n))
     }
 
     /// The largest `j <= m` such that the `j` smallest values sum to at most `budget`.
-    fn most_within(&mut self, m: usize, budget: u128) -> usize {
-        match self {
-            Smallest::Counted(counts) => {
-                let (mut j, mut sum) = (0usize, 0u128);
-                for (v, &c) in counts.iter().enumerate() {
-                    let c = (c as usize).min(m - j);
-                    // How many of the c values equal to v still fit in the budget.
-                    let fit = if v == 0 {
-                        c
-                    } else {
-                        (((budget - sum) / v as u128) as usize).min(c)
-                    };
-                    j += fit;
-                    sum += fit as u128 * v as u128;
-                    if fit < c || j == m {
-                        break;
-                    }
-                }
-                j
-            }
-            Smallest::Values(values) => {
-                if m < values.len() && m > 0 {
-                    values.select_nth_unstable(m - 1);
-                }
-                let smallest = &mut values[..m];
-                smallest.sort_unstable();
-                let prefix = prefix_sums(smallest.iter().copied());
-                prefix.partition_point(|p| *p <= budget) - 1
+    fn most_within(&mut self, m: u64, budget: u128) -> u64 {
+        let (mut j, mut sum) = (0u64, 0u128);
+        for (v, c) in self.ascending() {
+            let c = c.min(m - j);
+            // How many of the c values equal to v still fit in the budget.
+            let fit = if v == 0 {
+                c
+            } else {
+                ((budget - sum) / u128::from(v)).min(u128::from(c)) as u64
+            };
+            j += fit;
+            sum += u128::from(fit) * u128::from(v);
+            if fit < c || j == m {
+                break;
             }
         }
+        j
+    }
+
+    /// The least `k` such that `base + (the sum of the k largest values) >= target`, if any.
+    fn fewest_largest_reaching(&mut self, base: u128, target: u128) -> Option<u64> {
+        if base >= target {
+            return Some(0);
+        }
+        let descending: Vec<(u64, u64)> = {
+            let mut v: Vec<(u64, u64)> = self.ascending().collect();
+            v.reverse();
+            v
+        };
+        let (mut reach, mut k) = (base, 0u64);
+        for (v, c) in descending {
+            if v == 0 {
+                break;
+            }
+            let need = (target - reach).div_ceil(u128::from(v));
+            if need <= u128::from(c) {
+                return Some(k + need as u64);
+            }
+            reach += u128::from(c) * u128::from(v);
+            k += c;
+        }
+        None
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn tables_bound(
+/// What the tables-basis bound needs of one subject: tallies of its votes per table, built from
+/// a set at once or from a stream a table at a time.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct SubjectTally {
+    /// Votes per table, absent lines counted as 0.
+    low: Tally,
+    /// Where lines are absent, the most the votes could be; `None` while no line is absent
+    /// (then it equals `low`).
+    high: Option<Tally>,
+    /// Tables whose votes are absent and whose electors are unknown: unbounded above.
+    unbounded: u64,
+    /// What a false sheet could hide upward, `electors − high`, per table with electors.
+    gains: Tally,
+    /// Tables without electors: a false one could hide any number of votes.
+    gains_unbounded: u64,
+}
+
+impl SubjectTally {
+    /// Adds one table: its votes (absent lines as 0), whether a line is absent, its electors.
+    pub(crate) fn add(&mut self, low: u64, absent: bool, electors: Option<u64>) {
+        if absent && self.high.is_none() {
+            self.high = Some(self.low.clone());
+        }
+        self.low.add(low);
+        let high = if absent {
+            electors.map(|e| e.max(low))
+        } else {
+            Some(low)
+        };
+        match (&mut self.high, high) {
+            (Some(h), Some(v)) => h.add(v),
+            (Some(_), None) => self.unbounded += 1,
+            (None, _) => {}
+        }
+        match (electors, high) {
+            (Some(e), Some(h)) => self.gains.add(e.saturating_sub(h)),
+            _ => self.gains_unbounded += 1,
+        }
+    }
+
+    pub(crate) fn merge(&mut self, other: &SubjectTally) {
+        match (&mut self.high, &other.high) {
+            (Some(h), Some(o)) => h.merge(o),
+            (Some(h), None) => h.merge(&other.low),
+            (None, Some(o)) => {
+                let mut h = self.low.clone();
+                h.merge(o);
+                self.high = Some(h);
+            }
+            (None, None) => {}
+        }
+        self.low.merge(&other.low);
+        self.unbounded += other.unbounded;
+        self.gains.merge(&other.gains);
+        self.gains_unbounded += other.gains_unbounded;
+    }
+
+    pub(crate) fn of(values: &Values<'_>) -> Self {
+        let mut t = SubjectTally::default();
+        for i in 0..values.len() {
+            let absent = values
+                .high
+                .as_ref()
+                .is_some_and(|h| h[i] != Some(values.low[i]));
+            t.add(values.low[i], absent, values.electors[i]);
+        }
+        t
+    }
+}
+
+/// The feasibility of a bulletin whose coverage is a share of tables, from each subject's
+/// tally: `sheets` tables collected, `all_electors` their electors when every sheet has them.
+pub(crate) fn tables_feasibility(
+    bulletin: &Bulletin,
+    register: &Register,
+    options: &BoundOptions,
+    sheets: u64,
+    all_electors: Option<u64>,
+    tallies: Vec<(String, u64, SubjectTally)>,
+) -> Result<Feasibility> {
+    let claim = bulletin
+        .coverage
+        .ok_or_else(|| Error::invalid("bulletin", &bulletin.label, "has no coverage claim"))?;
+    let n = register
+        .tables
+        .ok_or_else(|| Error::invalid("register", "tables", "the number of tables is unknown"))?;
+    let uncollected = n.saturating_sub(sheets);
+    let (n_lo, n_hi) = counted_interval(claim.printed, n, options.coverage)?;
+    let m = n_lo.saturating_sub(uncollected).min(sheets);
+    let top = n_hi.min(sheets);
+    let uncollected_electors = match (register.electors, all_electors) {
+        (Some(r), Some(s)) => Some(r.saturating_sub(s)),
+        _ => None,
+    };
+    let frame = TablesFrame {
+        m,
+        top,
+        uncollected,
+        n_hi,
+        uncollected_electors,
+    };
+    let bounds = tallies
+        .into_iter()
+        .map(|(subject, announced, mut tally)| tables_bound(subject, announced, &mut tally, frame))
+        .collect::<Result<Vec<Bound>>>()?;
+    Ok(Feasibility {
+        bulletin: bulletin.label.clone(),
+        basis: CoverageBasis::Tables,
+        method: BoundMethod::Exact,
+        sheets,
+        uncollected_tables: Some(uncollected),
+        uncollected_electors,
+        counted: (n_lo, n_hi),
+        from_sheets: m,
+        bounds,
+    })
+}
+
+/// The numbers a tables-basis bound needs besides the subject's tally.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TablesFrame {
+    /// The least number of collected sheets in the bulletin.
+    pub m: u64,
+    /// The most.
+    pub top: u64,
+    /// Tables of the register without a sheet.
+    pub uncollected: u64,
+    /// The most tables counted.
+    pub n_hi: u64,
+    /// Electors of the uncollected tables, when known.
+    pub uncollected_electors: Option<u64>,
+}
+
+pub(crate) fn tables_bound(
     subject: String,
     announced: u64,
-    values: &Values<'_>,
-    m: u64,
-    top: u64,
-    uncollected: u64,
-    n_hi: u64,
-    uncollected_electors: Option<u64>,
+    tally: &mut SubjectTally,
+    frame: TablesFrame,
 ) -> Result<Bound> {
-    let m = m as usize;
-    let mut low = Smallest::new(values.low.clone());
-    let lower = to_u64(low.sum(m), "lower bound")?;
-
+    let lower = to_u64(tally.low.sum_smallest(frame.m), "lower bound")?;
     // The `top` largest values, unbounded if any of them is (an absent count without electors).
-    let top = top as usize;
-    let n = values.len();
-    let from_sheets: Option<u128> = match &values.high {
-        _ if top == 0 => Some(0),
-        // Every value is known: the top values are the total less the smallest others.
-        None => {
-            Some(values.low.iter().map(|v| u128::from(*v)).sum::<u128>() - low.sum(n - top.min(n)))
-        }
-        Some(high) => high
-            .iter()
-            .copied()
-            .collect::<Option<Vec<u64>>>()
-            .map(|high| {
-                let all: u128 = high.iter().map(|v| u128::from(*v)).sum();
-                all - Smallest::new(high).sum(n - top.min(n))
-            }),
+    let from_sheets: Option<u128> = match &mut tally.high {
+        _ if frame.top == 0 => Some(0),
+        None => Some(tally.low.sum_largest(frame.top)),
+        Some(_) if tally.unbounded > 0 => None,
+        Some(high) => Some(high.sum_largest(frame.top)),
     };
-    let outside = if uncollected > 0 && n_hi > 0 {
-        uncollected_electors.map(u128::from)
+    let outside = if frame.uncollected > 0 && frame.n_hi > 0 {
+        frame.uncollected_electors.map(u128::from)
     } else {
         Some(0)
     };
     let upper = from_sheets.zip(outside).map(|(a, b)| a + b);
-
-    judge(subject, announced, values, lower, upper, || {
-        // The largest j <= m whose j smallest values fit in the announced count: the minimum
-        // number of false sheets is m − j (exact).
-        let j = low.most_within(m, u128::from(announced));
-        (Some((m - j) as u64), true)
-    })
+    let on_sheets = tally.low.total();
+    let (gains_unbounded, announced128) = (tally.gains_unbounded, u128::from(announced));
+    let SubjectTally { low, gains, .. } = tally;
+    judge(
+        subject,
+        announced,
+        on_sheets,
+        lower,
+        upper,
+        || {
+            // The largest j <= m whose j smallest values fit in the announced count: the
+            // minimum number of false sheets is m − j (exact).
+            let j = low.most_within(frame.m, announced128);
+            (Some(frame.m - j), true)
+        },
+        |up| {
+            if gains_unbounded > 0 {
+                Some(1)
+            } else {
+                gains.fewest_largest_reaching(up, announced128)
+            }
+        },
+    )
 }
 
 /// Votes and electors of the sheets that have electors, for the fractional relaxations.
@@ -783,24 +924,33 @@ fn electors_bound(
         free.map(|f| f + outside + whole + num / den)
     };
 
-    judge(subject, announced, values, lower, upper, || {
-        // Smallest k with cover(need − (k largest electors)) <= announced: a lower bound on the
-        // false sheets, since the relaxation ignores which sheets are freed.
-        let mut electors_desc: Vec<u64> = values.electors.iter().flatten().copied().collect();
-        electors_desc.sort_unstable_by(|a, b| b.cmp(a));
-        let freed = prefix_sums(electors_desc.iter().copied());
-        let mut fits = |k: usize| {
-            cover(u128::from(need).saturating_sub(freed[k]), &mut low) <= u128::from(announced)
-        };
-        // `fits` is monotone in k (more freed electors, less to cover): binary search the first
-        // k in 0..freed.len() that fits.
-        let (mut lo, mut hi) = (0, freed.len());
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            if fits(mid) { hi = mid } else { lo = mid + 1 }
-        }
-        ((lo < freed.len()).then_some(lo as u64), false)
-    })
+    let on_sheets: u128 = values.low.iter().map(|v| u128::from(*v)).sum();
+    judge(
+        subject,
+        announced,
+        on_sheets,
+        lower,
+        upper,
+        || {
+            // Smallest k with cover(need − (k largest electors)) <= announced: a lower bound on the
+            // false sheets, since the relaxation ignores which sheets are freed.
+            let mut electors_desc: Vec<u64> = values.electors.iter().flatten().copied().collect();
+            electors_desc.sort_unstable_by(|a, b| b.cmp(a));
+            let freed = prefix_sums(electors_desc.iter().copied());
+            let mut fits = |k: usize| {
+                cover(u128::from(need).saturating_sub(freed[k]), &mut low) <= u128::from(announced)
+            };
+            // `fits` is monotone in k (more freed electors, less to cover): binary search the first
+            // k in 0..freed.len() that fits.
+            let (mut lo, mut hi) = (0, freed.len());
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                if fits(mid) { hi = mid } else { lo = mid + 1 }
+            }
+            ((lo < freed.len()).then_some(lo as u64), false)
+        },
+        |up| false_sheets_above(up, announced, &gains_desc(values)),
+    )
 }
 
 #[cfg(test)]
@@ -849,6 +999,25 @@ mod tests {
     }
 
     #[test]
+    fn tallies_merge_and_reach() {
+        let mut a = Tally::default();
+        let mut b = Tally::default();
+        [5, 1, 9].iter().for_each(|v| a.add(*v));
+        [3, 1 << 21].iter().for_each(|v| b.add(*v));
+        a.merge(&b);
+        assert_eq!(a.len(), 5);
+        assert_eq!(a.sum_smallest(3), 1 + 3 + 5);
+        assert_eq!(a.sum_largest(2), 9 + (1 << 21));
+        // 10 + the fewest largest values to reach 25: 2^21 alone.
+        assert_eq!(a.fewest_largest_reaching(10, 25), Some(1));
+        let mut c = Tally::default();
+        [4, 4, 4].iter().for_each(|v| c.add(*v));
+        assert_eq!(c.fewest_largest_reaching(0, 9), Some(3));
+        assert_eq!(c.fewest_largest_reaching(0, 13), None);
+        assert_eq!(c.fewest_largest_reaching(13, 13), Some(0));
+    }
+
+    #[test]
     fn selection_matches_sorting() {
         let mut state = 12345u64;
         for n in [1usize, 2, 7, 100, 1000] {
@@ -864,8 +1033,18 @@ mod tests {
             sorted.sort_unstable();
             for k in [0, 1, n / 2, n] {
                 let expect: u128 = sorted[..k].iter().map(|v| u128::from(*v)).sum();
-                assert_eq!(Smallest::new(values.clone()).sum(k), expect);
-                assert_eq!(Smallest::Values(values.clone()).sum(k), expect);
+                let tally = |vs: &[u64], shift: u64| {
+                    let mut t = Tally::default();
+                    vs.iter().for_each(|v| t.add(v + shift));
+                    t
+                };
+                assert_eq!(tally(&values, 0).sum_smallest(k as u64), expect);
+                // Shifted above the histogram's limit, the values are kept as values.
+                let big = Tally::LIMIT;
+                assert_eq!(
+                    tally(&values, big).sum_smallest(k as u64),
+                    expect + u128::from(big) * k as u128
+                );
                 for budget in [0u128, 10, expect, expect + 1] {
                     let j = sorted[..k]
                         .iter()
@@ -876,11 +1055,10 @@ mod tests {
                         .take_while(|p| *p <= budget)
                         .count();
                     assert_eq!(
-                        Smallest::new(values.clone()).most_within(k, budget),
-                        j,
+                        tally(&values, 0).most_within(k as u64, budget),
+                        j as u64,
                         "k {k} budget {budget}"
                     );
-                    assert_eq!(Smallest::Values(values.clone()).most_within(k, budget), j);
                 }
             }
             // Ties everywhere: the fractional greedy equals the sorted one.

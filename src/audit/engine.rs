@@ -5,10 +5,10 @@ use std::fmt;
 use super::bounds::{BoundOptions, Feasibility, Verdict, feasibility_with};
 use super::bulletin::{BulletinCheck, check_bulletin};
 use super::compare::{Comparison, compare};
-use super::consistency::{RuleSummary, check_rules_with};
+use super::consistency::{RuleCheck, RuleSummary, check_rules_with};
 use super::plausibility::{PlausibilityOptions, plausibility_with};
 use super::register::check_register;
-use super::robustness::{Robustness, robustness};
+use super::robustness::{Robustness, robustness_of};
 use super::sequence::{Step, sequence};
 use super::signature::{Signature, round_percentage_signature};
 use super::totals::{Coverage, Totals, coverage, totals_with};
@@ -191,61 +191,12 @@ impl<'a> Audit<'a> {
     /// not an error.
     pub fn run(&self) -> Result<AuditReport> {
         let set = self.set;
-        let mut findings = Vec::new();
         let exec = self.options.execution;
         let totals = totals_with(set, exec)?;
-
-        let rule_check = check_rules_with(set, &self.options.rules, exec);
-        for v in &rule_check.violations {
-            let rule = &rule_check.rules[v.rule].rule;
-            findings.push(
-                Finding::new(
-                    "S001",
-                    Severity::Error,
-                    Subject::Sheet {
-                        index: v.sheet,
-                        table: v.table.clone(),
-                    },
-                    format!("breaks {rule}"),
-                )
-                .with("left", v.lhs)
-                .with("right", v.rhs),
-            );
-        }
-        findings.extend(plausibility_with(set, &self.options.plausibility, exec));
-        for r in set.repeats() {
-            let table = set.table_id(r.sheet).unwrap_or_default().to_owned();
-            let first = set.table_id(r.first).unwrap_or_default();
-            let subject = Subject::Sheet {
-                index: r.sheet,
-                table,
-            };
-            findings.push(match r.kind {
-                RepeatKind::Identical => Finding::new(
-                    "D001",
-                    Severity::Info,
-                    subject,
-                    "read twice with identical numbers",
-                ),
-                RepeatKind::Conflicting => Finding::new(
-                    "D002",
-                    Severity::Error,
-                    subject,
-                    format!(
-                        "read twice with different numbers (first reading: sheet {})",
-                        r.first
-                    ),
-                )
-                .with("first sheet", r.first)
-                .with("table", first),
-            });
-        }
+        let (rule_check, mut findings) = sheet_checks(set, &self.options, exec, 0);
         if let Some(tables) = self.tables {
             findings.extend(check_register(set, tables));
         }
-        let coverage = (self.register.tables.is_some() || self.register.electors.is_some())
-            .then(|| coverage(&totals, &self.register));
-
         let comparison = match self.second {
             Some(other) => {
                 let c = compare(set, other)?;
@@ -254,127 +205,254 @@ impl<'a> Audit<'a> {
             }
             None => None,
         };
+        let announced = announcement_checks(
+            set.contest(),
+            &totals,
+            &self.register,
+            self.bulletins,
+            &self.options,
+            |b| feasibility_with(set, b, &self.register, &self.options.bounds, exec),
+        )?;
+        Ok(assemble(
+            Header {
+                source: set.source().map(str::to_owned),
+                candidates: set.contest().candidates().to_vec(),
+                sheets: set.len() as u64,
+            },
+            totals,
+            &self.register,
+            rule_check.rules,
+            announced,
+            comparison,
+            findings,
+        ))
+    }
+}
 
-        let mut bulletins = Vec::new();
-        for b in self.bulletins {
-            let (check, f) = check_bulletin(b, Some(set.contest()), self.register.electors)?;
-            findings.extend(f);
-            let counts: Vec<(&str, u64)> = b
-                .counts
-                .iter()
-                .map(|c| (c.subject.as_str(), c.count))
-                .collect();
-            let signature = match round_percentage_signature(&counts) {
-                Ok(s) => Some(s),
-                Err(Error::InvalidValue { .. }) => None,
-                Err(e) => return Err(e),
-            };
-            if let Some(g) = signature
-                .as_ref()
-                .filter(|s| s.is_flagged(self.options.signature_alpha))
-                .and_then(|s| s.grid.as_ref())
-            {
-                let mut f = Finding::new(
-                    "R001",
-                    Severity::Critical,
-                    Subject::Bulletin {
-                        label: b.label.clone(),
-                    },
-                    format!(
-                        "every count is a round percentage of their total, on a {}% grid",
-                        g.step
-                    ),
-                )
-                .with("total", signature.as_ref().map_or(0, |s| s.total))
-                .with("probability", g.probability);
-                for p in &g.points {
-                    f = f.with(format!("{} residual", p.subject), p.residual);
-                }
-                findings.push(f);
-            }
-            let feasibility = if b.coverage.is_some() {
-                match feasibility_with(set, b, &self.register, &self.options.bounds, exec) {
-                    Ok(f) => {
-                        findings.extend(bound_findings(&f));
-                        Some(f)
-                    }
-                    Err(Error::InvalidValue { value, reason, .. }) => {
-                        findings.push(Finding::new(
-                            "F003",
-                            Severity::Info,
-                            Subject::Bulletin {
-                                label: b.label.clone(),
-                            },
-                            format!("no feasibility bounds: {value}: {reason}"),
-                        ));
-                        None
-                    }
-                    Err(e) => return Err(e),
-                }
-            } else {
-                None
-            };
-            bulletins.push(BulletinAudit {
-                check,
-                signature,
-                feasibility,
-            });
+/// The checks of single sheets: rules (`S001`), plausibility (`S002`...`S007`) and repeated
+/// readings (`D001`, `D002`). Sheet indices in findings are shifted by `offset` (the sheets of
+/// earlier chunks of a stream).
+pub(crate) fn sheet_checks(
+    set: &ActaSet,
+    options: &AuditOptions,
+    exec: Execution,
+    offset: usize,
+) -> (RuleCheck, Vec<Finding>) {
+    let mut findings = Vec::new();
+    let rule_check = check_rules_with(set, &options.rules, exec);
+    for v in &rule_check.violations {
+        let rule = &rule_check.rules[v.rule].rule;
+        findings.push(
+            Finding::new(
+                "S001",
+                Severity::Error,
+                Subject::Sheet {
+                    index: offset + v.sheet,
+                    table: v.table.clone(),
+                },
+                format!("breaks {rule}"),
+            )
+            .with("left", v.lhs)
+            .with("right", v.rhs),
+        );
+    }
+    for mut f in plausibility_with(set, &options.plausibility, exec) {
+        if let Subject::Sheet { index, .. } = &mut f.subject {
+            *index += offset;
         }
-        let (sequence, f) = sequence(self.bulletins)?;
-        findings.extend(f);
+        findings.push(f);
+    }
+    for r in set.repeats() {
+        let table = set.table_id(r.sheet).unwrap_or_default().to_owned();
+        let subject = Subject::Sheet {
+            index: offset + r.sheet,
+            table: table.clone(),
+        };
+        findings.push(match r.kind {
+            RepeatKind::Identical => Finding::new(
+                "D001",
+                Severity::Info,
+                subject,
+                "read twice with identical numbers",
+            ),
+            // The subject's table id finds both readings (`ActaSet::readings`); the finding does
+            // not carry the first reading's index, which a stream does not keep.
+            RepeatKind::Conflicting => Finding::new(
+                "D002",
+                Severity::Error,
+                subject,
+                "read twice with different numbers",
+            ),
+        });
+    }
+    (rule_check, findings)
+}
 
-        let robustness = if set.contest().candidates().len() >= 2 && !set.is_empty() {
-            let r = robustness(set, &totals, &self.register)?;
-            if let Some(settled) = r.settled {
-                let closest = r.margins.iter().min_by_key(|m| m.margin);
-                let mut f = if settled {
-                    Finding::new(
-                        "O001",
-                        Severity::Info,
-                        Subject::Candidate {
-                            code: r.leader.clone(),
-                        },
-                        "leads whatever the uncollected tables hold",
-                    )
-                } else {
-                    Finding::new(
-                        "O002",
-                        Severity::Warning,
-                        Subject::Candidate {
-                            code: r.leader.clone(),
-                        },
-                        "the uncollected tables could change the leader",
-                    )
-                };
-                if let Some(m) = closest {
-                    f = f
-                        .with("closest rival", m.rival.as_str())
-                        .with("margin", m.margin);
-                    if let Some(t) = m.tie_turnout {
-                        f = f.with("tie turnout %", t.percent(2, crate::Rounding::HalfUp)?);
-                    }
-                }
-                findings.push(f);
+/// What the audit found about the announcements, given the sheets' totals.
+pub(crate) struct Announced {
+    bulletins: Vec<BulletinAudit>,
+    sequence: Vec<Step>,
+    robustness: Option<Robustness>,
+    findings: Vec<Finding>,
+}
+
+/// The checks of the announcements: each bulletin's arithmetic, signature and feasibility (by
+/// `feasibility`), the sequence, and robustness.
+pub(crate) fn announcement_checks(
+    contest: &crate::Contest,
+    totals: &Totals,
+    register: &Register,
+    bulletins_in: &[Bulletin],
+    options: &AuditOptions,
+    mut feasibility: impl FnMut(&Bulletin) -> Result<Feasibility>,
+) -> Result<Announced> {
+    let mut findings = Vec::new();
+    let mut bulletins = Vec::new();
+    for b in bulletins_in {
+        let (check, f) = check_bulletin(b, Some(contest), register.electors)?;
+        findings.extend(f);
+        let counts: Vec<(&str, u64)> = b
+            .counts
+            .iter()
+            .map(|c| (c.subject.as_str(), c.count))
+            .collect();
+        let signature = match round_percentage_signature(&counts) {
+            Ok(s) => Some(s),
+            Err(Error::InvalidValue { .. }) => None,
+            Err(e) => return Err(e),
+        };
+        if let Some(g) = signature
+            .as_ref()
+            .filter(|s| s.is_flagged(options.signature_alpha))
+            .and_then(|s| s.grid.as_ref())
+        {
+            let mut f = Finding::new(
+                "R001",
+                Severity::Critical,
+                Subject::Bulletin {
+                    label: b.label.clone(),
+                },
+                format!(
+                    "every count is a round percentage of their total, on a {}% grid",
+                    g.step
+                ),
+            )
+            .with("total", signature.as_ref().map_or(0, |s| s.total))
+            .with("probability", g.probability);
+            for p in &g.points {
+                f = f.with(format!("{} residual", p.subject), p.residual);
             }
-            Some(r)
+            findings.push(f);
+        }
+        let feasibility = if b.coverage.is_some() {
+            match feasibility(b) {
+                Ok(f) => {
+                    findings.extend(bound_findings(&f));
+                    Some(f)
+                }
+                Err(Error::InvalidValue { value, reason, .. }) => {
+                    findings.push(Finding::new(
+                        "F003",
+                        Severity::Info,
+                        Subject::Bulletin {
+                            label: b.label.clone(),
+                        },
+                        format!("no feasibility bounds: {value}: {reason}"),
+                    ));
+                    None
+                }
+                Err(e) => return Err(e),
+            }
         } else {
             None
         };
+        bulletins.push(BulletinAudit {
+            check,
+            signature,
+            feasibility,
+        });
+    }
+    let (sequence, f) = sequence(bulletins_in)?;
+    findings.extend(f);
+    let robustness = if contest.candidates().len() >= 2 && totals.tables > 0 {
+        let r = robustness_of(contest, totals, register)?;
+        if let Some(settled) = r.settled {
+            let closest = r.margins.iter().min_by_key(|m| m.margin);
+            let mut f = if settled {
+                Finding::new(
+                    "O001",
+                    Severity::Info,
+                    Subject::Candidate {
+                        code: r.leader.clone(),
+                    },
+                    "leads whatever the uncollected tables hold",
+                )
+            } else {
+                Finding::new(
+                    "O002",
+                    Severity::Warning,
+                    Subject::Candidate {
+                        code: r.leader.clone(),
+                    },
+                    "the uncollected tables could change the leader",
+                )
+            };
+            if let Some(m) = closest {
+                f = f
+                    .with("closest rival", m.rival.as_str())
+                    .with("margin", m.margin);
+                if let Some(t) = m.tie_turnout {
+                    f = f.with("tie turnout %", t.percent(2, crate::Rounding::HalfUp)?);
+                }
+            }
+            findings.push(f);
+        }
+        Some(r)
+    } else {
+        None
+    };
 
-        sort_findings(&mut findings);
-        Ok(AuditReport {
-            source: set.source().map(str::to_owned),
-            candidates: set.contest().candidates().to_vec(),
-            sheets: set.len() as u64,
-            totals,
-            coverage,
-            rules: rule_check.rules,
-            bulletins,
-            sequence,
-            robustness,
-            comparison,
-            findings,
-        })
+    Ok(Announced {
+        bulletins,
+        sequence,
+        robustness,
+        findings,
+    })
+}
+
+/// What a report says of the set it audited.
+pub(crate) struct Header {
+    pub source: Option<String>,
+    pub candidates: Vec<Candidate>,
+    pub sheets: u64,
+}
+
+/// Puts a report together, findings in their order.
+pub(crate) fn assemble(
+    header: Header,
+    totals: Totals,
+    register: &Register,
+    rules: Vec<RuleSummary>,
+    announced: Announced,
+    comparison: Option<Comparison>,
+    mut findings: Vec<Finding>,
+) -> AuditReport {
+    findings.extend(announced.findings);
+    sort_findings(&mut findings);
+    let coverage = (register.tables.is_some() || register.electors.is_some())
+        .then(|| coverage(&totals, register));
+    AuditReport {
+        source: header.source,
+        candidates: header.candidates,
+        sheets: header.sheets,
+        totals,
+        coverage,
+        rules,
+        bulletins: announced.bulletins,
+        sequence: announced.sequence,
+        robustness: announced.robustness,
+        comparison,
+        findings,
     }
 }
 

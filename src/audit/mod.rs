@@ -13,6 +13,7 @@
 //! - [`feasibility`]: whether a bulletin is possible given the sheets, by how much it is not, and
 //!   how many sheets would have to be false.
 //! - [`robustness`], [`sequence`]: whether the sheets settle the outcome; successive bulletins.
+//! - [`StreamAudit`]: the same audit over a CSV read once, a chunk at a time, with bounded memory.
 
 mod bounds;
 mod bulletin;
@@ -24,6 +25,7 @@ mod register;
 mod robustness;
 mod sequence;
 mod signature;
+mod stream;
 mod totals;
 
 pub use bounds::{
@@ -38,4 +40,5 @@ pub use register::check_register;
 pub use robustness::{Margin, Robustness, robustness};
 pub use sequence::{Increment, Step, sequence};
 pub use signature::{Grid, GridPoint, Signature, round_percentage_signature};
+pub use stream::{PlaceTotals, StreamAudit, StreamOptions, StreamOutcome};
 pub use totals::{Coverage, FieldTotal, LevelTotals, Totals, coverage, totals, totals_by_level};

@@ -64,11 +64,20 @@ pub struct Robustness {
 /// # Ok::<(), actas::Error>(())
 /// ```
 pub fn robustness(set: &ActaSet, totals: &Totals, register: &Register) -> Result<Robustness> {
-    let candidates = set.contest().candidates();
+    robustness_of(set.contest(), totals, register)
+}
+
+/// [`robustness`] from the contest alone (the totals carry the rest).
+pub(crate) fn robustness_of(
+    contest: &crate::Contest,
+    totals: &Totals,
+    register: &Register,
+) -> Result<Robustness> {
+    let candidates = contest.candidates();
     if candidates.len() < 2 {
         return Err(crate::Error::invalid(
             "contest",
-            set.contest().name(),
+            contest.name(),
             "has fewer than two candidates",
         ));
     }

@@ -77,6 +77,36 @@ impl Totals {
             .try_fold(0u64, |t, c| add(t, c.sum, "sum of candidate votes"))
     }
 
+    /// Adds `other`'s totals to these (the same contest's).
+    pub(crate) fn merge(&mut self, other: &Totals) -> Result<()> {
+        let what = "merged totals";
+        self.tables = add(self.tables, other.tables, what)?;
+        for f in Field::STANDARD {
+            let (a, b) = (self.field_mut(f), other.standard(f).unwrap_or_default());
+            a.sum = add(a.sum, b.sum, what)?;
+            a.sheets = add(a.sheets, b.sheets, what)?;
+        }
+        if self.lines.len() < other.lines.len() {
+            self.lines.resize(other.lines.len(), FieldTotal::default());
+        }
+        if self.candidates.len() < other.candidates.len() {
+            self.candidates
+                .resize(other.candidates.len(), FieldTotal::default());
+        }
+        for (a, b) in self
+            .lines
+            .iter_mut()
+            .zip(&other.lines)
+            .chain(self.candidates.iter_mut().zip(&other.candidates))
+        {
+            a.sum = add(a.sum, b.sum, what)?;
+            a.sheets = add(a.sheets, b.sheets, what)?;
+        }
+        self.turnout_base.0 = add(self.turnout_base.0, other.turnout_base.0, what)?;
+        self.turnout_base.1 = add(self.turnout_base.1, other.turnout_base.1, what)?;
+        Ok(())
+    }
+
     fn empty(lines: usize, candidates: usize) -> Self {
         Totals {
             lines: vec![FieldTotal::default(); lines],

@@ -6,7 +6,7 @@
 //! - [`read_announcements`] reads a bulletins file (feature `serde`).
 
 mod layout;
-mod reader;
+pub(crate) mod reader;
 mod writer;
 
 pub use layout::{

@@ -666,102 +666,166 @@ pub fn read_csv_path(path: impl AsRef<Path>, layout: &Layout) -> Result<ReadOutc
 }
 
 fn read_csv_inner<R: Read>(reader: R, layout: &Layout, path: Option<&Path>) -> Result<ReadOutcome> {
-    layout.validate()?;
-    let csv_err = |e: csv::Error| -> Error {
-        let line = e.position().map(|p| p.line());
-        match e.into_kind() {
-            csv::ErrorKind::Io(source) => Error::Io {
-                path: path.map(Path::to_owned),
-                source,
-            },
-            other => Error::Csv {
-                line,
-                message: format!("{other:?}").to_lowercase(),
-            },
-        }
-    };
-    // Lines end at '\n'; a '\r' before it is stripped from the last cell, so that line numbers
-    // stay right for CRLF files.
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(layout.delimiter as u8)
-        .has_headers(false)
-        .flexible(true)
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_reader(reader);
+    let (mut rows, mut set) = Rows::open(reader, layout, path)?;
+    rows.fill(&mut set, usize::MAX, Lines::Keep)?;
+    rows.finish().map(|report| ReadOutcome { set, report })
+}
 
-    let mut header = ByteRecord::new();
-    let header_line = loop {
-        if !rdr.read_byte_record(&mut header).map_err(csv_err)? {
-            return Err(Error::EmptyInput);
+/// Whether the reader keeps the line of every sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lines {
+    /// In [`ReadReport::sheet_lines`], and repeated tables with both lines.
+    Keep,
+    /// Not at all (streaming: the set is emptied between chunks).
+    Drop,
+}
+
+/// A CSV being read through a layout, a chunk of sheets at a time.
+pub(crate) struct Rows<R: Read> {
+    rdr: csv::Reader<R>,
+    plan: Plan,
+    buf: RowBuf,
+    rec: ByteRecord,
+    report: ReadReport,
+    header_line: u64,
+    path: Option<std::path::PathBuf>,
+}
+
+impl<R: Read> Rows<R> {
+    /// Reads the header and resolves the layout; returns the rows and an empty set to fill.
+    pub(crate) fn open(reader: R, layout: &Layout, path: Option<&Path>) -> Result<(Self, ActaSet)> {
+        layout.validate()?;
+        // Lines end at '\n'; a '\r' before it is stripped from the last cell, so that line
+        // numbers stay right for CRLF files.
+        let mut rdr = csv::ReaderBuilder::new()
+            .delimiter(layout.delimiter as u8)
+            .has_headers(false)
+            .flexible(true)
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_reader(reader);
+        let mut header = ByteRecord::new();
+        let header_line = loop {
+            if !rdr
+                .read_byte_record(&mut header)
+                .map_err(|e| csv_error(e, path))?
+            {
+                return Err(Error::EmptyInput);
+            }
+            if !is_blank(&header) {
+                break header.position().map_or(1, |p| p.line());
+            }
+        };
+        let (plan, unused_columns) = Plan::new(layout, &header)?;
+        let mut set = ActaSet::new(layout.contest()?, layout.geography()?);
+        if let Some(s) = &layout.source {
+            set = set.with_source(s.clone());
         }
-        if !is_blank(&header) {
-            break header.position().map_or(1, |p| p.line());
-        }
-    };
-    let (plan, unused_columns) = Plan::new(layout, &header)?;
-    let contest = layout.contest()?;
-    let geography = layout.geography()?;
-    let mut set = ActaSet::new(contest, geography);
-    if let Some(s) = &layout.source {
-        set = set.with_source(s.clone());
+        set.declare_extra(layout.extra.iter().map(|e| e.name.as_str()));
+        let rows = Rows {
+            rdr,
+            plan,
+            buf: RowBuf::default(),
+            rec: ByteRecord::new(),
+            report: ReadReport {
+                unused_columns,
+                ..ReadReport::default()
+            },
+            header_line,
+            path: path.map(Path::to_owned),
+        };
+        Ok((rows, set))
     }
-    set.declare_extra(layout.extra.iter().map(|e| e.name.as_str()));
 
-    let mut report = ReadReport {
-        unused_columns,
-        ..ReadReport::default()
-    };
-    let mut buf = RowBuf::default();
-    let mut rec = ByteRecord::new();
-    let expected = plan.names.len();
-    while rdr.read_byte_record(&mut rec).map_err(csv_err)? {
-        let line = rec.position().map_or(0, |p| p.line());
-        if is_blank(&rec) {
-            report.blank_lines += 1;
-            continue;
-        }
-        report.rows_read += 1;
-        if rec.len() != expected {
-            report.rejected.push(RejectedRow {
-                line,
-                column: None,
-                raw: None,
-                reason: RejectReason::Ragged {
-                    found: rec.len(),
-                    expected,
-                },
-            });
-            continue;
-        }
-        match plan.row(&rec, &mut buf, &mut set) {
-            Ok((index, repeat)) => {
-                report.accepted += 1;
-                report.sheet_lines.push(line);
-                if let Some(r) = repeat {
-                    report.repeats.push(RepeatedRow {
-                        table: set.table_id(index).unwrap_or_default().to_owned(),
-                        first_line: report.sheet_lines[r.first],
+    /// Reads rows into `set` until it has gained `max` sheets or the input ends; returns whether
+    /// the input may have more.
+    pub(crate) fn fill(&mut self, set: &mut ActaSet, max: usize, lines: Lines) -> Result<bool> {
+        let expected = self.plan.names.len();
+        let start = set.len();
+        while set.len() - start < max {
+            let more = self
+                .rdr
+                .read_byte_record(&mut self.rec)
+                .map_err(|e| csv_error(e, self.path.as_deref()))?;
+            if !more {
+                return Ok(false);
+            }
+            let rec = &self.rec;
+            let report = &mut self.report;
+            let line = rec.position().map_or(0, |p| p.line());
+            if is_blank(rec) {
+                report.blank_lines += 1;
+                continue;
+            }
+            report.rows_read += 1;
+            if rec.len() != expected {
+                report.rejected.push(RejectedRow {
+                    line,
+                    column: None,
+                    raw: None,
+                    reason: RejectReason::Ragged {
+                        found: rec.len(),
+                        expected,
+                    },
+                });
+                continue;
+            }
+            match self.plan.row(rec, &mut self.buf, set) {
+                Ok((index, repeat)) => {
+                    report.accepted += 1;
+                    if lines == Lines::Keep {
+                        report.sheet_lines.push(line);
+                        if let Some(r) = repeat {
+                            report.repeats.push(RepeatedRow {
+                                table: set.table_id(index).unwrap_or_default().to_owned(),
+                                first_line: report.sheet_lines[r.first],
+                                line,
+                                kind: r.kind,
+                            });
+                        }
+                    }
+                }
+                Err(Reject { col, reason }) => {
+                    let raw = col
+                        .map(|c| String::from_utf8_lossy(cell(rec, c, expected - 1)).into_owned());
+                    report.rejected.push(RejectedRow {
                         line,
-                        kind: r.kind,
+                        column: col.map(|c| self.plan.names[c].clone()),
+                        raw,
+                        reason,
                     });
                 }
             }
-            Err(Reject { col, reason }) => {
-                let raw =
-                    col.map(|c| String::from_utf8_lossy(cell(&rec, c, expected - 1)).into_owned());
-                report.rejected.push(RejectedRow {
-                    line,
-                    column: col.map(|c| plan.names[c].clone()),
-                    raw,
-                    reason,
-                });
-            }
         }
+        Ok(true)
     }
-    if report.rows_read == 0 {
-        return Err(Error::NoRows { header_line });
+
+    /// The report of every row read.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NoRows`] when no data row was read.
+    pub(crate) fn finish(self) -> Result<ReadReport> {
+        if self.report.rows_read == 0 {
+            return Err(Error::NoRows {
+                header_line: self.header_line,
+            });
+        }
+        Ok(self.report)
     }
-    Ok(ReadOutcome { set, report })
+}
+
+fn csv_error(e: csv::Error, path: Option<&Path>) -> Error {
+    let line = e.position().map(|p| p.line());
+    match e.into_kind() {
+        csv::ErrorKind::Io(source) => Error::Io {
+            path: path.map(Path::to_owned),
+            source,
+        },
+        other => Error::Csv {
+            line,
+            message: format!("{other:?}").to_lowercase(),
+        },
+    }
 }
 
 fn is_blank(rec: &ByteRecord) -> bool {

@@ -110,6 +110,12 @@ impl OptColumn {
         self.values.reserve(n);
     }
 
+    /// Empties the column, keeping its allocation.
+    pub(crate) fn clear(&mut self) {
+        self.values.clear();
+        self.absent = Bits::default();
+    }
+
     pub(crate) fn heap_bytes(&self) -> usize {
         self.values.capacity() * 4 + self.absent.heap_bytes()
     }
@@ -134,6 +140,12 @@ impl StrColumn {
         let end = *self.ends.get(i)? as usize;
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
         self.buf.get(start..end)
+    }
+
+    /// Empties the column, keeping its allocation.
+    pub(crate) fn clear(&mut self) {
+        self.buf.clear();
+        self.ends.clear();
     }
 
     pub(crate) fn reserve(&mut self, n: usize, bytes: usize) {

@@ -419,6 +419,35 @@ impl ActaSet {
             .collect()
     }
 
+    /// Empties the set of its sheets, keeping its contest, geography, further fields and the
+    /// room it has grown, to be filled again (a chunk of a stream).
+    pub(crate) fn clear_sheets(&mut self) {
+        self.ids.clear();
+        self.geo.clear();
+        for c in self
+            .standard
+            .iter_mut()
+            .chain(&mut self.lines)
+            .chain(&mut self.extra)
+        {
+            c.clear();
+        }
+        self.images.clear();
+        self.index.clear();
+        self.repeats.clear();
+        self.repeated = Bits::default();
+    }
+
+    /// Replaces the repeated readings (sheet indices of this set; `first` may point outside it,
+    /// into earlier chunks of a stream).
+    pub(crate) fn set_repeats(&mut self, repeats: Vec<Repeat>) {
+        self.repeated = Bits::default();
+        for r in &repeats {
+            self.repeated.set(r.sheet);
+        }
+        self.repeats = repeats;
+    }
+
     /// The repeated readings, in the order they were pushed.
     pub fn repeats(&self) -> &[Repeat] {
         &self.repeats

@@ -1,0 +1,416 @@
+//! Auditing a CSV in one pass with bounded memory.
+
+use std::hash::{BuildHasher, Hasher};
+use std::io::Read;
+use std::path::Path;
+
+use hashbrown::{DefaultHashBuilder, HashTable};
+
+use super::bounds::{SubjectTally, Values, tables_feasibility};
+use super::bulletin::resolve_subject;
+use super::consistency::RuleSummary;
+use super::engine::{
+    AuditOptions, AuditReport, Header, announcement_checks, assemble, sheet_checks,
+};
+use super::totals::{Totals, totals_by_level, totals_with};
+use crate::error::{Error, Result};
+use crate::io::reader::{Lines, Rows};
+use crate::io::{Layout, ReadReport};
+use crate::model::{
+    ActaSet, Bulletin, CoverageBasis, Field, GeoPath, Register, Repeat, RepeatKind,
+};
+
+/// Options of a streaming audit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamOptions {
+    /// The checks' options, as for an in-memory [`Audit`](super::Audit).
+    pub audit: AuditOptions,
+    /// The geography level the stream totals by (0, the top level, by default). Only the levels
+    /// down to it are kept, so that memory does not grow with the number of places below.
+    pub level: usize,
+    /// Sheets held at once (65,536 by default).
+    pub chunk: usize,
+}
+
+impl Default for StreamOptions {
+    fn default() -> Self {
+        StreamOptions {
+            audit: AuditOptions::default(),
+            level: 0,
+            chunk: 1 << 16,
+        }
+    }
+}
+
+/// The totals of one place of the stream's level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct PlaceTotals {
+    /// The codes from the top level down to the place.
+    pub codes: Vec<String>,
+    /// The place's name, when the data gives one.
+    pub name: Option<String>,
+    /// Its totals.
+    pub totals: Totals,
+}
+
+/// What a streaming audit returns.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct StreamOutcome {
+    /// The audit report: the same as an in-memory audit of the same sheets, but for what the
+    /// [`StreamAudit`] documents.
+    pub report: AuditReport,
+    /// What happened to every row (without the line of every sheet, which a stream does not
+    /// keep; repeated tables are in the report's `D001` and `D002` findings).
+    pub read: ReadReport,
+    /// The totals of each place of the chosen level, in order of first appearance.
+    pub places: Vec<PlaceTotals>,
+}
+
+/// The tables seen so far: a 64-bit fingerprint of each table id and a 32-bit hash of its first
+/// reading's counts, in generations of fixed size so that memory grows in steps of 2^21 slots
+/// (about 27 MB) rather than doubling.
+struct Seen {
+    hasher: DefaultHashBuilder,
+    generations: Vec<HashTable<[u32; 3]>>,
+}
+
+impl Seen {
+    /// Entries per generation: 7/8 of 2^21 buckets, the most hashbrown holds without growing.
+    const GENERATION: usize = (1 << 21) / 8 * 7;
+
+    fn new() -> Self {
+        Seen {
+            hasher: DefaultHashBuilder::default(),
+            generations: Vec::new(),
+        }
+    }
+
+    /// Records the table `id` with counts hashing to `content`: `None` when new, otherwise
+    /// whether the first reading's counts hash the same.
+    fn visit(&mut self, id: &str, content: u32) -> Option<RepeatKind> {
+        let fp = self.hasher.hash_one(id);
+        let key = [fp as u32, (fp >> 32) as u32];
+        for g in &self.generations {
+            if let Some(e) = g.find(fp, |e| e[..2] == key) {
+                return Some(if e[2] == content {
+                    RepeatKind::Identical
+                } else {
+                    RepeatKind::Conflicting
+                });
+            }
+        }
+        if self
+            .generations
+            .last()
+            .is_none_or(|g| g.len() >= Self::GENERATION)
+        {
+            self.generations
+                .push(HashTable::with_capacity(Self::GENERATION));
+        }
+        let g = self
+            .generations
+            .last_mut()
+            .expect("a generation was just ensured");
+        g.insert_unique(fp, [key[0], key[1], content], |e| {
+            u64::from(e[0]) | (u64::from(e[1]) << 32)
+        });
+        None
+    }
+}
+
+/// One announced count of a tables-basis bulletin: its subject, the count, the candidates it
+/// stands for and the tally of their votes so far.
+type Subject = (String, u64, Vec<usize>, SubjectTally);
+
+/// A hash of every count of sheet `i` (absent values included), to tell an identical second
+/// reading from a conflicting one.
+fn content_hash(set: &ActaSet, i: usize, hasher: &DefaultHashBuilder) -> u32 {
+    let mut h = hasher.build_hasher();
+    let fields = Field::STANDARD
+        .into_iter()
+        .chain((0..set.contest().lines().len()).map(Field::Line))
+        .chain((0..set.extra_fields().len()).map(Field::Extra));
+    for f in fields {
+        h.write_u64(set.count(i, f).map_or(u64::MAX, u64::from));
+    }
+    h.finish() as u32
+}
+
+/// An audit of a CSV too large to hold (or that a user does not want to hold), read once, a
+/// chunk of sheets at a time, with bounded memory.
+///
+/// It gives the same report as [`Audit`](super::Audit) on the same sheets for: totals, coverage,
+/// rules, plausibility flags, repeated and conflicting readings, each bulletin's arithmetic and
+/// signature, tables-basis feasibility bounds (from a histogram of each subject's votes per
+/// table, exact), robustness and the sequence. It does not do what needs every sheet at once:
+/// electors-basis bounds (reported as `F003`), a second reading, a register of tables.
+///
+/// Memory: the chunk of sheets, the places of the chosen level, a histogram per bulletin count,
+/// the findings, and 12 bytes per distinct table to recognise repeated readings (a 64-bit
+/// fingerprint of the id and a 32-bit hash of the counts: the chance that two different ids share
+/// a fingerprint is about `n² / 2^65`, 3 in a million for ten million tables; a repeat whose
+/// counts differ is taken as identical with probability 2^-32).
+///
+/// # Example
+///
+/// ```
+/// use actas::audit::{Audit, StreamAudit};
+/// use actas::io::read_csv;
+/// use actas::synth::{generate, layout, write_csv, SynthConfig};
+///
+/// let config = SynthConfig { sheets: 3_000, ..SynthConfig::default() };
+/// let mut csv = Vec::new();
+/// write_csv(&config, &mut csv)?;
+/// let streamed = StreamAudit::new(&layout(&config)).run(&csv[..])?;
+/// let (set, _) = generate(&config)?;
+/// let in_memory = Audit::new(&set).run()?;
+/// assert_eq!(streamed.report.totals, in_memory.totals);
+/// assert_eq!(streamed.report.findings, in_memory.findings);
+/// # Ok::<(), actas::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct StreamAudit<'a> {
+    layout: &'a Layout,
+    register: Register,
+    bulletins: &'a [Bulletin],
+    options: StreamOptions,
+}
+
+impl<'a> StreamAudit<'a> {
+    /// A streaming audit of CSV read through `layout`, with default options.
+    pub fn new(layout: &'a Layout) -> Self {
+        StreamAudit {
+            layout,
+            register: Register::default(),
+            bulletins: &[],
+            options: StreamOptions::default(),
+        }
+    }
+
+    /// With the register's totals.
+    pub fn register(mut self, register: Register) -> Self {
+        self.register = register;
+        self
+    }
+
+    /// With the bulletins of the contest, oldest first.
+    pub fn bulletins(mut self, bulletins: &'a [Bulletin]) -> Self {
+        self.bulletins = bulletins;
+        self
+    }
+
+    /// With these options.
+    pub fn options(mut self, options: StreamOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Audits the CSV file at `path`.
+    ///
+    /// # Errors
+    ///
+    /// As [`StreamAudit::run`]; I/O errors carry the path.
+    pub fn run_path(&self, path: impl AsRef<Path>) -> Result<StreamOutcome> {
+        let path = path.as_ref();
+        let file = std::fs::File::open(path).map_err(|source| Error::Io {
+            path: Some(path.to_owned()),
+            source,
+        })?;
+        self.run_inner(std::io::BufReader::with_capacity(1 << 16, file), Some(path))
+    }
+
+    /// Audits CSV from `reader`.
+    ///
+    /// # Errors
+    ///
+    /// What stops [`read_csv`](crate::io::read_csv); [`Error::InvalidValue`] for a level the
+    /// layout does not have or a chunk of 0; [`Error::Overflow`] on overflow.
+    pub fn run<R: Read>(&self, reader: R) -> Result<StreamOutcome> {
+        self.run_inner(reader, None)
+    }
+
+    fn run_inner<R: Read>(&self, reader: R, path: Option<&Path>) -> Result<StreamOutcome> {
+        let opts = &self.options;
+        if opts.chunk == 0 {
+            return Err(Error::invalid(
+                "chunk",
+                "0",
+                "a chunk holds at least one sheet",
+            ));
+        }
+        let mut layout = self.layout.clone();
+        if !layout.geography.is_empty() && opts.level >= layout.geography.len() {
+            return Err(Error::invalid(
+                "geography level",
+                opts.level.to_string(),
+                format!("the layout has {} levels", layout.geography.len()),
+            ));
+        }
+        layout.geography.truncate(opts.level + 1);
+        let (mut rows, mut chunk) = Rows::open(reader, &layout, path)?;
+        let contest = chunk.contest().clone();
+        let exec = opts.audit.execution;
+
+        // Subjects of the tables-basis bulletins, with their tallies.
+        let mut tallies: Vec<Vec<Subject>> = self
+            .bulletins
+            .iter()
+            .map(|b| {
+                let tables = b.coverage.is_some_and(|c| c.basis == CoverageBasis::Tables);
+                b.counts
+                    .iter()
+                    .filter(|_| tables)
+                    .filter_map(|c| {
+                        resolve_subject(&contest, b, &c.subject)
+                            .map(|m| (c.subject.clone(), c.count, m, SubjectTally::default()))
+                    })
+                    .collect()
+            })
+            .collect();
+
+        let mut seen = Seen::new();
+        let content_hasher = DefaultHashBuilder::default();
+        let mut offset = 0usize;
+        let mut findings = Vec::new();
+        let mut rules: Option<Vec<RuleSummary>> = None;
+        let mut totals: Option<Totals> = None;
+        let mut places: Vec<(GeoPath, Totals)> = Vec::new();
+        let mut place_slot: hashbrown::HashMap<GeoPath, usize> = hashbrown::HashMap::new();
+        let mut electors_missing = false;
+        let mut electors_sum = 0u64;
+        let mut electors_present = false;
+        loop {
+            let more = rows.fill(&mut chunk, opts.chunk, Lines::Drop)?;
+            // Repeats across the whole stream, not only within the chunk.
+            let repeats: Vec<Repeat> = (0..chunk.len())
+                .filter_map(|i| {
+                    let id = chunk.table_id(i).unwrap_or_default();
+                    let kind = seen.visit(id, content_hash(&chunk, i, &content_hasher))?;
+                    Some(Repeat {
+                        first: 0,
+                        sheet: i,
+                        kind,
+                    })
+                })
+                .collect();
+            chunk.set_repeats(repeats);
+
+            let (check, f) = sheet_checks(&chunk, &opts.audit, exec, offset);
+            findings.extend(f);
+            match &mut rules {
+                None => rules = Some(check.rules),
+                Some(r) => {
+                    for (a, b) in r.iter_mut().zip(check.rules) {
+                        a.checked += b.checked;
+                        a.held += b.held;
+                        a.broken += b.broken;
+                        a.skipped += b.skipped;
+                    }
+                }
+            }
+            let t = totals_with(&chunk, exec)?;
+            match &mut totals {
+                None => totals = Some(t),
+                Some(all) => all.merge(&t)?,
+            }
+            if !chunk.geography().levels().is_empty() && !chunk.is_empty() {
+                for (p, t) in totals_by_level(&chunk, opts.level)?.places {
+                    match place_slot.get(&p) {
+                        Some(&k) => places[k].1.merge(&t)?,
+                        None => {
+                            place_slot.insert(p, places.len());
+                            places.push((p, t));
+                        }
+                    }
+                }
+            }
+            let (electors, keep) = super::bounds::table_electors(&chunk);
+            for e in &electors {
+                match e {
+                    Some(e) => {
+                        electors_sum += e;
+                        electors_present = true;
+                    }
+                    None => electors_missing = true,
+                }
+            }
+            for subjects in &mut tallies {
+                for (_, _, members, tally) in subjects.iter_mut() {
+                    let values = Values::new(&chunk, members, &keep, &electors);
+                    tally.merge(&SubjectTally::of(&values));
+                }
+            }
+            offset += chunk.len();
+            chunk.clear_sheets();
+            if !more {
+                break;
+            }
+        }
+        let read = rows.finish()?;
+        let totals = totals.unwrap_or_default();
+        let all_electors = (electors_present && !electors_missing).then_some(electors_sum);
+        let sheets = totals.tables;
+        let announced = announcement_checks(
+            &contest,
+            &totals,
+            &self.register,
+            self.bulletins,
+            &opts.audit,
+            |b| {
+                let index = self.bulletins.iter().position(|x| std::ptr::eq(x, b));
+                let subjects = index
+                    .map(|k| std::mem::take(&mut tallies[k]))
+                    .unwrap_or_default();
+                match b.coverage.map(|c| c.basis) {
+                    Some(CoverageBasis::Tables) => tables_feasibility(
+                        b,
+                        &self.register,
+                        &opts.audit.bounds,
+                        sheets,
+                        all_electors,
+                        subjects.into_iter().map(|(s, a, _, t)| (s, a, t)).collect(),
+                    ),
+                    Some(CoverageBasis::Electors) => Err(Error::invalid(
+                        "stream",
+                        "electors",
+                        "electors-basis bounds need every sheet at once; audit in memory",
+                    )),
+                    _ => Err(Error::invalid(
+                        "bulletin",
+                        &b.label,
+                        "its coverage claim does not say whether it is a share of tables or of electors",
+                    )),
+                }
+            },
+        )?;
+        let geo = chunk.geography();
+        let places = places
+            .into_iter()
+            .map(|(p, totals)| PlaceTotals {
+                codes: geo.codes(p).into_iter().map(str::to_owned).collect(),
+                name: geo.node(p).and_then(|n| n.name()).map(str::to_owned),
+                totals,
+            })
+            .collect();
+        let report = assemble(
+            Header {
+                source: chunk.source().map(str::to_owned),
+                candidates: contest.candidates().to_vec(),
+                sheets: offset as u64,
+            },
+            totals,
+            &self.register,
+            rules.unwrap_or_default(),
+            announced,
+            None,
+            findings,
+        );
+        Ok(StreamOutcome {
+            report,
+            read,
+            places,
+        })
+    }
+}
