@@ -69,16 +69,16 @@ pub struct StreamOutcome {
 }
 
 /// The tables seen so far: a 64-bit fingerprint of each table id and a 32-bit hash of its first
-/// reading's counts, in generations of fixed size so that memory grows in steps of 2^21 slots
-/// (about 27 MB) rather than doubling.
+/// reading's counts, in generations of fixed size so that memory grows in steps of 2^20 slots
+/// (about 14 MB) rather than doubling (which would leave up to half of it empty).
 struct Seen {
     hasher: DefaultHashBuilder,
     generations: Vec<HashTable<[u32; 3]>>,
 }
 
 impl Seen {
-    /// Entries per generation: 7/8 of 2^21 buckets, the most hashbrown holds without growing.
-    const GENERATION: usize = (1 << 21) / 8 * 7;
+    /// Entries per generation: 7/8 of 2^20 buckets, the most hashbrown holds without growing.
+    const GENERATION: usize = (1 << 20) / 8 * 7;
 
     fn new() -> Self {
         Seen {
