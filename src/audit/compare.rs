@@ -1,6 +1,7 @@
 //! Two readings of the same tables, side by side.
 
 use crate::error::{Error, Result};
+use crate::model::column::OptColumn;
 use crate::model::{ActaSet, Field};
 
 /// One field that differs between two readings of a table.
@@ -130,6 +131,12 @@ pub fn compare(a: &ActaSet, b: &ActaSet) -> Result<Comparison> {
         different: Vec::new(),
         net_per_candidate: vec![0; ca.candidates().len()],
     };
+    // The columns of each compared pair, looked up once.
+    let columns: Vec<(&String, Option<&OptColumn>, Option<&OptColumn>)> = pairs
+        .iter()
+        .map(|(name, fa, fb)| (name, a.column(*fa), b.column(*fb)))
+        .collect();
+    let get = |c: Option<&OptColumn>, i: usize| c.and_then(|c| c.get(i));
     for i in 0..a.len() {
         if a.is_repeat(i) {
             continue;
@@ -139,12 +146,19 @@ pub fn compare(a: &ActaSet, b: &ActaSet) -> Result<Comparison> {
             out.only_in_a.push(i);
             continue;
         };
-        let fields: Vec<FieldDiff> = pairs
+        if columns.iter().all(|(_, ca, cb)| get(*ca, i) == get(*cb, j)) {
+            out.identical += 1;
+            if a.image(i) != b.image(j) {
+                out.identical_other_image += 1;
+            }
+            continue;
+        }
+        let fields: Vec<FieldDiff> = columns
             .iter()
-            .filter_map(|(name, fa, fb)| {
-                let (va, vb) = (a.count(i, *fa), b.count(j, *fb));
+            .filter_map(|(name, ca, cb)| {
+                let (va, vb) = (get(*ca, i), get(*cb, j));
                 (va != vb).then(|| FieldDiff {
-                    field: name.clone(),
+                    field: (*name).clone(),
                     a: va,
                     b: vb,
                 })

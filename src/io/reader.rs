@@ -739,18 +739,25 @@ impl<R: Read> Rows<R> {
     /// Reads rows into `set` until it has gained `max` sheets or the input ends; returns whether
     /// the input may have more.
     pub(crate) fn fill(&mut self, set: &mut ActaSet, max: usize, lines: Lines) -> Result<bool> {
-        let expected = self.plan.names.len();
+        // Borrow the fields apart, so that the row loop works on locals.
+        let Rows {
+            rdr,
+            plan,
+            buf,
+            rec,
+            report,
+            path,
+            ..
+        } = self;
+        let expected = plan.names.len();
         let start = set.len();
         while set.len() - start < max {
-            let more = self
-                .rdr
-                .read_byte_record(&mut self.rec)
-                .map_err(|e| csv_error(e, self.path.as_deref()))?;
-            if !more {
+            if !rdr
+                .read_byte_record(rec)
+                .map_err(|e| csv_error(e, path.as_deref()))?
+            {
                 return Ok(false);
             }
-            let rec = &self.rec;
-            let report = &mut self.report;
             let line = rec.position().map_or(0, |p| p.line());
             if is_blank(rec) {
                 report.blank_lines += 1;
@@ -769,7 +776,7 @@ impl<R: Read> Rows<R> {
                 });
                 continue;
             }
-            match self.plan.row(rec, &mut self.buf, set) {
+            match plan.row(rec, buf, set) {
                 Ok((index, repeat)) => {
                     report.accepted += 1;
                     if lines == Lines::Keep {
@@ -789,7 +796,7 @@ impl<R: Read> Rows<R> {
                         .map(|c| String::from_utf8_lossy(cell(rec, c, expected - 1)).into_owned());
                     report.rejected.push(RejectedRow {
                         line,
-                        column: col.map(|c| self.plan.names[c].clone()),
+                        column: col.map(|c| plan.names[c].clone()),
                         raw,
                         reason,
                     });
