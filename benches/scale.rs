@@ -64,6 +64,14 @@ fn scale(c: &mut Criterion) {
             write_csv(&config, &mut csv).expect("csv");
             let lay = layout(&config);
             let (set, _) = generate(&config).expect("set");
+            let loaded = read_csv(&csv[..], &lay).expect("read").set;
+            eprintln!(
+                "memory: {n} sheets, {candidates} candidates: ActaSet {} bytes for {} CSV bytes ({:.2}x)",
+                loaded.heap_bytes(),
+                csv.len(),
+                loaded.heap_bytes() as f64 / csv.len() as f64
+            );
+            drop(loaded);
             let (bulletin, register) = bulletin_and_register(&set);
             let bulletins = [bulletin];
             let rules = RuleSet::standard();

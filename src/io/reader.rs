@@ -668,7 +668,11 @@ pub fn read_csv_path(path: impl AsRef<Path>, layout: &Layout) -> Result<ReadOutc
 fn read_csv_inner<R: Read>(reader: R, layout: &Layout, path: Option<&Path>) -> Result<ReadOutcome> {
     let (mut rows, mut set) = Rows::open(reader, layout, path)?;
     rows.fill(&mut set, usize::MAX, Lines::Keep)?;
-    rows.finish().map(|report| ReadOutcome { set, report })
+    set.shrink_to_fit();
+    rows.finish().map(|mut report| {
+        report.sheet_lines.shrink_to_fit();
+        ReadOutcome { set, report }
+    })
 }
 
 /// Whether the reader keeps the line of every sheet.

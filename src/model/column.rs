@@ -110,6 +110,11 @@ impl OptColumn {
         self.values.reserve(n);
     }
 
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.values.shrink_to_fit();
+        self.absent.words.shrink_to_fit();
+    }
+
     /// Empties the column, keeping its allocation.
     pub(crate) fn clear(&mut self) {
         self.values.clear();
@@ -140,6 +145,11 @@ impl StrColumn {
         let end = *self.ends.get(i)? as usize;
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
         self.buf.get(start..end)
+    }
+
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.buf.shrink_to_fit();
+        self.ends.shrink_to_fit();
     }
 
     /// Empties the column, keeping its allocation.

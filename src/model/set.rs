@@ -172,6 +172,24 @@ impl ActaSet {
         self.index.reserve(n, |&(_, h)| spread(h));
     }
 
+    /// Gives back the room the set grew beyond its sheets (vectors grow by doubling), at the cost
+    /// of one copy of each column. The CSV reader calls it when it has read everything.
+    pub fn shrink_to_fit(&mut self) {
+        self.ids.shrink_to_fit();
+        self.images.shrink_to_fit();
+        self.geo.shrink_to_fit();
+        for c in self
+            .standard
+            .iter_mut()
+            .chain(&mut self.lines)
+            .chain(&mut self.extra)
+        {
+            c.shrink_to_fit();
+        }
+        self.index.shrink_to_fit(|&(_, h)| spread(h));
+        self.repeats.shrink_to_fit();
+    }
+
     /// The contest.
     pub fn contest(&self) -> &Contest {
         &self.contest
