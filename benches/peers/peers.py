@@ -84,12 +84,22 @@ def main():
     with open(args.layout) as f:
         cands = candidates_of(json.load(f))
 
-    out = subprocess.run([args.peer_job, args.csv, args.layout, str(args.runs)],
-                         check=True, capture_output=True, text=True).stdout
-    actas = json.loads(out)
-    actas_seconds = actas.pop("seconds")
-    pandas_result, pandas_seconds = timed(job_pandas, args.csv, cands, args.runs)
-    polars_result, polars_seconds = timed(job_polars, args.csv, cands, args.runs)
+    # Interleaved runs (actas, pandas, polars, then again), so that a slow spell of a shared
+    # machine does not fall on one tool only.
+    actas_seconds, pandas_seconds, polars_seconds = [], [], []
+    for _ in range(args.runs):
+        # Two runs per process, the second timed: like the warm Python process of the others.
+        out = subprocess.run([args.peer_job, args.csv, args.layout, "2"],
+                             check=True, capture_output=True, text=True).stdout
+        actas = json.loads(out)
+        actas_seconds.append(actas.pop("seconds")[1])
+        pandas_result, s = timed(job_pandas, args.csv, cands, 1)
+        pandas_seconds.extend(s)
+        polars_result, s = timed(job_polars, args.csv, cands, 1)
+        polars_seconds.extend(s)
+    # The first pandas and polars runs import the library; leave out each tool's first run.
+    if args.runs > 2:
+        actas_seconds, pandas_seconds, polars_seconds = actas_seconds[1:], pandas_seconds[1:], polars_seconds[1:]
 
     ok = True
     for name, result in [("pandas", pandas_result), ("polars", polars_result)]:
@@ -111,9 +121,11 @@ def main():
           f"{len(cands)} candidates, rules broken {actas['rules_broken']}, "
           f"repeated tables {actas['repeated_tables']}")
     print(f"versions: pandas {pandas.__version__}, polars {polars.__version__}, python {sys.version.split()[0]}")
-    print(f"median of {args.runs} runs, CSV on disk to numbers:")
+    print(f"median of {len(actas_seconds)} interleaved runs (the first of {args.runs} left out), CSV on disk to numbers:")
+    spread = {"actas": actas_seconds, "pandas": pandas_seconds, "polars": polars_seconds}
     for tool, s in med.items():
-        print(f"  {tool:<7} {s * 1000:9.1f} ms   ({s / med['actas']:.1f}x actas)")
+        lo, hi = min(spread[tool]), max(spread[tool])
+        print(f"  {tool:<7} {s * 1000:9.1f} ms   ({s / med['actas']:.1f}x actas; runs {lo * 1000:.0f} to {hi * 1000:.0f} ms)")
 
 
 if __name__ == "__main__":

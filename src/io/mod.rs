@@ -6,6 +6,8 @@
 //! - [`read_announcements`] reads a bulletins file (feature `serde`).
 
 mod layout;
+#[cfg(feature = "parallel")]
+mod parallel;
 pub(crate) mod reader;
 mod writer;
 

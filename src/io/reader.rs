@@ -137,7 +137,8 @@ pub struct ReadReport {
     pub rejected: Vec<RejectedRow>,
     /// Accepted rows whose table had been read before (kept in the set).
     pub repeats: Vec<RepeatedRow>,
-    /// Lines with no content, skipped.
+    /// Lines holding only white space, skipped (the CSV parser skips empty lines without
+    /// yielding them at all; neither is a row).
     pub blank_lines: u64,
     /// Header columns the layout does not use.
     pub unused_columns: Vec<String>,
@@ -177,6 +178,7 @@ pub struct ReadOutcome {
 }
 
 /// A layout resolved against a header: column indices.
+#[derive(Clone)]
 struct Plan {
     key: Vec<KeyPlan>,
     geo: Vec<GeoPlan>,
@@ -189,6 +191,7 @@ struct Plan {
     names: Vec<String>,
 }
 
+#[derive(Clone)]
 struct KeyPlan {
     col: usize,
     start: Option<usize>,
@@ -196,12 +199,14 @@ struct KeyPlan {
     pad: Option<usize>,
 }
 
+#[derive(Clone)]
 struct GeoPlan {
     code: usize,
     name: Option<usize>,
     pad: Option<usize>,
 }
 
+#[derive(Clone)]
 enum SourcePlan {
     Column(usize),
     Sum(Vec<usize>, &'static str),
@@ -654,6 +659,10 @@ pub fn read_csv<R: Read>(reader: R, layout: &Layout) -> Result<ReadOutcome> {
 /// As [`read_csv`]; I/O errors carry the path.
 pub fn read_csv_path(path: impl AsRef<Path>, layout: &Layout) -> Result<ReadOutcome> {
     let path = path.as_ref();
+    #[cfg(feature = "parallel")]
+    if let Some(out) = super::parallel::read(path, layout)? {
+        return Ok(out);
+    }
     let file = std::fs::File::open(path).map_err(|source| Error::Io {
         path: Some(path.to_owned()),
         source,
@@ -740,9 +749,79 @@ impl<R: Read> Rows<R> {
         Ok((rows, set))
     }
 
+    /// Rows with the resolved layout of `other`, reading `reader` from the start of a line
+    /// after the header (for one part of a file read in parallel), and an empty set to fill.
+    #[cfg(feature = "parallel")]
+    pub(crate) fn resume<S: Read>(
+        other: &Rows<S>,
+        reader: R,
+        layout: &Layout,
+    ) -> Result<(Self, ActaSet)> {
+        let rdr = csv::ReaderBuilder::new()
+            .delimiter(layout.delimiter as u8)
+            .has_headers(false)
+            .flexible(true)
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_reader(reader);
+        let mut set = ActaSet::new(layout.contest()?, layout.geography()?);
+        if let Some(s) = &layout.source {
+            set = set.with_source(s.clone());
+        }
+        set.declare_extra(layout.extra.iter().map(|e| e.name.as_str()));
+        let rows = Rows {
+            rdr,
+            plan: other.plan.clone(),
+            buf: RowBuf::default(),
+            rec: ByteRecord::new(),
+            report: ReadReport::default(),
+            header_line: other.header_line,
+            path: other.path.clone(),
+        };
+        Ok((rows, set))
+    }
+
+    /// The byte offset and line of the next record, counted from where this reader started.
+    #[cfg(feature = "parallel")]
+    pub(crate) fn position(&self) -> (u64, u64) {
+        let p = self.rdr.position();
+        (p.byte(), p.line())
+    }
+
+    /// The underlying reader.
+    #[cfg(feature = "parallel")]
+    pub(crate) fn get_ref(&self) -> &R {
+        self.rdr.get_ref()
+    }
+
+    /// The unused columns the header showed.
+    #[cfg(feature = "parallel")]
+    pub(crate) fn unused_columns(&self) -> &[String] {
+        &self.report.unused_columns
+    }
+
+    /// The rows' report so far (a part of a file read in parallel).
+    #[cfg(feature = "parallel")]
+    pub(crate) fn into_report(self) -> ReadReport {
+        self.report
+    }
+
     /// Reads rows into `set` until it has gained `max` sheets or the input ends; returns whether
     /// the input may have more.
     pub(crate) fn fill(&mut self, set: &mut ActaSet, max: usize, lines: Lines) -> Result<bool> {
+        self.fill_until(set, max, u64::MAX, lines)
+            .map(|(more, _)| more)
+    }
+
+    /// As [`Rows::fill`], stopping also before the first record that starts at or after byte
+    /// `limit` (counted from where this reader started); returns whether the input may have more
+    /// and the line where the next record starts.
+    pub(crate) fn fill_until(
+        &mut self,
+        set: &mut ActaSet,
+        max: usize,
+        limit: u64,
+        lines: Lines,
+    ) -> Result<(bool, u64)> {
         // Borrow the fields apart, so that the row loop works on locals.
         let Rows {
             rdr,
@@ -756,11 +835,14 @@ impl<R: Read> Rows<R> {
         let expected = plan.names.len();
         let start = set.len();
         while set.len() - start < max {
+            if rdr.position().byte() >= limit {
+                return Ok((true, rdr.position().line()));
+            }
             if !rdr
                 .read_byte_record(rec)
                 .map_err(|e| csv_error(e, path.as_deref()))?
             {
-                return Ok(false);
+                return Ok((false, rdr.position().line()));
             }
             let line = rec.position().map_or(0, |p| p.line());
             if is_blank(rec) {
@@ -807,7 +889,7 @@ impl<R: Read> Rows<R> {
                 }
             }
         }
-        Ok(true)
+        Ok((true, rdr.position().line()))
     }
 
     /// The report of every row read.

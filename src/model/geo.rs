@@ -21,6 +21,12 @@ impl GeoPath {
         self.0.get() as usize - 1
     }
 
+    /// The place of index `i`, or an overflow error past `u32::MAX - 1` places.
+    #[cfg(feature = "parallel")]
+    pub(crate) fn from_index_checked(i: usize) -> crate::Result<GeoPath> {
+        GeoPath::from_index(i).ok_or_else(|| crate::Error::overflow("number of places"))
+    }
+
     fn from_index(i: usize) -> Option<GeoPath> {
         u32::try_from(i + 1)
             .ok()

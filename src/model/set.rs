@@ -172,6 +172,41 @@ impl ActaSet {
         self.index.reserve(n, |&(_, h)| spread(h));
     }
 
+    /// Appends every sheet of `other` (a set of the same contest and further fields, with its own
+    /// geography), placing them in this set's geography; returns the index of its first sheet
+    /// here. Repeats are decided anew: a table of `other` already here is a repeat.
+    #[cfg(feature = "parallel")]
+    pub(crate) fn append(&mut self, other: &ActaSet) -> Result<usize> {
+        // Each place of `other`, interned here once (parents come before children).
+        let mut places: Vec<GeoPath> = Vec::with_capacity(other.geography.len());
+        for i in 0..other.geography.len() {
+            let node = other
+                .geography
+                .node(GeoPath::from_index_checked(i)?)
+                .ok_or_else(|| Error::overflow("places"))?;
+            let parent = node.parent().map(|p| places[p.index()]);
+            places.push(self.geography.intern(parent, node.code(), node.name())?);
+        }
+        let first = self.len();
+        let mut votes: Vec<Option<u32>> = Vec::with_capacity(self.lines.len());
+        let mut extra: Vec<Option<u32>> = Vec::with_capacity(self.extra.len());
+        for i in 0..other.len() {
+            votes.clear();
+            votes.extend(other.lines.iter().map(|c| c.get(i)));
+            extra.clear();
+            extra.extend(other.extra.iter().map(|c| c.get(i)));
+            self.push_raw(&RawSheet {
+                id: other.ids.get(i).unwrap_or_default(),
+                geo: other.geo[i].map(|g| places[g.index()]),
+                standard: std::array::from_fn(|k| other.standard[k].get(i)),
+                votes: &votes,
+                extra: &extra,
+                image: other.image(i),
+            })?;
+        }
+        Ok(first)
+    }
+
     /// Gives back the room the set grew beyond its sheets (vectors grow by doubling), at the cost
     /// of one copy of each column. The CSV reader calls it when it has read everything.
     pub fn shrink_to_fit(&mut self) {
