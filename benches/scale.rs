@@ -10,7 +10,7 @@ use actas::audit::{
     Audit, BoundOptions, PlausibilityOptions, check_rules, compare, feasibility, plausibility,
     totals, totals_by_level,
 };
-use actas::io::read_csv;
+use actas::io::{read_csv, read_csv_path};
 use actas::rules::RuleSet;
 use actas::synth::{SynthConfig, generate, layout, write_csv};
 use actas::{ActaSet, Bulletin, BulletinCount, CoverageBasis, CoverageClaim, Register};
@@ -80,6 +80,16 @@ fn scale(c: &mut Criterion) {
             g.bench_with_input(BenchmarkId::new("ingest_csv", n), &csv, |b, csv| {
                 b.iter(|| read_csv(black_box(&csv[..]), &lay).expect("read"))
             });
+            // From a file: read on every core when it is large enough (the `parallel` feature).
+            let file = std::env::temp_dir().join(format!(
+                "actas-scale-{n}-{candidates}-{}.csv",
+                std::process::id()
+            ));
+            std::fs::write(&file, &csv).expect("temporary file");
+            g.bench_with_input(BenchmarkId::new("ingest_file", n), &file, |b, file| {
+                b.iter(|| read_csv_path(black_box(file), &lay).expect("read"))
+            });
+            std::fs::remove_file(&file).expect("temporary file");
             g.throughput(Throughput::Elements(set.len() as u64));
             g.bench_with_input(BenchmarkId::new("totals", n), &set, |b, set| {
                 b.iter(|| totals(black_box(set)))
