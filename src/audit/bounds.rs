@@ -193,11 +193,11 @@ impl<'a> Values<'a> {
         }
     }
 
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.low.len()
     }
 
-    fn high(&self, i: usize) -> Option<u64> {
+    pub(crate) fn high(&self, i: usize) -> Option<u64> {
         match &self.high {
             None => Some(self.low[i]),
             Some(h) => h[i],
@@ -359,43 +359,13 @@ pub(crate) fn feasibility_with(
             tables_feasibility(bulletin, register, options, sheets, all_electors, tallies)
         }
         CoverageBasis::Electors => {
-            let total = bulletin.electors.or(register.electors).ok_or_else(|| {
-                Error::invalid("register", "electors", "no electors figure is known")
-            })?;
-            let on_sheets = all_electors
-                .ok_or_else(|| Error::invalid("sheets", "electors", "some sheets lack electors"))?;
-            let uncollected = total.saturating_sub(on_sheets);
-            let (e_lo, e_hi) = match bulletin.electors_counted {
-                Some(c) => (c, c),
-                None => counted_interval(claim.printed, total, options.coverage)?,
-            };
-            let need = e_lo.saturating_sub(uncollected).min(on_sheets);
             let (electors, keep) = table_electors(set);
-            let bounds = par::map(execution, subjects.len(), |k| {
+            let inputs = par::map(execution, subjects.len(), |k| {
                 let (subject, announced, members) = &subjects[k];
                 let values = Values::new(set, members, &keep, &electors);
-                electors_bound(
-                    subject.clone(),
-                    *announced,
-                    &values,
-                    need,
-                    e_hi,
-                    uncollected,
-                )
-            })
-            .into_iter()
-            .collect::<Result<Vec<Bound>>>()?;
-            Ok(Feasibility {
-                bulletin: bulletin.label.clone(),
-                basis: CoverageBasis::Electors,
-                method: BoundMethod::FractionalRelaxation,
-                sheets,
-                uncollected_tables: register.tables.map(|n| n.saturating_sub(sheets)),
-                uncollected_electors: Some(uncollected),
-                counted: (e_lo, e_hi),
-                from_sheets: need,
-                bounds,
-            })
+                (subject.clone(), *announced, ElectorsInput::of(&values))
+            });
+            electors_feasibility(bulletin, register, options, sheets, all_electors, inputs)
         }
         CoverageBasis::Unspecified => Err(Error::invalid(
             "bulletin",
@@ -405,27 +375,8 @@ pub(crate) fn feasibility_with(
     }
 }
 
-fn prefix_sums(values: impl Iterator<Item = u64>) -> Vec<u128> {
-    let mut out = vec![0u128];
-    for v in values {
-        let last = *out.last().unwrap_or(&0);
-        out.push(last + u128::from(v));
-    }
-    out
-}
-
 fn to_u64(v: u128, what: &str) -> Result<u64> {
     u64::try_from(v).map_err(|_| Error::overflow(what))
-}
-
-/// Sorts unbounded values (`None`) first, then the others in descending order.
-fn sort_desc_unbounded_first(values: &mut [Option<u64>]) {
-    values.sort_by(|a, b| match (a, b) {
-        (None, None) => std::cmp::Ordering::Equal,
-        (None, _) => std::cmp::Ordering::Less,
-        (_, None) => std::cmp::Ordering::Greater,
-        (Some(x), Some(y)) => y.cmp(x),
-    });
 }
 
 /// Judges an announced count against `[lower, upper]` and builds its [`Bound`]; `below` gives
@@ -466,34 +417,6 @@ fn judge(
         false_sheets,
         false_sheets_exact,
     })
-}
-
-/// Gains of making sheets false upward (`electors − votes`), largest first; `None` for a sheet
-/// without electors (unbounded).
-fn gains_desc(values: &Values<'_>) -> Vec<Option<u64>> {
-    let mut g: Vec<Option<u64>> = (0..values.len())
-        .map(|i| match (values.electors[i], values.high(i)) {
-            (Some(e), Some(h)) => Some(e.saturating_sub(h)),
-            _ => None,
-        })
-        .collect();
-    sort_desc_unbounded_first(&mut g);
-    g
-}
-
-/// The least `k` such that `base + (sum of the k largest gains) >= announced`.
-fn false_sheets_above(base: u128, announced: u64, gains: &[Option<u64>]) -> Option<u64> {
-    let mut reach = base;
-    for (k, g) in gains.iter().enumerate() {
-        if reach >= u128::from(announced) {
-            return Some(k as u64);
-        }
-        match g {
-            None => return Some(k as u64 + 1),
-            Some(g) => reach += u128::from(*g),
-        }
-    }
-    (reach >= u128::from(announced)).then_some(gains.len() as u64)
 }
 
 /// A multiset of values, kept as counts: votes per table are small integers, so a histogram
@@ -744,6 +667,55 @@ pub(crate) fn tables_feasibility(
     })
 }
 
+/// The feasibility of a bulletin whose coverage is a share of electors, from each subject's
+/// input: `sheets` tables collected, `all_electors` their electors when every sheet has them.
+pub(crate) fn electors_feasibility(
+    bulletin: &Bulletin,
+    register: &Register,
+    options: &BoundOptions,
+    sheets: u64,
+    all_electors: Option<u64>,
+    inputs: Vec<(String, u64, ElectorsInput)>,
+) -> Result<Feasibility> {
+    let claim = bulletin
+        .coverage
+        .ok_or_else(|| Error::invalid("bulletin", &bulletin.label, "has no coverage claim"))?;
+    let total = bulletin
+        .electors
+        .or(register.electors)
+        .ok_or_else(|| Error::invalid("register", "electors", "no electors figure is known"))?;
+    let on_sheets = all_electors
+        .ok_or_else(|| Error::invalid("sheets", "electors", "some sheets lack electors"))?;
+    let uncollected = total.saturating_sub(on_sheets);
+    let (e_lo, e_hi) = match bulletin.electors_counted {
+        Some(c) => (c, c),
+        None => counted_interval(claim.printed, total, options.coverage)?,
+    };
+    let need = e_lo.saturating_sub(uncollected).min(on_sheets);
+    let frame = ElectorsFrame {
+        need,
+        capacity: e_hi,
+        uncollected,
+    };
+    let bounds = inputs
+        .into_iter()
+        .map(|(subject, announced, mut input)| {
+            electors_bound(subject, announced, &mut input, frame)
+        })
+        .collect::<Result<Vec<Bound>>>()?;
+    Ok(Feasibility {
+        bulletin: bulletin.label.clone(),
+        basis: CoverageBasis::Electors,
+        method: BoundMethod::FractionalRelaxation,
+        sheets,
+        uncollected_tables: register.tables.map(|n| n.saturating_sub(sheets)),
+        uncollected_electors: Some(uncollected),
+        counted: (e_lo, e_hi),
+        from_sheets: need,
+        bounds,
+    })
+}
+
 /// The numbers a tables-basis bound needs besides the subject's tally.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct TablesFrame {
@@ -804,25 +776,20 @@ pub(crate) fn tables_bound(
     )
 }
 
-/// Votes and electors of the sheets that have electors, for the fractional relaxations.
-fn weighted(values: &Values<'_>, votes: impl Fn(usize) -> Option<u64>) -> Vec<(u64, u64)> {
-    (0..values.len())
-        .filter_map(|i| match (values.electors[i], votes(i)) {
-            (Some(e), Some(v)) if e > 0 => Some((v, e)),
-            _ => None,
-        })
-        .collect()
-}
-
-/// The fractional greedy over `(votes, electors)` items taken in increasing (`Cover`) or
-/// decreasing (`Pack`) order of votes per elector until `amount` electors are taken, the last one
-/// in part: returns the votes of the items taken whole and the part as a fraction
-/// `(numerator, denominator)` of votes.
+/// The fractional greedy over `(votes, electors, how many)` items taken in increasing (`Cover`)
+/// or decreasing (`Pack`) order of votes per elector until `amount` electors are taken, the last
+/// one in part: returns the votes of the items taken whole and the part as a fraction
+/// `(numerator, denominator)` of votes. An item of multiplicity `m` stands for `m` tables with
+/// the same votes and electors.
 ///
 /// Computed by weighted selection (a three-way quickselect on the ratio), `O(n)` expected; it
 /// reorders `items` and gives the same value as sorting, since items of equal ratio are
 /// interchangeable.
-fn fractional(mut items: &mut [(u64, u64)], mut amount: u128, order: Greedy) -> (u128, u128, u128) {
+fn fractional(
+    mut items: &mut [(u64, u64, u64)],
+    mut amount: u128,
+    order: Greedy,
+) -> (u128, u128, u128) {
     use std::cmp::Ordering;
     let mut whole: u128 = 0;
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -835,7 +802,7 @@ fn fractional(mut items: &mut [(u64, u64)], mut amount: u128, order: Greedy) -> 
             .wrapping_mul(6_364_136_223_846_793_005)
             .wrapping_add(1_442_695_040_888_963_407);
         let pivot = items[(seed >> 33) as usize % items.len()];
-        let rank = |x: &(u64, u64)| -> Ordering {
+        let rank = |x: &(u64, u64, u64)| -> Ordering {
             let o = (u128::from(x.0) * u128::from(pivot.1))
                 .cmp(&(u128::from(pivot.0) * u128::from(x.1)));
             match order {
@@ -859,9 +826,12 @@ fn fractional(mut items: &mut [(u64, u64)], mut amount: u128, order: Greedy) -> 
                 Ordering::Equal => i += 1,
             }
         }
-        let sums = |xs: &[(u64, u64)]| {
+        let sums = |xs: &[(u64, u64, u64)]| {
             xs.iter().fold((0u128, 0u128), |(v, e), x| {
-                (v + u128::from(x.0), e + u128::from(x.1))
+                (
+                    v + u128::from(x.0) * u128::from(x.2),
+                    e + u128::from(x.1) * u128::from(x.2),
+                )
             })
         };
         let (v_before, e_before) = sums(&items[..lt]);
@@ -894,62 +864,171 @@ enum Greedy {
 }
 
 /// The least votes, fractionally, of sheets holding `need` electors, rounded up.
-fn cover(need: u128, items: &mut [(u64, u64)]) -> u128 {
+fn cover(need: u128, items: &mut [(u64, u64, u64)]) -> u128 {
     let (whole, num, den) = fractional(items, need, Greedy::Cover);
     whole + num.div_ceil(den)
 }
 
-fn electors_bound(
+/// What the electors-basis bound needs of one subject: `(votes, electors, how many)` items of
+/// the tables with electors, the votes of the tables without, and tallies of electors and gains.
+/// Built from a set (one item per table) or from a stream (equal pairs merged).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ElectorsInput {
+    /// Votes with absent lines as 0, per table with electors above 0.
+    low: Vec<(u64, u64, u64)>,
+    /// The most the votes could be, per table with electors above 0.
+    high: Vec<(u64, u64, u64)>,
+    /// The most votes of the tables without electors (or with 0): `None` when unbounded.
+    free: Option<u128>,
+    /// Electors per table, for the requirement that false sheets lift.
+    electors: Tally,
+    /// What a false sheet could hide upward, `electors − high`.
+    gains: Tally,
+    gains_unbounded: u64,
+    on_sheets: u128,
+}
+
+impl ElectorsInput {
+    pub(crate) fn of(values: &Values<'_>) -> Self {
+        let mut t = ElectorsTally::default();
+        t.add_values(values);
+        t.into_input()
+    }
+}
+
+/// [`ElectorsInput`] built a table at a time, equal (votes, electors) pairs counted once.
+#[derive(Debug, Clone)]
+pub(crate) struct ElectorsTally {
+    low: hashbrown::HashMap<(u64, u64), u64>,
+    high: hashbrown::HashMap<(u64, u64), u64>,
+    free: Option<u128>,
+    electors: Tally,
+    gains: Tally,
+    gains_unbounded: u64,
+    on_sheets: u128,
+}
+
+impl Default for ElectorsTally {
+    fn default() -> Self {
+        ElectorsTally {
+            low: hashbrown::HashMap::new(),
+            high: hashbrown::HashMap::new(),
+            free: Some(0),
+            electors: Tally::default(),
+            gains: Tally::default(),
+            gains_unbounded: 0,
+            on_sheets: 0,
+        }
+    }
+}
+
+impl ElectorsTally {
+    /// Adds one table: its votes (absent lines as 0), the most they could be, its electors.
+    pub(crate) fn add(&mut self, low: u64, high: Option<u64>, electors: Option<u64>) {
+        self.on_sheets += u128::from(low);
+        match electors {
+            Some(e) if e > 0 => {
+                *self.low.entry((low, e)).or_default() += 1;
+                if let Some(h) = high {
+                    *self.high.entry((h, e)).or_default() += 1;
+                }
+            }
+            _ => self.free = self.free.zip(high).map(|(f, h)| f + u128::from(h)),
+        }
+        if let Some(e) = electors {
+            self.electors.add(e);
+        }
+        match (electors, high) {
+            (Some(e), Some(h)) => self.gains.add(e.saturating_sub(h)),
+            _ => self.gains_unbounded += 1,
+        }
+    }
+
+    /// Adds every table of `values`.
+    pub(crate) fn add_values(&mut self, values: &Values<'_>) {
+        for i in 0..values.len() {
+            self.add(values.low[i], values.high(i), values.electors[i]);
+        }
+    }
+
+    pub(crate) fn into_input(self) -> ElectorsInput {
+        let items = |m: hashbrown::HashMap<(u64, u64), u64>| {
+            m.into_iter().map(|((v, e), c)| (v, e, c)).collect()
+        };
+        ElectorsInput {
+            low: items(self.low),
+            high: items(self.high),
+            free: self.free,
+            electors: self.electors,
+            gains: self.gains,
+            gains_unbounded: self.gains_unbounded,
+            on_sheets: self.on_sheets,
+        }
+    }
+}
+
+/// The numbers an electors-basis bound needs besides the subject's input.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ElectorsFrame {
+    /// Electors the bulletin's sheets must hold.
+    pub need: u64,
+    /// The most electors counted.
+    pub capacity: u64,
+    /// Electors of the uncollected tables.
+    pub uncollected: u64,
+}
+
+pub(crate) fn electors_bound(
     subject: String,
     announced: u64,
-    values: &Values<'_>,
-    need: u64,
-    capacity: u64,
-    uncollected: u64,
+    input: &mut ElectorsInput,
+    frame: ElectorsFrame,
 ) -> Result<Bound> {
-    let mut low = weighted(values, |i| Some(values.low[i]));
-    let lower = to_u64(cover(u128::from(need), &mut low), "lower bound")?;
-
+    let lower = to_u64(cover(u128::from(frame.need), &mut input.low), "lower bound")?;
     // Upper: uncollected electors first at one vote each, then sheets by votes per elector,
     // descending; sheets without electors add their votes freely.
-    let upper: Option<u128> = {
-        let free: Option<u128> = (0..values.len())
-            .filter(|&i| values.electors[i].is_none_or(|e| e == 0))
-            .map(|i| values.high(i).map(u128::from))
-            .sum();
-        let room = u128::from(capacity);
-        let outside = room.min(u128::from(uncollected));
-        let mut high = weighted(values, |i| values.high(i));
-        let (whole, num, den) = fractional(&mut high, room - outside, Greedy::Pack);
-        free.map(|f| f + outside + whole + num / den)
-    };
-
-    let on_sheets: u128 = values.low.iter().map(|v| u128::from(*v)).sum();
+    let room = u128::from(frame.capacity);
+    let outside = room.min(u128::from(frame.uncollected));
+    let (whole, num, den) = fractional(&mut input.high, room - outside, Greedy::Pack);
+    let upper = input.free.map(|f| f + outside + whole + num / den);
+    let ElectorsInput {
+        low,
+        electors,
+        gains,
+        gains_unbounded,
+        on_sheets,
+        ..
+    } = input;
+    let announced128 = u128::from(announced);
     judge(
         subject,
         announced,
-        on_sheets,
+        *on_sheets,
         lower,
         upper,
         || {
-            // Smallest k with cover(need − (k largest electors)) <= announced: a lower bound on the
-            // false sheets, since the relaxation ignores which sheets are freed.
-            let mut electors_desc: Vec<u64> = values.electors.iter().flatten().copied().collect();
-            electors_desc.sort_unstable_by(|a, b| b.cmp(a));
-            let freed = prefix_sums(electors_desc.iter().copied());
-            let mut fits = |k: usize| {
-                cover(u128::from(need).saturating_sub(freed[k]), &mut low) <= u128::from(announced)
+            // Smallest k with cover(need − (the k largest electors)) <= announced: a lower bound
+            // on the false sheets, since the relaxation ignores which sheets are freed. `fits` is
+            // monotone in k (more freed electors, less to cover): binary search it.
+            let n = electors.n;
+            let mut fits = |k: u64| {
+                let freed = electors.sum_largest(k);
+                cover(u128::from(frame.need).saturating_sub(freed), low) <= announced128
             };
-            // `fits` is monotone in k (more freed electors, less to cover): binary search the first
-            // k in 0..freed.len() that fits.
-            let (mut lo, mut hi) = (0, freed.len());
+            let (mut lo, mut hi) = (0u64, n + 1);
             while lo < hi {
                 let mid = lo + (hi - lo) / 2;
                 if fits(mid) { hi = mid } else { lo = mid + 1 }
             }
-            ((lo < freed.len()).then_some(lo as u64), false)
+            ((lo <= n).then_some(lo), false)
         },
-        |up| false_sheets_above(up, announced, &gains_desc(values)),
+        |up| {
+            if *gains_unbounded > 0 {
+                Some(1)
+            } else {
+                gains.fewest_largest_reaching(up, announced128)
+            }
+        },
     )
 }
 
@@ -984,7 +1063,7 @@ mod tests {
     #[test]
     fn fractional_cover_and_pack() {
         // (votes, electors) with 1/10, 5/10, 9/10 votes per elector, in a scrambled order.
-        let items = vec![(5, 10), (9, 10), (1, 10)];
+        let items = vec![(5, 10, 1), (9, 10, 1), (1, 10, 1)];
         let c = |need: u128| cover(need, &mut items.clone());
         assert_eq!(c(0), 0);
         assert_eq!(c(10), 1);
@@ -1062,7 +1141,7 @@ mod tests {
                 }
             }
             // Ties everywhere: the fractional greedy equals the sorted one.
-            let items: Vec<(u64, u64)> = values.iter().map(|v| (*v, 1 + v % 3)).collect();
+            let items: Vec<(u64, u64, u64)> = values.iter().map(|v| (*v, 1 + v % 3, 1)).collect();
             let mut by_ratio = items.clone();
             by_ratio.sort_by(|a, b| {
                 (u128::from(a.0) * u128::from(b.1)).cmp(&(u128::from(b.0) * u128::from(a.1)))
@@ -1070,7 +1149,7 @@ mod tests {
             let total_e: u128 = items.iter().map(|x| u128::from(x.1)).sum();
             for need in [0, 1, total_e / 3, total_e] {
                 let (mut acc, mut cost) = (0u128, (0u128, 1u128));
-                for (v, e) in &by_ratio {
+                for (v, e, _) in &by_ratio {
                     if acc >= need {
                         break;
                     }

@@ -6,7 +6,9 @@ use std::path::Path;
 
 use hashbrown::{DefaultHashBuilder, HashTable};
 
-use super::bounds::{SubjectTally, Values, tables_feasibility};
+use super::bounds::{
+    ElectorsTally, SubjectTally, Values, electors_feasibility, tables_feasibility,
+};
 use super::bulletin::resolve_subject;
 use super::consistency::RuleSummary;
 use super::engine::{
@@ -120,9 +122,20 @@ impl Seen {
     }
 }
 
-/// One announced count of a tables-basis bulletin: its subject, the count, the candidates it
-/// stands for and the tally of their votes so far.
-type Subject = (String, u64, Vec<usize>, SubjectTally);
+/// One announced count of a bulletin with a coverage claim: its subject, the count, the
+/// candidates it stands for and the tally of their votes so far, as its bounds need it.
+struct Counted {
+    subject: String,
+    count: u64,
+    members: Vec<usize>,
+    tally: CountTally,
+}
+
+/// The tally a bound needs, by the basis of the bulletin's coverage.
+enum CountTally {
+    Tables(SubjectTally),
+    Electors(ElectorsTally),
+}
 
 /// A hash of every count of sheet `i` (absent values included), to tell an identical second
 /// reading from a conflicting one.
@@ -141,14 +154,17 @@ fn content_hash(set: &ActaSet, i: usize, hasher: &DefaultHashBuilder) -> u32 {
 /// An audit of a CSV too large to hold (or that a user does not want to hold), read once, a
 /// chunk of sheets at a time, with bounded memory.
 ///
-/// It gives the same report as [`Audit`](super::Audit) on the same sheets for: totals, coverage,
-/// rules, plausibility flags, repeated and conflicting readings, each bulletin's arithmetic and
-/// signature, tables-basis feasibility bounds (from a histogram of each subject's votes per
-/// table, exact), robustness and the sequence. It does not do what needs every sheet at once:
-/// electors-basis bounds (reported as `F003`), a second reading, a register of tables.
+/// It gives the same report as [`Audit`](super::Audit) on the same sheets: totals, coverage,
+/// rules, plausibility flags, repeated and conflicting readings, each bulletin's arithmetic,
+/// signature and feasibility bounds, robustness and the sequence. Bounds come from tallies built
+/// a table at a time: a histogram of each count's votes per table (tables basis), and the
+/// distinct (votes, electors) pairs with their number (electors basis). It does not compare with
+/// a second reading or check a register of tables, which need another whole set.
 ///
-/// Memory: the chunk of sheets, the places of the chosen level, a histogram per bulletin count,
-/// the findings, and 12 bytes per distinct table to recognise repeated readings (a 64-bit
+/// Memory: the chunk of sheets, the places of the chosen level, per bulletin count a histogram
+/// (as many buckets as the largest count of a table) or its distinct (votes, electors) pairs (at
+/// most the square of the largest table, whatever the number of sheets), the findings, and 12
+/// bytes per distinct table to recognise repeated readings (a 64-bit
 /// fingerprint of the id and a 32-bit hash of the counts: the chance that two different ids share
 /// a fingerprint is about `n² / 2^65`, 3 in a million for ten million tables; a repeat whose
 /// counts differ is taken as identical with probability 2^-32).
@@ -253,18 +269,30 @@ impl<'a> StreamAudit<'a> {
         let contest = chunk.contest().clone();
         let exec = opts.audit.execution;
 
-        // Subjects of the tables-basis bulletins, with their tallies.
-        let mut tallies: Vec<Vec<Subject>> = self
+        // The counts of the bulletins with a coverage claim, with their tallies.
+        let mut tallies: Vec<Vec<Counted>> = self
             .bulletins
             .iter()
             .map(|b| {
-                let tables = b.coverage.is_some_and(|c| c.basis == CoverageBasis::Tables);
+                let basis = b.coverage.map(|c| c.basis);
                 b.counts
                     .iter()
-                    .filter(|_| tables)
                     .filter_map(|c| {
-                        resolve_subject(&contest, b, &c.subject)
-                            .map(|m| (c.subject.clone(), c.count, m, SubjectTally::default()))
+                        let tally = match basis {
+                            Some(CoverageBasis::Tables) => {
+                                CountTally::Tables(SubjectTally::default())
+                            }
+                            Some(CoverageBasis::Electors) => {
+                                CountTally::Electors(ElectorsTally::default())
+                            }
+                            _ => return None,
+                        };
+                        resolve_subject(&contest, b, &c.subject).map(|members| Counted {
+                            subject: c.subject.clone(),
+                            count: c.count,
+                            members,
+                            tally,
+                        })
                     })
                     .collect()
             })
@@ -336,10 +364,11 @@ impl<'a> StreamAudit<'a> {
                     None => electors_missing = true,
                 }
             }
-            for subjects in &mut tallies {
-                for (_, _, members, tally) in subjects.iter_mut() {
-                    let values = Values::new(&chunk, members, &keep, &electors);
-                    tally.merge(&SubjectTally::of(&values));
+            for counted in tallies.iter_mut().flatten() {
+                let values = Values::new(&chunk, &counted.members, &keep, &electors);
+                match &mut counted.tally {
+                    CountTally::Tables(t) => t.merge(&SubjectTally::of(&values)),
+                    CountTally::Electors(t) => t.add_values(&values),
                 }
             }
             offset += chunk.len();
@@ -370,13 +399,30 @@ impl<'a> StreamAudit<'a> {
                         &opts.audit.bounds,
                         sheets,
                         all_electors,
-                        subjects.into_iter().map(|(s, a, _, t)| (s, a, t)).collect(),
+                        subjects
+                            .into_iter()
+                            .filter_map(|c| match c.tally {
+                                CountTally::Tables(t) => Some((c.subject, c.count, t)),
+                                CountTally::Electors(_) => None,
+                            })
+                            .collect(),
                     ),
-                    Some(CoverageBasis::Electors) => Err(Error::invalid(
-                        "stream",
-                        "electors",
-                        "electors-basis bounds need every sheet at once; audit in memory",
-                    )),
+                    Some(CoverageBasis::Electors) => electors_feasibility(
+                        b,
+                        &self.register,
+                        &opts.audit.bounds,
+                        sheets,
+                        all_electors,
+                        subjects
+                            .into_iter()
+                            .filter_map(|c| match c.tally {
+                                CountTally::Electors(t) => {
+                                    Some((c.subject, c.count, t.into_input()))
+                                }
+                                CountTally::Tables(_) => None,
+                            })
+                            .collect(),
+                    ),
                     _ => Err(Error::invalid(
                         "bulletin",
                         &b.label,
