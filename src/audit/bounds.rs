@@ -359,13 +359,14 @@ pub(crate) fn feasibility_with(
             tables_feasibility(bulletin, register, options, sheets, all_electors, tallies)
         }
         CoverageBasis::Electors => {
-            let (electors, keep) = table_electors(set);
-            let inputs = par::map(execution, subjects.len(), |k| {
-                let (subject, announced, members) = &subjects[k];
-                let values = Values::new(set, members, &keep, &electors);
-                (subject.clone(), *announced, ElectorsInput::of(&values))
-            });
-            electors_feasibility(bulletin, register, options, sheets, all_electors, inputs)
+            electors_feasibility(bulletin, register, options, sheets, all_electors, || {
+                let (electors, keep) = table_electors(set);
+                par::map(execution, subjects.len(), |k| {
+                    let (subject, announced, members) = &subjects[k];
+                    let values = Values::new(set, members, &keep, &electors);
+                    (subject.clone(), *announced, ElectorsInput::of(&values))
+                })
+            })
         }
         CoverageBasis::Unspecified => Err(Error::invalid(
             "bulletin",
@@ -675,7 +676,7 @@ pub(crate) fn electors_feasibility(
     options: &BoundOptions,
     sheets: u64,
     all_electors: Option<u64>,
-    inputs: Vec<(String, u64, ElectorsInput)>,
+    inputs: impl FnOnce() -> Vec<(String, u64, ElectorsInput)>,
 ) -> Result<Feasibility> {
     let claim = bulletin
         .coverage
@@ -697,7 +698,8 @@ pub(crate) fn electors_feasibility(
         capacity: e_hi,
         uncollected,
     };
-    let bounds = inputs
+    // The subjects' inputs are built only once the bulletin and the sheets allow a bound.
+    let bounds = inputs()
         .into_iter()
         .map(|(subject, announced, mut input)| {
             electors_bound(subject, announced, &mut input, frame)

@@ -368,6 +368,9 @@ impl<'a> StreamAudit<'a> {
                 let values = Values::new(&chunk, &counted.members, &keep, &electors);
                 match &mut counted.tally {
                     CountTally::Tables(t) => t.merge(&SubjectTally::of(&values)),
+                    // Without every sheet's electors there is no electors-basis bound: stop
+                    // tallying for it.
+                    CountTally::Electors(_) if electors_missing => {}
                     CountTally::Electors(t) => t.add_values(&values),
                 }
             }
@@ -413,15 +416,17 @@ impl<'a> StreamAudit<'a> {
                         &opts.audit.bounds,
                         sheets,
                         all_electors,
-                        subjects
-                            .into_iter()
-                            .filter_map(|c| match c.tally {
-                                CountTally::Electors(t) => {
-                                    Some((c.subject, c.count, t.into_input()))
-                                }
-                                CountTally::Tables(_) => None,
-                            })
-                            .collect(),
+                        || {
+                            subjects
+                                .into_iter()
+                                .filter_map(|c| match c.tally {
+                                    CountTally::Electors(t) => {
+                                        Some((c.subject, c.count, t.into_input()))
+                                    }
+                                    CountTally::Tables(_) => None,
+                                })
+                                .collect()
+                        },
                     ),
                     _ => Err(Error::invalid(
                         "bulletin",
