@@ -37,7 +37,7 @@
 use std::io::Write;
 
 use crate::error::{Error, Result};
-use crate::io::{CandidateColumn, Fields, GeoLevel, Key, KeyPart, Layout, LineColumn, Source};
+use crate::io::{CandidateColumn, Fields, GeoLevel, Key, KeyPart, Layout, LineColumn};
 use crate::model::set::RawSheet;
 use crate::model::{ActaSet, GeoPath};
 
@@ -420,14 +420,7 @@ pub fn layout(config: &SynthConfig) -> Layout {
             pad: None,
         },
     ];
-    let col = |c: &str| Some(Source::Column(c.into()));
-    layout.fields = Fields {
-        electors: col("electors"),
-        voters: col("voters"),
-        valid: col("valid"),
-        null: col("null"),
-        blank: col("blank"),
-    };
+    layout.fields = Fields::named_as_fields();
     layout
 }
 

@@ -182,6 +182,19 @@ pub struct Fields {
 }
 
 impl Fields {
+    /// Each standard field read from the column of its own name (`electors`, `voters`, `valid`,
+    /// `null`, `blank`).
+    pub fn named_as_fields() -> Self {
+        let col = |name: &str| Some(Source::Column(name.to_owned()));
+        Fields {
+            electors: col("electors"),
+            voters: col("voters"),
+            valid: col("valid"),
+            null: col("null"),
+            blank: col("blank"),
+        }
+    }
+
     /// The five sources in [`Field::STANDARD`](crate::Field::STANDARD) order.
     pub(crate) fn all(&self) -> [(&'static str, Option<&Source>); 5] {
         [
@@ -512,6 +525,16 @@ impl Layout {
             rules.push(r.clone());
         }
         rules
+    }
+
+    /// An empty set of the layout's contest, geography levels, source and further fields.
+    pub(crate) fn empty_set(&self) -> Result<crate::ActaSet> {
+        let mut set = crate::ActaSet::new(self.contest()?, self.geography()?);
+        if let Some(s) = &self.source {
+            set = set.with_source(s.clone());
+        }
+        set.declare_extra(self.extra.iter().map(|e| e.name.as_str()));
+        Ok(set)
     }
 
     /// The columns of the ballot lines, in the contest's line order.

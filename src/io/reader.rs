@@ -708,14 +708,7 @@ impl<R: Read> Rows<R> {
     /// Reads the header and resolves the layout; returns the rows and an empty set to fill.
     pub(crate) fn open(reader: R, layout: &Layout, path: Option<&Path>) -> Result<(Self, ActaSet)> {
         layout.validate()?;
-        // Lines end at '\n'; a '\r' before it is stripped from the last cell, so that line
-        // numbers stay right for CRLF files.
-        let mut rdr = csv::ReaderBuilder::new()
-            .delimiter(layout.delimiter as u8)
-            .has_headers(false)
-            .flexible(true)
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_reader(reader);
+        let mut rdr = csv_reader(reader, layout);
         let mut header = ByteRecord::new();
         let header_line = loop {
             if !rdr
@@ -729,11 +722,7 @@ impl<R: Read> Rows<R> {
             }
         };
         let (plan, unused_columns) = Plan::new(layout, &header)?;
-        let mut set = ActaSet::new(layout.contest()?, layout.geography()?);
-        if let Some(s) = &layout.source {
-            set = set.with_source(s.clone());
-        }
-        set.declare_extra(layout.extra.iter().map(|e| e.name.as_str()));
+        let set = layout.empty_set()?;
         let rows = Rows {
             rdr,
             plan,
@@ -757,17 +746,8 @@ impl<R: Read> Rows<R> {
         reader: R,
         layout: &Layout,
     ) -> Result<(Self, ActaSet)> {
-        let rdr = csv::ReaderBuilder::new()
-            .delimiter(layout.delimiter as u8)
-            .has_headers(false)
-            .flexible(true)
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_reader(reader);
-        let mut set = ActaSet::new(layout.contest()?, layout.geography()?);
-        if let Some(s) = &layout.source {
-            set = set.with_source(s.clone());
-        }
-        set.declare_extra(layout.extra.iter().map(|e| e.name.as_str()));
+        let rdr = csv_reader(reader, layout);
+        let set = layout.empty_set()?;
         let rows = Rows {
             rdr,
             plan: other.plan.clone(),
@@ -905,6 +885,17 @@ impl<R: Read> Rows<R> {
         }
         Ok(self.report)
     }
+}
+
+/// The CSV parser as the reader sets it up. Lines end at '\n'; a '\r' before it is stripped
+/// from the last cell, so that line numbers stay right for CRLF files.
+fn csv_reader<R: Read>(reader: R, layout: &Layout) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .delimiter(layout.delimiter as u8)
+        .has_headers(false)
+        .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_reader(reader)
 }
 
 fn csv_error(e: csv::Error, path: Option<&Path>) -> Error {

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use super::layout::{
-    CandidateColumn, ExtraColumn, Fields, GeoLevel, Key, KeyPart, Layout, LineColumn, Source,
+    CandidateColumn, ExtraColumn, Fields, GeoLevel, Key, KeyPart, Layout, LineColumn,
 };
 use crate::error::{Error, Result};
 use crate::model::{ActaSet, Field};
@@ -70,14 +70,7 @@ fn canonical_layout(set: &ActaSet) -> Layout {
             pad: None,
         })
         .collect();
-    let col = |name: &str| Some(Source::Column(name.to_owned()));
-    layout.fields = Fields {
-        electors: col("electors"),
-        voters: col("voters"),
-        valid: col("valid"),
-        null: col("null"),
-        blank: col("blank"),
-    };
+    layout.fields = Fields::named_as_fields();
     layout.extra = set
         .extra_fields()
         .iter()
