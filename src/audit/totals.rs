@@ -232,9 +232,33 @@ fn accumulate(
         }
         sums
     });
-    for (field, sums) in fields.iter().zip(per_field) {
-        for (t, s) in out.iter_mut().zip(&sums) {
-            *t.field_mut(*field) = *s;
+    // Candidates whose one line has no absent value: present on every table.
+    let lines_of: Vec<Vec<&OptColumn>> = (0..n_cand)
+        .map(|c| {
+            contest
+                .lines_of(c)
+                .filter_map(|l| set.column(Field::Line(l)))
+                .collect()
+        })
+        .collect();
+    let complete: Vec<bool> = lines_of
+        .iter()
+        .map(|ls| matches!(ls[..], [only] if !only.has_absent()))
+        .collect();
+    // One pass over the places, writing each place's totals at once.
+    for (k, t) in out.iter_mut().enumerate() {
+        for (field, sums) in fields.iter().zip(&per_field) {
+            *t.field_mut(*field) = sums[k];
+        }
+        t.tables = tables[k];
+        for (l, line) in contest.lines().iter().enumerate() {
+            let c = &mut t.candidates[line.candidate()];
+            c.sum = add(c.sum, t.lines[l].sum, "candidate total")?;
+        }
+        for (c, done) in complete.iter().enumerate() {
+            if *done {
+                t.candidates[c].sheets = tables[k];
+            }
         }
     }
     let voters = set.column(Field::Voters);
@@ -251,36 +275,9 @@ fn accumulate(
             }
         }
     }
-    for (t, s) in out.iter_mut().zip(&tables) {
-        t.tables = *s;
-    }
-    for t in &mut out {
-        for (l, line) in contest.lines().iter().enumerate() {
-            let lt = t.lines[l];
-            t.candidates[line.candidate()].sum = add(
-                t.candidates[line.candidate()].sum,
-                lt.sum,
-                "candidate total",
-            )?;
-        }
-    }
-    // A candidate is present on a table when any of its lines is.
-    for (c, _) in contest.candidates().iter().enumerate() {
-        let lines: Vec<&OptColumn> = contest
-            .lines_of(c)
-            .filter_map(|l| set.column(Field::Line(l)))
-            .collect();
-        if let [only] = lines[..] {
-            if !only.has_absent() {
-                for (t, s) in out.iter_mut().zip(&tables) {
-                    t.candidates[c].sheets = *s;
-                }
-                continue;
-            }
-        }
-        for t in &mut out {
-            t.candidates[c].sheets = 0;
-        }
+    // A candidate with several lines, or absent values, is present on a table when any of its
+    // lines is.
+    for (c, lines) in lines_of.iter().enumerate().filter(|(c, _)| !complete[*c]) {
         for i in 0..set.len() {
             if !set.is_repeat(i) && lines.iter().any(|col| col.get(i).is_some()) {
                 out[slot_of[i] as usize].candidates[c].sheets += 1;
