@@ -44,8 +44,15 @@
 //! - **[`io`]**: a [`Layout`](io::Layout) maps any country's CSV to the model, from code or a
 //!   JSON file; the reader accounts for every row (accepted, or rejected with line, column, raw
 //!   value and reason).
-//! - **[`audit`]**: pure checks returning the numbers they computed: totals per candidate and per
-//!   place, coverage, rule checks, comparison of two readings.
+//! - **[`audit`]**: pure checks returning the numbers they computed and their findings: totals
+//!   per candidate and per place, coverage, rule checks, plausibility flags, comparison of two
+//!   readings, a bulletin's arithmetic, the round-percentage signature, feasibility bounds (is the
+//!   announced result possible given the sheets?), robustness, bulletin sequences.
+//!   [`audit::Audit`] runs every check that applies; [`audit::StreamAudit`] does the same over a
+//!   CSV read once, with bounded memory.
+//! - **[`report`]**: [`report::Finding`] with stable codes (the table is in that module's docs) and
+//!   the text and JSON forms of an [`audit::AuditReport`].
+//! - **[`synth`]**: seeded synthetic national elections, for tests and benchmarks at any size.
 //!
 //! # Two levels of validity
 //!
