@@ -525,7 +525,7 @@ pub fn generate(config: &SynthConfig) -> Result<(ActaSet, Injected)> {
         }
         votes.clear();
         votes.extend(row.votes.iter().map(|v| Some(*v)));
-        set.push_raw(&RawSheet {
+        set.push_raw_deferred(&RawSheet {
             id: &row.table,
             geo: path,
             standard: [
@@ -540,6 +540,7 @@ pub fn generate(config: &SynthConfig) -> Result<(ActaSet, Injected)> {
             image: None,
         })?;
     }
+    set.index_pending()?;
     Ok((set, generator.injected))
 }
 

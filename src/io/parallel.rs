@@ -8,7 +8,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::layout::Layout;
-use super::reader::{Lines, ReadOutcome, ReadReport, RepeatedRow, Rows};
+use super::reader::{Lines, ReadOutcome, ReadReport, Rows};
 use crate::error::{Error, Result};
 use crate::model::ActaSet;
 
@@ -148,7 +148,7 @@ pub(crate) fn read(path: &Path, layout: &Layout) -> Result<Option<ReadOutcome>> 
         match &mut set {
             None => set = Some(part.set),
             Some(s) => {
-                s.append(&part.set)?;
+                s.extend_deferred(&part.set)?;
             }
         }
         line = shift(part.next_line);
@@ -156,22 +156,11 @@ pub(crate) fn read(path: &Path, layout: &Layout) -> Result<Option<ReadOutcome>> 
     let Some(mut set) = set else {
         return Ok(None);
     };
-    report.repeats = set
-        .repeats()
-        .iter()
-        .map(|r| RepeatedRow {
-            table: set.table_id(r.sheet).unwrap_or_default().to_owned(),
-            first_line: report.sheet_lines[r.first],
-            line: report.sheet_lines[r.sheet],
-            kind: r.kind,
-        })
-        .collect();
     if report.rows_read == 0 {
         // The one-core reader says so, with the header's line.
         return Ok(None);
     }
-    set.shrink_to_fit();
-    report.sheet_lines.shrink_to_fit();
+    super::reader::finish_set(&mut set, &mut report)?;
     Ok(Some(ReadOutcome { set, report }))
 }
 

@@ -463,7 +463,7 @@ impl Plan {
         rec: &ByteRecord,
         buf: &mut RowBuf,
         set: &mut ActaSet,
-    ) -> std::result::Result<(usize, Option<crate::model::Repeat>), Reject> {
+    ) -> std::result::Result<usize, Reject> {
         let last = self.names.len() - 1;
         let enc = self.encoding;
 
@@ -593,7 +593,7 @@ impl Plan {
             None => None,
         };
 
-        set.push_raw(&RawSheet {
+        set.push_raw_deferred(&RawSheet {
             id: &buf.key,
             geo,
             standard,
@@ -677,11 +677,28 @@ pub fn read_csv_path(path: impl AsRef<Path>, layout: &Layout) -> Result<ReadOutc
 fn read_csv_inner<R: Read>(reader: R, layout: &Layout, path: Option<&Path>) -> Result<ReadOutcome> {
     let (mut rows, mut set) = Rows::open(reader, layout, path)?;
     rows.fill(&mut set, usize::MAX, Lines::Keep)?;
+    let mut report = rows.finish()?;
+    finish_set(&mut set, &mut report)?;
+    Ok(ReadOutcome { set, report })
+}
+
+/// Indexes a set read in bulk, lists its repeated tables with both lines in the report, and
+/// gives back the room both grew.
+pub(crate) fn finish_set(set: &mut ActaSet, report: &mut ReadReport) -> Result<()> {
+    set.index_pending()?;
+    report.repeats = set
+        .repeats()
+        .iter()
+        .map(|r| RepeatedRow {
+            table: set.table_id(r.sheet).unwrap_or_default().to_owned(),
+            first_line: report.sheet_lines.get(r.first).copied().unwrap_or(0),
+            line: report.sheet_lines.get(r.sheet).copied().unwrap_or(0),
+            kind: r.kind,
+        })
+        .collect();
     set.shrink_to_fit();
-    rows.finish().map(|mut report| {
-        report.sheet_lines.shrink_to_fit();
-        ReadOutcome { set, report }
-    })
+    report.sheet_lines.shrink_to_fit();
+    Ok(())
 }
 
 /// Whether the reader keeps the line of every sheet.
@@ -843,18 +860,10 @@ impl<R: Read> Rows<R> {
                 continue;
             }
             match plan.row(rec, buf, set) {
-                Ok((index, repeat)) => {
+                Ok(_) => {
                     report.accepted += 1;
                     if lines == Lines::Keep {
                         report.sheet_lines.push(line);
-                        if let Some(r) = repeat {
-                            report.repeats.push(RepeatedRow {
-                                table: set.table_id(index).unwrap_or_default().to_owned(),
-                                first_line: report.sheet_lines[r.first],
-                                line,
-                                kind: r.kind,
-                            });
-                        }
                     }
                 }
                 Err(Reject { col, reason }) => {

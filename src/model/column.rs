@@ -101,6 +101,15 @@ impl OptColumn {
         self.absent.iter_ones()
     }
 
+    /// Appends every value of `other`.
+    pub(crate) fn extend(&mut self, other: &OptColumn) {
+        let base = self.values.len();
+        self.values.extend_from_slice(&other.values);
+        for i in other.absent.iter_ones() {
+            self.absent.set(base + i);
+        }
+    }
+
     /// The number of present values.
     pub(crate) fn present(&self) -> usize {
         self.values.len() - self.absent.ones()
@@ -152,6 +161,13 @@ impl StrColumn {
         self.ends.shrink_to_fit();
     }
 
+    /// Appends every string of `other`.
+    pub(crate) fn extend(&mut self, other: &StrColumn) {
+        let base = self.buf.len() as u64;
+        self.buf.push_str(&other.buf);
+        self.ends.extend(other.ends.iter().map(|e| e + base));
+    }
+
     /// Empties the column, keeping its allocation.
     pub(crate) fn clear(&mut self) {
         self.buf.clear();
@@ -184,6 +200,13 @@ mod tests {
         );
         assert_eq!(c.present(), 2);
         assert_eq!(c.absent_positions().collect::<Vec<_>>(), vec![1]);
+        let mut d = OptColumn::default();
+        d.push(None);
+        d.extend(&c);
+        assert_eq!(
+            (d.get(0), d.get(1), d.get(2), d.get(3)),
+            (None, Some(3), None, Some(0))
+        );
         assert!(c.has_absent());
         let a = OptColumn::absent(70);
         assert_eq!(a.present(), 0);
@@ -200,6 +223,13 @@ mod tests {
         assert_eq!(
             (0..5).map(|i| s.get(i)).collect::<Vec<_>>(),
             vec![Some(""), Some("abc"), Some("ñ"), Some(""), None]
+        );
+        let mut t = StrColumn::default();
+        t.push("x");
+        t.extend(&s);
+        assert_eq!(
+            (t.get(0), t.get(2), t.get(3)),
+            (Some("x"), Some("abc"), Some("ñ"))
         );
     }
 }

@@ -92,6 +92,9 @@ pub struct ActaSet {
     /// First sheet of each table: (sheet index, 32 bits of the id's hash). Keeping the hash bits
     /// lets the table grow without reading every id again.
     index: HashTable<(u32, u32)>,
+    /// Sheets `..indexed` are in the index and the repeats; later ones were pushed in bulk and
+    /// wait for [`ActaSet::index_pending`].
+    indexed: usize,
     repeats: Vec<Repeat>,
     repeated: Bits,
 }
@@ -124,6 +127,7 @@ impl ActaSet {
             images: StrColumn::default(),
             hasher: DefaultHashBuilder::default(),
             index: HashTable::new(),
+            indexed: 0,
             repeats: Vec::new(),
             repeated: Bits::default(),
         }
@@ -170,41 +174,6 @@ impl ActaSet {
             c.reserve(n);
         }
         self.index.reserve(n, |&(_, h)| spread(h));
-    }
-
-    /// Appends every sheet of `other` (a set of the same contest and further fields, with its own
-    /// geography), placing them in this set's geography; returns the index of its first sheet
-    /// here. Repeats are decided anew: a table of `other` already here is a repeat.
-    #[cfg(feature = "parallel")]
-    pub(crate) fn append(&mut self, other: &ActaSet) -> Result<usize> {
-        // Each place of `other`, interned here once (parents come before children).
-        let mut places: Vec<GeoPath> = Vec::with_capacity(other.geography.len());
-        for i in 0..other.geography.len() {
-            let node = other
-                .geography
-                .node(GeoPath::from_index_checked(i)?)
-                .ok_or_else(|| Error::overflow("places"))?;
-            let parent = node.parent().map(|p| places[p.index()]);
-            places.push(self.geography.intern(parent, node.code(), node.name())?);
-        }
-        let first = self.len();
-        let mut votes: Vec<Option<u32>> = Vec::with_capacity(self.lines.len());
-        let mut extra: Vec<Option<u32>> = Vec::with_capacity(self.extra.len());
-        for i in 0..other.len() {
-            votes.clear();
-            votes.extend(other.lines.iter().map(|c| c.get(i)));
-            extra.clear();
-            extra.extend(other.extra.iter().map(|c| c.get(i)));
-            self.push_raw(&RawSheet {
-                id: other.ids.get(i).unwrap_or_default(),
-                geo: other.geo[i].map(|g| places[g.index()]),
-                standard: std::array::from_fn(|k| other.standard[k].get(i)),
-                votes: &votes,
-                extra: &extra,
-                image: other.image(i),
-            })?;
-        }
-        Ok(first)
     }
 
     /// Gives back the room the set grew beyond its sheets (vectors grow by doubling), at the cost
@@ -312,6 +281,7 @@ impl ActaSet {
 
     /// Adds a sheet from borrowed parts; returns its index and, for a repeated table, the repeat.
     pub(crate) fn push_raw(&mut self, raw: &RawSheet<'_>) -> Result<(usize, Option<Repeat>)> {
+        self.index_pending()?;
         self.check_shape(raw.id, raw.votes.len(), raw.geo)?;
         if raw.extra.len() != self.extra.len() {
             return Err(Error::Shape {
@@ -348,6 +318,7 @@ impl ActaSet {
             c.push(*v);
         }
         self.images.push(raw.image.unwrap_or(""));
+        self.indexed = self.len();
 
         let repeat = match first {
             None => {
@@ -372,6 +343,144 @@ impl ActaSet {
             }
         };
         Ok((index, repeat))
+    }
+
+    /// Adds a sheet from borrowed parts without looking its table up: readers push a whole file
+    /// this way and call [`ActaSet::index_pending`] once at the end, which finds the repeats in
+    /// one sorted pass instead of a hash lookup (a cache miss at national scale) per sheet.
+    pub(crate) fn push_raw_deferred(&mut self, raw: &RawSheet<'_>) -> Result<usize> {
+        self.check_shape(raw.id, raw.votes.len(), raw.geo)?;
+        if raw.extra.len() != self.extra.len() {
+            return Err(Error::Shape {
+                message: format!(
+                    "table {}: {} further fields for {} declared",
+                    raw.id,
+                    raw.extra.len(),
+                    self.extra.len()
+                ),
+            });
+        }
+        table::validate(raw.id)?;
+        let index = self.len();
+        u32::try_from(index).map_err(|_| Error::overflow("number of sheets"))?;
+        self.ids.push(raw.id);
+        self.geo.push(raw.geo);
+        for (c, v) in self.standard.iter_mut().zip(raw.standard) {
+            c.push(v);
+        }
+        for (c, v) in self.lines.iter_mut().zip(raw.votes) {
+            c.push(*v);
+        }
+        for (c, v) in self.extra.iter_mut().zip(raw.extra) {
+            c.push(*v);
+        }
+        self.images.push(raw.image.unwrap_or(""));
+        Ok(index)
+    }
+
+    /// Looks up the sheets pushed since the last indexing, in push order as if each had been
+    /// pushed with [`ActaSet::push`]: a table already seen makes a repeat of its first sheet.
+    ///
+    /// The pending sheets are sorted by hash, so that equal ids meet as neighbours, and their
+    /// first readings are inserted in the order of their buckets.
+    pub(crate) fn index_pending(&mut self) -> Result<()> {
+        let (start, end) = (self.indexed, self.len());
+        if start == end {
+            return Ok(());
+        }
+        let mut keys: Vec<(u32, u32)> = (start..end)
+            .map(|i| {
+                (
+                    self.hasher.hash_one(self.ids.get(i).unwrap_or("")) as u32,
+                    i as u32,
+                )
+            })
+            .collect();
+        keys.sort_unstable();
+        let mut new_repeats: Vec<(usize, usize)> = Vec::new();
+        let mut firsts: Vec<(u32, u32)> = Vec::with_capacity(keys.len());
+        let mut run = 0;
+        while run < keys.len() {
+            let h = keys[run].0;
+            let mut end_run = run + 1;
+            while end_run < keys.len() && keys[end_run].0 == h {
+                end_run += 1;
+            }
+            // Within a run of equal hashes, in push order: an id seen before (in the index, or
+            // earlier in the run) is a repeat of its first sheet.
+            for k in run..end_run {
+                let i = keys[k].1 as usize;
+                let id = self.ids.get(i).unwrap_or("");
+                let known = self
+                    .index
+                    .find(spread(h), |&(j, hj)| {
+                        hj == h && self.ids.get(j as usize) == Some(id)
+                    })
+                    .map(|&(j, _)| j as usize);
+                // The earliest sheet of the run with this id is its first reading.
+                let earlier = keys[run..k]
+                    .iter()
+                    .map(|&(_, j)| j as usize)
+                    .find(|&j| self.ids.get(j) == Some(id));
+                match known.or(earlier) {
+                    Some(first) => new_repeats.push((first, i)),
+                    None => firsts.push((h, i as u32)),
+                }
+            }
+            run = end_run;
+        }
+        // Insert the first readings bucket by bucket (the low bits of the table hash).
+        self.index.reserve(firsts.len(), |&(_, h)| spread(h));
+        let mask = (self.index.capacity() + 1).next_power_of_two() as u64 - 1;
+        firsts.sort_unstable_by_key(|&(h, _)| spread(h) & mask);
+        for (h, i) in firsts {
+            self.index
+                .insert_unique(spread(h), (i, h), |&(_, hh)| spread(hh));
+        }
+        new_repeats.sort_unstable_by_key(|&(_, sheet)| sheet);
+        for (first, sheet) in new_repeats {
+            let kind = if self.same_counts(first, sheet) {
+                RepeatKind::Identical
+            } else {
+                RepeatKind::Conflicting
+            };
+            self.repeats.push(Repeat { first, sheet, kind });
+            self.repeated.set(sheet);
+        }
+        self.indexed = end;
+        Ok(())
+    }
+
+    /// Appends every sheet of `other` (a set of the same contest and further fields, with its
+    /// own geography) in bulk, placing them in this set's geography; they wait for
+    /// [`ActaSet::index_pending`].
+    #[cfg(feature = "parallel")]
+    pub(crate) fn extend_deferred(&mut self, other: &ActaSet) -> Result<()> {
+        // Each place of `other`, interned here once (parents come before children).
+        let mut places: Vec<GeoPath> = Vec::with_capacity(other.geography.len());
+        for i in 0..other.geography.len() {
+            let node = other
+                .geography
+                .node(GeoPath::from_index_checked(i)?)
+                .ok_or_else(|| Error::overflow("places"))?;
+            let parent = node.parent().map(|p| places[p.index()]);
+            places.push(self.geography.intern(parent, node.code(), node.name())?);
+        }
+        u32::try_from(self.len() + other.len()).map_err(|_| Error::overflow("number of sheets"))?;
+        self.ids.extend(&other.ids);
+        self.geo
+            .extend(other.geo.iter().map(|g| g.map(|g| places[g.index()])));
+        for (a, b) in self.standard.iter_mut().zip(&other.standard) {
+            a.extend(b);
+        }
+        for (a, b) in self.lines.iter_mut().zip(&other.lines) {
+            a.extend(b);
+        }
+        for (a, b) in self.extra.iter_mut().zip(&other.extra) {
+            a.extend(b);
+        }
+        self.images.extend(&other.images);
+        Ok(())
     }
 
     /// Whether sheets `a` and `b` carry the same counts in every field.
@@ -487,6 +596,7 @@ impl ActaSet {
         }
         self.images.clear();
         self.index.clear();
+        self.indexed = 0;
         self.repeats.clear();
         self.repeated = Bits::default();
     }
@@ -661,6 +771,71 @@ mod tests {
         );
         assert_eq!(s.readings("1"), vec![0, 2, 3]);
         assert!(s.is_repeat(3) && !s.is_repeat(1));
+    }
+
+    #[test]
+    fn bulk_indexing_equals_pushing_one_by_one() {
+        // Ids from a small pool, so that tables repeat, some with other numbers.
+        let mut state = 7u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            state >> 33
+        };
+        let sheets: Vec<ActaSheet> = (0..2_000)
+            .map(|_| {
+                let id = format!("{}", next() % 700);
+                let a = (next() % 3) as u32;
+                sheet(&id, a, 1)
+            })
+            .collect();
+        let mut one_by_one = set();
+        for s in &sheets {
+            one_by_one.push(s.clone()).unwrap();
+        }
+        let mut bulk = set();
+        let mut rest = set();
+        for (k, s) in sheets.iter().enumerate() {
+            let raw = RawSheet {
+                id: s.table.as_str(),
+                geo: None,
+                standard: [s.electors, s.voters, s.valid, s.null, s.blank],
+                votes: &s.votes,
+                extra: &[],
+                image: None,
+            };
+            bulk.push_raw_deferred(&raw).unwrap();
+            // Half indexed in the middle, as a chunked reader would.
+            if k == 999 {
+                bulk.index_pending().unwrap();
+            }
+            rest.push_raw_deferred(&raw).unwrap();
+        }
+        bulk.index_pending().unwrap();
+        rest.index_pending().unwrap();
+        assert!(one_by_one.repeats().len() > 1_000);
+        for b in [&bulk, &rest] {
+            assert_eq!(b.repeats(), one_by_one.repeats());
+            for id in 0..700 {
+                let id = id.to_string();
+                assert_eq!(b.find(&id), one_by_one.find(&id));
+            }
+        }
+        // Pushing one more sheet after a bulk load indexes the pending ones first.
+        let mut mixed = set();
+        mixed
+            .push_raw_deferred(&RawSheet {
+                id: "x",
+                geo: None,
+                standard: [None; 5],
+                votes: &[Some(1), Some(1)],
+                extra: &[],
+                image: None,
+            })
+            .unwrap();
+        mixed.push(sheet("x", 1, 1)).unwrap();
+        assert_eq!(mixed.repeats().len(), 1);
     }
 
     #[test]
