@@ -102,6 +102,7 @@ impl OptColumn {
     }
 
     /// Appends every value of `other`.
+    #[cfg(any(test, feature = "parallel"))]
     pub(crate) fn extend(&mut self, other: &OptColumn) {
         let base = self.values.len();
         self.values.extend_from_slice(&other.values);
@@ -162,6 +163,7 @@ impl StrColumn {
     }
 
     /// Appends every string of `other`.
+    #[cfg(any(test, feature = "parallel"))]
     pub(crate) fn extend(&mut self, other: &StrColumn) {
         let base = self.buf.len() as u64;
         self.buf.push_str(&other.buf);
