@@ -282,66 +282,9 @@ impl ActaSet {
     /// Adds a sheet from borrowed parts; returns its index and, for a repeated table, the repeat.
     pub(crate) fn push_raw(&mut self, raw: &RawSheet<'_>) -> Result<(usize, Option<Repeat>)> {
         self.index_pending()?;
-        self.check_shape(raw.id, raw.votes.len(), raw.geo)?;
-        if raw.extra.len() != self.extra.len() {
-            return Err(Error::Shape {
-                message: format!(
-                    "table {}: {} further fields for {} declared",
-                    raw.id,
-                    raw.extra.len(),
-                    self.extra.len()
-                ),
-            });
-        }
-        table::validate(raw.id)?;
-        let index = self.len();
-        let index32 = u32::try_from(index).map_err(|_| Error::overflow("number of sheets"))?;
-
-        let h32 = self.hasher.hash_one(raw.id) as u32;
-        let hash = spread(h32);
-        let first = self
-            .index
-            .find(hash, |&(i, h)| {
-                h == h32 && self.ids.get(i as usize) == Some(raw.id)
-            })
-            .map(|&(i, _)| i as usize);
-
-        self.ids.push(raw.id);
-        self.geo.push(raw.geo);
-        for (c, v) in self.standard.iter_mut().zip(raw.standard) {
-            c.push(v);
-        }
-        for (c, v) in self.lines.iter_mut().zip(raw.votes) {
-            c.push(*v);
-        }
-        for (c, v) in self.extra.iter_mut().zip(raw.extra) {
-            c.push(*v);
-        }
-        self.images.push(raw.image.unwrap_or(""));
-        self.indexed = self.len();
-
-        let repeat = match first {
-            None => {
-                self.index
-                    .insert_unique(hash, (index32, h32), |&(_, h)| spread(h));
-                None
-            }
-            Some(first) => {
-                let kind = if self.same_counts(first, index) {
-                    RepeatKind::Identical
-                } else {
-                    RepeatKind::Conflicting
-                };
-                let r = Repeat {
-                    first,
-                    sheet: index,
-                    kind,
-                };
-                self.repeats.push(r);
-                self.repeated.set(index);
-                Some(r)
-            }
-        };
+        let index = self.push_raw_deferred(raw)?;
+        self.index_pending()?;
+        let repeat = self.repeats.last().filter(|r| r.sheet == index).copied();
         Ok((index, repeat))
     }
 
