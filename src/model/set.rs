@@ -165,15 +165,23 @@ impl ActaSet {
     pub fn reserve(&mut self, n: usize) {
         self.ids.reserve(n, n * 8);
         self.geo.reserve(n);
-        for c in self
-            .standard
-            .iter_mut()
-            .chain(&mut self.lines)
-            .chain(&mut self.extra)
-        {
+        for c in self.count_columns_mut() {
             c.reserve(n);
         }
         self.index.reserve(n, |&(_, h)| spread(h));
+    }
+
+    /// Every count column: the standard fields, the ballot lines, the further fields.
+    fn count_columns(&self) -> impl Iterator<Item = &OptColumn> {
+        self.standard.iter().chain(&self.lines).chain(&self.extra)
+    }
+
+    /// Every count column, to change.
+    fn count_columns_mut(&mut self) -> impl Iterator<Item = &mut OptColumn> {
+        self.standard
+            .iter_mut()
+            .chain(&mut self.lines)
+            .chain(&mut self.extra)
     }
 
     /// Gives back the room the set grew beyond its sheets (vectors grow by doubling), at the cost
@@ -182,12 +190,7 @@ impl ActaSet {
         self.ids.shrink_to_fit();
         self.images.shrink_to_fit();
         self.geo.shrink_to_fit();
-        for c in self
-            .standard
-            .iter_mut()
-            .chain(&mut self.lines)
-            .chain(&mut self.extra)
-        {
+        for c in self.count_columns_mut() {
             c.shrink_to_fit();
         }
         self.index.shrink_to_fit(|&(_, h)| spread(h));
@@ -235,6 +238,15 @@ impl ActaSet {
     /// ballot lines, or a place not of this set's geography; [`Error::Overflow`] past `u32::MAX`
     /// sheets.
     pub fn push(&mut self, sheet: ActaSheet) -> Result<usize> {
+        self.index_pending()?;
+        let index = self.push_sheet_deferred(&sheet)?;
+        self.index_pending()?;
+        Ok(index)
+    }
+
+    /// [`ActaSet::push`] without looking the table up: the caller calls
+    /// [`ActaSet::index_pending`] once it has pushed everything.
+    fn push_sheet_deferred(&mut self, sheet: &ActaSheet) -> Result<usize> {
         // Checked before new further fields are declared, so that a refused sheet leaves no trace.
         self.check_shape(sheet.table.as_str(), sheet.votes.len(), sheet.geo)?;
         let mut extra = vec![None; self.extra_names.len()];
@@ -245,7 +257,7 @@ impl ActaSet {
             }
             extra[i] = Some(*value);
         }
-        self.push_raw(&RawSheet {
+        self.push_raw_deferred(&RawSheet {
             id: sheet.table.as_str(),
             geo: sheet.geo,
             standard: [
@@ -259,7 +271,6 @@ impl ActaSet {
             extra: &extra,
             image: sheet.image.as_deref(),
         })
-        .map(|(i, _)| i)
     }
 
     fn check_shape(&self, id: &str, votes: usize, geo: Option<GeoPath>) -> Result<()> {
@@ -277,15 +288,6 @@ impl ActaSet {
             });
         }
         Ok(())
-    }
-
-    /// Adds a sheet from borrowed parts; returns its index and, for a repeated table, the repeat.
-    pub(crate) fn push_raw(&mut self, raw: &RawSheet<'_>) -> Result<(usize, Option<Repeat>)> {
-        self.index_pending()?;
-        let index = self.push_raw_deferred(raw)?;
-        self.index_pending()?;
-        let repeat = self.repeats.last().filter(|r| r.sheet == index).copied();
-        Ok((index, repeat))
     }
 
     /// Adds a sheet from borrowed parts without looking its table up: readers push a whole file
@@ -428,11 +430,7 @@ impl ActaSet {
 
     /// Whether sheets `a` and `b` carry the same counts in every field.
     fn same_counts(&self, a: usize, b: usize) -> bool {
-        self.standard
-            .iter()
-            .chain(&self.lines)
-            .chain(&self.extra)
-            .all(|c| c.get(a) == c.get(b))
+        self.count_columns().all(|c| c.get(a) == c.get(b))
     }
 
     /// Sheet `i`, or `None` past the end.
@@ -529,12 +527,7 @@ impl ActaSet {
     pub(crate) fn clear_sheets(&mut self) {
         self.ids.clear();
         self.geo.clear();
-        for c in self
-            .standard
-            .iter_mut()
-            .chain(&mut self.lines)
-            .chain(&mut self.extra)
-        {
+        for c in self.count_columns_mut() {
             c.clear();
         }
         self.images.clear();
@@ -572,13 +565,7 @@ impl ActaSet {
 
     /// Approximate heap memory held by the set, in bytes (capacity, not just length).
     pub fn heap_bytes(&self) -> usize {
-        let columns: usize = self
-            .standard
-            .iter()
-            .chain(&self.lines)
-            .chain(&self.extra)
-            .map(OptColumn::heap_bytes)
-            .sum();
+        let columns: usize = self.count_columns().map(OptColumn::heap_bytes).sum();
         columns
             + self.ids.heap_bytes()
             + self.images.heap_bytes()
@@ -659,10 +646,12 @@ mod serde_impl {
             let mut set = ActaSet::new(r.contest, r.geography);
             set.source = r.source;
             set.declare_extra(&r.extra_fields);
-            for (i, sheet) in r.sheets.into_iter().enumerate() {
-                set.push(sheet)
+            // Pushed in bulk and indexed once: repeats are found as `push` would find them.
+            for (i, sheet) in r.sheets.iter().enumerate() {
+                set.push_sheet_deferred(sheet)
                     .map_err(|e| D::Error::custom(format!("sheet {i}: {e}")))?;
             }
+            set.index_pending().map_err(D::Error::custom)?;
             Ok(set)
         }
     }
