@@ -55,7 +55,11 @@ proptest! {
 
     #[test]
     fn the_stream_reports_what_the_set_reports(
-        sheets in 1usize..6_000, chunk in 1usize..3_000, seed in any::<u64>(), share in 60u64..100,
+        sheets in 1usize..3_000,
+        chunk in prop_oneof![Just(1usize), Just(2), Just(3), 4usize..3_000],
+        copies in 1usize..=3,
+        seed in any::<u64>(),
+        share in 60u64..100,
     ) {
         let config = SynthConfig {
             sheets, candidates: 4, lines_per_candidate: 1, seed,
@@ -64,8 +68,13 @@ proptest! {
         let mut csv = Vec::new();
         write_csv(&config, &mut csv).unwrap();
         let lay = layout(&config);
+        // The bulletins are made from the file read once; the file may hold it several times.
+        let (bulletins, register) = bulletins_for(&read_csv(&csv[..], &lay).unwrap().set, share);
+        let body = csv[csv.iter().position(|&b| b == b'\n').unwrap() + 1..].to_vec();
+        for _ in 1..copies {
+            csv.extend_from_slice(&body);
+        }
         let set = read_csv(&csv[..], &lay).unwrap().set;
-        let (bulletins, register) = bulletins_for(&set, share);
         let in_memory = Audit::new(&set).register(register.clone()).bulletins(&bulletins).run().unwrap();
         let options = StreamOptions { chunk, level: 1, ..StreamOptions::default() };
         let streamed = StreamAudit::new(&lay).register(register).bulletins(&bulletins).options(options).run(&csv[..]).unwrap();
@@ -145,6 +154,26 @@ fn venezuela_streamed_matches_in_memory() {
     assert_eq!(eg(1), (Verdict::Below, 1_445_943, Some(3_034)));
     assert_eq!(streamed.places.len(), 24, "the states");
     assert_eq!(streamed.read.rows_read, 24_532);
+
+    // Regression: V1 three times in one file flipped bulletin 1's verdict in the stream
+    // (González from Below by 139,854 to Within) and gave 0 uncollected electors.
+    let v1 = std::fs::read(format!("{dir}/RESULTADOS_2024_CSV_V1.csv")).unwrap();
+    let mut x3 = v1.clone();
+    let body = &v1[v1.iter().position(|&b| b == b'\n').unwrap() + 1..];
+    x3.extend_from_slice(body);
+    x3.extend_from_slice(body);
+    stream_equals_memory(&x3, &lay, &a.bulletins, &a.register, &[5_000, 65_536], 0);
+    let streamed = StreamAudit::new(&lay)
+        .register(a.register.clone())
+        .bulletins(&a.bulletins)
+        .run(&x3[..])
+        .unwrap();
+    let f = streamed.report.bulletins[0].feasibility.as_ref().unwrap();
+    let b = f.bounds.iter().find(|b| b.subject == "EG").unwrap();
+    assert_eq!(
+        (b.verdict, b.gap, b.false_sheets),
+        (Verdict::Below, 139_854, Some(379))
+    );
 }
 
 #[test]
@@ -177,4 +206,217 @@ fn bad_options_are_errors() {
         "geography level \"9\": the layout has 4 levels"
     );
     assert!(StreamAudit::new(&lay).run(&b""[..]).is_err());
+}
+
+/// The in-memory audit and the stream of `csv` with every chunk size in `chunks`: identical JSON
+/// reports and read reports.
+fn stream_equals_memory(
+    csv: &[u8],
+    lay: &Layout,
+    bulletins: &[Bulletin],
+    register: &Register,
+    chunks: &[usize],
+    level: usize,
+) {
+    let read = read_csv(csv, lay).unwrap();
+    let in_memory = Audit::new(&read.set)
+        .register(register.clone())
+        .bulletins(bulletins)
+        .run()
+        .unwrap()
+        .to_json()
+        .unwrap();
+    for &chunk in chunks {
+        let streamed = StreamAudit::new(lay)
+            .register(register.clone())
+            .bulletins(bulletins)
+            .options(StreamOptions {
+                chunk,
+                level,
+                ..StreamOptions::default()
+            })
+            .run(csv)
+            .unwrap();
+        assert_eq!(
+            streamed.report.to_json().unwrap(),
+            in_memory,
+            "chunk {chunk}"
+        );
+        assert_eq!(
+            streamed.read.accepted, read.report.accepted,
+            "chunk {chunk}"
+        );
+        assert_eq!(
+            streamed.read.rejected, read.report.rejected,
+            "chunk {chunk}"
+        );
+    }
+}
+
+fn fixture_layout() -> Layout {
+    Layout::from_path(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/layout.json"
+    ))
+    .unwrap()
+}
+
+fn repro(name: &str) -> String {
+    format!("{}/tests/fixtures/repro/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Regression: a chunk whose sheets are all repeats counted every one of them in the bounds (an
+/// empty "keep" list meant "keep all"), so an `F001` of the in-memory audit was lost.
+#[test]
+fn a_chunk_of_repeats_adds_nothing_to_the_bounds() {
+    let csv = std::fs::read(repro("s1_repeat.csv")).unwrap();
+    let a = read_announcements(repro("s1_bulletins.json")).unwrap();
+    let set = read_csv(&csv[..], &fixture_layout()).unwrap().set;
+    let in_memory = Audit::new(&set)
+        .register(a.register.clone())
+        .bulletins(&a.bulletins)
+        .run()
+        .unwrap();
+    stream_equals_memory(
+        &csv,
+        &fixture_layout(),
+        &a.bulletins,
+        &a.register,
+        &[1, 2, 3, 64],
+        0,
+    );
+}
+
+/// Regression: two publications of the same 4,000 tables in one file doubled the stream's
+/// tables-basis bounds (lower bound 494,151 instead of 765,791 in the run).
+#[test]
+fn a_file_holding_every_table_twice_streams_as_in_memory() {
+    let config = SynthConfig {
+        sheets: 4_000,
+        seed: 11,
+        anomalies: AnomalyRates {
+            rule_violation: 0,
+            over_turnout: 0,
+            duplicate: 0,
+            conflict: 0,
+        },
+        ..SynthConfig::default()
+    };
+    let mut csv = Vec::new();
+    write_csv(&config, &mut csv).unwrap();
+    let body_start = csv.iter().position(|&b| b == b'\n').unwrap() + 1;
+    let once = csv.clone();
+    csv.extend_from_slice(&once[body_start..]);
+    let lay = layout(&config);
+    let set = read_csv(&once[..], &lay).unwrap().set;
+    let (bulletins, register) = bulletins_for(&set, 80);
+    stream_equals_memory(
+        &csv,
+        &lay,
+        &bulletins,
+        &register,
+        &[1_000, 4_000, 65_536],
+        1,
+    );
+    // And the bounds are those of the file read once: the repeats add nothing.
+    let twice = Audit::new(&read_csv(&csv[..], &lay).unwrap().set)
+        .register(register.clone())
+        .bulletins(&bulletins)
+        .run()
+        .unwrap();
+    let single = Audit::new(&set)
+        .register(register)
+        .bulletins(&bulletins)
+        .run()
+        .unwrap();
+    for (a, b) in twice.bulletins.iter().zip(&single.bulletins) {
+        assert_eq!(a.feasibility, b.feasibility);
+    }
+}
+
+/// Regression: with no row accepted the stream said the uncollected electors were unknown; in
+/// memory they are the register's (2,400 here).
+#[test]
+fn no_accepted_row_streams_as_in_memory() {
+    let csv = b"table,state,state_name,electors,valid,null,A,B\n1,01,North,100,x,0,6,4\n";
+    let a = read_announcements(repro("s1_bulletins.json")).unwrap();
+    stream_equals_memory(
+        csv,
+        &fixture_layout(),
+        &a.bulletins,
+        &a.register,
+        &[1, 2],
+        0,
+    );
+}
+
+/// Regression: at level 0 the stream cut the layout's geography and accepted rows with gaps or
+/// bad codes below it.
+#[test]
+fn places_below_the_level_are_checked_as_in_memory() {
+    let config = SynthConfig {
+        sheets: 40,
+        seed: 5,
+        ..SynthConfig::default()
+    };
+    let mut csv = Vec::new();
+    write_csv(&config, &mut csv).unwrap();
+    let text = String::from_utf8(csv).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let deepest = config_level_column(&header);
+    // A gap on one row (an empty level with a level below it), a bad byte on another.
+    for (row, value) in [(3, ""), (7, "\u{0}")] {
+        let mut cells: Vec<String> = lines[row].split(',').map(str::to_owned).collect();
+        cells[deepest - 1] = value.to_owned();
+        lines[row] = cells.join(",");
+    }
+    let mut bytes = lines.join("\n").into_bytes();
+    bytes.push(b'\n');
+    // Invalid UTF-8 in a code below level 0.
+    let pos = bytes.iter().position(|&b| b == 0).unwrap();
+    bytes[pos] = 0xff;
+    let lay = layout(&config);
+    let read = read_csv(&bytes[..], &lay).unwrap();
+    assert_eq!(read.report.rejected.len(), 2);
+    for level in 0..lay.geography.len() {
+        stream_equals_memory(
+            &bytes,
+            &lay,
+            &[],
+            &Register::default(),
+            &[1, 2, 3, 50],
+            level,
+        );
+    }
+}
+
+fn config_level_column(header: &[&str]) -> usize {
+    let lay = layout(&SynthConfig::default());
+    let deepest = &lay.geography.last().unwrap().code;
+    header.iter().position(|h| h == deepest).unwrap()
+}
+
+/// Regression: a level on a layout without geography was accepted silently.
+#[test]
+fn a_level_the_layout_lacks_is_an_error() {
+    let mut lay = fixture_layout();
+    lay.geography.clear();
+    let csv = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/good.csv"
+    ))
+    .unwrap();
+    let err = StreamAudit::new(&lay)
+        .options(StreamOptions {
+            level: 1,
+            ..StreamOptions::default()
+        })
+        .run(&csv[..])
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "geography level \"1\": the layout has 0 levels"
+    );
+    assert!(StreamAudit::new(&lay).run(&csv[..]).is_ok());
 }

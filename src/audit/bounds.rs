@@ -149,7 +149,7 @@ impl<'a> Values<'a> {
     pub(crate) fn new(
         set: &ActaSet,
         candidates: &[usize],
-        keep: &[usize],
+        keep: Option<&[usize]>,
         electors: &'a [Option<u64>],
     ) -> Self {
         let contest = set.contest();
@@ -173,7 +173,7 @@ impl<'a> Values<'a> {
                 }
             }
         }
-        if !keep.is_empty() {
+        if let Some(keep) = keep {
             low = keep.iter().map(|&i| low[i]).collect();
             if !absent.is_empty() {
                 absent = keep.iter().map(|&i| absent[i]).collect();
@@ -206,19 +206,16 @@ impl<'a> Values<'a> {
 }
 
 /// Electors per table (first readings), and the indices of the first readings when some sheets
-/// are repeats (empty otherwise: every sheet is a first reading).
-pub(crate) fn table_electors(set: &ActaSet) -> (Vec<Option<u64>>, Vec<usize>) {
-    let keep: Vec<usize> = if set.repeats().is_empty() {
-        Vec::new()
-    } else {
-        (0..set.len()).filter(|i| !set.is_repeat(*i)).collect()
-    };
+/// are repeats (`None` when every sheet is a first reading). A set whose sheets are all repeats
+/// keeps `Some(vec![])`: no sheet at all, never every sheet.
+pub(crate) fn table_electors(set: &ActaSet) -> (Vec<Option<u64>>, Option<Vec<usize>>) {
+    let keep: Option<Vec<usize>> = (!set.repeats().is_empty())
+        .then(|| (0..set.len()).filter(|i| !set.is_repeat(*i)).collect());
     let col = set.column(Field::Electors);
     let at = |i: usize| col.and_then(|c| c.get(i)).map(u64::from);
-    let electors = if keep.is_empty() {
-        (0..set.len()).map(at).collect()
-    } else {
-        keep.iter().map(|&i| at(i)).collect()
+    let electors = match &keep {
+        None => (0..set.len()).map(at).collect(),
+        Some(keep) => keep.iter().map(|&i| at(i)).collect(),
     };
     (electors, keep)
 }
@@ -353,7 +350,7 @@ pub(crate) fn feasibility_with(
             let (electors, keep) = table_electors(set);
             let tallies = par::map(execution, subjects.len(), |k| {
                 let (subject, announced, members) = &subjects[k];
-                let values = Values::new(set, members, &keep, &electors);
+                let values = Values::new(set, members, keep.as_deref(), &electors);
                 (subject.clone(), *announced, SubjectTally::of(&values))
             });
             tables_feasibility(bulletin, register, options, sheets, all_electors, tallies)
@@ -363,7 +360,7 @@ pub(crate) fn feasibility_with(
                 let (electors, keep) = table_electors(set);
                 par::map(execution, subjects.len(), |k| {
                     let (subject, announced, members) = &subjects[k];
-                    let values = Values::new(set, members, &keep, &electors);
+                    let values = Values::new(set, members, keep.as_deref(), &electors);
                     (subject.clone(), *announced, ElectorsInput::of(&values))
                 })
             })

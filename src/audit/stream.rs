@@ -27,8 +27,9 @@ use crate::model::{
 pub struct StreamOptions {
     /// The checks' options, as for an in-memory [`Audit`](super::Audit).
     pub audit: AuditOptions,
-    /// The geography level the stream totals by (0, the top level, by default). Only the levels
-    /// down to it are kept, so that memory does not grow with the number of places below.
+    /// The geography level the stream totals by (0, the top level, by default). Places below
+    /// it are read and checked as in memory (a row with a gap or a bad code there is rejected
+    /// alike) but not kept, so that memory does not grow with their number.
     pub level: usize,
     /// Sheets held at once (65,536 by default).
     pub chunk: usize,
@@ -256,16 +257,18 @@ impl<'a> StreamAudit<'a> {
                 "a chunk holds at least one sheet",
             ));
         }
-        let mut layout = self.layout.clone();
-        if !layout.geography.is_empty() && opts.level >= layout.geography.len() {
+        let levels = self.layout.geography.len();
+        // Level 0 of a layout without geography means "no places", as in memory.
+        if opts.level >= levels && !(levels == 0 && opts.level == 0) {
             return Err(Error::invalid(
                 "geography level",
                 opts.level.to_string(),
-                format!("the layout has {} levels", layout.geography.len()),
+                format!("the layout has {levels} levels"),
             ));
         }
-        layout.geography.truncate(opts.level + 1);
-        let (mut rows, mut chunk) = Rows::open(reader, &layout, path)?;
+        let (mut rows, mut chunk) = Rows::open(reader, self.layout, path)?;
+        // Places below the level are checked, not kept: memory does not grow with them.
+        rows.intern_levels(opts.level + 1);
         let contest = chunk.contest().clone();
         let exec = opts.audit.execution;
 
@@ -308,7 +311,6 @@ impl<'a> StreamAudit<'a> {
         let mut place_slot: hashbrown::HashMap<GeoPath, usize> = hashbrown::HashMap::new();
         let mut electors_missing = false;
         let mut electors_sum = 0u64;
-        let mut electors_present = false;
         loop {
             let more = rows.fill(&mut chunk, opts.chunk, Lines::Drop)?;
             // Repeats across the whole stream, not only within the chunk.
@@ -358,14 +360,15 @@ impl<'a> StreamAudit<'a> {
             for e in &electors {
                 match e {
                     Some(e) => {
-                        electors_sum += e;
-                        electors_present = true;
+                        electors_sum = electors_sum
+                            .checked_add(*e)
+                            .ok_or_else(|| Error::overflow("electors of the sheets"))?;
                     }
                     None => electors_missing = true,
                 }
             }
             for counted in tallies.iter_mut().flatten() {
-                let values = Values::new(&chunk, &counted.members, &keep, &electors);
+                let values = Values::new(&chunk, &counted.members, keep.as_deref(), &electors);
                 match &mut counted.tally {
                     CountTally::Tables(t) => t.merge(&SubjectTally::of(&values)),
                     // Without every sheet's electors there is no electors-basis bound: stop
@@ -382,7 +385,8 @@ impl<'a> StreamAudit<'a> {
         }
         let read = rows.finish()?;
         let totals = totals.unwrap_or_default();
-        let all_electors = (electors_present && !electors_missing).then_some(electors_sum);
+        // As in memory: the electors of no sheet at all are known, and are 0.
+        let all_electors = (!electors_missing).then_some(electors_sum);
         let sheets = totals.tables;
         let announced = announcement_checks(
             &contest,

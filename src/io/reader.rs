@@ -189,6 +189,10 @@ struct Plan {
     encoding: Encoding,
     separator: String,
     names: Vec<String>,
+    /// The geography levels whose places are interned; the cells of the levels below are
+    /// checked as the reader of the whole layout checks them, and their places left out (the
+    /// stream keeps only the levels it totals by).
+    intern_levels: usize,
 }
 
 #[derive(Clone)]
@@ -317,6 +321,7 @@ impl Plan {
                 encoding: layout.encoding,
                 separator: layout.key.separator.clone(),
                 names,
+                intern_levels: usize::MAX,
             },
             unused,
         ))
@@ -423,8 +428,11 @@ struct RowBuf {
     votes: Vec<Option<u32>>,
     extra: Vec<Option<u32>>,
     image: String,
-    /// The raw code cells of the previous row and the places they resolved to, per level.
+    /// The raw code and name cells of the previous row and the places they resolved to, per
+    /// level. A place is reused only when both cells are the same bytes, so that every cell is
+    /// checked whatever the row before it was.
     prev_codes: Vec<Vec<u8>>,
+    prev_names: Vec<Vec<u8>>,
     prev_paths: Vec<GeoPath>,
 }
 
@@ -546,11 +554,22 @@ impl Plan {
             if let Some(empty) = ended_at {
                 return Err(Reject::at(self.geo[empty].code, RejectReason::GeoGap));
             }
+            if level >= self.intern_levels {
+                // Checked as if interned, and left out.
+                text(enc, raw, &mut buf.scratch).map_err(|r| Reject::at(g.code, r))?;
+                if let Some(n) = g.name {
+                    text(enc, trim(cell(rec, n, last)), &mut buf.name)
+                        .map_err(|r| Reject::at(n, r))?;
+                }
+                continue;
+            }
+            let raw_name = g.name.map(|n| trim(cell(rec, n, last)));
             if reuse
                 && buf
                     .prev_codes
                     .get(level)
                     .is_some_and(|p| p.as_slice() == raw)
+                && buf.prev_names[level].as_slice() == raw_name.unwrap_or_default()
             {
                 geo = Some(buf.prev_paths[level]);
                 continue;
@@ -559,12 +578,11 @@ impl Plan {
             let code = text(enc, raw, &mut buf.scratch).map_err(|r| Reject::at(g.code, r))?;
             buf.code.clear();
             push_padded(&mut buf.code, code, g.pad);
-            let name = match g.name {
-                Some(n) => {
-                    let raw_name = trim(cell(rec, n, last));
+            let name = match (g.name, raw_name) {
+                (Some(n), Some(raw_name)) => {
                     Some(text(enc, raw_name, &mut buf.name).map_err(|r| Reject::at(n, r))?)
                 }
-                None => None,
+                _ => None,
             };
             let path = set
                 .geography_mut()
@@ -572,13 +590,16 @@ impl Plan {
                 .map_err(|_| Reject::at(g.code, RejectReason::GeoGap))?;
             geo = Some(path);
             buf.prev_codes.truncate(level);
+            buf.prev_names.truncate(level);
             buf.prev_paths.truncate(level);
             buf.prev_codes.push(raw.to_vec());
+            buf.prev_names.push(raw_name.unwrap_or_default().to_vec());
             buf.prev_paths.push(path);
         }
         if ended_at.is_some() {
             // The next row must not reuse places below a level this row lacked.
             buf.prev_codes.truncate(ended_at.unwrap_or(0));
+            buf.prev_names.truncate(ended_at.unwrap_or(0));
             buf.prev_paths.truncate(ended_at.unwrap_or(0));
         }
 
@@ -753,6 +774,12 @@ impl<R: Read> Rows<R> {
             path: path.map(Path::to_owned),
         };
         Ok((rows, set))
+    }
+
+    /// Interns places only down to the first `levels` geography levels; the cells below are
+    /// still checked (the stream keeps only the level it totals by).
+    pub(crate) fn intern_levels(&mut self, levels: usize) {
+        self.plan.intern_levels = levels;
     }
 
     /// Rows with the resolved layout of `other`, reading `reader` from the start of a line
