@@ -226,3 +226,43 @@ fn crlf_and_bom_keep_line_numbers() {
         "no \\r left on the last cell"
     );
 }
+
+/// Regression: the same invalid UTF-8 place name was rejected when it came first and accepted
+/// when the row repeated the previous row's place codes (the name was not decoded then).
+#[test]
+fn an_invalid_place_name_is_rejected_wherever_it_stands() {
+    for name in [
+        "repro/r1_name_first_rejected.csv",
+        "repro/r1_name_reuse_accepted.csv",
+    ] {
+        let (msg, reason) = one_rejection(name);
+        assert_eq!(reason, RejectReason::InvalidUtf8, "{name}");
+        assert!(msg.contains("column state_name"), "{name}: {msg}");
+    }
+}
+
+/// Regression: a byte-order mark in the middle of a file (two files joined) stayed inside a
+/// table id and a place code, making a second state "\u{feff}01".
+#[test]
+fn a_byte_order_mark_inside_the_file_rejects_its_row() {
+    let out = read("repro/r2_bom_mid_file.csv").unwrap();
+    assert_eq!(out.report.accepted, 1);
+    let msgs: Vec<String> = out
+        .report
+        .rejected
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        msgs,
+        [
+            "line 3, column table: \"\\u{feff}2\" starts with a byte-order mark inside the file (two files joined?): remove it",
+            "line 4, column state: \"\\u{feff}01\" starts with a byte-order mark inside the file (two files joined?): remove it",
+        ]
+    );
+    assert_eq!(out.set.geography().len(), 1, "one state");
+    // At the start of the file a mark is what marks UTF-8, and is not part of the header.
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(std::fs::read(format!("{DIR}/good.csv")).unwrap());
+    assert_eq!(read_csv(&bytes[..], &layout()).unwrap().report.accepted, 1);
+}

@@ -54,5 +54,84 @@ fn parallel_file_read_equals_sequential() {
     let q_par = read_csv_path(&path, &lay).unwrap();
     assert_eq!(q_par.report, q_seq.report);
     assert_eq!(q_par.set, q_seq.set);
-    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::remove_file(&path).unwrap();
+}
+
+/// V1's rows three times, with an empty line after every row, and with invalid UTF-8 in the
+/// parish name of every row whose place codes repeat the row before (the shapes of the shared
+/// reproducer `make_big.py`).
+fn v1_variants() -> Vec<(&'static str, Vec<u8>)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data/ve2024");
+    let src = std::fs::read(format!("{dir}/RESULTADOS_2024_CSV_V1.csv")).unwrap();
+    let mut lines = src.split(|&b| b == b'\n');
+    let header = lines.next().unwrap().to_vec();
+    let rows: Vec<&[u8]> = lines.filter(|l| !l.is_empty()).collect();
+    let body: Vec<&[u8]> = rows.iter().chain(&rows).chain(&rows).copied().collect();
+    let join = |sep: &[u8], rows: &[Vec<u8>]| {
+        let mut out = header.clone();
+        out.push(b'\n');
+        out.extend(rows.join(sep));
+        out.push(b'\n');
+        out
+    };
+    let plain: Vec<Vec<u8>> = body.iter().map(|r| r.to_vec()).collect();
+    let mut prev: Option<Vec<Vec<u8>>> = None;
+    let bad_names: Vec<Vec<u8>> = body
+        .iter()
+        .map(|r| {
+            let mut cells: Vec<Vec<u8>> = r.split(|&b| b == b',').map(<[u8]>::to_vec).collect();
+            let key = vec![cells[0].clone(), cells[2].clone(), cells[4].clone()];
+            if prev.as_ref() == Some(&key) {
+                cells[5] = b"PQ. \xff".to_vec();
+            }
+            prev = Some(key);
+            cells.join(&b","[..])
+        })
+        .collect();
+    vec![
+        ("x3", join(b"\n", &plain)),
+        ("x3_empty_lines", join(b"\n\n", &plain)),
+        ("x3_bad_names_on_repeat", join(b"\n", &bad_names)),
+    ]
+}
+
+/// Regressions: a part boundary on a row after an empty line read that row twice (73,597 rows
+/// instead of 73,596, and a false repeat); invalid UTF-8 in a place name was accepted by one
+/// reader and rejected by the other.
+#[test]
+fn venezuelan_variants_read_alike_on_every_core() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data/ve2024");
+    let lay = actas::io::Layout::from_path(format!("{dir}/layout_v1.json")).unwrap();
+    for (name, bytes) in v1_variants() {
+        assert!(
+            bytes.len() > 8 << 20,
+            "{name}: large enough to be read in parts"
+        );
+        let path = temp(&format!("{name}.csv"));
+        std::fs::write(&path, &bytes).unwrap();
+        let sequential = read_csv(&bytes[..], &lay).unwrap();
+        let parallel = read_csv_path(&path, &lay).unwrap();
+        assert_eq!(sequential.report.rows_read, 73_596, "{name}");
+        assert_eq!(parallel.report.rows_read, 73_596, "{name}");
+        assert_eq!(
+            parallel.report.rejected.len(),
+            sequential.report.rejected.len(),
+            "{name}"
+        );
+        assert_eq!(parallel.report, sequential.report, "{name}");
+        assert_eq!(parallel.set, sequential.set, "{name}");
+        std::fs::remove_file(&path).unwrap();
+        if name == "x3_bad_names_on_repeat" {
+            assert!(!sequential.report.rejected.is_empty());
+            assert!(
+                sequential
+                    .report
+                    .rejected
+                    .iter()
+                    .all(|r| r.column.as_deref() == Some("PAR"))
+            );
+        } else {
+            assert!(sequential.report.rejected.is_empty(), "{name}");
+        }
+    }
 }

@@ -41,12 +41,13 @@ fn io_error(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
 }
 
 /// One part read: its sheets, its report (lines counted from its own start), the line where the
-/// next part starts (counted the same way), and whether it saw a quote.
+/// next part starts (counted the same way), and whether the file must be read on one core (a
+/// quote, or a byte-order mark where the part starts).
 struct Part {
     set: ActaSet,
     report: ReadReport,
     next_line: u64,
-    quote: bool,
+    one_core: bool,
 }
 
 /// Reads the file at `path` in parallel, or says `None` when it should be read on one core (a
@@ -57,62 +58,91 @@ pub(crate) fn read(path: &Path, layout: &Layout) -> Result<Option<ReadOutcome>> 
     if threads < 2 || len < MIN_BYTES {
         return Ok(None);
     }
+    let parts = threads as u64 * 2;
+    read_cut(path, layout, |data_start| {
+        let size = (len - data_start).div_ceil(parts).max(1);
+        (1..parts).map(|k| data_start + k * size).collect()
+    })
+}
+
+/// The first byte of the line that holds byte `at` or starts after it: `at` itself when the
+/// byte before is a line end, else the byte after the next line end (or `len`). Then moved back
+/// over empty lines, which the CSV parser skips as part of the record after them: a part must
+/// stop where the run of empty lines starts, or it would read the record after them, which the
+/// next part reads too.
+fn line_start(file: &mut File, at: u64, data_start: u64, len: u64) -> std::io::Result<u64> {
+    if at <= data_start {
+        return Ok(data_start);
+    }
+    if at >= len {
+        return Ok(len);
+    }
+    file.seek(SeekFrom::Start(at - 1))?;
+    let mut reader = BufReader::new(&mut *file);
+    let mut skipped = Vec::new();
+    reader.read_until(b'\n', &mut skipped)?;
+    let mut begin = at - 1 + skipped.len() as u64;
+    // Back over empty lines: while the line ending just before `begin` is empty.
+    let mut window = [0u8; 2];
+    while begin > data_start {
+        let from = (begin - 2).max(data_start);
+        let want = (begin - from) as usize;
+        file.seek(SeekFrom::Start(from))?;
+        file.read_exact(&mut window[..want])?;
+        let before = &window[..want];
+        let empty_line = before.last() == Some(&b'\n') && (want == 1 || before[0] == b'\n');
+        if !empty_line {
+            break;
+        }
+        begin -= 1;
+    }
+    Ok(begin)
+}
+
+/// Reads the file at `path` in parts cut at the line starts at or after the byte offsets that
+/// `cuts` gives for the start of the data, in parallel; `None` when it should be read on one
+/// core (quotes in the data, or no data row).
+pub(crate) fn read_cut(
+    path: &Path,
+    layout: &Layout,
+    cuts: impl FnOnce(u64) -> Vec<u64>,
+) -> Result<Option<ReadOutcome>> {
+    let len = std::fs::metadata(path).map_err(io_error(path))?.len();
     // The header, read once: where the data starts, on which line, and the resolved layout.
     let file = File::open(path).map_err(io_error(path))?;
-    let (head, _) = Rows::open(
-        QuoteWatch {
-            inner: file,
-            quote: false,
-        },
-        layout,
-        Some(path),
-    )?;
+    let (head, _) = Rows::open(file, layout, Some(path))?;
     let (data_start, data_line) = head.position();
-    let parts = threads * 2;
-    let size = (len - data_start).div_ceil(parts as u64).max(1);
-    let bounds: Vec<(u64, u64)> = (0..parts as u64)
-        .map(|k| {
-            (
-                data_start + k * size,
-                (data_start + (k + 1) * size).min(len),
-            )
-        })
-        .filter(|(a, b)| a < b)
-        .collect();
+    let mut file = File::open(path).map_err(io_error(path))?;
+    let mut starts = vec![data_start];
+    for at in cuts(data_start) {
+        starts.push(line_start(&mut file, at, data_start, len).map_err(io_error(path))?);
+    }
+    starts.push(len);
+    starts.sort_unstable();
+    starts.dedup();
+    let bounds: Vec<(u64, u64)> = starts.windows(2).map(|w| (w[0], w[1])).collect();
 
-    let read_part = |&(start, end): &(u64, u64)| -> Result<Part> {
+    let read_part = |&(begin, end): &(u64, u64)| -> Result<Part> {
         let mut file = File::open(path).map_err(io_error(path))?;
-        // A part starts at the first line start at or after `start`: right there if the byte
-        // before is a line end, else after the next one.
-        let mut begin = start;
-        if start > data_start {
-            file.seek(SeekFrom::Start(start - 1))
-                .map_err(io_error(path))?;
-            let mut reader = BufReader::new(&mut file);
-            let mut skipped = Vec::new();
-            reader
-                .read_until(b'\n', &mut skipped)
-                .map_err(io_error(path))?;
-            begin = start - 1 + skipped.len() as u64;
-        }
+        // The CSV parser strips a byte-order mark at the start of its input: a part that starts
+        // with one (two files joined) is left to the one-core reader, which rejects that row.
+        let mut head3 = [0u8; 3];
+        file.seek(SeekFrom::Start(begin)).map_err(io_error(path))?;
+        let n = file.read(&mut head3).map_err(io_error(path))?;
+        let bom = head3[..n] == *b"\xEF\xBB\xBF";
         file.seek(SeekFrom::Start(begin)).map_err(io_error(path))?;
         let watch = QuoteWatch {
             inner: BufReader::with_capacity(1 << 16, file),
             quote: false,
         };
         let (mut rows, mut set) = Rows::resume(&head, watch, layout)?;
-        let limit = end.saturating_sub(begin);
-        let (_, next_line) = if begin >= end {
-            (false, 1)
-        } else {
-            rows.fill_until(&mut set, usize::MAX, limit, Lines::Keep)?
-        };
+        let (_, next_line) = rows.fill_until(&mut set, usize::MAX, end - begin, Lines::Keep)?;
         let quote = rows.reader_flag();
         Ok(Part {
             set,
             report: rows.into_report(),
             next_line,
-            quote,
+            one_core: quote || bom,
         })
     };
     let results: Vec<Result<Part>> = bounds.par_iter().map(read_part).collect();
@@ -120,7 +150,8 @@ pub(crate) fn read(path: &Path, layout: &Layout) -> Result<Option<ReadOutcome>> 
     for r in results {
         parts_read.push(r?);
     }
-    if head.reader_flag() || parts_read.iter().any(|p| p.quote) {
+    // The parts cover every byte of the data: a quote in the header alone does not matter.
+    if parts_read.iter().any(|p| p.one_core) {
         return Ok(None);
     }
 
@@ -168,5 +199,144 @@ impl<R: Read> Rows<QuoteWatch<R>> {
     /// Whether a double quote has passed through the reader.
     fn reader_flag(&self) -> bool {
         self.get_ref().quote
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::read_csv;
+    use proptest::prelude::*;
+
+    const LAYOUT: &str = r#"{
+        "contest": "law",
+        "key": { "parts": [ { "column": "table" } ] },
+        "geography": [
+            { "level": "state", "code": "state", "name": "state_name" },
+            { "level": "town", "code": "town" }
+        ],
+        "fields": { "electors": "electors", "valid": "valid" },
+        "candidates": [ { "code": "A", "name": "Ana", "column": "A" } ]
+    }"#;
+
+    /// A row of the law's files: a table, its place (codes that often repeat the row before),
+    /// a count, and what may be wrong with it.
+    fn row() -> impl Strategy<Value = Vec<u8>> {
+        (
+            0u32..40,
+            0u8..3,
+            prop_oneof![
+                Just(&b"North"[..]),
+                Just(&b"South"[..]),
+                Just(&b"N\xffrth"[..])
+            ],
+            prop_oneof![Just(&b""[..]), Just(&b"1"[..]), Just(&b"2"[..])],
+            0u32..50,
+            prop_oneof![
+                6 => Just(&b""[..]),
+                1 => Just(&b"\n"[..]),
+                1 => Just(&b"\n\n"[..]),
+                1 => Just(&b" \n"[..]),
+                1 => Just(&b"\r"[..]),
+                1 => Just(&b"\xEF\xBB\xBF"[..]),
+            ],
+        )
+            .prop_map(|(table, state, name, town, a, extra)| {
+                let mut r = Vec::new();
+                if extra == b"\xEF\xBB\xBF" {
+                    r.extend_from_slice(extra);
+                }
+                r.extend_from_slice(format!("{table},{state},").as_bytes());
+                r.extend_from_slice(name);
+                r.push(b',');
+                r.extend_from_slice(town);
+                r.extend_from_slice(format!(",100,{a},{a}").as_bytes());
+                if extra == b"\r" {
+                    r.push(b'\r');
+                }
+                r.push(b'\n');
+                if extra.starts_with(b"\n") || extra.starts_with(b" ") {
+                    r.extend_from_slice(extra);
+                }
+                r
+            })
+    }
+
+    fn file(rows: &[Vec<u8>]) -> Vec<u8> {
+        let mut bytes = b"table,state,state_name,town,electors,valid,A\n".to_vec();
+        for r in rows {
+            bytes.extend_from_slice(r);
+        }
+        bytes
+    }
+
+    fn same(
+        path: &Path,
+        bytes: &[u8],
+        layout: &Layout,
+        cuts: Vec<u64>,
+    ) -> std::result::Result<(), TestCaseError> {
+        let one = read_csv(bytes, layout).unwrap();
+        let Some(par) = read_cut(path, layout, move |_| cuts.clone()).unwrap() else {
+            // Only a file with no data row, or a part that starts with a byte-order mark, is
+            // left to the one-core reader.
+            let bom = bytes.windows(4).any(|w| w == b"\n\xEF\xBB\xBF");
+            prop_assert!(one.report.rows_read == 0 || bom);
+            return Ok(());
+        };
+        prop_assert_eq!(&par.report, &one.report);
+        prop_assert!(par.set == one.set);
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+
+        /// The law: the file read in parts equals the file read on one core, with the parts cut
+        /// at every byte of the data.
+        #[test]
+        fn parts_read_as_one(rows in proptest::collection::vec(row(), 1..14)) {
+            let layout = Layout::from_json(LAYOUT).unwrap();
+            let bytes = file(&rows);
+            let dir = std::env::temp_dir().join(format!("actas-law-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let path = dir.join(format!("{:?}.csv", std::thread::current().id()));
+            std::fs::write(&path, &bytes).unwrap();
+            let len = bytes.len() as u64;
+            for at in 0..=len {
+                same(&path, &bytes, &layout, vec![at])?;
+            }
+            // And many parts at once, down to one byte each.
+            same(&path, &bytes, &layout, (0..=len).collect())?;
+            same(&path, &bytes, &layout, (0..=len).step_by(3).collect())?;
+        }
+    }
+
+    /// Regression: a part boundary on a row after an empty line read that row twice.
+    #[test]
+    fn a_cut_after_an_empty_line_reads_the_row_once() {
+        let layout = Layout::from_json(LAYOUT).unwrap();
+        let bytes = b"table,state,state_name,town,electors,valid,A\n1,0,North,1,100,5,5\n\n2,0,North,1,100,5,5\n";
+        let dir = std::env::temp_dir().join(format!("actas-cut-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("cut.csv");
+        std::fs::write(&path, bytes).unwrap();
+        let row2 = bytes.windows(2).position(|w| w == b"\n2").unwrap() as u64 + 1;
+        let par = read_cut(&path, &layout, |_| vec![row2]).unwrap().unwrap();
+        assert_eq!(par.report.rows_read, 2);
+        assert!(par.report.repeats.is_empty());
+    }
+
+    /// Regression: a quoted header sent the whole file to the one-core reader.
+    #[test]
+    fn a_quoted_header_is_read_in_parts() {
+        let layout = Layout::from_json(LAYOUT).unwrap();
+        let bytes = b"\"table\",state,state_name,town,electors,valid,A\n1,0,North,1,100,5,5\n2,0,North,1,100,5,5\n";
+        let dir = std::env::temp_dir().join(format!("actas-quote-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("quoted.csv");
+        std::fs::write(&path, bytes).unwrap();
+        let par = read_cut(&path, &layout, |d| vec![d + 5]).unwrap();
+        assert!(par.is_some_and(|p| p.report.accepted == 2));
     }
 }

@@ -48,12 +48,18 @@ pub enum RejectReason {
     },
     /// A geography code is empty while a lower level has one.
     GeoGap,
+    /// The cell starts with a byte-order mark: the file is two files joined, or was edited by
+    /// a program that wrote one inside it. Remove the mark (bytes `EF BB BF`) and read again.
+    ByteOrderMark,
 }
 
 impl fmt::Display for RejectReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RejectReason::NotACount => f.write_str("is not a count"),
+            RejectReason::ByteOrderMark => f.write_str(
+                "starts with a byte-order mark inside the file (two files joined?): remove it",
+            ),
             RejectReason::Negative => f.write_str("is negative"),
             RejectReason::TooLarge => write!(f, "does not fit in a count (at most {})", u32::MAX),
             RejectReason::SumTooLarge { field } => {
@@ -395,6 +401,9 @@ fn text<'a>(
     cell: &'a [u8],
     buf: &'a mut String,
 ) -> std::result::Result<&'a str, RejectReason> {
+    if cell.starts_with(BOM) {
+        return Err(RejectReason::ByteOrderMark);
+    }
     match enc {
         Encoding::Utf8 => std::str::from_utf8(cell).map_err(|_| RejectReason::InvalidUtf8),
         Encoding::Latin1 if cell.is_ascii() => {
@@ -450,10 +459,16 @@ impl Reject {
     }
 }
 
+/// A UTF-8 byte-order mark. The CSV parser strips one at the start of the input; anywhere else
+/// it rejects the row.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 #[inline]
 fn count_at(rec: &ByteRecord, col: usize, last: usize) -> std::result::Result<Option<u32>, Reject> {
-    match parse_count(cell(rec, col, last)) {
+    let c = cell(rec, col, last);
+    match parse_count(c) {
         Ok(v) => Ok(v),
+        Err(_) if c.starts_with(BOM) => Err(Reject::at(col, RejectReason::ByteOrderMark)),
         Err(e) => Err(Reject::at(col, e.into())),
     }
 }
