@@ -32,7 +32,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         let set = &read.set;
         let t = totals(set)?;
         let regions = totals_by_level(set, 0)?;
-        let rules = check_rules(set, &RuleSet::standard());
+        let rules = check_rules(set, &RuleSet::standard()).unwrap();
         let contest = set.contest();
         let per_candidate: BTreeMap<&str, u64> = contest
             .candidates()

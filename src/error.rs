@@ -83,6 +83,16 @@ pub enum Error {
         /// What differs.
         message: String,
     },
+    /// A rule names a field that the sheets do not have: not a standard field, a ballot line or
+    /// a further field. A rule is never skipped for it: it would be skipped on every sheet.
+    UnknownRuleField {
+        /// The rule, as text.
+        rule: String,
+        /// The unknown name.
+        name: String,
+        /// The names the rule may use.
+        known: Vec<String>,
+    },
 }
 
 impl Error {
@@ -148,6 +158,11 @@ impl fmt::Display for Error {
             } => write!(f, "{kind} \"{value}\": {reason}"),
             Error::Shape { message } => write!(f, "sheet does not fit the set: {message}"),
             Error::Mismatch { message } => write!(f, "mismatch: {message}"),
+            Error::UnknownRuleField { rule, name, known } => write!(
+                f,
+                "rule \"{rule}\": no field {name:?} (the names are {}, and sum(candidates))",
+                known.join(", ")
+            ),
         }
     }
 }

@@ -19,7 +19,7 @@
 //! assert_eq!(read.report.rows_read, 24_532);
 //! assert!(read.report.rejected.is_empty());
 //!
-//! let check = check_rules(&read.set, &RuleSet::standard());
+//! let check = check_rules(&read.set, &RuleSet::standard())?;
 //! assert!(check.violations.is_empty());
 //!
 //! let t = totals(&read.set)?;

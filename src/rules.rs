@@ -15,7 +15,35 @@
 //! A term is a standard field (`electors`, `voters`, `valid`, `null`, `blank`), the code of a
 //! ballot line, the name of a further field of the set, or `sum(candidates)` (the votes of every
 //! ballot line). A rule over a field that a sheet does not carry is skipped on that sheet and
-//! counted as skipped, never evaluated with 0.
+//! counted as skipped, never evaluated with 0; a rule over a name that is no field of the sheets
+//! at all is an error ([`Error::UnknownRuleField`]), never a rule skipped on every sheet.
+//!
+//! # Grammar
+//!
+//! ```text
+//! rule     = side relation side
+//! relation = "==" | "<=" | ">="
+//! side     = ["-"] term { ("+" | "-") term }
+//! term     = [count "*"] name | [count "*"] "sum(candidates)"
+//! name     = bare | "`" any characters but ` "`"
+//! bare     = (letter | "_") { letter | digit | "_" | "." }
+//! ```
+//!
+//! Letters and digits are those of any script, so `Единая_Россия` and `válidos` are bare names.
+//! A name that starts with a digit (a party coded `21F`), holds a space or a sign, or is `sum`, is
+//! written in backticks; a rule displays its names that way, so that its text parses back to it:
+//!
+//! ```
+//! use actas::rules::Rule;
+//!
+//! let rule: Rule = "`21F` + `Frente Amplio` + Единая_Россия <= valid".parse()?;
+//! assert_eq!(rule.names().collect::<Vec<_>>(), ["21F", "Frente Amplio", "Единая_Россия", "valid"]);
+//! assert_eq!(rule.to_string(), "`21F` + `Frente Amplio` + Единая_Россия <= valid");
+//!
+//! let err = "21F <= valid".parse::<Rule>().unwrap_err();
+//! assert!(err.to_string().contains("starts with a digit; write it in backticks: `21F`"));
+//! # Ok::<(), actas::Error>(())
+//! ```
 
 use std::fmt;
 use std::str::FromStr;
@@ -62,9 +90,12 @@ pub enum Term {
 }
 
 impl fmt::Display for Term {
+    /// A name that is not a bare name (one that starts with a digit, holds a space or a sign) is
+    /// written in backticks, so that the text parses back to the same term.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Term::Named(n) => f.write_str(n),
+            Term::Named(n) if is_bare(n) => f.write_str(n),
+            Term::Named(n) => write!(f, "`{n}`"),
             Term::SumOfLines => f.write_str("sum(candidates)"),
         }
     }
@@ -153,69 +184,113 @@ enum Token {
     Sum,
 }
 
+/// Whether `c` may start a bare name: a letter of any script, or `_`.
+fn starts_name(c: char) -> bool {
+    c.is_alphabetic() || c == '_'
+}
+
+/// Whether `c` may continue a bare name: a letter or digit of any script, `_` or `.`.
+fn continues_name(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '.'
+}
+
+/// Whether `name` can be written bare in a rule; any other name is written in backticks.
+fn is_bare(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(starts_name) && chars.all(continues_name) && name != "sum"
+}
+
 fn tokenize(text: &str) -> Result<Vec<Token>> {
     let bad = |why: String| Error::invalid("rule", text, why);
-    let b = text.as_bytes();
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
+    let mut it = text.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
         match c {
-            b' ' | b'\t' => i += 1,
-            b'+' => (out.push(Token::Plus), i += 1).1,
-            b'-' => (out.push(Token::Minus), i += 1).1,
-            b'*' => (out.push(Token::Star), i += 1).1,
-            b'=' | b'<' | b'>' => {
-                if b.get(i + 1) != Some(&b'=') {
+            c if c.is_whitespace() => {}
+            '+' => out.push(Token::Plus),
+            '-' => out.push(Token::Minus),
+            '*' => out.push(Token::Star),
+            '=' | '<' | '>' => {
+                if it.next_if(|&(_, n)| n == '=').is_none() {
                     return Err(bad(format!("at byte {i}: expected ==, <= or >=")));
                 }
                 out.push(Token::Rel(match c {
-                    b'=' => Relation::Eq,
-                    b'<' => Relation::Le,
+                    '=' => Relation::Eq,
+                    '<' => Relation::Le,
                     _ => Relation::Ge,
                 }));
-                i += 2;
             }
-            b'0'..=b'9' => {
-                let start = i;
-                while i < b.len() && b[i].is_ascii_digit() {
-                    i += 1;
+            '`' => {
+                let start = i + 1;
+                let mut end = None;
+                for (j, n) in it.by_ref() {
+                    if n == '`' {
+                        end = Some(j);
+                        break;
+                    }
                 }
-                let n = text[start..i]
+                let Some(end) = end else {
+                    return Err(bad(format!(
+                        "at byte {i}: a name opened with ` is not closed with another `"
+                    )));
+                };
+                let name = &text[start..end];
+                if name.trim().is_empty() {
+                    return Err(bad(format!("at byte {i}: an empty name between backticks")));
+                }
+                out.push(Token::Ident(name.to_owned()));
+            }
+            c if c.is_ascii_digit() => {
+                let mut end = i + 1;
+                while let Some((j, _)) = it.next_if(|&(_, n)| n.is_ascii_digit()) {
+                    end = j + 1;
+                }
+                if let Some(&(_, n)) = it.peek() {
+                    if continues_name(n) {
+                        let mut word_end = end;
+                        while let Some((j, n)) = it.next_if(|&(_, n)| continues_name(n)) {
+                            word_end = j + n.len_utf8();
+                        }
+                        let word = &text[i..word_end];
+                        return Err(bad(format!(
+                            "at byte {i}: the name {word} starts with a digit; write it in backticks: `{word}` (a coefficient is written {}*{})",
+                            &text[i..end],
+                            &text[end..word_end]
+                        )));
+                    }
+                }
+                let n = text[i..end]
                     .parse()
-                    .map_err(|_| bad(format!("at byte {start}: coefficient too large")))?;
+                    .map_err(|_| bad(format!("at byte {i}: coefficient too large")))?;
                 out.push(Token::Int(n));
             }
-            c if c.is_ascii_alphabetic() || c == b'_' => {
-                let start = i;
-                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'.')
-                {
-                    i += 1;
+            c if starts_name(c) => {
+                let mut end = i + c.len_utf8();
+                while let Some((j, n)) = it.next_if(|&(_, n)| continues_name(n)) {
+                    end = j + n.len_utf8();
                 }
-                let word = &text[start..i];
+                let word = &text[i..end];
                 if word == "sum" {
-                    let rest = &text[i..];
+                    let rest = &text[end..];
                     let inner = rest
                         .strip_prefix("(candidates)")
                         .or_else(|| rest.strip_prefix("(lines)"));
-                    match inner {
-                        Some(after) => {
-                            i = text.len() - after.len();
-                            out.push(Token::Sum);
-                        }
-                        None => {
-                            return Err(bad(format!(
-                                "at byte {start}: only sum(candidates) is known"
-                            )));
-                        }
-                    }
+                    let Some(after) = inner else {
+                        return Err(bad(format!(
+                            "at byte {i}: only sum(candidates) is known (a field named sum is written `sum`)"
+                        )));
+                    };
+                    let resume = text.len() - after.len();
+                    while it.next_if(|&(j, _)| j < resume).is_some() {}
+                    out.push(Token::Sum);
                 } else {
                     out.push(Token::Ident(word.to_owned()));
                 }
             }
             _ => {
-                let ch = text[i..].chars().next().unwrap_or('?');
-                return Err(bad(format!("at byte {i}: unexpected '{ch}'")));
+                return Err(bad(format!(
+                    "at byte {i}: unexpected '{c}' (a name with such characters is written in backticks)"
+                )));
             }
         }
     }
@@ -312,8 +387,6 @@ impl<'de> serde::Deserialize<'de> for Rule {
 enum Bound {
     Field(Field),
     Lines,
-    /// A name the set does not have: absent on every sheet.
-    Missing,
 }
 
 /// A rule bound to one set, ready to evaluate sheet by sheet.
@@ -336,25 +409,86 @@ pub(crate) struct BlockValues {
     pub absent: Vec<bool>,
 }
 
-impl BoundRule {
-    pub(crate) fn bind(rule: &Rule, set: &ActaSet) -> BoundRule {
-        let bind_term = |t: &Term| match t {
-            Term::SumOfLines => Bound::Lines,
-            Term::Named(n) => Field::standard(n)
-                .or_else(|| set.contest().line_index(n).map(Field::Line))
-                .or_else(|| {
-                    set.extra_fields()
-                        .iter()
-                        .position(|e| e == n)
-                        .map(Field::Extra)
-                })
-                .map_or(Bound::Missing, Bound::Field),
-        };
-        BoundRule {
-            lhs: rule.lhs.iter().map(|(c, t)| (*c, bind_term(t))).collect(),
-            relation: rule.relation,
-            rhs: rule.rhs.iter().map(|(c, t)| (*c, bind_term(t))).collect(),
+/// The names a rule over sheets of `set` may use: the standard fields, the ballot lines' codes
+/// and the further fields, in that order.
+pub(crate) fn known_names(set: &ActaSet) -> Vec<String> {
+    let standard = Field::STANDARD
+        .into_iter()
+        .filter_map(Field::standard_name)
+        .map(str::to_owned);
+    let lines = set.contest().lines().iter().map(|l| l.code().to_owned());
+    standard
+        .chain(lines)
+        .chain(set.extra_fields().iter().cloned())
+        .collect()
+}
+
+impl Rule {
+    /// The names of the fields the rule uses, in order, repeats included.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.lhs
+            .iter()
+            .chain(&self.rhs)
+            .filter_map(|(_, t)| match t {
+                Term::Named(n) => Some(n.as_str()),
+                Term::SumOfLines => None,
+            })
+    }
+
+    /// Checks that every name the rule uses is one of `known`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownRuleField`] with the first unknown name and the known ones.
+    pub fn check_names<S: AsRef<str>>(&self, known: &[S]) -> Result<()> {
+        match self
+            .names()
+            .find(|n| !known.iter().any(|k| k.as_ref() == *n))
+        {
+            None => Ok(()),
+            Some(name) => Err(Error::UnknownRuleField {
+                rule: self.to_string(),
+                name: name.to_owned(),
+                known: known.iter().map(|k| k.as_ref().to_owned()).collect(),
+            }),
         }
+    }
+}
+
+impl BoundRule {
+    /// The rule bound to the columns of `set`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownRuleField`] for a name that is not a field of the set.
+    pub(crate) fn bind(rule: &Rule, set: &ActaSet) -> Result<BoundRule> {
+        let bind_term = |t: &Term| -> Result<Bound> {
+            match t {
+                Term::SumOfLines => Ok(Bound::Lines),
+                Term::Named(n) => Field::standard(n)
+                    .or_else(|| set.contest().line_index(n).map(Field::Line))
+                    .or_else(|| {
+                        set.extra_fields()
+                            .iter()
+                            .position(|e| e == n)
+                            .map(Field::Extra)
+                    })
+                    .map(Bound::Field)
+                    .ok_or_else(|| Error::UnknownRuleField {
+                        rule: rule.to_string(),
+                        name: n.clone(),
+                        known: known_names(set),
+                    }),
+            }
+        };
+        let side = |side: &[(i64, Term)]| -> Result<Vec<(i64, Bound)>> {
+            side.iter().map(|(c, t)| Ok((*c, bind_term(t)?))).collect()
+        };
+        Ok(BoundRule {
+            lhs: side(&rule.lhs)?,
+            relation: rule.relation,
+            rhs: side(&rule.rhs)?,
+        })
     }
 
     /// Adds `c × column` over sheets `start..end` into `acc`, marking absent values.
@@ -405,7 +539,6 @@ impl BoundRule {
                         Self::add_column(set, Field::Line(l), *c, start, acc, absent);
                     }
                 }
-                Bound::Missing => absent.fill(true),
             }
         }
     }
@@ -440,6 +573,16 @@ impl BoundRule {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RuleSet {
     rules: Vec<Rule>,
+}
+
+impl FromIterator<Rule> for RuleSet {
+    fn from_iter<I: IntoIterator<Item = Rule>>(rules: I) -> Self {
+        let mut set = RuleSet::empty();
+        for r in rules {
+            set.push(r);
+        }
+        set
+    }
 }
 
 impl RuleSet {
@@ -506,9 +649,25 @@ mod tests {
             ("a b == c", "expected + or - between terms"),
             ("2 a == c", "a coefficient must be followed by *"),
             ("0*a == c", "a coefficient of 0 is meaningless"),
-            ("a == sum(x)", "at byte 5: only sum(candidates) is known"),
-            ("a == b%", "at byte 6: unexpected '%'"),
+            (
+                "a == sum(x)",
+                "at byte 5: only sum(candidates) is known (a field named sum is written `sum`)",
+            ),
+            (
+                "a == b%",
+                "at byte 6: unexpected '%' (a name with such characters is written in backticks)",
+            ),
             ("a + == b", "expected a field name or sum(candidates)"),
+            // Regression: a code starting with a digit said "a coefficient must be followed by *".
+            (
+                "21F <= valid",
+                "at byte 0: the name 21F starts with a digit; write it in backticks: `21F` (a coefficient is written 21*F)",
+            ),
+            (
+                "`21F <= valid",
+                "at byte 0: a name opened with ` is not closed with another `",
+            ),
+            ("`` <= valid", "at byte 0: an empty name between backticks"),
         ];
         for (text, why) in cases {
             let err = text.parse::<Rule>().unwrap_err().to_string();

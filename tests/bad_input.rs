@@ -266,3 +266,58 @@ fn a_byte_order_mark_inside_the_file_rejects_its_row() {
     bytes.extend(std::fs::read(format!("{DIR}/good.csv")).unwrap());
     assert_eq!(read_csv(&bytes[..], &layout()).unwrap().report.accepted, 1);
 }
+
+/// Regressions: layouts that were accepted and then lost rows, skipped a rule on every sheet, or
+/// aborted the process. Each is refused when it is loaded, with what to change.
+#[test]
+fn bad_layouts_are_refused_when_loaded() {
+    let cases = [
+        (
+            "l1_sum_unknown_key.json",
+            "unknown field `typo`, expected `sum` at line 27 column 9",
+        ),
+        (
+            "l2_same_column_twice.json",
+            "column \"A\" is read for candidate A and again for candidate B: each count has a column of its own",
+        ),
+        (
+            "l3_pad_huge.json",
+            "a key part is padded to 4000000000 characters; at most 64 are allowed",
+        ),
+        (
+            "l4_rule_unknown_field.json",
+            "rules: rule \"VALID == sum(candidates)\": no field \"VALID\" (the names are electors, voters, valid, null, blank, A, B, and sum(candidates))",
+        ),
+        (
+            "l5_delimiter_newline.json",
+            "the delimiter '\\n' cannot separate cells: it ends lines or quotes cells",
+        ),
+    ];
+    for (name, message) in cases {
+        let path = format!("{DIR}/repro/{name}");
+        let err = Layout::from_path(&path).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("layout: {path}: {message}"),
+            "{name}"
+        );
+    }
+    // A typo inside a field's source says what a source is.
+    let typo = std::fs::read_to_string(format!("{DIR}/layout.json"))
+        .unwrap()
+        .replace(
+            r#""sum": ["valid", "null"]"#,
+            r#""summ": ["valid", "null"]"#,
+        );
+    assert_eq!(
+        Layout::from_json(&typo).unwrap_err().to_string(),
+        "layout: unknown field `summ`, expected `sum` at line 10 column 22"
+    );
+    let number = std::fs::read_to_string(format!("{DIR}/layout.json"))
+        .unwrap()
+        .replace(r#""electors": "electors""#, r#""electors": 7"#);
+    assert_eq!(
+        Layout::from_json(&number).unwrap_err().to_string(),
+        "layout: invalid type: integer `7`, expected a column name, or {\"sum\": [column names]} at line 7 column 17"
+    );
+}

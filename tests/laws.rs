@@ -275,7 +275,7 @@ proptest! {
         let rules = RuleSet::standard();
         let mut set = ActaSet::new(contest.clone(), Geography::new(["x"]).unwrap());
         set.push(good.clone()).unwrap();
-        let check = check_rules(&set, &rules);
+        let check = check_rules(&set, &rules).unwrap();
         prop_assert!(check.violations.is_empty());
         prop_assert!(check.rules.iter().all(|r| r.checked == 1));
 
@@ -298,7 +298,7 @@ proptest! {
         };
         let mut set = ActaSet::new(contest, Geography::new(["x"]).unwrap());
         set.push(bad).unwrap();
-        let check = check_rules(&set, &rules);
+        let check = check_rules(&set, &rules).unwrap();
         let broken: Vec<String> = check.violations.iter().map(|v| rules.rules()[v.rule].to_string()).collect();
         prop_assert!(broken.iter().any(|b| b == expect), "{:?} does not name {}", broken, expect);
     }
@@ -347,4 +347,83 @@ fn field_names_are_stable() {
     // Rules and layouts name the standard fields; these names are part of the file formats.
     let names: Vec<String> = Field::STANDARD.iter().map(ToString::to_string).collect();
     assert_eq!(names, ["electors", "voters", "valid", "null", "blank"]);
+}
+
+/// A field name as countries write them: Latin with accents, Cyrillic, a leading digit, spaces
+/// and signs.
+fn field_name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-z_][a-z0-9_.]{0,8}",
+        "[а-яё][а-яё0-9_]{0,8}",
+        "[áéíóúñç][a-záéíóúñç]{0,6}",
+        "[0-9]{1,3}[A-Z]{0,3}",
+        "[A-Za-z][A-Za-z +\\-*=<>()]{0,8}",
+    ]
+    .prop_filter("a name with content", |n| !n.trim().is_empty())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Any rule prints as text that parses back to the same rule, whatever its names.
+    #[test]
+    fn rules_round_trip_with_any_names(
+        lhs in proptest::collection::vec((1i64..5, field_name()), 1..4),
+        rhs in proptest::collection::vec((1i64..5, field_name()), 1..4),
+        rel in prop_oneof![Just("=="), Just("<="), Just(">=")],
+    ) {
+        let side = |terms: &[(i64, String)]| {
+            terms
+                .iter()
+                .map(|(c, n)| format!("{c}*`{n}`"))
+                .collect::<Vec<_>>()
+                .join(" + ")
+        };
+        let text = format!("{} {rel} {}", side(&lhs), side(&rhs));
+        let rule: Rule = text.parse().unwrap();
+        let names: Vec<&str> = rule.names().collect();
+        let expected: Vec<&str> = lhs.iter().chain(&rhs).map(|(_, n)| n.as_str()).collect();
+        prop_assert_eq!(names, expected);
+        let again: Rule = rule.to_string().parse().unwrap();
+        prop_assert_eq!(again, rule);
+    }
+
+    /// A rule naming a field the sheets do not have is refused, by the check and by a layout;
+    /// never skipped on every sheet.
+    #[test]
+    fn a_rule_naming_an_unknown_field_is_refused(name in field_name(), known_side in 0usize..2) {
+        let known = ["electors", "voters", "valid", "null", "blank", "A", "B", "received"];
+        prop_assume!(!known.contains(&name.as_str()));
+        let text = if known_side == 0 {
+            format!("`{name}` + blank <= voters")
+        } else {
+            format!("valid <= 2*`{name}`")
+        };
+        let rule: Rule = text.parse().unwrap();
+        let contest = Contest::new("c", vec![Candidate::new("A", "Ana"), Candidate::new("B", "Bo")]).unwrap();
+        let mut set = ActaSet::new(contest, Geography::new(["x"]).unwrap());
+        set.declare_extra(["received"]);
+        set.push(ActaSheet::new(TableId::new("1").unwrap()).with_valid(3).with_votes([Some(1), Some(2)])).unwrap();
+        let err = check_rules(&set, &RuleSet::from_iter([rule.clone()])).unwrap_err();
+        match err {
+            actas::Error::UnknownRuleField { name: n, known: k, .. } => {
+                prop_assert_eq!(n, name.clone());
+                prop_assert_eq!(k, known.map(str::to_owned).to_vec());
+            }
+            other => prop_assert!(false, "{other}"),
+        }
+        // The same rule in a layout is refused when the layout is loaded.
+        let layout = format!(
+            r#"{{"contest": "c", "key": {{"parts": [{{"column": "t"}}]}},
+                "fields": {{"valid": "v"}},
+                "candidates": [{{"code": "A", "name": "Ana", "column": "A"}},
+                               {{"code": "B", "name": "Bo", "column": "B"}}],
+                "extra": [{{"name": "received", "column": "r"}}],
+                "rules": [{}]}}"#,
+            serde_json::to_string(&rule.to_string()).unwrap()
+        );
+        let err = Layout::from_json(&layout).unwrap_err();
+        let expected = format!("no field {name:?}");
+        prop_assert!(matches!(&err, actas::Error::Layout { message } if message.contains(&expected)), "{}", err);
+    }
 }

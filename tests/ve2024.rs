@@ -78,7 +78,7 @@ fn v1_golden_figures() {
 #[test]
 fn v1_breaks_no_rule() {
     let v1 = load("V1");
-    let check = check_rules(&v1.set, &RuleSet::standard());
+    let check = check_rules(&v1.set, &RuleSet::standard()).unwrap();
     assert!(
         check.violations.is_empty(),
         "{:?}",

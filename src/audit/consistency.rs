@@ -1,5 +1,6 @@
 //! Each sheet's own arithmetic, against a rule set.
 
+use crate::error::Result;
 use crate::model::ActaSet;
 use crate::par::{self, Execution};
 use crate::rules::{BLOCK, BlockValues, BoundRule, Rule, RuleSet};
@@ -65,24 +66,41 @@ pub struct RuleCheck {
 /// let mut set = ActaSet::new(contest, Geography::new(["x"])?);
 /// set.push(ActaSheet::new(TableId::new("1")?).with_valid(10).with_votes([Some(6), Some(4)]))?;
 /// set.push(ActaSheet::new(TableId::new("2")?).with_valid(10).with_votes([Some(6), Some(5)]))?;
-/// let check = check_rules(&set, &RuleSet::standard());
+/// let check = check_rules(&set, &RuleSet::standard())?;
 /// assert_eq!(check.rules[0].broken, 1); // valid == sum(candidates)
 /// assert_eq!(check.violations[0].table, "2");
 /// assert_eq!((check.violations[0].lhs, check.violations[0].rhs), (10, 11));
 /// assert_eq!(check.rules[2].skipped, 2); // voters <= electors: neither is on the sheets
+///
+/// // A rule over a name that is no field of the sheets is refused, never skipped.
+/// let typo = RuleSet::from_iter(["nul + blank <= voters".parse()?]);
+/// assert_eq!(
+///     check_rules(&set, &typo).unwrap_err().to_string(),
+///     "rule \"nul + blank <= voters\": no field \"nul\" \
+///      (the names are electors, voters, valid, null, blank, A, B, and sum(candidates))"
+/// );
 /// # Ok::<(), actas::Error>(())
 /// ```
-pub fn check_rules(set: &ActaSet, rules: &RuleSet) -> RuleCheck {
+///
+/// # Errors
+///
+/// [`Error::UnknownRuleField`](crate::Error::UnknownRuleField) when a rule names a field the
+/// set does not have.
+pub fn check_rules(set: &ActaSet, rules: &RuleSet) -> Result<RuleCheck> {
     check_rules_with(set, rules, Execution::default())
 }
 
 /// [`check_rules`], run as `execution` says.
-pub(crate) fn check_rules_with(set: &ActaSet, rules: &RuleSet, execution: Execution) -> RuleCheck {
+pub(crate) fn check_rules_with(
+    set: &ActaSet,
+    rules: &RuleSet,
+    execution: Execution,
+) -> Result<RuleCheck> {
     let bound: Vec<BoundRule> = rules
         .rules()
         .iter()
         .map(|r| BoundRule::bind(r, set))
-        .collect();
+        .collect::<Result<_>>()?;
     let mut summaries: Vec<RuleSummary> = rules
         .rules()
         .iter()
@@ -139,8 +157,8 @@ pub(crate) fn check_rules_with(set: &ActaSet, rules: &RuleSet, execution: Execut
         }
         violations.extend(v);
     }
-    RuleCheck {
+    Ok(RuleCheck {
         rules: summaries,
         violations,
-    }
+    })
 }

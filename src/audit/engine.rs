@@ -193,7 +193,7 @@ impl<'a> Audit<'a> {
         let set = self.set;
         let exec = self.options.execution;
         let totals = totals_with(set, exec)?;
-        let (rule_check, mut findings) = sheet_checks(set, &self.options, exec, 0);
+        let (rule_check, mut findings) = sheet_checks(set, &self.options, exec, 0)?;
         if let Some(tables) = self.tables {
             findings.extend(check_register(set, tables));
         }
@@ -237,9 +237,9 @@ pub(crate) fn sheet_checks(
     options: &AuditOptions,
     exec: Execution,
     offset: usize,
-) -> (RuleCheck, Vec<Finding>) {
+) -> Result<(RuleCheck, Vec<Finding>)> {
     let mut findings = Vec::new();
-    let rule_check = check_rules_with(set, &options.rules, exec);
+    let rule_check = check_rules_with(set, &options.rules, exec)?;
     for v in &rule_check.violations {
         let rule = &rule_check.rules[v.rule].rule;
         findings.push(
@@ -285,7 +285,7 @@ pub(crate) fn sheet_checks(
             ),
         });
     }
-    (rule_check, findings)
+    Ok((rule_check, findings))
 }
 
 /// What the audit found about the announcements, given the sheets' totals.

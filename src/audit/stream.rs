@@ -327,7 +327,7 @@ impl<'a> StreamAudit<'a> {
                 .collect();
             chunk.set_repeats(repeats);
 
-            let (check, f) = sheet_checks(&chunk, &opts.audit, exec, offset);
+            let (check, f) = sheet_checks(&chunk, &opts.audit, exec, offset)?;
             findings.extend(f);
             match &mut rules {
                 None => rules = Some(check.rules),

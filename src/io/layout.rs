@@ -1,7 +1,7 @@
 //! The mapping from a CSV's columns to the model.
 
 use crate::error::{Error, Result};
-use crate::model::{Candidate, Contest, Geography};
+use crate::model::{Candidate, Contest, Field, Geography};
 use crate::rules::Rule;
 
 /// The text encoding of a CSV file.
@@ -29,8 +29,11 @@ pub enum Encoding {
 }
 
 /// Where a count field's value comes from.
+///
+/// In JSON, a column name (`"VOTANTES"`) or a sum (`{"sum": ["VALIDOS", "NULOS"]}`); any other
+/// key next to `sum` is refused with its line and column.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(untagged))]
 pub enum Source {
     /// One column.
@@ -49,6 +52,43 @@ impl Source {
             Source::Column(c) => vec![c.as_str()],
             Source::Sum { sum } => sum.iter().map(String::as_str).collect(),
         }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Source {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Source;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(r#"a column name, or {"sum": [column names]}"#)
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Source, E> {
+                Ok(Source::Column(v.to_owned()))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Source, A::Error> {
+                let mut sum: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    if key != "sum" {
+                        return Err(serde::de::Error::unknown_field(&key, &["sum"]));
+                    }
+                    if sum.is_some() {
+                        return Err(serde::de::Error::duplicate_field("sum"));
+                    }
+                    sum = Some(map.next_value()?);
+                }
+                let sum = sum.ok_or_else(|| serde::de::Error::missing_field("sum"))?;
+                Ok(Source::Sum { sum })
+            }
+        }
+        d.deserialize_any(Visit)
     }
 }
 
@@ -350,6 +390,10 @@ pub struct Layout {
     pub rules: Vec<Rule>,
 }
 
+/// The widest zero-padding a layout may ask for: codes and keys are short, and a pad is written
+/// on every row.
+pub const MAX_PAD: usize = 64;
+
 #[cfg(feature = "serde")]
 fn default_delimiter() -> char {
     ','
@@ -436,6 +480,43 @@ impl Layout {
                 self.delimiter
             )));
         }
+        if matches!(self.delimiter, '\n' | '\r' | '"') {
+            return Err(Error::layout(format!(
+                "the delimiter {:?} cannot separate cells: it ends lines or quotes cells",
+                self.delimiter
+            )));
+        }
+        let pads = self.key.parts.iter().map(|p| (p.pad, "a key part"));
+        let pads = pads.chain(self.geography.iter().map(|g| (g.pad, "a geography code")));
+        for (pad, what) in pads {
+            if pad.is_some_and(|p| p > MAX_PAD) {
+                return Err(Error::layout(format!(
+                    "{what} is padded to {} characters; at most {MAX_PAD} are allowed",
+                    pad.unwrap_or_default()
+                )));
+            }
+        }
+        // A column read as a count in two roles (two candidates on one column) would break the
+        // sheets' arithmetic on every row; sums may reuse columns.
+        let mut direct: Vec<(&str, String)> = Vec::new();
+        for (field, source) in self.fields.all() {
+            if let Some(Source::Column(c)) = source {
+                direct.push((c, format!("field {field}")));
+            }
+        }
+        for (role, c) in self.line_columns() {
+            direct.push((c, role));
+        }
+        for e in &self.extra {
+            direct.push((&e.column, format!("further field {}", e.name)));
+        }
+        for (i, (c, role)) in direct.iter().enumerate() {
+            if let Some((_, first)) = direct[..i].iter().find(|(o, _)| o == c) {
+                return Err(Error::layout(format!(
+                    "column \"{c}\" is read for {first} and again for {role}: each count has a column of its own"
+                )));
+            }
+        }
         if self.candidates.is_empty() {
             return Err(Error::layout("no candidates"));
         }
@@ -460,8 +541,20 @@ impl Layout {
                 )));
             }
         }
-        self.contest().map_err(|e| Error::layout(e.to_string()))?;
+        let contest = self.contest().map_err(|e| Error::layout(e.to_string()))?;
         self.geography().map_err(|e| Error::layout(e.to_string()))?;
+        // Every rule names fields the sheets will have: a rule over an unknown name would be
+        // skipped on every sheet.
+        let standard = Field::STANDARD.into_iter().filter_map(Field::standard_name);
+        let known: Vec<&str> = standard
+            .map(|n| -> &str { n })
+            .chain(contest.lines().iter().map(|l| l.code()))
+            .chain(self.extra.iter().map(|e| e.name.as_str()))
+            .collect();
+        for rule in &self.rules {
+            rule.check_names(&known)
+                .map_err(|e| Error::layout(format!("rules: {e}")))?;
+        }
         Ok(())
     }
 

@@ -13,7 +13,7 @@ mod writer;
 
 pub use layout::{
     CandidateColumn, Encoding, ExtraColumn, Fields, GeoLevel, Key, KeyPart, Layout, LineColumn,
-    Source,
+    MAX_PAD, Source,
 };
 pub use reader::{
     ReadOutcome, ReadReport, RejectReason, RejectedRow, RepeatedRow, read_csv, read_csv_path,
