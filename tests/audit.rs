@@ -450,3 +450,45 @@ fn a_forms_own_rules_come_from_its_layout() {
         ["S001 error    table 2: breaks received >= voters + cancelled (left 11, right 12)"]
     );
 }
+
+/// Regression: without a valid field the text report divided the candidates' votes by a valid
+/// total of 0, clamped to 1 ("Ana 570 57000.00%").
+#[test]
+fn shares_without_a_valid_field_are_of_the_candidates_votes() {
+    let mut s = ActaSet::new(contest(), Geography::new(["x"]).unwrap());
+    for (id, a, b) in [("1", 300, 200), ("2", 270, 230)] {
+        s.push(ActaSheet::new(TableId::new(id).unwrap()).with_votes([Some(a), Some(b)]))
+            .unwrap();
+    }
+    let text = Audit::new(&s).run().unwrap().to_string();
+    assert!(
+        text.contains("Totals on the sheets (shares of the candidates' votes: the sheets do not all carry valid votes)"),
+        "{text}"
+    );
+    let ana = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("Ana"))
+        .unwrap();
+    assert!(ana.ends_with("570   57.00%"), "{ana}");
+    assert!(
+        text.contains(&format!("  {:<30} {:>12} (on no sheet)", "valid", "-")),
+        "{text}"
+    );
+    // With valid votes on every table, shares are of them, and every field's total is given.
+    let text = Audit::new(&set(&[("1", 100, 60, 30), ("2", 100, 20, 10)]))
+        .run()
+        .unwrap()
+        .to_string();
+    assert!(
+        text.contains("Totals on the sheets (shares of valid votes)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("  {:<30} {:>12} (on 2 of 2 tables)", "electors", 200)),
+        "{text}"
+    );
+    assert!(
+        text.contains("turnout 60.00% (120 voters of 200 electors, on the tables that carry both)"),
+        "{text}"
+    );
+}

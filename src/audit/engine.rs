@@ -708,26 +708,67 @@ impl fmt::Display for AuditReport {
             }
         }
 
-        writeln!(f, "\nTotals on the sheets")?;
-        let mut order: Vec<usize> = (0..self.candidates.len()).collect();
-        order.sort_by_key(|&c| {
-            std::cmp::Reverse(self.totals.candidates.get(c).map_or(0, |t| t.sum))
-        });
-        for c in order {
-            let votes = self.totals.candidates[c].sum;
-            let share = crate::percent_of(
-                votes,
-                self.totals.valid.sum.max(1),
-                2,
-                crate::Rounding::HalfUp,
+        // Shares are of the valid votes when every counted table carries them, else of the
+        // candidates' votes (a layout without a valid field), and the heading says which.
+        let t = &self.totals;
+        let candidates_sum: u64 = t.candidates.iter().map(|c| c.sum).sum();
+        let (base, base_name) = if t.valid.sheets == t.tables && t.tables > 0 {
+            (t.valid.sum, "valid votes")
+        } else {
+            (
+                candidates_sum,
+                "the candidates' votes: the sheets do not all carry valid votes",
             )
-            .map_err(|_| fmt::Error)?;
+        };
+        writeln!(f, "\nTotals on the sheets (shares of {base_name})")?;
+        let mut order: Vec<usize> = (0..self.candidates.len()).collect();
+        order.sort_by_key(|&c| std::cmp::Reverse(t.candidates.get(c).map_or(0, |t| t.sum)));
+        for c in order {
+            let votes = t.candidates[c].sum;
+            let share = if base == 0 {
+                "-".to_owned()
+            } else {
+                crate::percent_of(votes, base, 2, crate::Rounding::HalfUp)
+                    .map_err(|_| fmt::Error)?
+                    .to_string()
+                    + "%"
+            };
             writeln!(
                 f,
-                "  {:<30} {:>12} {:>7}%",
+                "  {:<30} {:>12} {:>8}",
                 self.candidates[c].name,
                 thousands(votes),
                 share
+            )?;
+        }
+        for (name, total) in [
+            ("electors", t.electors),
+            ("voters", t.voters),
+            ("valid", t.valid),
+            ("null", t.null),
+            ("blank", t.blank),
+        ] {
+            if total.sheets == 0 {
+                writeln!(f, "  {name:<30} {:>12} (on no sheet)", "-")?;
+            } else {
+                writeln!(
+                    f,
+                    "  {name:<30} {:>12} (on {} of {} tables)",
+                    thousands(total.sum),
+                    thousands(total.sheets),
+                    thousands(t.tables)
+                )?;
+            }
+        }
+        let (voters, electors) = t.turnout_base;
+        if electors > 0 {
+            let turnout = crate::percent_of(voters, electors, 2, crate::Rounding::HalfUp)
+                .map_err(|_| fmt::Error)?;
+            writeln!(
+                f,
+                "  turnout {turnout}% ({} voters of {} electors, on the tables that carry both)",
+                thousands(voters),
+                thousands(electors)
             )?;
         }
         if let Some(c) = &self.coverage {
