@@ -484,7 +484,10 @@ fn shares_without_a_valid_field_are_of_the_candidates_votes() {
         "{text}"
     );
     assert!(
-        text.contains(&format!("  {:<30} {:>12} (on 2 of 2 tables)", "electors", 200)),
+        text.contains(&format!(
+            "  {:<30} {:>12} (on 2 of 2 tables)",
+            "electors", 200
+        )),
         "{text}"
     );
     assert!(

@@ -83,10 +83,9 @@ fn build(contest: Contest, raws: &[RawSheet]) -> ActaSet {
         ActaSet::new(contest, Geography::new(["state", "district"]).unwrap()).with_source("laws");
     for r in raws {
         let geo = r.place.as_ref().map(|(state, name, district)| {
-            let g = set.geography_mut();
-            let s = g.intern(None, state, name.as_deref()).unwrap();
+            let s = set.add_place(None, state, name.as_deref()).unwrap();
             match district {
-                Some(d) => g.intern(Some(s), d, None).unwrap(),
+                Some(d) => set.add_place(Some(s), d, None).unwrap(),
                 None => s,
             }
         });
@@ -246,7 +245,7 @@ proptest! {
         for (state, t) in &states.places {
             let mut sum = zero_like(t);
             for (d, dt) in &districts.places {
-                if set.geography().node(*d).unwrap().parent() == Some(*state) { merge(&mut sum, dt); }
+                if set.geography().parent(*d) == Some(*state) { merge(&mut sum, dt); }
             }
             // Sheets placed at the state itself are unplaced at district level.
             for i in 0..set.len() {

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use hashbrown::HashMap;
 
@@ -10,29 +11,61 @@ use crate::error::{Error, Result};
 /// A handle to one place of a [`Geography`] (a state, a parish, a voting centre), and through its
 /// parents the whole path from the top level down to it.
 ///
-/// Invariant: it belongs to the geography that made it; it is cheap to copy and compare (4 bytes,
-/// and `Option<GeoPath>` is 4 bytes too). Resolve it with [`Geography::node`].
+/// Invariant: it belongs to the geography that made it, and carries that geography's identity:
+/// a handle of another geography (or of a copy of this one) is refused by every call that takes
+/// one, never read as a place of this one. It is cheap to copy and compare (8 bytes, and
+/// `Option<GeoPath>` is 8 bytes too). Resolve it with [`Geography::node`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct GeoPath(NonZeroU32);
+pub struct GeoPath {
+    index: NonZeroU32,
+    geography: u32,
+}
+
+/// The identity of a new geography. Identities are never 0 (the identity of a handle read from
+/// JSON before it is bound to its geography); they wrap after 2^32 - 1 geographies.
+fn next_identity() -> u32 {
+    static NEXT: AtomicU32 = AtomicU32::new(1);
+    loop {
+        let id = NEXT.fetch_add(1, Ordering::Relaxed);
+        if id != 0 {
+            return id;
+        }
+    }
+}
 
 impl GeoPath {
     /// The place's index in its geography (0-based, in order of first appearance).
     pub fn index(self) -> usize {
-        self.0.get() as usize - 1
+        self.index.get() as usize - 1
+    }
+
+    /// The place of index `i` of the geography with identity `geography`.
+    pub(crate) fn new(i: usize, geography: u32) -> Option<GeoPath> {
+        raw_index(i).map(|index| GeoPath { index, geography })
     }
 
     /// The place of index `i`, or an overflow error past `u32::MAX - 1` places.
-    #[cfg(feature = "parallel")]
-    pub(crate) fn from_index_checked(i: usize) -> crate::Result<GeoPath> {
-        GeoPath::from_index(i).ok_or_else(|| crate::Error::overflow("number of places"))
+    pub(crate) fn new_checked(i: usize, geography: u32) -> crate::Result<GeoPath> {
+        GeoPath::new(i, geography).ok_or_else(|| crate::Error::overflow("number of places"))
     }
 
-    fn from_index(i: usize) -> Option<GeoPath> {
-        u32::try_from(i + 1)
-            .ok()
-            .and_then(NonZeroU32::new)
-            .map(GeoPath)
+    /// The index as stored (1-based), without the geography.
+    pub(crate) fn raw(self) -> NonZeroU32 {
+        self.index
     }
+
+    /// The handle of stored index `raw` in the geography with identity `geography`.
+    pub(crate) fn from_raw(raw: NonZeroU32, geography: u32) -> GeoPath {
+        GeoPath {
+            index: raw,
+            geography,
+        }
+    }
+}
+
+/// The stored (1-based) form of index `i`.
+fn raw_index(i: usize) -> Option<NonZeroU32> {
+    u32::try_from(i + 1).ok().and_then(NonZeroU32::new)
 }
 
 /// One place: its level, code, name and parent.
@@ -43,7 +76,9 @@ pub struct GeoNode {
     level: usize,
     code: String,
     name: Option<String>,
-    parent: Option<GeoPath>,
+    /// The parent's stored index: a node does not know its geography's identity, so that a
+    /// copy of the geography can take a new one.
+    parent: Option<NonZeroU32>,
 }
 
 impl GeoNode {
@@ -62,9 +97,10 @@ impl GeoNode {
         self.name.as_deref()
     }
 
-    /// Its parent, `None` at the top level.
-    pub fn parent(&self) -> Option<GeoPath> {
-        self.parent
+    /// The index of its parent in its geography, `None` at the top level (the handle is
+    /// [`Geography::parent`]).
+    pub fn parent_index(&self) -> Option<usize> {
+        self.parent.map(|p| p.get() as usize - 1)
     }
 }
 
@@ -89,12 +125,38 @@ impl GeoNode {
 /// assert_eq!(geo.display(libertador).to_string(), "01 DTTO. CAPITAL > 01 MP. BLVNO LIBERTADOR");
 /// # Ok::<(), actas::Error>(())
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Debug)]
 pub struct Geography {
+    /// Its identity, carried by its handles. A clone is another geography, with its own.
+    id: u32,
     levels: Vec<String>,
     nodes: Vec<GeoNode>,
-    /// Children of the root (index 0) and of node `i` (index `i + 1`), by code.
-    children: Vec<HashMap<Box<str>, GeoPath>>,
+    /// Children of the root (index 0) and of node `i` (index `i + 1`), by code: stored indices.
+    children: Vec<HashMap<Box<str>, NonZeroU32>>,
+}
+
+impl Default for Geography {
+    fn default() -> Self {
+        Geography {
+            id: next_identity(),
+            levels: Vec::new(),
+            nodes: Vec::new(),
+            children: vec![HashMap::new()],
+        }
+    }
+}
+
+impl Clone for Geography {
+    /// An equal geography with an identity of its own: the handles of the original are not
+    /// places of the copy (the two may grow apart).
+    fn clone(&self) -> Self {
+        Geography {
+            id: next_identity(),
+            levels: self.levels.clone(),
+            nodes: self.nodes.clone(),
+            children: self.children.clone(),
+        }
+    }
 }
 
 impl PartialEq for Geography {
@@ -130,8 +192,7 @@ impl Geography {
         }
         Ok(Geography {
             levels,
-            nodes: Vec::new(),
-            children: vec![HashMap::new()],
+            ..Geography::default()
         })
     }
 
@@ -157,12 +218,35 @@ impl Geography {
 
     /// The place `path` points at, or `None` when `path` is not of this geography.
     pub fn node(&self, path: GeoPath) -> Option<&GeoNode> {
+        if path.geography != self.id {
+            return None;
+        }
         self.nodes.get(path.index())
     }
 
-    /// Whether `path` is a place of this geography.
+    /// Whether `path` is a place of this geography (made by it, not by another geography or a
+    /// copy of this one).
     pub fn contains(&self, path: GeoPath) -> bool {
-        path.index() < self.nodes.len()
+        path.geography == self.id && path.index() < self.nodes.len()
+    }
+
+    /// The parent of `path`, `None` at the top level or when `path` is not of this geography.
+    pub fn parent(&self, path: GeoPath) -> Option<GeoPath> {
+        self.node(path)?
+            .parent
+            .map(|p| GeoPath::from_raw(p, self.id))
+    }
+
+    /// The handle of stored index `raw` of this geography.
+    pub(crate) fn handle(&self, raw: NonZeroU32) -> GeoPath {
+        GeoPath::from_raw(raw, self.id)
+    }
+
+    /// The handle of the place of index `i`, if there is one.
+    pub fn place(&self, i: usize) -> Option<GeoPath> {
+        (i < self.nodes.len())
+            .then(|| GeoPath::new(i, self.id))
+            .flatten()
     }
 
     /// The place with code `code` under `parent` (`None`: at the top level), added if new.
@@ -190,7 +274,7 @@ impl Geography {
             }
         };
         if let Some(&found) = self.children[slot].get(code) {
-            return Ok(found);
+            return Ok(self.handle(found));
         }
         let level = parent.map_or(0, |p| self.nodes[p.index()].level + 1);
         if level >= self.levels.len() {
@@ -207,16 +291,15 @@ impl Geography {
                 format!("is empty at level {}", self.levels[level]),
             ));
         }
-        let path = GeoPath::from_index(self.nodes.len())
-            .ok_or_else(|| Error::overflow("number of places"))?;
+        let path = GeoPath::new_checked(self.nodes.len(), self.id)?;
         self.nodes.push(GeoNode {
             level,
             code: code.to_owned(),
             name: name.filter(|n| !n.is_empty()).map(str::to_owned),
-            parent,
+            parent: parent.map(GeoPath::raw),
         });
         self.children.push(HashMap::new());
-        self.children[slot].insert(code.into(), path);
+        self.children[slot].insert(code.into(), path.raw());
         Ok(path)
     }
 
@@ -239,7 +322,7 @@ impl Geography {
         let mut slot = 0;
         let mut found = None;
         for code in codes {
-            let p = *self.children[slot].get(*code)?;
+            let p = self.handle(*self.children[slot].get(*code)?);
             slot = p.index() + 1;
             found = Some(p);
         }
@@ -249,7 +332,7 @@ impl Geography {
     /// `path` and its ancestors, from `path` up to the top level.
     pub fn ancestors(&self, path: GeoPath) -> impl Iterator<Item = GeoPath> + '_ {
         std::iter::successors(Some(path).filter(|p| self.contains(*p)), move |p| {
-            self.nodes[p.index()].parent
+            self.nodes[p.index()].parent.map(|raw| self.handle(raw))
         })
     }
 
@@ -266,7 +349,7 @@ impl Geography {
             .iter()
             .enumerate()
             .filter(move |(_, n)| n.level == level)
-            .filter_map(|(i, _)| GeoPath::from_index(i))
+            .filter_map(|(i, _)| GeoPath::new(i, self.id))
     }
 
     /// For every place, its ancestor at `level` (itself at that level), `None` above it.
@@ -275,9 +358,9 @@ impl Geography {
         for (i, n) in self.nodes.iter().enumerate() {
             // Parents precede children, so the parent's entry is already known.
             let a = if n.level == level {
-                GeoPath::from_index(i)
+                GeoPath::new(i, self.id)
             } else if n.level > level {
-                n.parent.and_then(|p| table[p.index()])
+                n.parent.and_then(|p| table[p.get() as usize - 1])
             } else {
                 None
             };
@@ -339,9 +422,11 @@ mod serde_impl {
     }
 
     impl<'de> Deserialize<'de> for GeoPath {
+        /// A handle read alone is of no geography yet (identity 0): a set read from JSON binds
+        /// its sheets' places to its own geography.
         fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
             let i = usize::deserialize(d)?;
-            GeoPath::from_index(i).ok_or_else(|| serde::de::Error::custom("place index too large"))
+            GeoPath::new(i, 0).ok_or_else(|| serde::de::Error::custom("place index too large"))
         }
     }
 
@@ -352,7 +437,7 @@ mod serde_impl {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         name: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        parent: Option<GeoPath>,
+        parent: Option<usize>,
     }
 
     #[derive(Serialize, Deserialize)]
@@ -374,7 +459,7 @@ mod serde_impl {
                     .map(|n| NodeRepr {
                         code: n.code.clone(),
                         name: n.name.clone(),
-                        parent: n.parent,
+                        parent: n.parent_index(),
                     })
                     .collect(),
             }
@@ -388,13 +473,14 @@ mod serde_impl {
             let r = GeographyRepr::deserialize(d)?;
             let mut geo = Geography::new(r.levels).map_err(D::Error::custom)?;
             for (i, n) in r.nodes.into_iter().enumerate() {
-                if n.parent.is_some_and(|p| p.index() >= i) {
+                if n.parent.is_some_and(|p| p >= i) {
                     return Err(D::Error::custom(format!(
                         "place {i}: its parent must come before it"
                     )));
                 }
                 let before = geo.len();
-                geo.intern(n.parent, &n.code, n.name.as_deref())
+                let parent = n.parent.and_then(|p| geo.place(p));
+                geo.intern(parent, &n.code, n.name.as_deref())
                     .map_err(D::Error::custom)?;
                 if geo.len() == before {
                     return Err(D::Error::custom(format!(
@@ -447,6 +533,15 @@ mod tests {
         let _ = other.intern(None, "2", None).unwrap();
         let far = other.intern(None, "3", None).unwrap();
         assert!(g.intern(Some(far), "y", None).is_err());
-        assert!(g.contains(foreign));
+        // Regression: a handle of another geography was taken for a place of this one when its
+        // index was in range.
+        assert!(!g.contains(foreign));
+        assert!(g.node(foreign).is_none());
+        assert!(g.intern(Some(foreign), "y", None).is_err());
+        // A copy is another geography: the handles of one are not places of the other.
+        let copy = g.clone();
+        assert_eq!(copy, g);
+        assert!(!copy.contains(s) && g.contains(s));
+        assert_eq!(copy.find(&["1"]).map(|p| copy.contains(p)), Some(true));
     }
 }

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::hash::BuildHasher;
+use std::num::NonZeroU32;
 
 use hashbrown::{DefaultHashBuilder, HashTable};
 
@@ -67,7 +68,7 @@ pub(crate) struct RawSheet<'a> {
 ///
 /// let contest = Contest::new("mayor", vec![Candidate::new("A", "Ana"), Candidate::new("B", "Bo")])?;
 /// let mut set = ActaSet::new(contest, Geography::new(["district"])?);
-/// let north = set.geography_mut().intern(None, "N", Some("North"))?;
+/// let north = set.add_place(None, "N", Some("North"))?;
 /// set.push(ActaSheet::new(TableId::new("001")?).with_geo(north).with_valid(10).with_votes([Some(6), Some(4)]))?;
 /// set.push(ActaSheet::new(TableId::new("002")?).with_geo(north).with_valid(7).with_votes([Some(2), Some(5)]))?;
 ///
@@ -82,7 +83,8 @@ pub struct ActaSet {
     geography: Geography,
     source: Option<String>,
     ids: StrColumn,
-    geo: Vec<Option<GeoPath>>,
+    /// Each sheet's place, as the geography's stored index (4 bytes with the absent case).
+    geo: Vec<Option<NonZeroU32>>,
     standard: [OptColumn; 5],
     lines: Vec<OptColumn>,
     extra_names: Vec<String>,
@@ -207,9 +209,35 @@ impl ActaSet {
         &self.geography
     }
 
-    /// The geography, to add places before pushing sheets placed there.
-    pub fn geography_mut(&mut self) -> &mut Geography {
+    /// The geography, to add places (the readers). Not public: a caller could replace it and
+    /// leave the sheets' places pointing nowhere.
+    pub(crate) fn geography_mut(&mut self) -> &mut Geography {
         &mut self.geography
+    }
+
+    /// The place with code `code` under `parent` (`None`: at the top level) in the set's
+    /// geography, added if new, to place sheets there. See [`Geography::intern`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Geography::intern`]: a `parent` of another geography is an [`Error::Shape`].
+    pub fn add_place(
+        &mut self,
+        parent: Option<GeoPath>,
+        code: &str,
+        name: Option<&str>,
+    ) -> Result<GeoPath> {
+        self.geography.intern(parent, code, name)
+    }
+
+    /// The place at the end of `path` (codes and names from the top level down), added with its
+    /// ancestors where new. See [`Geography::intern_path`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Geography::intern_path`].
+    pub fn add_path(&mut self, path: &[(&str, Option<&str>)]) -> Result<GeoPath> {
+        self.geography.intern_path(path)
     }
 
     /// The names of the further fields, in [`Field::Extra`] order.
@@ -309,7 +337,7 @@ impl ActaSet {
         let index = self.len();
         u32::try_from(index).map_err(|_| Error::overflow("number of sheets"))?;
         self.ids.push(raw.id);
-        self.geo.push(raw.geo);
+        self.geo.push(raw.geo.map(GeoPath::raw));
         for (c, v) in self.standard.iter_mut().zip(raw.standard) {
             c.push(v);
         }
@@ -402,19 +430,30 @@ impl ActaSet {
     #[cfg(feature = "parallel")]
     pub(crate) fn extend_deferred(&mut self, other: &ActaSet) -> Result<()> {
         // Each place of `other`, interned here once (parents come before children).
-        let mut places: Vec<GeoPath> = Vec::with_capacity(other.geography.len());
+        let mut places: Vec<NonZeroU32> = Vec::with_capacity(other.geography.len());
         for i in 0..other.geography.len() {
             let node = other
                 .geography
-                .node(GeoPath::from_index_checked(i)?)
+                .place(i)
+                .and_then(|p| other.geography.node(p))
                 .ok_or_else(|| Error::overflow("places"))?;
-            let parent = node.parent().map(|p| places[p.index()]);
-            places.push(self.geography.intern(parent, node.code(), node.name())?);
+            let parent = node
+                .parent_index()
+                .map(|p| self.geography.handle(places[p]));
+            places.push(
+                self.geography
+                    .intern(parent, node.code(), node.name())?
+                    .raw(),
+            );
         }
         u32::try_from(self.len() + other.len()).map_err(|_| Error::overflow("number of sheets"))?;
         self.ids.extend(&other.ids);
-        self.geo
-            .extend(other.geo.iter().map(|g| g.map(|g| places[g.index()])));
+        self.geo.extend(
+            other
+                .geo
+                .iter()
+                .map(|g| g.map(|g| places[g.get() as usize - 1])),
+        );
         for (a, b) in self.standard.iter_mut().zip(&other.standard) {
             a.extend(b);
         }
@@ -446,7 +485,7 @@ impl ActaSet {
             .collect();
         Some(ActaSheet {
             table: TableId::new(id).ok()?,
-            geo: self.geo[i],
+            geo: self.geo(i),
             electors,
             voters,
             valid,
@@ -470,7 +509,11 @@ impl ActaSet {
 
     /// The place of sheet `i`.
     pub fn geo(&self, i: usize) -> Option<GeoPath> {
-        self.geo.get(i).copied().flatten()
+        self.geo
+            .get(i)
+            .copied()
+            .flatten()
+            .map(|raw| self.geography.handle(raw))
     }
 
     /// The image reference of sheet `i`.
@@ -647,8 +690,17 @@ mod serde_impl {
             set.source = r.source;
             set.declare_extra(&r.extra_fields);
             // Pushed in bulk and indexed once: repeats are found as `push` would find them.
-            for (i, sheet) in r.sheets.iter().enumerate() {
-                set.push_sheet_deferred(sheet)
+            for (i, mut sheet) in r.sheets.into_iter().enumerate() {
+                // A place read from JSON is an index of the set's own geography.
+                if let Some(g) = sheet.geo {
+                    sheet.geo = Some(set.geography.place(g.index()).ok_or_else(|| {
+                        D::Error::custom(format!(
+                            "sheet {i}: place {} is not in the geography",
+                            g.index()
+                        ))
+                    })?);
+                }
+                set.push_sheet_deferred(&sheet)
                     .map_err(|e| D::Error::custom(format!("sheet {i}: {e}")))?;
             }
             set.index_pending().map_err(D::Error::custom)?;
@@ -783,6 +835,27 @@ mod tests {
         let p = other.intern(None, "9", None).unwrap();
         assert!(s.push(sheet("1", 0, 0).with_geo(p)).is_err());
         assert!(s.is_empty(), "a refused sheet leaves no trace");
+        // Regression: a handle of another geography whose index is in range was accepted, and
+        // put the sheet in this set's place of that index.
+        let mine = s.add_place(None, "1", None).unwrap();
+        assert_eq!(mine.index(), p.index());
+        assert_eq!(
+            s.push(sheet("1", 0, 0).with_geo(p))
+                .unwrap_err()
+                .to_string(),
+            "sheet does not fit the set: table 1: its place is not of this set's geography"
+        );
+        s.push(sheet("1", 0, 0).with_geo(mine)).unwrap();
+        // A copy of the set places its sheets in its own geography; the original's handles
+        // are not its places.
+        let mut copy = s.clone();
+        assert_eq!(copy, s);
+        assert!(copy.geography().contains(copy.geo(0).unwrap()));
+        assert!(copy.push(sheet("2", 0, 0).with_geo(mine)).is_err());
+        assert_eq!(
+            copy.geography().codes(copy.geo(0).unwrap()),
+            s.geography().codes(mine)
+        );
     }
 
     #[test]
