@@ -2,8 +2,8 @@
 
 use actas::audit::{
     Audit, BoundMethod, BoundOptions, CoverageReading, PlausibilityOptions, Verdict,
-    check_bulletin, feasibility, plausibility, robustness, round_percentage_signature, sequence,
-    totals,
+    check_bulletin, compare, feasibility, plausibility, robustness, round_percentage_signature,
+    sequence, totals,
 };
 use actas::{
     ActaSet, ActaSheet, Bulletin, BulletinCount, Candidate, Contest, CoverageBasis, CoverageClaim,
@@ -494,4 +494,27 @@ fn shares_without_a_valid_field_are_of_the_candidates_votes() {
         text.contains("turnout 60.00% (120 voters of 200 electors, on the tables that carry both)"),
         "{text}"
     );
+}
+
+/// Regression: a reading without image references compared with one that has them counted every
+/// identical table as "with another image".
+#[test]
+fn images_are_compared_only_where_both_readings_have_one() {
+    let with = |img: Option<&str>| {
+        let mut s = ActaSet::new(contest(), Geography::new(["x"]).unwrap());
+        for id in ["1", "2"] {
+            let mut sheet =
+                ActaSheet::new(TableId::new(id).unwrap()).with_votes([Some(1), Some(2)]);
+            if let Some(i) = img {
+                sheet = sheet.with_image(format!("{i}{id}.jpg"));
+            }
+            s.push(sheet).unwrap();
+        }
+        s
+    };
+    let (none, a, b) = (with(None), with(Some("a")), with(Some("b")));
+    for (x, y, other) in [(&none, &a, 0), (&a, &none, 0), (&a, &a, 0), (&a, &b, 2)] {
+        let c = compare(x, y).unwrap();
+        assert_eq!((c.identical, c.identical_other_image), (2, other));
+    }
 }

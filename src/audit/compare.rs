@@ -47,7 +47,8 @@ pub struct Comparison {
     pub only_in_b: Vec<usize>,
     /// Tables whose compared fields are all equal.
     pub identical: u64,
-    /// Of those, how many have a different image reference.
+    /// Of those, how many have a different image reference, among the tables where both
+    /// readings carry one (a reading without images changes none).
     pub identical_other_image: u64,
     /// Tables whose readings differ, in the first set's order.
     pub different: Vec<SheetDiff>,
@@ -146,11 +147,10 @@ pub fn compare(a: &ActaSet, b: &ActaSet) -> Result<Comparison> {
             out.only_in_a.push(i);
             continue;
         };
+        let other_image = matches!((a.image(i), b.image(j)), (Some(x), Some(y)) if x != y);
         if columns.iter().all(|(_, ca, cb)| get(*ca, i) == get(*cb, j)) {
             out.identical += 1;
-            if a.image(i) != b.image(j) {
-                out.identical_other_image += 1;
-            }
+            out.identical_other_image += u64::from(other_image);
             continue;
         }
         let fields: Vec<FieldDiff> = columns
@@ -164,13 +164,6 @@ pub fn compare(a: &ActaSet, b: &ActaSet) -> Result<Comparison> {
                 })
             })
             .collect();
-        if fields.is_empty() {
-            out.identical += 1;
-            if a.image(i) != b.image(j) {
-                out.identical_other_image += 1;
-            }
-            continue;
-        }
         for (l, line) in ca.lines().iter().enumerate() {
             let jl = lb
                 .iter()
