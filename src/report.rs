@@ -28,6 +28,7 @@
 //! | `B005` | warning | the printed percentages add up to more than rounding can explain |
 //! | `B006` | warning | the printed turnout is reproduced by no electors figure |
 //! | `B007` | warning | a bulletin names a subject that is neither a candidate nor a known group |
+//! | `B008` | error | a bulletin, or the sequence of bulletins, could not be checked (the message says why: a sum past 2^64, ...); the other checks ran |
 //! | `R001` | critical | the counts are round percentages of their total (fabrication signature) |
 //! | `F001` | critical | an announced count is below what the sheets allow |
 //! | `F002` | critical | an announced count is above what the sheets allow |

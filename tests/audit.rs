@@ -518,3 +518,36 @@ fn images_are_compared_only_where_both_readings_have_one() {
         assert_eq!((c.identical, c.identical_other_image), (2, other));
     }
 }
+
+/// Regression: `sequence` added a group's members in the later bulletin with an unchecked sum,
+/// which wrapped to 0 in release builds and gave a false `Q001` (a count that decreases).
+#[test]
+fn a_group_whose_members_add_up_past_u64_is_an_error_not_a_decrease() {
+    let mut first = Bulletin::new(
+        "1",
+        vec![BulletinCount::new("A", 5), BulletinCount::new("OTHERS", 10)],
+    );
+    first
+        .groups
+        .insert("OTHERS".into(), vec!["C".into(), "D".into()]);
+    let second = Bulletin::new(
+        "2",
+        vec![
+            BulletinCount::new("A", 6),
+            BulletinCount::new("C", u64::MAX),
+            BulletinCount::new("D", 1),
+        ],
+    );
+    let bulletins = [first, second];
+    let err = sequence(&bulletins).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "overflow: the sum of the members of group OTHERS in bulletin 2 does not fit"
+    );
+    let report = Audit::new(&set(&[("1", 100, 5, 5)]))
+        .bulletins(&bulletins)
+        .run()
+        .unwrap();
+    assert_eq!(report.with_code("Q001").count(), 0);
+    assert_eq!(report.with_code("B008").count(), 2, "{report}");
+}

@@ -122,7 +122,7 @@ fn total_overflow() {
     );
     assert_eq!(
         b.count_total().unwrap_err().to_string(),
-        "overflow: sum of announced counts does not fit"
+        "overflow: the sum of the counts of bulletin b does not fit"
     );
 }
 
@@ -320,4 +320,71 @@ fn bad_layouts_are_refused_when_loaded() {
         Layout::from_json(&number).unwrap_err().to_string(),
         "layout: invalid type: integer `7`, expected a column name, or {\"sum\": [column names]} at line 7 column 17"
     );
+}
+
+fn repro_announcements(name: &str) -> actas::Result<actas::Announcements> {
+    actas::io::read_announcements(format!("{DIR}/repro/{name}"))
+}
+
+/// Regression: a turnout of 0.0000000001% with 10^17 voters panicked (`Division overflowed`).
+#[test]
+fn an_extreme_turnout_is_checked_without_panic() {
+    let a = repro_announcements("p1_turnout_tiny.json").unwrap();
+    let set = read("good.csv").unwrap().set;
+    let report = actas::audit::Audit::new(&set)
+        .register(a.register.clone())
+        .bulletins(&a.bulletins)
+        .run()
+        .unwrap();
+    let turnout = report.bulletins[0].check.turnout.as_ref().unwrap();
+    assert_eq!(turnout.voters, 100_000_000_000_000_000);
+    assert_eq!(
+        turnout.implied_electors, None,
+        "no electors figure fits in 64 bits"
+    );
+}
+
+/// Regression: a percentage with 13 decimals was accepted by the parser and then stopped the
+/// whole audit (`scale "17": at most 16 decimals`). The parser refuses it, with its place.
+#[test]
+fn a_percentage_too_fine_is_refused_when_read() {
+    let err = repro_announcements("e1_percent_scale13.json").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "json: {DIR}/repro/e1_percent_scale13.json: percentage \"50.0000000000000\": has more than 12 decimals (the audit computes shares 4 decimals finer, to at most 16) at line 1 column 106"
+        )
+    );
+}
+
+/// Regression: announced counts adding up past 2^64 stopped the whole audit with an overflow
+/// error that named no bulletin. That bulletin is a `B008` finding; the others are checked.
+#[test]
+fn one_bulletin_that_cannot_be_checked_does_not_stop_the_audit() {
+    let set = read("good.csv").unwrap().set;
+    let huge = Bulletin::new(
+        "huge",
+        vec![
+            BulletinCount::new("A", u64::MAX),
+            BulletinCount::new("B", 1),
+        ],
+    );
+    let fine = Bulletin::new(
+        "fine",
+        vec![BulletinCount::new("A", 6), BulletinCount::new("B", 4)],
+    );
+    let bulletins = [huge, fine];
+    let report = actas::audit::Audit::new(&set)
+        .bulletins(&bulletins)
+        .run()
+        .unwrap();
+    let b008: Vec<String> = report.with_code("B008").map(ToString::to_string).collect();
+    assert_eq!(
+        b008,
+        [
+            "B008 error    huge: the bulletin could not be checked: overflow: the sum of the counts of bulletin huge does not fit"
+        ]
+    );
+    assert_eq!(report.bulletins.len(), 1);
+    assert_eq!(report.bulletins[0].check.label, "fine");
 }

@@ -342,19 +342,22 @@ pub fn check_bulletin(
 }
 
 /// The electors figures `e` for which `voters / e`, as a percentage, rounds half-up to `printed`:
-/// `p − h ≤ 100 v / e < p + h` with `h` half a unit of the last printed digit.
+/// `p − h ≤ 100 v / e < p + h` with `h` half a unit of the last printed digit. With `p = m / 10^s`
+/// this is `200 v 10^s / (2m + 1) < e ≤ 200 v 10^s / (2m − 1)`, computed in integers (a printed
+/// scale of at most [`MAX_PRINTED_SCALE`](crate::MAX_PRINTED_SCALE) keeps it within `u128`).
+/// `None` when no figure fits in a `u64` or the printed share is 0.
 fn implied_denominator(voters: u64, printed: Percent) -> Option<(u64, u64)> {
-    let h = half_unit(printed.scale());
-    let (lo_p, hi_p) = (printed.value() - h, printed.value() + h);
-    if lo_p <= Decimal::ZERO {
+    let m = u128::try_from(printed.value().mantissa()).ok()?;
+    if m == 0 {
         return None;
     }
-    let v100 = Decimal::from(voters) * Decimal::ONE_HUNDRED;
-    // e > 100 v / (p + h)  and  e <= 100 v / (p − h)
-    let lo = (v100 / hi_p).floor() + Decimal::ONE;
-    let hi = (v100 / lo_p).floor();
+    let x = 200u128
+        .checked_mul(u128::from(voters))?
+        .checked_mul(10u128.checked_pow(printed.scale())?)?;
+    let lo = x / (2 * m + 1) + 1;
+    let hi = x / (2 * m - 1);
     let lo = u64::try_from(lo).ok()?;
-    let hi = u64::try_from(hi).ok()?;
+    let hi = u64::try_from(hi).unwrap_or(u64::MAX);
     (lo <= hi).then_some((lo, hi))
 }
 
@@ -365,6 +368,36 @@ mod tests {
 
     fn pct(s: &str) -> Percent {
         s.parse().unwrap()
+    }
+
+    /// Regression: voters of 10^17 and a turnout of 0.0000000001% overflowed a `Decimal`
+    /// division and panicked.
+    #[test]
+    fn implied_denominator_of_extreme_figures() {
+        let (lo, hi) =
+            implied_denominator(100_000_000_000_000_000, pct("0.0000000001")).unwrap_or((0, 0));
+        // 10^17 voters at 10^-12 of the electors: over u64, so no figure fits.
+        assert_eq!((lo, hi), (0, 0));
+        // 100% printed without decimals is 99.5% and over: up to the largest u64.
+        let (lo, hi) = implied_denominator(u64::MAX, pct("100")).unwrap();
+        let least = u64::try_from(200 * u128::from(u64::MAX) / 201 + 1).unwrap();
+        assert_eq!((lo, hi), (least, u64::MAX));
+        assert!(
+            pct("100")
+                .reproduces(u64::MAX, lo, Rounding::HalfUp)
+                .unwrap()
+        );
+        assert!(
+            !pct("100")
+                .reproduces(u64::MAX, lo - 1, Rounding::HalfUp)
+                .unwrap()
+        );
+        assert_eq!(implied_denominator(1, pct("0")), None);
+        assert_eq!(implied_denominator(0, pct("50")), None);
+        // One voter of two electors is 50%; 1 of 3 is 33.3%: the exact range, checked.
+        assert_eq!(implied_denominator(1, pct("50")), Some((2, 2)));
+        let (lo, hi) = implied_denominator(1, pct("33.3")).unwrap();
+        assert_eq!((lo, hi), (3, 3));
     }
 
     #[test]

@@ -296,6 +296,85 @@ pub(crate) struct Announced {
     findings: Vec<Finding>,
 }
 
+/// A finding for a check that could not run (`B008`).
+fn unchecked(subject: Subject, message: String) -> Finding {
+    Finding::new("B008", Severity::Error, subject, message)
+}
+
+/// One bulletin's checks: arithmetic, signature and feasibility.
+fn bulletin_checks(
+    contest: &crate::Contest,
+    register: &Register,
+    b: &Bulletin,
+    options: &AuditOptions,
+    feasibility: &mut impl FnMut(&Bulletin) -> Result<Feasibility>,
+) -> Result<(BulletinAudit, Vec<Finding>)> {
+    let (check, mut findings) = check_bulletin(b, Some(contest), register.electors)?;
+    let counts: Vec<(&str, u64)> = b
+        .counts
+        .iter()
+        .map(|c| (c.subject.as_str(), c.count))
+        .collect();
+    let signature = match round_percentage_signature(&counts) {
+        Ok(s) => Some(s),
+        Err(Error::InvalidValue { .. }) => None,
+        Err(e) => return Err(e),
+    };
+    if let Some(g) = signature
+        .as_ref()
+        .filter(|s| s.is_flagged(options.signature_alpha))
+        .and_then(|s| s.grid.as_ref())
+    {
+        let mut f = Finding::new(
+            "R001",
+            Severity::Critical,
+            Subject::Bulletin {
+                label: b.label.clone(),
+            },
+            format!(
+                "every count is a round percentage of their total, on a {}% grid",
+                g.step
+            ),
+        )
+        .with("total", signature.as_ref().map_or(0, |s| s.total))
+        .with("probability", g.probability);
+        for p in &g.points {
+            f = f.with(format!("{} residual", p.subject), p.residual);
+        }
+        findings.push(f);
+    }
+    let feasibility = if b.coverage.is_some() {
+        match feasibility(b) {
+            Ok(f) => {
+                findings.extend(bound_findings(&f));
+                Some(f)
+            }
+            Err(Error::InvalidValue { value, reason, .. }) => {
+                findings.push(Finding::new(
+                    "F003",
+                    Severity::Info,
+                    Subject::Bulletin {
+                        label: b.label.clone(),
+                    },
+                    format!("no feasibility bounds: {value}: {reason}"),
+                ));
+                None
+            }
+            Err(e) => return Err(e),
+        }
+    } else {
+        None
+    };
+    Ok((
+        BulletinAudit {
+            check,
+            signature,
+            feasibility,
+        },
+        findings,
+    ))
+}
+
 /// The checks of the announcements: each bulletin's arithmetic, signature and feasibility (by
 /// `feasibility`), the sequence, and robustness.
 pub(crate) fn announcement_checks(
@@ -309,71 +388,34 @@ pub(crate) fn announcement_checks(
     let mut findings = Vec::new();
     let mut bulletins = Vec::new();
     for b in bulletins_in {
-        let (check, f) = check_bulletin(b, Some(contest), register.electors)?;
-        findings.extend(f);
-        let counts: Vec<(&str, u64)> = b
-            .counts
-            .iter()
-            .map(|c| (c.subject.as_str(), c.count))
-            .collect();
-        let signature = match round_percentage_signature(&counts) {
-            Ok(s) => Some(s),
-            Err(Error::InvalidValue { .. }) => None,
-            Err(e) => return Err(e),
-        };
-        if let Some(g) = signature
-            .as_ref()
-            .filter(|s| s.is_flagged(options.signature_alpha))
-            .and_then(|s| s.grid.as_ref())
-        {
-            let mut f = Finding::new(
-                "R001",
-                Severity::Critical,
+        // A bulletin that cannot be checked (a sum past u64, a percentage too fine) is a
+        // finding of its own; the other bulletins are still checked.
+        match bulletin_checks(contest, register, b, options, &mut feasibility) {
+            Ok((audit, f)) => {
+                findings.extend(f);
+                bulletins.push(audit);
+            }
+            Err(e) => findings.push(unchecked(
                 Subject::Bulletin {
                     label: b.label.clone(),
                 },
-                format!(
-                    "every count is a round percentage of their total, on a {}% grid",
-                    g.step
-                ),
-            )
-            .with("total", signature.as_ref().map_or(0, |s| s.total))
-            .with("probability", g.probability);
-            for p in &g.points {
-                f = f.with(format!("{} residual", p.subject), p.residual);
-            }
-            findings.push(f);
+                format!("the bulletin could not be checked: {e}"),
+            )),
         }
-        let feasibility = if b.coverage.is_some() {
-            match feasibility(b) {
-                Ok(f) => {
-                    findings.extend(bound_findings(&f));
-                    Some(f)
-                }
-                Err(Error::InvalidValue { value, reason, .. }) => {
-                    findings.push(Finding::new(
-                        "F003",
-                        Severity::Info,
-                        Subject::Bulletin {
-                            label: b.label.clone(),
-                        },
-                        format!("no feasibility bounds: {value}: {reason}"),
-                    ));
-                    None
-                }
-                Err(e) => return Err(e),
-            }
-        } else {
-            None
-        };
-        bulletins.push(BulletinAudit {
-            check,
-            signature,
-            feasibility,
-        });
     }
-    let (sequence, f) = sequence(bulletins_in)?;
-    findings.extend(f);
+    let sequence = match sequence(bulletins_in) {
+        Ok((steps, f)) => {
+            findings.extend(f);
+            steps
+        }
+        Err(e) => {
+            findings.push(unchecked(
+                Subject::Set,
+                format!("the sequence of bulletins could not be checked: {e}"),
+            ));
+            Vec::new()
+        }
+    };
     let robustness = if contest.candidates().len() >= 2 && totals.tables > 0 {
         let r = robustness_of(contest, totals, register)?;
         if let Some(settled) = r.settled {

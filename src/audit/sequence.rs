@@ -76,17 +76,35 @@ pub fn sequence(bulletins: &[Bulletin]) -> Result<(Vec<Step>, Vec<Finding>)> {
         };
         // A subject of the earlier bulletin is compared when the later one announces it, or
         // announces every member of it (a group such as "others" split into its candidates).
-        let later = |subject: &str| -> Option<u64> {
-            b.count(subject).or_else(|| {
-                let members = a.groups.get(subject).filter(|m| !m.is_empty())?;
-                members.iter().map(|m| b.count(m)).sum()
-            })
+        let later = |subject: &str| -> Result<Option<u64>> {
+            if let Some(c) = b.count(subject) {
+                return Ok(Some(c));
+            }
+            let Some(members) = a.groups.get(subject).filter(|m| !m.is_empty()) else {
+                return Ok(None);
+            };
+            let mut total = 0u64;
+            for m in members {
+                let Some(c) = b.count(m) else {
+                    return Ok(None);
+                };
+                total = crate::error::add(
+                    total,
+                    c,
+                    &format!(
+                        "the sum of the members of group {subject} in bulletin {}",
+                        b.label
+                    ),
+                )?;
+            }
+            Ok(Some(total))
         };
-        let common: Vec<(String, u64, u64)> = a
-            .counts
-            .iter()
-            .filter_map(|c| later(&c.subject).map(|to| (c.subject.clone(), c.count, to)))
-            .collect();
+        let mut common: Vec<(String, u64, u64)> = Vec::new();
+        for c in &a.counts {
+            if let Some(to) = later(&c.subject)? {
+                common.push((c.subject.clone(), c.count, to));
+            }
+        }
         let votes_added: i128 = common
             .iter()
             .map(|(_, f, t)| i128::from(*t) - i128::from(*f))
@@ -110,15 +128,9 @@ pub fn sequence(bulletins: &[Bulletin]) -> Result<(Vec<Step>, Vec<Finding>)> {
                     .with("change", delta),
                 );
             }
-            let share_of_added = if votes_added > 0 && delta >= 0 {
-                Some(percent_of(
-                    delta as u64,
-                    votes_added as u64,
-                    2,
-                    Rounding::HalfUp,
-                )?)
-            } else {
-                None
+            let share_of_added = match (u64::try_from(delta), u64::try_from(votes_added)) {
+                (Ok(d), Ok(total)) if total > 0 => Some(percent_of(d, total, 2, Rounding::HalfUp)?),
+                _ => None,
             };
             increments.push(Increment {
                 subject,

@@ -208,7 +208,11 @@ impl Bulletin {
     /// [`Error::Overflow`](crate::Error::Overflow) when the sum does not fit a `u64`.
     pub fn count_total(&self) -> crate::Result<u64> {
         self.counts.iter().try_fold(0u64, |t, c| {
-            crate::error::add(t, c.count, "sum of announced counts")
+            crate::error::add(
+                t,
+                c.count,
+                &format!("the sum of the counts of bulletin {}", self.label),
+            )
         })
     }
 }

@@ -18,7 +18,9 @@ pub use bulletin::{
 };
 pub use contest::{BallotLine, Candidate, Contest};
 pub use geo::{DisplayPath, GeoNode, GeoPath, Geography};
-pub use number::{MAX_PERCENT_SCALE, Percent, Ratio, Rounding, Turnout, percent_of};
+pub use number::{
+    MAX_PERCENT_SCALE, MAX_PRINTED_SCALE, Percent, Ratio, Rounding, Turnout, percent_of,
+};
 pub use set::{ActaSet, Repeat, RepeatKind};
 pub use sheet::{ActaSheet, Field};
 pub use table::TableId;

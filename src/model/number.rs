@@ -13,6 +13,10 @@ use crate::error::{Error, Result};
 /// percentages that fine.
 pub const MAX_PERCENT_SCALE: u32 = 16;
 
+/// The largest number of decimals a printed [`Percent`] may have: the audit computes exact
+/// shares up to four decimals finer than printed, within [`MAX_PERCENT_SCALE`].
+pub const MAX_PRINTED_SCALE: u32 = MAX_PERCENT_SCALE - 4;
+
 /// A rule for rounding an exact share to a fixed number of decimals.
 ///
 /// Every rounding in this crate names its rule, because whether a printed percentage is
@@ -124,7 +128,7 @@ impl Percent {
     /// # Errors
     ///
     /// [`Error::InvalidValue`] when the value is negative, over 100, or has more than
-    /// [`MAX_PERCENT_SCALE`] decimals.
+    /// [`MAX_PRINTED_SCALE`] decimals.
     pub fn new(value: Decimal) -> Result<Self> {
         if value.is_sign_negative() && !value.is_zero() {
             return Err(Error::invalid(
@@ -140,11 +144,13 @@ impl Percent {
                 "is over 100",
             ));
         }
-        if value.scale() > MAX_PERCENT_SCALE {
+        if value.scale() > MAX_PRINTED_SCALE {
             return Err(Error::invalid(
                 "percentage",
                 value.to_string(),
-                format!("has more than {MAX_PERCENT_SCALE} decimals"),
+                format!(
+                    "has more than {MAX_PRINTED_SCALE} decimals (the audit computes shares 4 decimals finer, to at most {MAX_PERCENT_SCALE})"
+                ),
             ));
         }
         Ok(Percent(value))
