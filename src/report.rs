@@ -33,6 +33,7 @@
 //! | `F001` | critical | an announced count is below what the sheets allow |
 //! | `F002` | critical | an announced count is above what the sheets allow |
 //! | `F003` | info | a bound could not be computed (missing register figure or electors) |
+//! | `F004` | error | the printed coverage matches no whole number of the register's tables (or electors): the claim is impossible as printed |
 //! | `O001` | info | the sheets settle the outcome whatever the uncollected tables hold |
 //! | `O002` | warning | the uncollected tables could still change the leader |
 //! | `Q001` | error | a count decreases from one bulletin to the next |

@@ -140,19 +140,51 @@ fn printed_interval_widens_the_bounds() {
     )
     .unwrap();
     assert_eq!(f.counted, (3, 3));
-    // "60" of 6 is 3.6 tables: [3.57, 3.63] holds no integer under the exact reading, so the
-    // printed interval is [59.5, 60.5] % = [3.57, 3.63] and the counts round outward.
-    let f = feasibility(
+    // Regression: "60" of 6 is [3.57, 3.63] tables, which holds no integer. The bounds were
+    // computed over the inverted interval (4, 3); it is an error that says why.
+    let err = feasibility(
         &s,
         &bulletin(5, 0, "60", CoverageBasis::Tables),
         &register(6, 600),
         &BoundOptions::default(),
     )
-    .unwrap();
+    .unwrap_err();
     assert_eq!(
-        f.counted,
-        (4, 3),
-        "no integer number of tables prints as 60% of 6"
+        err.to_string(),
+        "printed coverage \"60% of 6\": no whole number of the 6 prints as 60% (3 is 50%, 4 is 67%)"
+    );
+}
+
+/// Regression (shared reproducer b1): "50%" of 3 tables gave "least possible 20, most possible
+/// 10, 1 sheet would have to be false". The audit reports the impossible coverage as `F004` and
+/// computes no bound over it, on a tables basis and on an electors basis alike.
+#[test]
+fn an_impossible_printed_coverage_is_a_finding_not_an_inverted_bound() {
+    let s = set(&[("1", 100, 10, 10), ("2", 100, 10, 10), ("3", 100, 10, 10)]);
+    let half = bulletin(15, 15, "50", CoverageBasis::Tables);
+    let mut electors = bulletin(15, 15, "50.0", CoverageBasis::Electors);
+    electors.electors = Some(3);
+    let bulletins = [half, electors];
+    let report = Audit::new(&s)
+        .register(register(3, 300))
+        .bulletins(&bulletins)
+        .run()
+        .unwrap();
+    let f004: Vec<String> = report
+        .with_code("F004")
+        .map(|f| f.message.clone())
+        .collect();
+    assert_eq!(
+        f004,
+        [
+            "the printed coverage is impossible for this register: no whole number of the 3 prints as 50% (1 is 33%, 2 is 67%)",
+            "the printed coverage is impossible for this register: no whole number of the 3 prints as 50.0% (1 is 33.3%, 2 is 66.7%)",
+        ]
+    );
+    assert!(report.bulletins.iter().all(|b| b.feasibility.is_none()));
+    assert_eq!(
+        report.with_code("F001").count() + report.with_code("F002").count(),
+        0
     );
 }
 

@@ -281,3 +281,57 @@ mod parallel {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Every interval the bounds give is ordered, whatever the printed coverage, its scale, the
+    /// register and the reading: the counted tables or electors, and each subject's bound. A
+    /// printed coverage no whole number matches is an error, never an inverted interval.
+    #[test]
+    fn every_interval_is_ordered(
+        tables in tables(3, 1..12),
+        extra_tables in 0u64..20,
+        mantissa in 0i64..=1_000_000,
+        scale in 0u32..=4,
+        electors_basis in any::<bool>(),
+        exact in any::<bool>(),
+        announced in prop::collection::vec(0u64..5_000, 3),
+    ) {
+        let value = rust_decimal::Decimal::new(mantissa, scale);
+        prop_assume!(value <= rust_decimal::Decimal::ONE_HUNDRED);
+        let printed = Percent::new(value).unwrap();
+        let indexed: Vec<(usize, &Table)> = tables.iter().enumerate().collect();
+        let set = set_of(3, &indexed);
+        let sheets_electors: u64 = tables.iter().map(|t| u64::from(t.electors)).sum();
+        let register = Register {
+            tables: Some(tables.len() as u64 + extra_tables),
+            electors: Some(sheets_electors + 100 * extra_tables),
+            ..Register::default()
+        };
+        let basis = if electors_basis { CoverageBasis::Electors } else { CoverageBasis::Tables };
+        let b = Bulletin::new(
+            "law",
+            announced.iter().enumerate().map(|(i, a)| BulletinCount::new(format!("C{i}"), *a)).collect(),
+        )
+        .with_coverage(CoverageClaim { printed, basis });
+        let options = BoundOptions {
+            coverage: if exact { CoverageReading::Exact } else { CoverageReading::PrintedInterval },
+        };
+        match feasibility(&set, &b, &register, &options) {
+            Ok(f) => {
+                prop_assert!(f.counted.0 <= f.counted.1, "{:?}", f.counted);
+                for bound in &f.bounds {
+                    prop_assert!(bound.upper.is_none_or(|u| bound.lower <= u), "{:?}", bound);
+                }
+            }
+            Err(e) => prop_assert!(e.to_string().starts_with("printed coverage"), "{}", e),
+        }
+        // The whole audit never fails on it either.
+        let bulletins = [b];
+        let report = Audit::new(&set).register(register).bulletins(&bulletins).run().unwrap();
+        for f in report.bulletins.iter().filter_map(|b| b.feasibility.as_ref()) {
+            prop_assert!(f.counted.0 <= f.counted.1);
+        }
+    }
+}

@@ -1,7 +1,5 @@
 //! Feasibility bounds: which announced values the collected sheets allow (see [`feasibility`]).
 
-use rust_decimal::Decimal;
-
 use super::bulletin::resolve_subject;
 use crate::error::{Error, Result};
 use crate::model::{ActaSet, Bulletin, CoverageBasis, Field, Register};
@@ -107,31 +105,55 @@ pub struct Feasibility {
 }
 
 /// The interval `[p − h, p + h]` (or `[p, p]`) of a printed share, as fractions of the whole
-/// applied to `whole`, rounded outward to integers and clamped to `[0, whole]`.
+/// applied to `whole`, rounded inward to integers (the whole numbers of tables or electors that
+/// print as `p`) and clamped to `[0, whole]`. Exact integer arithmetic: with `p = m / 10^s`, the
+/// bounds are `ceil((2m − 1) w / (200·10^s))` and `floor((2m + 1) w / (200·10^s))`.
+///
+/// # Errors
+///
+/// [`Error::InvalidValue`] of kind [`IMPOSSIBLE_COVERAGE`] when no whole number prints as `p`
+/// (50% of 3 tables): the claim is impossible for this register, and the caller says so.
 fn counted_interval(
     printed: crate::Percent,
     whole: u64,
     reading: CoverageReading,
 ) -> Result<(u64, u64)> {
-    let p = printed.value();
-    let h = match reading {
-        CoverageReading::PrintedInterval => Decimal::new(5, printed.scale() + 1),
-        CoverageReading::Exact => Decimal::ZERO,
-    };
-    let w = Decimal::from(whole);
-    let lo = ((p - h).max(Decimal::ZERO) * w / Decimal::ONE_HUNDRED).ceil();
-    let hi = ((p + h).min(Decimal::ONE_HUNDRED) * w / Decimal::ONE_HUNDRED).floor();
+    let m = u128::try_from(printed.value().mantissa())
+        .map_err(|_| Error::invalid("percentage", printed.to_string(), "is negative"))?;
+    let d = 100 * 10u128.pow(printed.scale());
+    let w = u128::from(whole);
     let (lo, hi) = match reading {
-        CoverageReading::Exact => {
-            let x = p * w / Decimal::ONE_HUNDRED;
-            (x.floor(), x.ceil())
+        CoverageReading::PrintedInterval => {
+            let lo = (2 * m).saturating_sub(1) * w;
+            ((lo).div_ceil(2 * d), (2 * m + 1) * w / (2 * d))
         }
-        CoverageReading::PrintedInterval => (lo, hi),
+        CoverageReading::Exact => ((m * w) / d, (m * w).div_ceil(d)),
     };
-    let to_u64 =
-        |d: Decimal| u64::try_from(d).map_err(|_| Error::overflow("counted tables or electors"));
-    Ok((to_u64(lo)?.min(whole), to_u64(hi)?.min(whole)))
+    let clamp = |x: u128| u64::try_from(x.min(w)).unwrap_or(whole);
+    let (lo, hi) = (clamp(lo), clamp(hi));
+    if lo > hi {
+        return Err(Error::invalid(
+            IMPOSSIBLE_COVERAGE,
+            format!("{printed}% of {whole}"),
+            {
+                let pct = |x: u64| {
+                    crate::percent_of(x, whole, printed.scale(), crate::Rounding::HalfUp)
+                        .map_or_else(|_| "-".to_owned(), |p| format!("{p}%"))
+                };
+                format!(
+                    "no whole number of the {whole} prints as {printed}% ({hi} is {}, {lo} is {})",
+                    pct(hi),
+                    pct(lo)
+                )
+            },
+        ));
+    }
+    Ok((lo, hi))
 }
+
+/// The kind of the error [`counted_interval`] gives for a printed coverage that no whole
+/// number of tables or electors of the register matches.
+pub(crate) const IMPOSSIBLE_COVERAGE: &str = "printed coverage";
 
 /// The collected sheets as the bounds see them, for one subject, one entry per table (first
 /// readings): the subject's votes with absent lines counted as 0 (`low`) and, where a line is

@@ -71,11 +71,6 @@ pub struct BulletinCheck {
     pub turnout: Option<TurnoutCheck>,
 }
 
-/// Half a unit of the last decimal of a value of scale `scale`.
-fn half_unit(scale: u32) -> Decimal {
-    Decimal::new(5, scale + 1)
-}
-
 /// The candidates a bulletin subject stands for: a candidate code, a group of the bulletin
 /// (an empty group list means every candidate not announced separately), or `None`.
 pub(crate) fn resolve_subject(

@@ -349,6 +349,24 @@ fn bulletin_checks(
                 findings.extend(bound_findings(&f));
                 Some(f)
             }
+            Err(Error::InvalidValue {
+                kind: super::bounds::IMPOSSIBLE_COVERAGE,
+                value,
+                reason,
+            }) => {
+                findings.push(
+                    Finding::new(
+                        "F004",
+                        Severity::Error,
+                        Subject::Bulletin {
+                            label: b.label.clone(),
+                        },
+                        format!("the printed coverage is impossible for this register: {reason}"),
+                    )
+                    .with("coverage", value),
+                );
+                None
+            }
             Err(Error::InvalidValue { value, reason, .. }) => {
                 findings.push(Finding::new(
                     "F003",
