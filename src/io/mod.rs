@@ -3,7 +3,7 @@
 //! - [`read_csv`] and [`read_csv_path`] turn a CSV of tally sheets into an
 //!   [`ActaSet`](crate::ActaSet) and a [`ReadReport`] that accounts for every row.
 //! - [`write_csv`] writes a set as CSV and returns the layout that reads it back.
-//! - [`read_announcements`] reads a bulletins file (feature `serde`).
+//! - `read_announcements` reads a bulletins file (feature `serde`).
 
 mod layout;
 #[cfg(feature = "parallel")]

@@ -50,11 +50,58 @@ struct Part {
     one_core: bool,
 }
 
+/// What the parts are read from: a file, or bytes in memory (tests and fuzzing).
+pub(crate) trait Source: Sync {
+    /// A reader of the source from one byte on.
+    type Reader: Read + Send + Sync;
+    /// The source's length in bytes.
+    fn len(&self) -> Result<u64>;
+    /// A reader from byte `offset` on.
+    fn at(&self, offset: u64) -> Result<Self::Reader>;
+    /// The file, for errors.
+    fn path(&self) -> Option<&Path>;
+}
+
+impl Source for &Path {
+    type Reader = BufReader<File>;
+
+    fn len(&self) -> Result<u64> {
+        Ok(std::fs::metadata(self).map_err(io_error(self))?.len())
+    }
+
+    fn at(&self, offset: u64) -> Result<Self::Reader> {
+        let mut file = File::open(self).map_err(io_error(self))?;
+        file.seek(SeekFrom::Start(offset)).map_err(io_error(self))?;
+        Ok(BufReader::with_capacity(1 << 16, file))
+    }
+
+    fn path(&self) -> Option<&Path> {
+        Some(self)
+    }
+}
+
+impl<'a> Source for &'a [u8] {
+    type Reader = &'a [u8];
+
+    fn len(&self) -> Result<u64> {
+        Ok(<[u8]>::len(self) as u64)
+    }
+
+    fn at(&self, offset: u64) -> Result<Self::Reader> {
+        let offset = usize::try_from(offset).unwrap_or(usize::MAX);
+        Ok(self.get(offset..).unwrap_or_default())
+    }
+
+    fn path(&self) -> Option<&Path> {
+        None
+    }
+}
+
 /// Reads the file at `path` in parallel, or says `None` when it should be read on one core (a
 /// small file, one thread, or quotes in the data).
 pub(crate) fn read(path: &Path, layout: &Layout) -> Result<Option<ReadOutcome>> {
     let threads = rayon::current_num_threads();
-    let len = std::fs::metadata(path).map_err(io_error(path))?.len();
+    let len = Source::len(&path)?;
     if threads < 2 || len < MIN_BYTES {
         return Ok(None);
     }
@@ -70,52 +117,68 @@ pub(crate) fn read(path: &Path, layout: &Layout) -> Result<Option<ReadOutcome>> 
 /// over empty lines, which the CSV parser skips as part of the record after them: a part must
 /// stop where the run of empty lines starts, or it would read the record after them, which the
 /// next part reads too.
-fn line_start(file: &mut File, at: u64, data_start: u64, len: u64) -> std::io::Result<u64> {
+fn line_start<S: Source>(source: &S, at: u64, data_start: u64, len: u64) -> Result<u64> {
+    let io = |e: std::io::Error| Error::Io {
+        path: source.path().map(Path::to_owned),
+        source: e,
+    };
     if at <= data_start {
         return Ok(data_start);
     }
     if at >= len {
         return Ok(len);
     }
-    file.seek(SeekFrom::Start(at - 1))?;
-    let mut reader = BufReader::new(&mut *file);
+    let mut reader = BufReader::new(source.at(at - 1)?);
     let mut skipped = Vec::new();
-    reader.read_until(b'\n', &mut skipped)?;
+    reader.read_until(b'\n', &mut skipped).map_err(io)?;
     let mut begin = at - 1 + skipped.len() as u64;
-    // Back over empty lines: while the line ending just before `begin` is empty.
-    let mut window = [0u8; 2];
+    // Back over empty lines, a window at a time: while the line ending just before `begin` is
+    // empty (the two bytes before it are line ends, or one is, at the start of the data).
+    const WINDOW: u64 = 4096;
     while begin > data_start {
-        let from = (begin - 2).max(data_start);
-        let want = (begin - from) as usize;
-        file.seek(SeekFrom::Start(from))?;
-        file.read_exact(&mut window[..want])?;
-        let before = &window[..want];
-        let empty_line = before.last() == Some(&b'\n') && (want == 1 || before[0] == b'\n');
-        if !empty_line {
-            break;
+        let from = begin.saturating_sub(WINDOW).max(data_start);
+        let mut window = Vec::with_capacity((begin - from) as usize);
+        source
+            .at(from)?
+            .take(begin - from)
+            .read_to_end(&mut window)
+            .map_err(io)?;
+        loop {
+            let k = (begin - from) as usize;
+            if window[k - 1] != b'\n' {
+                return Ok(begin);
+            }
+            if begin - 1 == data_start {
+                return Ok(data_start);
+            }
+            if k < 2 {
+                break; // the byte before is in the next window back
+            }
+            if window[k - 2] != b'\n' {
+                return Ok(begin);
+            }
+            begin -= 1;
         }
-        begin -= 1;
     }
     Ok(begin)
 }
 
-/// Reads the file at `path` in parts cut at the line starts at or after the byte offsets that
-/// `cuts` gives for the start of the data, in parallel; `None` when it should be read on one
-/// core (quotes in the data, or no data row).
-pub(crate) fn read_cut(
-    path: &Path,
+/// Reads `source` in parts cut at the line starts at or after the byte offsets that `cuts`
+/// gives for the start of the data, in parallel; `None` when it should be read on one core
+/// (quotes in the data, a part that starts with a byte-order mark, or no data row).
+pub(crate) fn read_cut<S: Source>(
+    source: S,
     layout: &Layout,
     cuts: impl FnOnce(u64) -> Vec<u64>,
 ) -> Result<Option<ReadOutcome>> {
-    let len = std::fs::metadata(path).map_err(io_error(path))?.len();
+    let len = source.len()?;
+    let path = source.path();
     // The header, read once: where the data starts, on which line, and the resolved layout.
-    let file = File::open(path).map_err(io_error(path))?;
-    let (head, _) = Rows::open(file, layout, Some(path))?;
+    let (head, _) = Rows::open(source.at(0)?, layout, path)?;
     let (data_start, data_line) = head.position();
-    let mut file = File::open(path).map_err(io_error(path))?;
     let mut starts = vec![data_start];
     for at in cuts(data_start) {
-        starts.push(line_start(&mut file, at, data_start, len).map_err(io_error(path))?);
+        starts.push(line_start(&source, at, data_start, len)?);
     }
     starts.push(len);
     starts.sort_unstable();
@@ -123,16 +186,20 @@ pub(crate) fn read_cut(
     let bounds: Vec<(u64, u64)> = starts.windows(2).map(|w| (w[0], w[1])).collect();
 
     let read_part = |&(begin, end): &(u64, u64)| -> Result<Part> {
-        let mut file = File::open(path).map_err(io_error(path))?;
         // The CSV parser strips a byte-order mark at the start of its input: a part that starts
         // with one (two files joined) is left to the one-core reader, which rejects that row.
-        let mut head3 = [0u8; 3];
-        file.seek(SeekFrom::Start(begin)).map_err(io_error(path))?;
-        let n = file.read(&mut head3).map_err(io_error(path))?;
-        let bom = head3[..n] == *b"\xEF\xBB\xBF";
-        file.seek(SeekFrom::Start(begin)).map_err(io_error(path))?;
+        let mut head3 = Vec::with_capacity(3);
+        source
+            .at(begin)?
+            .take(3)
+            .read_to_end(&mut head3)
+            .map_err(|e| Error::Io {
+                path: path.map(Path::to_owned),
+                source: e,
+            })?;
+        let bom = head3 == b"\xEF\xBB\xBF";
         let watch = QuoteWatch {
-            inner: BufReader::with_capacity(1 << 16, file),
+            inner: source.at(begin)?,
             quote: false,
         };
         let (mut rows, mut set) = Rows::resume(&head, watch, layout)?;
@@ -202,7 +269,7 @@ impl<R: Read> Rows<QuoteWatch<R>> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "serde"))]
 mod tests {
     use super::*;
     use crate::io::read_csv;
@@ -271,13 +338,12 @@ mod tests {
     }
 
     fn same(
-        path: &Path,
         bytes: &[u8],
         layout: &Layout,
         cuts: Vec<u64>,
     ) -> std::result::Result<(), TestCaseError> {
         let one = read_csv(bytes, layout).unwrap();
-        let Some(par) = read_cut(path, layout, move |_| cuts.clone()).unwrap() else {
+        let Some(par) = read_cut(bytes, layout, move |_| cuts.clone()).unwrap() else {
             // Only a file with no data row, or a part that starts with a byte-order mark, is
             // left to the one-core reader.
             let bom = bytes.windows(4).any(|w| w == b"\n\xEF\xBB\xBF");
@@ -298,17 +364,13 @@ mod tests {
         fn parts_read_as_one(rows in proptest::collection::vec(row(), 1..14)) {
             let layout = Layout::from_json(LAYOUT).unwrap();
             let bytes = file(&rows);
-            let dir = std::env::temp_dir().join(format!("actas-law-{}", std::process::id()));
-            std::fs::create_dir_all(&dir).unwrap();
-            let path = dir.join(format!("{:?}.csv", std::thread::current().id()));
-            std::fs::write(&path, &bytes).unwrap();
             let len = bytes.len() as u64;
             for at in 0..=len {
-                same(&path, &bytes, &layout, vec![at])?;
+                same(&bytes, &layout, vec![at])?;
             }
             // And many parts at once, down to one byte each.
-            same(&path, &bytes, &layout, (0..=len).collect())?;
-            same(&path, &bytes, &layout, (0..=len).step_by(3).collect())?;
+            same(&bytes, &layout, (0..=len).collect())?;
+            same(&bytes, &layout, (0..=len).step_by(3).collect())?;
         }
     }
 
@@ -317,14 +379,40 @@ mod tests {
     fn a_cut_after_an_empty_line_reads_the_row_once() {
         let layout = Layout::from_json(LAYOUT).unwrap();
         let bytes = b"table,state,state_name,town,electors,valid,A\n1,0,North,1,100,5,5\n\n2,0,North,1,100,5,5\n";
-        let dir = std::env::temp_dir().join(format!("actas-cut-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("cut.csv");
-        std::fs::write(&path, bytes).unwrap();
         let row2 = bytes.windows(2).position(|w| w == b"\n2").unwrap() as u64 + 1;
-        let par = read_cut(&path, &layout, |_| vec![row2]).unwrap().unwrap();
+        let par = read_cut(&bytes[..], &layout, |_| vec![row2])
+            .unwrap()
+            .unwrap();
         assert_eq!(par.report.rows_read, 2);
         assert!(par.report.repeats.is_empty());
+    }
+
+    /// A run of empty lines longer than the window the boundary search reads back at a time.
+    #[test]
+    fn a_cut_in_a_long_run_of_empty_lines() {
+        let layout = Layout::from_json(LAYOUT).unwrap();
+        let mut bytes =
+            b"table,state,state_name,town,electors,valid,A\n1,0,North,1,100,5,5\n".to_vec();
+        bytes.extend(std::iter::repeat_n(b'\n', 10_000));
+        bytes.extend_from_slice(b"2,0,North,1,100,5,5\n");
+        let len = bytes.len() as u64;
+        for at in [
+            60,
+            70,
+            4_000,
+            4_200,
+            8_300,
+            len - 21,
+            len - 20,
+            len - 19,
+            len,
+        ] {
+            same(&bytes, &layout, vec![at]).unwrap();
+            let par = read_cut(&bytes[..], &layout, |_| vec![at])
+                .unwrap()
+                .unwrap();
+            assert_eq!(par.report.rows_read, 2, "cut at {at}");
+        }
     }
 
     /// Regression: a quoted header sent the whole file to the one-core reader.
@@ -332,11 +420,7 @@ mod tests {
     fn a_quoted_header_is_read_in_parts() {
         let layout = Layout::from_json(LAYOUT).unwrap();
         let bytes = b"\"table\",state,state_name,town,electors,valid,A\n1,0,North,1,100,5,5\n2,0,North,1,100,5,5\n";
-        let dir = std::env::temp_dir().join(format!("actas-quote-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("quoted.csv");
-        std::fs::write(&path, bytes).unwrap();
-        let par = read_cut(&path, &layout, |d| vec![d + 5]).unwrap();
+        let par = read_cut(&bytes[..], &layout, |d| vec![d + 5]).unwrap();
         assert!(par.is_some_and(|p| p.report.accepted == 2));
     }
 }

@@ -251,7 +251,7 @@ pub struct Register {
 }
 
 /// The announcements of one contest: the register and the bulletins in order, as read from a
-/// bulletins file with [`io::read_announcements`](crate::io::read_announcements).
+/// bulletins file with `io::read_announcements` (feature `serde`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
