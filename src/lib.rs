@@ -74,6 +74,9 @@
 
 pub mod audit;
 mod error;
+#[cfg(feature = "serde")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod io;
 mod model;
 mod par;

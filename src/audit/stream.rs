@@ -73,7 +73,8 @@ pub struct StreamOutcome {
 
 /// The tables seen so far: a 64-bit fingerprint of each table id and a 32-bit hash of its first
 /// reading's counts, in generations of fixed size so that memory grows in steps of 2^20 slots
-/// (about 14 MB) rather than doubling (which would leave up to half of it empty).
+/// (about 14 MB) rather than doubling (which would leave up to half of it empty). The first
+/// generation grows from empty, so that a small file costs little.
 struct Seen {
     hasher: DefaultHashBuilder,
     generations: Vec<HashTable<[u32; 3]>>,
@@ -104,10 +105,14 @@ impl Seen {
                 });
             }
         }
-        if self
+        if self.generations.is_empty() {
+            // The first generation grows as tables come (a small file needs little); it holds
+            // a whole generation with 2^20 buckets, so it never grows past that.
+            self.generations.push(HashTable::new());
+        } else if self
             .generations
             .last()
-            .is_none_or(|g| g.len() >= Self::GENERATION)
+            .is_some_and(|g| g.len() >= Self::GENERATION)
         {
             self.generations
                 .push(HashTable::with_capacity(Self::GENERATION));

@@ -7,7 +7,7 @@
 
 mod layout;
 #[cfg(feature = "parallel")]
-mod parallel;
+pub(crate) mod parallel;
 pub(crate) mod reader;
 mod writer;
 

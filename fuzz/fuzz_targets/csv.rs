@@ -1,0 +1,4 @@
+//! Fuzz target `csv`: the invariants of `actas::fuzzing::check_csv` on every input.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| actas::fuzzing::check_csv(data));

@@ -1,0 +1,250 @@
+//! Not part of the API: the invariants that the project's fuzz targets check on every input,
+//! kept here so that the inputs the fuzzers found replay as regression tests under `cargo test`
+//! (`tests/fuzz_corpus.rs`). Each function panics when an invariant breaks. It may change in any
+//! release.
+
+use crate::audit::{Audit, StreamAudit, StreamOptions, totals};
+use crate::io::{Layout, ReadOutcome, read_csv};
+use crate::model::{
+    ActaSet, Announcements, Bulletin, BulletinCount, CoverageBasis, CoverageClaim, Field, Percent,
+    Register,
+};
+use crate::rules::Rule;
+
+/// The layouts the CSV target reads with, chosen by the input's first byte: one column per
+/// candidate with two geography levels and a derived field; a composite, padded key; Latin-1
+/// with a semicolon; ballot lines and further fields.
+const LAYOUTS: [&str; 4] = [
+    r#"{"contest": "f", "key": {"parts": [{"column": "table"}]},
+        "geography": [{"level": "state", "code": "state", "name": "state_name"}, {"level": "town", "code": "town"}],
+        "fields": {"electors": "electors", "valid": "valid", "null": "null", "voters": {"sum": ["valid", "null"]}},
+        "candidates": [{"code": "A", "name": "Ana", "column": "A"}, {"code": "B", "name": "Bo", "column": "B"}]}"#,
+    r#"{"contest": "f", "key": {"parts": [{"column": "centre", "pad": 4}, {"column": "table", "start": 1, "len": 2}], "separator": "."},
+        "geography": [{"level": "state", "code": "state", "pad": 2}],
+        "fields": {"electors": "electors", "voters": "voters", "valid": "valid", "blank": "blank"},
+        "candidates": [{"code": "A", "name": "Ana", "column": "A"}, {"code": "B", "name": "Bo", "column": "B"}],
+        "image": "url"}"#,
+    r#"{"contest": "f", "encoding": "latin-1", "delimiter": ";", "key": {"parts": [{"column": "mesa"}]},
+        "geography": [{"level": "estado", "code": "estado", "name": "nombre"}],
+        "fields": {"electors": "inscritos", "valid": "validos"},
+        "candidates": [{"code": "A", "name": "Ana", "column": "A"}, {"code": "B", "name": "Bo", "column": "B"}, {"code": "C", "name": "Cy", "column": "C"}]}"#,
+    r#"{"contest": "f", "key": {"parts": [{"column": "table"}]},
+        "fields": {"electors": "electors", "valid": "valid"},
+        "candidates": [{"code": "A", "name": "Ana"}, {"code": "B", "name": "Bo"}],
+        "lines": [{"code": "A1", "candidate": "A", "column": "a1"}, {"code": "A2", "candidate": "A", "column": "a2"}, {"code": "B1", "candidate": "B", "column": "b1"}],
+        "extra": [{"name": "received", "column": "received"}],
+        "rules": ["received >= valid", "`A1` + A2 <= valid"]}"#,
+];
+
+/// The header each layout reads, written before the input when its second byte says so.
+const HEADERS: [&[u8]; 4] = [
+    b"table,state,state_name,town,electors,valid,null,A,B\n",
+    b"centre,table,state,electors,voters,valid,blank,A,B,url\n",
+    b"mesa;estado;nombre;inscritos;validos;A;B;C\n",
+    b"table,electors,valid,a1,a2,b1,received\n",
+];
+
+/// The CSV target: reads the input through one of [`LAYOUTS`] and checks that every row is
+/// accounted for, that the totals equal a `u128` recomputation, that reading in parts (cut
+/// where the input says) equals reading on one core, that the stream equals the in-memory audit
+/// with chunks of 1, 2, 5 and 65,536 sheets, and that every interval of the audit is ordered.
+pub fn check_csv(data: &[u8]) {
+    let [pick, flags, rest @ ..] = data else {
+        return;
+    };
+    let k = usize::from(*pick) % LAYOUTS.len();
+    let layout = Layout::from_json(LAYOUTS[k]).expect("the fuzz layouts are valid");
+    let mut csv = Vec::with_capacity(rest.len() + 64);
+    if flags & 1 == 0 {
+        csv.extend_from_slice(HEADERS[k]);
+    }
+    csv.extend_from_slice(rest);
+
+    let read = match read_csv(&csv[..], &layout) {
+        Ok(r) => r,
+        Err(e) => {
+            // What stops the reader stops the stream too.
+            assert!(StreamAudit::new(&layout).run(&csv[..]).is_err(), "{e}");
+            return;
+        }
+    };
+    check_accounting(&read);
+    check_totals(&read.set);
+    #[cfg(feature = "parallel")]
+    check_parts(&csv, &layout, &read, rest);
+
+    let (bulletins, register) = bulletins_for(&read.set, *flags);
+    let in_memory = Audit::new(&read.set)
+        .register(register.clone())
+        .bulletins(&bulletins)
+        .run()
+        .expect("the audit of a set that was read does not fail");
+    for f in in_memory
+        .bulletins
+        .iter()
+        .filter_map(|b| b.feasibility.as_ref())
+    {
+        assert!(f.counted.0 <= f.counted.1, "{:?}", f.counted);
+        for b in &f.bounds {
+            assert!(b.upper.is_none_or(|u| b.lower <= u), "{b:?}");
+        }
+    }
+    let json = in_memory.to_json().expect("a report serialises");
+    for chunk in [1, 2, 5, 1 << 16] {
+        let streamed = StreamAudit::new(&layout)
+            .register(register.clone())
+            .bulletins(&bulletins)
+            .options(StreamOptions {
+                chunk,
+                ..StreamOptions::default()
+            })
+            .run(&csv[..])
+            .expect("the stream reads what the reader reads");
+        assert_eq!(
+            streamed.report.to_json().expect("a report serialises"),
+            json,
+            "chunk {chunk}"
+        );
+        assert_eq!(
+            streamed.read.rejected, read.report.rejected,
+            "chunk {chunk}"
+        );
+    }
+}
+
+/// Every row is accepted or rejected, every accepted row is a sheet with its line.
+fn check_accounting(read: &ReadOutcome) {
+    let r = &read.report;
+    assert_eq!(r.rows_read, r.accepted + r.rejected.len() as u64);
+    assert_eq!(read.set.len() as u64, r.accepted);
+    assert_eq!(r.sheet_lines.len() as u64, r.accepted);
+    assert!(
+        r.sheet_lines.windows(2).all(|w| w[0] < w[1]),
+        "lines in order"
+    );
+    assert_eq!(r.repeats.len(), read.set.repeats().len());
+}
+
+/// The totals equal a recomputation in `u128` over the first reading of each table.
+fn check_totals(set: &ActaSet) {
+    let t = totals(set).expect("sums of u32 counts over u32 sheets fit u64");
+    let firsts: Vec<usize> = (0..set.len()).filter(|&i| !set.is_repeat(i)).collect();
+    assert_eq!(t.tables, firsts.len() as u64);
+    let sum = |f: Field| -> u128 {
+        firsts
+            .iter()
+            .filter_map(|&i| set.count(i, f))
+            .map(u128::from)
+            .sum()
+    };
+    for (f, got) in [
+        (Field::Electors, t.electors.sum),
+        (Field::Voters, t.voters.sum),
+        (Field::Valid, t.valid.sum),
+        (Field::Null, t.null.sum),
+        (Field::Blank, t.blank.sum),
+    ] {
+        assert_eq!(u128::from(got), sum(f), "{f}");
+    }
+    let contest = set.contest();
+    for (c, total) in t.candidates.iter().enumerate() {
+        let expected: u128 = contest.lines_of(c).map(|l| sum(Field::Line(l))).sum();
+        assert_eq!(u128::from(total.sum), expected, "candidate {c}");
+    }
+}
+
+/// Reading in parts cut where the input's bytes say equals reading on one core.
+#[cfg(feature = "parallel")]
+fn check_parts(csv: &[u8], layout: &Layout, one: &ReadOutcome, rest: &[u8]) {
+    let len = csv.len() as u64;
+    let cuts: Vec<u64> = rest
+        .iter()
+        .take(8)
+        .map(|b| u64::from(*b) * len / 256)
+        .collect();
+    let parts = crate::io::parallel::read_cut(csv, layout, |_| cuts)
+        .expect("what the one-core reader reads, the parts read");
+    if let Some(parts) = parts {
+        assert_eq!(parts.report, one.report);
+        assert!(parts.set == one.set, "the sets differ");
+    }
+}
+
+/// Bulletins from the set's totals: one on a tables basis and one on an electors basis, their
+/// shares and coverage picked by `flags`, and a register a little larger than the sheets.
+fn bulletins_for(set: &ActaSet, flags: u8) -> (Vec<Bulletin>, Register) {
+    let Ok(t) = totals(set) else {
+        return (Vec::new(), Register::default());
+    };
+    let share = u64::from(flags >> 2) + 40;
+    let counts: Vec<BulletinCount> = set
+        .contest()
+        .candidates()
+        .iter()
+        .zip(&t.candidates)
+        .map(|(c, x)| BulletinCount::new(c.code.clone(), x.sum * share / 100))
+        .collect();
+    let printed = |p: u64| -> Percent { p.min(100).to_string().parse().expect("a whole percent") };
+    let tables = Bulletin::new("tables", counts.clone()).with_coverage(CoverageClaim {
+        printed: printed(share),
+        basis: CoverageBasis::Tables,
+    });
+    let mut electors = Bulletin::new("electors", counts).with_coverage(CoverageClaim {
+        printed: printed(share + 1),
+        basis: CoverageBasis::Electors,
+    });
+    electors.electors = Some(t.electors.sum + 50);
+    let register = Register {
+        tables: Some(t.tables + u64::from(flags & 3)),
+        electors: Some(t.electors.sum + 50),
+        ..Register::default()
+    };
+    (vec![tables, electors], register)
+}
+
+/// The layout target: a layout that loads prints as JSON that loads back to the same layout.
+pub fn check_layout(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(layout) = Layout::from_json(text) else {
+        return;
+    };
+    let json = layout.to_json().expect("a valid layout serialises");
+    let back = Layout::from_json(&json).expect("a layout's JSON loads back");
+    assert_eq!(back, layout);
+}
+
+/// The announcements target: announcements that load print as JSON that loads back to the same
+/// value, and auditing an empty set against them does not fail.
+pub fn check_announcements(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(a) = crate::io::from_json::<Announcements>(text) else {
+        return;
+    };
+    let json = crate::io::to_json(&a).expect("announcements serialise");
+    let back: Announcements = crate::io::from_json(&json).expect("announcements load back");
+    assert_eq!(back, a);
+    let layout = Layout::from_json(LAYOUTS[0]).expect("the fuzz layouts are valid");
+    let csv = [HEADERS[0], b"1,01,N,1,100,10,0,6,4\n"].concat();
+    let set = read_csv(&csv[..], &layout).expect("a good row").set;
+    Audit::new(&set)
+        .register(a.register.clone())
+        .bulletins(&a.bulletins)
+        .run()
+        .expect("an audit reports what it cannot check as findings");
+}
+
+/// The rules target: a rule that parses prints as text that parses back to the same rule.
+pub fn check_rule(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(rule) = text.parse::<Rule>() else {
+        return;
+    };
+    let back: Rule = rule.to_string().parse().expect("a rule's text parses back");
+    assert_eq!(back, rule);
+}
