@@ -82,7 +82,11 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), Box<dyn Error>> {
         None => Announcements::default(),
     };
     let tables = match &args.register {
-        Some(path) => Some(TableRegister::read_csv(std::fs::File::open(path)?)?),
+        Some(path) => {
+            let file =
+                std::fs::File::open(path).map_err(|e| format!("register of tables {path}: {e}"))?;
+            Some(TableRegister::read_csv(file).map_err(|e| format!("{path}: {e}"))?)
+        }
         None => None,
     };
     let second = match &args.compare {

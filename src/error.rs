@@ -30,6 +30,15 @@ pub enum Error {
     },
     /// The input has no header line at all.
     EmptyInput,
+    /// A record (a line, or several inside a quoted cell) is longer than the layout allows
+    /// ([`Layout::max_record_bytes`](crate::io::Layout::max_record_bytes)): a file without line
+    /// ends, or not a CSV of tally sheets.
+    RecordTooLong {
+        /// The line where the record starts.
+        line: u64,
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// The input has a header line and no data rows.
     NoRows {
         /// The line of the header.
@@ -158,6 +167,10 @@ impl fmt::Display for Error {
             } => write!(f, "{kind} \"{value}\": {reason}"),
             Error::Shape { message } => write!(f, "sheet does not fit the set: {message}"),
             Error::Mismatch { message } => write!(f, "mismatch: {message}"),
+            Error::RecordTooLong { line, limit } => write!(
+                f,
+                "line {line}: a record longer than {limit} bytes (a file without line ends? raise the layout's max_record_bytes if the rows are really this long)"
+            ),
             Error::UnknownRuleField { rule, name, known } => write!(
                 f,
                 "rule \"{rule}\": no field {name:?} (the names are {}, and sum(candidates))",

@@ -18,6 +18,7 @@
 //! | `D003` | warning | a sheet's table is not in the register of tables |
 //! | `D004` | info | tables of the register have no sheet (one finding with their number) |
 //! | `D005` | warning | a sheet's electors differ from the register's for its table |
+//! | `D006` | error | the register counts fewer tables or electors than the sheets hold (the wrong register?) |
 //! | `C001` | info | tables only in the first of two readings (one finding with their number) |
 //! | `C002` | info | tables only in the second of two readings (one finding with their number) |
 //! | `C003` | warning | the two readings of a table differ |

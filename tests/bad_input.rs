@@ -129,11 +129,17 @@ fn total_overflow() {
 #[test]
 fn invalid_utf8_in_a_utf8_layout() {
     let (msg, reason) = one_rejection("invalid_utf8.csv");
+    // Regression: nothing hinted that a Latin-1 file was declared UTF-8.
     assert_eq!(
         msg,
-        "line 2, column state_name: \"PE\u{fffd}A\" is not valid UTF-8"
+        "line 2, column state_name: \"PE\u{fffd}A\" is not valid UTF-8; as Latin-1 it reads \"PEÑA\": if the file is Latin-1, set \"encoding\": \"latin-1\" in the layout"
     );
-    assert_eq!(reason, RejectReason::InvalidUtf8);
+    assert_eq!(
+        reason,
+        RejectReason::InvalidUtf8 {
+            latin1: Some("PEÑA".into())
+        }
+    );
 }
 
 #[test]
@@ -236,7 +242,14 @@ fn an_invalid_place_name_is_rejected_wherever_it_stands() {
         "repro/r1_name_reuse_accepted.csv",
     ] {
         let (msg, reason) = one_rejection(name);
-        assert_eq!(reason, RejectReason::InvalidUtf8, "{name}");
+        // ÿþ is printable Latin-1: the hint is given.
+        assert_eq!(
+            reason,
+            RejectReason::InvalidUtf8 {
+                latin1: Some("ÿþ".into())
+            },
+            "{name}"
+        );
         assert!(msg.contains("column state_name"), "{name}: {msg}");
     }
 }
@@ -387,4 +400,78 @@ fn one_bulletin_that_cannot_be_checked_does_not_stop_the_audit() {
     );
     assert_eq!(report.bulletins.len(), 1);
     assert_eq!(report.bulletins[0].check.label, "fine");
+}
+
+/// Regression: an announced count of 2^64 was reported as "floating point
+/// `1.8446744073709552e19`"; negative and fractional counts say what a count is too.
+#[test]
+fn counts_in_announcements_say_what_a_count_is() {
+    let cases = [
+        (
+            "18446744073709551616",
+            "1.8446744073709552e19 is too large; expected a count: a whole number from 0 to 18446744073709551615 at line 1 column 87",
+        ),
+        (
+            "-1",
+            "-1 is negative; expected a count: a whole number from 0 to 18446744073709551615 at line 1 column 69",
+        ),
+        (
+            "1.5",
+            "1.5 is not whole; expected a count: a whole number from 0 to 18446744073709551615 at line 1 column 70",
+        ),
+    ];
+    for (count, message) in cases {
+        let text = format!(
+            r#"{{"bulletins": [{{"label": "b", "counts": [{{"subject": "A", "count": {count}}}]}}]}}"#
+        );
+        let err = actas::io::from_json::<actas::Announcements>(&text).unwrap_err();
+        assert_eq!(err.to_string(), format!("json: {message}"), "{count}");
+    }
+    let voters = r#"{"bulletins": [{"label": "b", "voters": 1e30, "counts": []}]}"#;
+    let err = actas::io::from_json::<actas::Announcements>(voters).unwrap_err();
+    assert!(
+        err.to_string().contains("is too large; expected a count"),
+        "{err}"
+    );
+}
+
+/// Regression: a register of 0 tables gave `F002` on every count with nothing saying that the
+/// register is smaller than the sheets.
+#[test]
+fn a_register_smaller_than_the_sheets_says_so() {
+    let set = read("good.csv").unwrap().set;
+    let register = actas::Register {
+        tables: Some(0),
+        electors: Some(50),
+        ..actas::Register::default()
+    };
+    let report = actas::audit::Audit::new(&set)
+        .register(register)
+        .run()
+        .unwrap();
+    let d006: Vec<String> = report.with_code("D006").map(ToString::to_string).collect();
+    assert_eq!(
+        d006,
+        [
+            "D006 error    the sheets: the register counts fewer electors than the sheets hold: is it the register of this contest? (registered 50, on the sheets 100)",
+            "D006 error    the sheets: the register counts fewer tables than the sheets hold: is it the register of this contest? (registered 0, on the sheets 1)",
+        ]
+    );
+}
+
+/// Regression: a rejected cell of a megabyte was printed whole (a megabyte is now over the
+/// default record limit; the cut is the same for 100 KB).
+#[test]
+fn a_long_rejected_cell_is_cut() {
+    let long = "9".repeat(100_000);
+    let text = format!("table,state,state_name,electors,valid,null,A,B\n1,01,N,100,{long},0,6,4\n");
+    let out = read_csv(text.as_bytes(), &layout()).unwrap();
+    let msg = out.report.rejected[0].to_string();
+    assert_eq!(
+        msg,
+        format!(
+            "line 2, column valid: \"{}… (100000 bytes in all)\" does not fit in a count (at most 4294967295)",
+            "9".repeat(120)
+        )
+    );
 }

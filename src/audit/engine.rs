@@ -296,6 +296,33 @@ pub(crate) struct Announced {
     findings: Vec<Finding>,
 }
 
+/// `D006` when the register holds fewer tables or electors than the sheets: every bound
+/// against it would be wrong, and the reader should know why.
+fn register_findings(totals: &Totals, register: &Register) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let figures = [
+        ("tables", register.tables, totals.tables),
+        ("electors", register.electors, totals.electors.sum),
+    ];
+    for (what, registered, on_sheets) in figures {
+        if let Some(r) = registered.filter(|r| *r < on_sheets) {
+            out.push(
+                Finding::new(
+                    "D006",
+                    Severity::Error,
+                    Subject::Set,
+                    format!(
+                        "the register counts fewer {what} than the sheets hold: is it the register of this contest?"
+                    ),
+                )
+                .with("registered", r)
+                .with("on the sheets", on_sheets),
+            );
+        }
+    }
+    out
+}
+
 /// A finding for a check that could not run (`B008`).
 fn unchecked(subject: Subject, message: String) -> Finding {
     Finding::new("B008", Severity::Error, subject, message)
@@ -403,7 +430,7 @@ pub(crate) fn announcement_checks(
     options: &AuditOptions,
     mut feasibility: impl FnMut(&Bulletin) -> Result<Feasibility>,
 ) -> Result<Announced> {
-    let mut findings = Vec::new();
+    let mut findings = register_findings(totals, register);
     let mut bulletins = Vec::new();
     for b in bulletins_in {
         // A bulletin that cannot be checked (a sum past u64, a percentage too fine) is a

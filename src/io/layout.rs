@@ -388,6 +388,31 @@ pub struct Layout {
         serde(default, skip_serializing_if = "Vec::is_empty")
     )]
     pub rules: Vec<Rule>,
+    /// The longest record the reader takes, in bytes ([`DEFAULT_MAX_RECORD_BYTES`] unless
+    /// set): a longer one stops reading with [`Error::RecordTooLong`] and its line, so that
+    /// a file without line ends cannot take all memory.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            default = "default_max_record_bytes",
+            skip_serializing_if = "is_default_max_record_bytes"
+        )
+    )]
+    pub max_record_bytes: usize,
+}
+
+/// The default of [`Layout::max_record_bytes`]: 1 MiB, a thousand times a row of 40 counts with
+/// an image address.
+pub const DEFAULT_MAX_RECORD_BYTES: usize = 1 << 20;
+
+#[cfg(feature = "serde")]
+fn default_max_record_bytes() -> usize {
+    DEFAULT_MAX_RECORD_BYTES
+}
+
+#[cfg(feature = "serde")]
+fn is_default_max_record_bytes(n: &usize) -> bool {
+    *n == DEFAULT_MAX_RECORD_BYTES
 }
 
 /// The widest zero-padding a layout may ask for: codes and keys are short, and a pad is written
@@ -417,6 +442,7 @@ impl Layout {
             extra: Vec::new(),
             image: None,
             rules: Vec::new(),
+            max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
         }
     }
 

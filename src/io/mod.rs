@@ -12,8 +12,8 @@ pub(crate) mod reader;
 mod writer;
 
 pub use layout::{
-    CandidateColumn, Encoding, ExtraColumn, Fields, GeoLevel, Key, KeyPart, Layout, LineColumn,
-    MAX_PAD, Source,
+    CandidateColumn, DEFAULT_MAX_RECORD_BYTES, Encoding, ExtraColumn, Fields, GeoLevel, Key,
+    KeyPart, Layout, LineColumn, MAX_PAD, Source,
 };
 pub use reader::{
     ReadOutcome, ReadReport, RejectReason, RejectedRow, RepeatedRow, read_csv, read_csv_path,

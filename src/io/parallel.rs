@@ -215,7 +215,12 @@ pub(crate) fn read_cut<S: Source>(
     let results: Vec<Result<Part>> = bounds.par_iter().map(read_part).collect();
     let mut parts_read = Vec::with_capacity(results.len());
     for r in results {
-        parts_read.push(r?);
+        match r {
+            Ok(p) => parts_read.push(p),
+            // What stops a part (a record too long, a broken quote) is reported by the one-core
+            // reader, with the line counted from the start of the file.
+            Err(_) => return Ok(None),
+        }
     }
     // The parts cover every byte of the data: a quote in the header alone does not matter.
     if parts_read.iter().any(|p| p.one_core) {

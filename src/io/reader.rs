@@ -36,7 +36,11 @@ pub enum RejectReason {
         expected: usize,
     },
     /// The cell is not valid UTF-8 (in a layout declared UTF-8).
-    InvalidUtf8,
+    InvalidUtf8 {
+        /// The cell read as Latin-1, when that gives only printable characters: the file is
+        /// likely Latin-1, and the layout should say so.
+        latin1: Option<String>,
+    },
     /// A part of the table key is empty.
     EmptyKey,
     /// A key part's character range is past the end of the cell.
@@ -72,7 +76,11 @@ impl fmt::Display for RejectReason {
             RejectReason::Ragged { found, expected } => {
                 write!(f, "{found} cells where the header has {expected}")
             }
-            RejectReason::InvalidUtf8 => f.write_str("is not valid UTF-8"),
+            RejectReason::InvalidUtf8 { latin1: None } => f.write_str("is not valid UTF-8"),
+            RejectReason::InvalidUtf8 { latin1: Some(text) } => write!(
+                f,
+                "is not valid UTF-8; as Latin-1 it reads {text:?}: if the file is Latin-1, set \"encoding\": \"latin-1\" in the layout"
+            ),
             RejectReason::EmptyKey => f.write_str("is empty, and it is part of the table key"),
             RejectReason::KeyTooShort => f.write_str("is shorter than the key part needs"),
             RejectReason::InvalidTableId { reason } => {
@@ -93,7 +101,8 @@ pub struct RejectedRow {
     pub line: u64,
     /// The column at fault, when one is.
     pub column: Option<String>,
-    /// The raw cell (lossily decoded), when one is at fault.
+    /// The raw cell (lossily decoded, and cut after 120 characters, with its length said), when
+    /// one is at fault.
     pub raw: Option<String>,
     /// Why.
     pub reason: RejectReason,
@@ -405,15 +414,36 @@ fn text<'a>(
         return Err(RejectReason::ByteOrderMark);
     }
     match enc {
-        Encoding::Utf8 => std::str::from_utf8(cell).map_err(|_| RejectReason::InvalidUtf8),
+        Encoding::Utf8 => std::str::from_utf8(cell).map_err(|_| RejectReason::InvalidUtf8 {
+            latin1: as_latin1(cell),
+        }),
         Encoding::Latin1 if cell.is_ascii() => {
-            std::str::from_utf8(cell).map_err(|_| RejectReason::InvalidUtf8)
+            std::str::from_utf8(cell).map_err(|_| RejectReason::InvalidUtf8 { latin1: None })
         }
         Encoding::Latin1 => {
             buf.clear();
             buf.extend(cell.iter().map(|&b| char::from(b)));
             Ok(buf.as_str())
         }
+    }
+}
+
+/// `cell` read as Latin-1, when every character is printable (no C0 or C1 control): a sign
+/// that a file declared UTF-8 is Latin-1.
+fn as_latin1(cell: &[u8]) -> Option<String> {
+    let text: String = cell.iter().map(|&b| char::from(b)).collect();
+    (!text.chars().any(char::is_control)).then(|| shorten(text.as_bytes()))
+}
+
+/// The longest raw cell a rejection keeps: a longer one is cut, with its length said.
+const RAW_CELL_CHARS: usize = 120;
+
+/// A raw cell for a rejection: lossily decoded, and cut after [`RAW_CELL_CHARS`] characters.
+fn shorten(cell: &[u8]) -> String {
+    let text = String::from_utf8_lossy(cell);
+    match text.char_indices().nth(RAW_CELL_CHARS) {
+        None => text.into_owned(),
+        Some((cut, _)) => format!("{}… ({} bytes in all)", &text[..cut], cell.len()),
     }
 }
 
@@ -748,7 +778,7 @@ pub(crate) enum Lines {
 
 /// A CSV being read through a layout, a chunk of sheets at a time.
 pub(crate) struct Rows<R: Read> {
-    rdr: csv::Reader<R>,
+    rdr: csv::Reader<RecordLimit<R>>,
     plan: Plan,
     buf: RowBuf,
     rec: ByteRecord,
@@ -829,7 +859,7 @@ impl<R: Read> Rows<R> {
     /// The underlying reader.
     #[cfg(feature = "parallel")]
     pub(crate) fn get_ref(&self) -> &R {
-        self.rdr.get_ref()
+        self.rdr.get_ref().get_ref()
     }
 
     /// The unused columns the header showed.
@@ -909,8 +939,7 @@ impl<R: Read> Rows<R> {
                     }
                 }
                 Err(Reject { col, reason }) => {
-                    let raw = col
-                        .map(|c| String::from_utf8_lossy(cell(rec, c, expected - 1)).into_owned());
+                    let raw = col.map(|c| shorten(cell(rec, c, expected - 1)));
                     report.rejected.push(RejectedRow {
                         line,
                         column: col.map(|c| plan.names[c].clone()),
@@ -939,22 +968,191 @@ impl<R: Read> Rows<R> {
 }
 
 /// The CSV parser as the reader sets it up. Lines end at '\n'; a '\r' before it is stripped
-/// from the last cell, so that line numbers stay right for CRLF files.
-fn csv_reader<R: Read>(reader: R, layout: &Layout) -> csv::Reader<R> {
+/// from the last cell, so that line numbers stay right for CRLF files. The input goes through a
+/// [`RecordLimit`], so that no record grows past the layout's `max_record_bytes`.
+fn csv_reader<R: Read>(reader: R, layout: &Layout) -> csv::Reader<RecordLimit<R>> {
     csv::ReaderBuilder::new()
         .delimiter(layout.delimiter as u8)
         .has_headers(false)
         .flexible(true)
         .terminator(csv::Terminator::Any(b'\n'))
-        .from_reader(reader)
+        .from_reader(RecordLimit::new(
+            reader,
+            layout.max_record_bytes,
+            layout.delimiter as u8,
+        ))
+}
+
+/// A reader that fails once a record (a line, or several inside a quoted cell) holds more than
+/// `max` bytes: the CSV parser would otherwise grow its buffers without bound on a file with no
+/// line ends (`/dev/zero`, a sparse file) or an unclosed quote. It follows the parser's quoting
+/// (a quote opens a quoted cell only at the start of a cell; `""` inside one is a quote),
+/// looking only at line ends, quotes and delimiters (found with `memchr`).
+pub(crate) struct RecordLimit<R> {
+    inner: R,
+    max: u64,
+    delimiter: u8,
+    state: Quoting,
+    /// Bytes of the current record so far.
+    record: u64,
+    /// Line ends seen, and the line where the current record starts.
+    lines: u64,
+    record_line: u64,
+}
+
+/// Where the parser is, as far as quotes go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    /// At the start of a cell: a quote opens a quoted cell.
+    CellStart,
+    /// Inside an unquoted cell: a quote is a character.
+    Unquoted,
+    /// Inside a quoted cell: line ends and delimiters are characters.
+    Quoted,
+    /// Just after a quote inside a quoted cell: a second quote is an escaped quote, anything
+    /// else ends the quoting.
+    QuoteInQuoted,
+}
+
+/// The error a [`RecordLimit`] gives, inside an I/O error.
+#[derive(Debug)]
+struct RecordTooLong {
+    line: u64,
+    max: u64,
+}
+
+impl fmt::Display for RecordTooLong {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "line {}: a record longer than {} bytes",
+            self.line, self.max
+        )
+    }
+}
+
+impl std::error::Error for RecordTooLong {}
+
+impl<R> RecordLimit<R> {
+    fn new(inner: R, max: usize, delimiter: u8) -> Self {
+        RecordLimit {
+            inner,
+            max: max as u64,
+            delimiter,
+            state: Quoting::CellStart,
+            record: 0,
+            lines: 0,
+            record_line: 1,
+        }
+    }
+
+    /// The underlying reader.
+    #[cfg(feature = "parallel")]
+    pub(crate) fn get_ref(&self) -> &R {
+        &self.inner
+    }
+
+    fn check(&self) -> std::io::Result<()> {
+        if self.record > self.max {
+            return Err(std::io::Error::other(RecordTooLong {
+                line: self.record_line,
+                max: self.max,
+            }));
+        }
+        Ok(())
+    }
+
+    /// Follows the quoting over `bytes`, counting the current record's bytes.
+    fn scan(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        use Quoting::*;
+        // The common case, a block without quotes outside a quoted cell, shorter than the limit
+        // (so that no line wholly inside it can break it): only its line ends matter.
+        let n = bytes.len();
+        if matches!(self.state, CellStart | Unquoted)
+            && n as u64 <= self.max
+            && memchr::memchr(b'"', bytes).is_none()
+        {
+            match (memchr::memchr(b'\n', bytes), memchr::memrchr(b'\n', bytes)) {
+                (Some(first), Some(last)) => {
+                    self.record += first as u64;
+                    self.check()?;
+                    self.lines += memchr::memchr_iter(b'\n', bytes).count() as u64;
+                    self.record = (n - last - 1) as u64;
+                    self.record_line = self.lines + 1;
+                }
+                _ => self.record += n as u64,
+            }
+            self.check()?;
+            if let Some(&b) = bytes.last() {
+                self.state = if b == b'\n' || b == self.delimiter {
+                    CellStart
+                } else {
+                    Unquoted
+                };
+            }
+            return Ok(());
+        }
+        let mut plain_from = 0;
+        let mut record_from = 0;
+        for at in memchr::memchr3_iter(b'\n', b'"', self.delimiter, bytes) {
+            // Ordinary bytes before this one start an unquoted cell or end the quoting.
+            if at > plain_from && matches!(self.state, CellStart | QuoteInQuoted) {
+                self.state = Unquoted;
+            }
+            plain_from = at + 1;
+            self.state = match (bytes[at], self.state) {
+                (b'"', CellStart) => Quoted,
+                (b'"', Quoted) => QuoteInQuoted,
+                (b'"', QuoteInQuoted) => Quoted,
+                (b'"', Unquoted) => Unquoted,
+                (b'\n', Quoted) => {
+                    self.lines += 1;
+                    Quoted
+                }
+                (b'\n', _) => {
+                    self.lines += 1;
+                    self.record += (at - record_from) as u64;
+                    self.check()?;
+                    self.record = 0;
+                    self.record_line = self.lines + 1;
+                    record_from = at + 1;
+                    CellStart
+                }
+                (_, Quoted) => Quoted,
+                _ => CellStart,
+            };
+        }
+        if bytes.len() > plain_from && matches!(self.state, CellStart | QuoteInQuoted) {
+            self.state = Unquoted;
+        }
+        self.record += (bytes.len() - record_from) as u64;
+        self.check()
+    }
+}
+
+impl<R: Read> Read for RecordLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.scan(&buf[..n])?;
+        Ok(n)
+    }
 }
 
 fn csv_error(e: csv::Error, path: Option<&Path>) -> Error {
     let line = e.position().map(|p| p.line());
     match e.into_kind() {
-        csv::ErrorKind::Io(source) => Error::Io {
-            path: path.map(Path::to_owned),
-            source,
+        csv::ErrorKind::Io(source) => match source
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<RecordTooLong>())
+        {
+            Some(t) => Error::RecordTooLong {
+                line: t.line,
+                limit: t.max,
+            },
+            None => Error::Io {
+                path: path.map(Path::to_owned),
+                source,
+            },
         },
         other => Error::Csv {
             line,
@@ -988,6 +1186,103 @@ mod tests {
         assert_eq!(parse_count(b"12a"), Err(CountError::NotACount));
         assert_eq!(parse_count(b"1.0"), Err(CountError::NotACount));
         assert_eq!(parse_count(b"+1"), Err(CountError::NotACount));
+    }
+
+    /// Reads `input` through a [`RecordLimit`] of `max` bytes in reads of `step` bytes; the line
+    /// of the record that broke the limit, if one did.
+    fn limit(input: &[u8], max: usize, step: usize) -> Option<u64> {
+        let mut r = RecordLimit::new(input, max, b',');
+        let mut buf = vec![0; step];
+        loop {
+            match r.read(&mut buf) {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(e) => {
+                    let t = e
+                        .get_ref()
+                        .and_then(|i| i.downcast_ref::<RecordTooLong>())
+                        .unwrap();
+                    return Some(t.line);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn records_are_limited_where_the_parser_would_grow() {
+        let short = "a,b,c\n".repeat(50);
+        for step in [1, 2, 3, 7, 4096] {
+            assert_eq!(limit(short.as_bytes(), 5, step), None, "step {step}");
+            assert_eq!(limit(short.as_bytes(), 4, step), Some(1), "step {step}");
+            // No line end at all (a file of zeros).
+            assert_eq!(
+                limit(&[0u8; 100], 50, step),
+                None.or(Some(1)),
+                "step {step}"
+            );
+            // The third line is too long.
+            let third = format!("a\nb\n{}\nc\n", "x".repeat(60));
+            assert_eq!(limit(third.as_bytes(), 50, step), Some(3), "step {step}");
+            // A quoted cell holding many short lines is one record, from line 2.
+            let quoted = format!("h\nx,\"{}\"\ny\n", "ab\n".repeat(30));
+            assert_eq!(limit(quoted.as_bytes(), 50, step), Some(2), "step {step}");
+            assert_eq!(limit(quoted.as_bytes(), 200, step), None, "step {step}");
+            // A quote inside an unquoted cell is a character: the lines after it stay short.
+            let stray = format!("12\",3\n{}", "a,b\n".repeat(40));
+            assert_eq!(limit(stray.as_bytes(), 10, step), None, "step {step}");
+            // Escaped quotes inside a quoted cell keep it open; after it, lines are short.
+            let escaped = format!("\"a\"\"b\nc\",d\n{}", "a,b\n".repeat(40));
+            assert_eq!(limit(escaped.as_bytes(), 12, step), None, "step {step}");
+            assert_eq!(limit(escaped.as_bytes(), 9, step), Some(1), "step {step}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The limit does not depend on how the input is cut into reads (the block path and
+        /// the byte path agree).
+        #[test]
+        fn the_limit_does_not_depend_on_the_reads(
+            input in proptest::collection::vec(proptest::sample::select(vec![b'a', b',', b'"', b'\n']), 0..200),
+            max in 1usize..40,
+            step in 1usize..64,
+        ) {
+            let whole = limit(&input, max, 4096);
+            proptest::prop_assert_eq!(limit(&input, max, step), whole);
+            proptest::prop_assert_eq!(limit(&input, max, 1), whole);
+            // With a limit as long as the input, nothing is refused.
+            proptest::prop_assert_eq!(limit(&input, input.len().max(1), step), None);
+        }
+    }
+
+    /// Regression: a file without line ends grew the parser's buffers until the process
+    /// aborted (a 2 GB sparse file took 10.5 GB before failing on its header).
+    #[test]
+    fn a_file_of_zeros_stops_at_the_limit() {
+        let layout: Layout = Layout::new(
+            "c",
+            crate::io::Key {
+                parts: vec![crate::io::KeyPart::column("t")],
+                separator: "-".into(),
+            },
+            vec![crate::io::CandidateColumn {
+                code: "A".into(),
+                name: "A".into(),
+                column: Some("A".into()),
+            }],
+        );
+        let zeros = std::io::repeat(0).take(64 << 20);
+        let err = read_csv(zeros, &layout).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "line 1: a record longer than 1048576 bytes (a file without line ends? raise the layout's max_record_bytes if the rows are really this long)"
+        );
+        let mut small = layout.clone();
+        small.max_record_bytes = 10;
+        let err = read_csv(&b"t,A\n1,2\n3,12345678901\n"[..], &small).unwrap_err();
+        assert!(
+            matches!(err, Error::RecordTooLong { line: 3, limit: 10 }),
+            "{err}"
+        );
     }
 
     #[test]

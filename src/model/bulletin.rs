@@ -36,6 +36,7 @@ pub struct BulletinCount {
     /// A candidate code of the contest, or a group named in [`Bulletin::groups`].
     pub subject: String,
     /// The announced votes.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "count::one"))]
     pub count: u64,
     /// The percentage printed beside it, if any.
     #[cfg_attr(
@@ -104,37 +105,61 @@ pub struct Bulletin {
     /// Registered electors, as announced.
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
+        serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "count::option"
+        )
     )]
     pub electors: Option<u64>,
     /// Electors of the tables counted, as announced.
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
+        serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "count::option"
+        )
     )]
     pub electors_counted: Option<u64>,
     /// Voters (ballots cast).
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
+        serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "count::option"
+        )
     )]
     pub voters: Option<u64>,
     /// Valid votes.
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
+        serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "count::option"
+        )
     )]
     pub valid: Option<u64>,
     /// Null votes.
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
+        serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "count::option"
+        )
     )]
     pub null: Option<u64>,
     /// Blank votes.
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
+        serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "count::option"
+        )
     )]
     pub blank: Option<u64>,
     /// The printed turnout ("participation").
@@ -227,13 +252,21 @@ pub struct Register {
     /// The number of tables (polling stations).
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
+        serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "count::option"
+        )
     )]
     pub tables: Option<u64>,
     /// The number of electors entitled to vote in the contest.
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
+        serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "count::option"
+        )
     )]
     pub electors: Option<u64>,
     /// Free notes (which figure this is, other published figures).
@@ -267,4 +300,69 @@ pub struct Announcements {
     pub register: Register,
     /// The bulletins, oldest first.
     pub bulletins: Vec<Bulletin>,
+}
+
+/// Counts in JSON: whole numbers from 0 to `u64::MAX`, with a message that says so for anything
+/// else (serde_json reads 2^64 as a float, and would say "floating point").
+#[cfg(feature = "serde")]
+mod count {
+    use serde::Deserializer;
+    use serde::de::{Error, Visitor};
+    use std::fmt;
+
+    struct Count;
+
+    const WHAT: &str = "a count: a whole number from 0 to 18446744073709551615";
+
+    impl Visitor<'_> for Count {
+        type Value = u64;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(WHAT)
+        }
+
+        fn visit_u64<E: Error>(self, v: u64) -> Result<u64, E> {
+            Ok(v)
+        }
+
+        fn visit_i64<E: Error>(self, v: i64) -> Result<u64, E> {
+            u64::try_from(v).map_err(|_| E::custom(format!("{v} is negative; expected {WHAT}")))
+        }
+
+        fn visit_f64<E: Error>(self, v: f64) -> Result<u64, E> {
+            Err(E::custom(if v.fract() == 0.0 && v > 0.0 {
+                format!("{v:e} is too large; expected {WHAT}")
+            } else {
+                format!("{v} is not whole; expected {WHAT}")
+            }))
+        }
+    }
+
+    pub(super) fn one<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        d.deserialize_any(Count)
+    }
+
+    pub(super) fn option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+        struct Optional;
+        impl<'de> Visitor<'de> for Optional {
+            type Value = Option<u64>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(WHAT)
+            }
+
+            fn visit_none<E: Error>(self) -> Result<Option<u64>, E> {
+                Ok(None)
+            }
+
+            fn visit_unit<E: Error>(self) -> Result<Option<u64>, E> {
+                Ok(None)
+            }
+
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<u64>, D::Error> {
+                one(d).map(Some)
+            }
+        }
+        d.deserialize_option(Optional)
+    }
 }
