@@ -8,7 +8,16 @@
 //!   --register FILE         register of tables: CSV with a `table` column and an optional `electors` column
 //!   --compare CSV LAYOUT    a second reading of the same tables, to compare with
 //!   --exact-coverage        read printed coverage shares as exact (default: every value that rounds to them)
+//!   --stream                read the sheets once with bounded memory (files too large to hold); the
+//!                           same report, without --register and --compare (each needs the whole set)
+//!   --allow-rejected N|P%   exit 0 even if up to N rows (or P% of the rows read) were rejected
 //!   --json                  print the report as JSON instead of text
+//!
+//! exit status:
+//!   0  the audit ran and every row of every input was read (or the rejected rows are allowed)
+//!   1  an input could not be read at all (a missing file, a bad layout, ...)
+//!   2  the arguments are wrong
+//!   3  the audit ran, but rows were rejected: the report covers only the rows read, and says so
 //! ```
 //!
 //! Worked example, on the bundled Venezuelan data:
@@ -22,8 +31,10 @@
 use std::error::Error;
 use std::io::Write;
 
-use actas::audit::{Audit, AuditOptions, BoundOptions, CoverageReading};
-use actas::io::{Layout, read_announcements, read_csv_path};
+use actas::audit::{
+    Audit, AuditOptions, BoundOptions, CoverageReading, StreamAudit, StreamOptions,
+};
+use actas::io::{InputSummary, Layout, read_announcements, read_csv_path};
 use actas::{Announcements, TableRegister};
 
 /// The parsed command line.
@@ -35,11 +46,55 @@ pub struct Args {
     register: Option<String>,
     compare: Option<(String, String)>,
     exact_coverage: bool,
+    stream: bool,
+    allow_rejected: Allowance,
     json: bool,
 }
 
+/// How many rejected rows still let the command exit 0.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub enum Allowance {
+    /// None.
+    #[default]
+    None,
+    /// Up to this many rows.
+    Rows(u64),
+    /// Up to this share of the rows read, in percent.
+    Percent(f64),
+}
+
+impl Allowance {
+    fn parse(text: &str) -> Result<Self, String> {
+        let bad =
+            || format!("--allow-rejected takes a number of rows or a percentage, not {text:?}");
+        match text.strip_suffix('%') {
+            Some(p) => {
+                let p: f64 = p.parse().map_err(|_| bad())?;
+                if !(0.0..=100.0).contains(&p) {
+                    return Err(bad());
+                }
+                Ok(Allowance::Percent(p))
+            }
+            None => text.parse().map(Allowance::Rows).map_err(|_| bad()),
+        }
+    }
+
+    /// Whether `rejected` of `read` rows are within the allowance.
+    pub fn allows(self, rejected: u64, read: u64) -> bool {
+        match self {
+            Allowance::None => rejected == 0,
+            Allowance::Rows(n) => rejected <= n,
+            // A share is a comparison, not a count: f64 is exact enough here.
+            Allowance::Percent(p) => rejected as f64 <= p / 100.0 * read as f64,
+        }
+    }
+}
+
+/// The exit status when rows were rejected beyond the allowance.
+pub const EXIT_REJECTED: i32 = 3;
+
 const USAGE: &str = "usage: audit SHEETS.csv LAYOUT.json [--bulletins FILE] [--register FILE] \
-[--compare CSV LAYOUT] [--exact-coverage] [--json]";
+[--compare CSV LAYOUT] [--exact-coverage] [--stream] [--allow-rejected N|P%] [--json]";
 
 /// Parses the arguments after the program name.
 pub fn parse(args: &[String]) -> Result<Args, String> {
@@ -61,6 +116,10 @@ pub fn parse(args: &[String]) -> Result<Args, String> {
                 out.compare = Some((csv, layout));
             }
             "--exact-coverage" => out.exact_coverage = true,
+            "--stream" => out.stream = true,
+            "--allow-rejected" => {
+                out.allow_rejected = Allowance::parse(&value("--allow-rejected")?)?;
+            }
             "--json" => out.json = true,
             "-h" | "--help" => return Err(USAGE.to_owned()),
             s if s.starts_with("--") => return Err(format!("unknown option {s}\n{USAGE}")),
@@ -70,28 +129,21 @@ pub fn parse(args: &[String]) -> Result<Args, String> {
     let [sheets, layout] = <[String; 2]>::try_from(positional).map_err(|_| USAGE.to_owned())?;
     out.sheets = sheets;
     out.layout = layout;
+    if out.stream && (out.register.is_some() || out.compare.is_some()) {
+        return Err(format!(
+            "--stream does not take --register or --compare: each needs the whole set in memory\n{USAGE}"
+        ));
+    }
     Ok(out)
 }
 
-/// Runs the audit the arguments describe and writes its report.
-pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), Box<dyn Error>> {
+/// Runs the audit the arguments describe and writes its report; returns whether the rows
+/// rejected are within the allowance.
+pub fn run(args: &Args, out: &mut dyn Write) -> Result<bool, Box<dyn Error>> {
     let layout = Layout::from_path(&args.layout)?;
-    let read = read_csv_path(&args.sheets, &layout)?;
     let announcements = match &args.bulletins {
         Some(path) => read_announcements(path)?,
         None => Announcements::default(),
-    };
-    let tables = match &args.register {
-        Some(path) => {
-            let file =
-                std::fs::File::open(path).map_err(|e| format!("register of tables {path}: {e}"))?;
-            Some(TableRegister::read_csv(file).map_err(|e| format!("{path}: {e}"))?)
-        }
-        None => None,
-    };
-    let second = match &args.compare {
-        Some((csv, layout)) => Some(read_csv_path(csv, &Layout::from_path(layout)?)?),
-        None => None,
     };
     let options = AuditOptions {
         rules: layout.rule_set(),
@@ -104,35 +156,56 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), Box<dyn Error>> {
         },
         ..AuditOptions::default()
     };
-    let mut audit = Audit::new(&read.set)
-        .register(announcements.register.clone())
-        .bulletins(&announcements.bulletins)
-        .options(options);
-    if let Some(t) = &tables {
-        audit = audit.table_register(t);
-    }
-    if let Some(s) = &second {
-        audit = audit.second_reading(&s.set);
-    }
-    let report = audit.run()?;
+    let report = if args.stream {
+        let outcome = StreamAudit::new(&layout)
+            .register(announcements.register.clone())
+            .bulletins(&announcements.bulletins)
+            .options(StreamOptions {
+                audit: options,
+                ..StreamOptions::default()
+            })
+            .run_path(&args.sheets)?;
+        let mut report = outcome.report;
+        report.add_input(InputSummary::new(&args.sheets, &outcome.read));
+        report
+    } else {
+        let read = read_csv_path(&args.sheets, &layout)?;
+        let tables = match &args.register {
+            Some(path) => {
+                let file = std::fs::File::open(path)
+                    .map_err(|e| format!("register of tables {path}: {e}"))?;
+                Some(TableRegister::read_csv(file).map_err(|e| format!("{path}: {e}"))?)
+            }
+            None => None,
+        };
+        let second = match &args.compare {
+            Some((csv, layout)) => Some((csv, read_csv_path(csv, &Layout::from_path(layout)?)?)),
+            None => None,
+        };
+        let mut audit = Audit::new(&read.set)
+            .register(announcements.register.clone())
+            .bulletins(&announcements.bulletins)
+            .options(options);
+        if let Some(t) = &tables {
+            audit = audit.table_register(t);
+        }
+        if let Some((_, s)) = &second {
+            audit = audit.second_reading(&s.set);
+        }
+        let mut report = audit.run()?;
+        report.add_input(InputSummary::new(&args.sheets, &read.report));
+        if let Some((name, s)) = &second {
+            report.add_input(InputSummary::new(name.as_str(), &s.report));
+        }
+        report
+    };
     if args.json {
         writeln!(out, "{}", report.to_json()?)?;
     } else {
-        writeln!(out, "{}: {}", args.sheets, read.report)?;
-        for r in read.report.rejected.iter().take(20) {
-            writeln!(out, "  {r}")?;
-        }
-        if read.report.rejected.len() > 20 {
-            writeln!(
-                out,
-                "  ... and {} more rejected rows",
-                read.report.rejected.len() - 20
-            )?;
-        }
-        writeln!(out)?;
         write!(out, "{report}")?;
     }
-    Ok(())
+    let read: u64 = report.inputs.iter().map(|i| i.rows_read).sum();
+    Ok(args.allow_rejected.allows(report.rows_rejected(), read))
 }
 
 fn main() {
@@ -145,8 +218,17 @@ fn main() {
         }
     };
     let stdout = std::io::stdout();
-    if let Err(e) = run(&parsed, &mut stdout.lock()) {
-        eprintln!("error: {e}");
-        std::process::exit(1);
+    match run(&parsed, &mut stdout.lock()) {
+        Ok(true) => {}
+        Ok(false) => {
+            eprintln!(
+                "rows were rejected: the report covers only the rows read (see its first section; --allow-rejected to accept them)"
+            );
+            std::process::exit(EXIT_REJECTED);
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
     }
 }

@@ -22,6 +22,7 @@
 //! | `C001` | info | tables only in the first of two readings (one finding with their number) |
 //! | `C002` | info | tables only in the second of two readings (one finding with their number) |
 //! | `C003` | warning | the two readings of a table differ |
+//! | `C004` | warning | the two readings share almost no table (under a tenth of the smaller): keys written differently? |
 //! | `B001` | error | a bulletin's counts do not add up to its valid votes |
 //! | `B002` | error | a bulletin's valid, null and blank votes do not add up to its voters |
 //! | `B003` | error | a bulletin announces more voters than electors |

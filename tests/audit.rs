@@ -583,3 +583,47 @@ fn a_group_whose_members_add_up_past_u64_is_an_error_not_a_decrease() {
     assert_eq!(report.with_code("Q001").count(), 0);
     assert_eq!(report.with_code("B008").count(), 2, "{report}");
 }
+
+/// Regression: a second reading whose keys are written differently (`01` against `1`) matched
+/// almost nothing, silently. It is a `C004` finding with an id from each side; and the text
+/// report gives the net change per candidate when readings differ.
+#[test]
+fn readings_that_share_almost_no_table_say_so() {
+    // A hundred tables keyed 001..100 against 1..100: only "100" is written alike.
+    let ids_a: Vec<String> = (1..=100).map(|i| format!("{i:03}")).collect();
+    let ids_b: Vec<String> = (1..=100).map(|i| i.to_string()).collect();
+    let rows = |ids: &[String], bump: bool| -> ActaSet {
+        let rows: Vec<(&str, u32, u32, u32)> = ids
+            .iter()
+            .map(|id| {
+                let (x, y) = if bump && id == "100" { (7, 4) } else { (5, 5) };
+                (id.as_str(), 100, x, y)
+            })
+            .collect();
+        set(&rows)
+    };
+    let (a, b) = (rows(&ids_a, false), rows(&ids_b, true));
+    let c = compare(&a, &b).unwrap();
+    assert_eq!(c.identical + c.different.len() as u64, 1);
+    let report = Audit::new(&a).second_reading(&b).run().unwrap();
+    let c004: Vec<String> = report.with_code("C004").map(ToString::to_string).collect();
+    assert_eq!(
+        c004,
+        [
+            "C004 warning  the sheets: the two readings share almost no table: are their keys written alike (a numeric key part, a padding)? (tables in common 1, a table only in the first 001, a table only in the second 1)"
+        ]
+    );
+    let text = report.to_string();
+    assert!(text.contains("net change per candidate"), "{text}");
+    assert!(
+        text.contains(&format!("    {:<30} {:>+12}", "Ana", 2)),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("    {:<30} {:>+12}", "Bo", -1)),
+        "{text}"
+    );
+    // Readings that share most tables do not.
+    let report = Audit::new(&a).second_reading(&a).run().unwrap();
+    assert_eq!(report.with_code("C004").count(), 0);
+}

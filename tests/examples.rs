@@ -80,7 +80,7 @@ fn audit_cli_text_and_json() {
     assert_contains(
         &text,
         &[
-            "24,532 rows read: 24,532 accepted, 0 rejected",
+            "data/ve2024/RESULTADOS_2024_CSV_V1.csv: every row read (24,532 rows)",
             "CNE bulletin 1: NOT POSSIBLE given the sheets",
             "R001 critical CNE bulletin 1",
         ],
@@ -150,4 +150,112 @@ fn audit_cli_register_and_usage_errors() {
             .starts_with("register of tables no/register.csv: "),
         "{err}"
     );
+}
+
+/// Regressions: the second reading's rejected rows were never reported, `--json` carried no
+/// read report, and rows rejected left the exit status at 0. And `--stream` gives the report
+/// that reading in memory gives.
+#[test]
+fn audit_cli_reports_rejected_rows_of_every_input_and_streams_alike() {
+    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
+    let dir = std::env::temp_dir().join(format!("actas-cli-rejected-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // V1 with two damaged rows, as the second reading.
+    let v1 = std::fs::read_to_string(V1[0]).unwrap();
+    let mut lines: Vec<String> = v1.lines().map(str::to_owned).collect();
+    for k in [10, 20] {
+        lines[k] = lines[k].replacen(",", ",x", 9);
+    }
+    let damaged = dir.join("damaged.csv");
+    std::fs::write(&damaged, lines.join("\n") + "\n").unwrap();
+    let damaged = damaged.to_str().unwrap();
+
+    let compare = audit::parse(&args(&[V1[0], V1[1], "--compare", damaged, V1[1]])).unwrap();
+    let mut out = Vec::new();
+    assert!(
+        !audit::run(&compare, &mut out).unwrap(),
+        "rows rejected: not clean"
+    );
+    let text = String::from_utf8(out).unwrap();
+    let head: String = text.lines().take(8).collect::<Vec<_>>().join("\n");
+    assert_contains(
+        &head,
+        &[
+            "ROWS REJECTED: this report covers only the rows that were read",
+            "data/ve2024/RESULTADOS_2024_CSV_V1.csv: every row read (24,532 rows)",
+            "damaged.csv: 2 of 24,532 rows rejected (0.01%): not_a_count 2",
+            "line 11, column RE: \"x810\" is not a count",
+        ],
+    );
+    let allowed = audit::parse(&args(&[
+        V1[0],
+        V1[1],
+        "--compare",
+        damaged,
+        V1[1],
+        "--allow-rejected",
+        "2",
+    ]))
+    .unwrap();
+    assert!(audit::run(&allowed, &mut Vec::new()).unwrap());
+    for (allowance, ok) in [("1", false), ("0.01%", true), ("0.001%", false)] {
+        let a = audit::parse(&args(&[
+            V1[0],
+            V1[1],
+            "--compare",
+            damaged,
+            V1[1],
+            "--allow-rejected",
+            allowance,
+        ]))
+        .unwrap();
+        assert_eq!(audit::run(&a, &mut Vec::new()).unwrap(), ok, "{allowance}");
+    }
+    assert!(audit::parse(&args(&[V1[0], V1[1], "--allow-rejected", "many"])).is_err());
+
+    // The JSON report carries each input's read report.
+    let json = audit::parse(&args(&[
+        V1[0],
+        V1[1],
+        "--compare",
+        damaged,
+        V1[1],
+        "--json",
+    ]))
+    .unwrap();
+    let mut out = Vec::new();
+    audit::run(&json, &mut out).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["inputs"][1]["rejected"].as_u64(), Some(2));
+    assert_eq!(
+        v["inputs"][1]["reasons"][0][0].as_str(),
+        Some("not_a_count")
+    );
+
+    // --stream: the same report, text and JSON, on a file with rejected rows.
+    for extra in [&[][..], &["--json"][..]] {
+        let mut a = vec![damaged, V1[1], "--bulletins", "data/ve2024/bulletins.json"];
+        a.extend_from_slice(extra);
+        let mut in_memory = Vec::new();
+        assert!(!audit::run(&audit::parse(&args(&a)).unwrap(), &mut in_memory).unwrap());
+        a.push("--stream");
+        let mut streamed = Vec::new();
+        assert!(!audit::run(&audit::parse(&args(&a)).unwrap(), &mut streamed).unwrap());
+        assert_eq!(
+            String::from_utf8(streamed).unwrap(),
+            String::from_utf8(in_memory).unwrap()
+        );
+    }
+    assert!(
+        audit::parse(&args(&[
+            V1[0],
+            V1[1],
+            "--stream",
+            "--compare",
+            damaged,
+            V1[1]
+        ]))
+        .is_err()
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -13,6 +13,7 @@ use super::sequence::{Step, sequence};
 use super::signature::{Signature, round_percentage_signature};
 use super::totals::{Coverage, Totals, coverage, totals_with};
 use crate::error::{Error, Result};
+use crate::io::InputSummary;
 use crate::model::{ActaSet, Bulletin, Candidate, Register, RepeatKind, TableRegister};
 use crate::par::Execution;
 use crate::report::{Finding, Severity, Subject, sort_findings, thousands};
@@ -68,6 +69,10 @@ pub struct BulletinAudit {
 pub struct AuditReport {
     /// Where the sheets come from.
     pub source: Option<String>,
+    /// How each input was read (added with [`AuditReport::add_input`]): a report over sheets
+    /// of which some rows were rejected says so first.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Vec::is_empty"))]
+    pub inputs: Vec<InputSummary>,
     /// The contest's candidates, in order.
     pub candidates: Vec<Candidate>,
     /// Sheets in the set, repeats included.
@@ -91,6 +96,17 @@ pub struct AuditReport {
 }
 
 impl AuditReport {
+    /// Adds how one input (the sheets, a second reading) was read, so that the report opens
+    /// with the rows it rejected, if any.
+    pub fn add_input(&mut self, input: InputSummary) {
+        self.inputs.push(input);
+    }
+
+    /// The rows rejected over every input added.
+    pub fn rows_rejected(&self) -> u64 {
+        self.inputs.iter().map(|i| i.rejected).sum()
+    }
+
     /// The findings with code `code`.
     pub fn with_code<'a>(&'a self, code: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
         self.findings.iter().filter(move |f| f.code == code)
@@ -200,7 +216,7 @@ impl<'a> Audit<'a> {
         let comparison = match self.second {
             Some(other) => {
                 let c = compare(set, other)?;
-                findings.extend(comparison_findings(&c));
+                findings.extend(comparison_findings(&c, set, other));
                 Some(c)
             }
             None => None,
@@ -530,6 +546,7 @@ pub(crate) fn assemble(
         .then(|| coverage(&totals, register));
     AuditReport {
         source: header.source,
+        inputs: Vec::new(),
         candidates: header.candidates,
         sheets: header.sheets,
         totals,
@@ -543,8 +560,31 @@ pub(crate) fn assemble(
     }
 }
 
-fn comparison_findings(c: &Comparison) -> Vec<Finding> {
+fn comparison_findings(c: &Comparison, a: &ActaSet, b: &ActaSet) -> Vec<Finding> {
     let mut out = Vec::new();
+    // Two readings of the same tables that share almost none: the keys are likely written
+    // differently (`01` and `1`); show an id from each side.
+    let common = c.identical + c.different.len() as u64;
+    let smaller = (common + c.only_in_a.len() as u64).min(common + c.only_in_b.len() as u64);
+    if smaller > 0 && common * 10 < smaller {
+        let example = |set: &ActaSet, list: &[usize]| {
+            list.first()
+                .and_then(|&i| set.table_id(i))
+                .unwrap_or("-")
+                .to_owned()
+        };
+        out.push(
+            Finding::new(
+                "C004",
+                Severity::Warning,
+                Subject::Set,
+                "the two readings share almost no table: are their keys written alike (a numeric key part, a padding)?",
+            )
+            .with("tables in common", common)
+            .with("a table only in the first", example(a, &c.only_in_a))
+            .with("a table only in the second", example(b, &c.only_in_b)),
+        );
+    }
     for (code, n, which) in [
         ("C001", c.only_in_a.len(), "first"),
         ("C002", c.only_in_b.len(), "second"),
@@ -653,6 +693,53 @@ impl fmt::Display for AuditReport {
             thousands(self.sheets),
             thousands(self.totals.tables)
         )?;
+        // Rows the report does not cover come before anything it says.
+        if self.rows_rejected() > 0 {
+            writeln!(
+                f,
+                "\nROWS REJECTED: this report covers only the rows that were read"
+            )?;
+        } else if !self.inputs.is_empty() {
+            writeln!(f, "\nInputs")?;
+        }
+        for i in &self.inputs {
+            if i.rejected == 0 {
+                writeln!(
+                    f,
+                    "  {}: every row read ({} rows)",
+                    i.name,
+                    thousands(i.rows_read)
+                )?;
+                continue;
+            }
+            let share =
+                crate::percent_of(i.rejected, i.rows_read.max(1), 2, crate::Rounding::HalfUp)
+                    .map_err(|_| fmt::Error)?;
+            let reasons: Vec<String> = i
+                .reasons
+                .iter()
+                .map(|(k, n)| format!("{k} {}", thousands(*n)))
+                .collect();
+            writeln!(
+                f,
+                "  {}: {} of {} rows rejected ({share}%): {}",
+                i.name,
+                thousands(i.rejected),
+                thousands(i.rows_read),
+                reasons.join(", ")
+            )?;
+            for r in i.first_rejected.iter().take(5) {
+                writeln!(f, "    {r}")?;
+            }
+            if i.rejected > 5 {
+                writeln!(
+                    f,
+                    "    ... and {} more (the JSON report lists the first {})",
+                    thousands(i.rejected - 5),
+                    InputSummary::FIRST
+                )?;
+            }
+        }
 
         writeln!(f, "\nVerdict")?;
         let mut said = false;
@@ -1002,6 +1089,15 @@ impl fmt::Display for AuditReport {
                 thousands(c.only_in_a.len()),
                 thousands(c.only_in_b.len())
             )?;
+            if !c.different.is_empty() {
+                writeln!(
+                    f,
+                    "  net change per candidate, second minus first, over the tables that differ:"
+                )?;
+                for (cand, net) in self.candidates.iter().zip(&c.net_per_candidate) {
+                    writeln!(f, "    {:<30} {:>+12}", cand.name, net)?;
+                }
+            }
         }
         let mut counts: Vec<(&str, usize)> = Vec::new();
         for x in &self.findings {

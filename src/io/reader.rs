@@ -57,6 +57,26 @@ pub enum RejectReason {
     ByteOrderMark,
 }
 
+impl RejectReason {
+    /// The reason's kind, a stable snake-case name (`not_a_count`, `ragged`, ...), as the JSON
+    /// report tags it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RejectReason::NotACount => "not_a_count",
+            RejectReason::Negative => "negative",
+            RejectReason::TooLarge => "too_large",
+            RejectReason::SumTooLarge { .. } => "sum_too_large",
+            RejectReason::Ragged { .. } => "ragged",
+            RejectReason::InvalidUtf8 { .. } => "invalid_utf8",
+            RejectReason::EmptyKey => "empty_key",
+            RejectReason::KeyTooShort => "key_too_short",
+            RejectReason::InvalidTableId { .. } => "invalid_table_id",
+            RejectReason::GeoGap => "geo_gap",
+            RejectReason::ByteOrderMark => "byte_order_mark",
+        }
+    }
+}
+
 impl fmt::Display for RejectReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -180,6 +200,75 @@ impl fmt::Display for ReadReport {
             thousands(self.repeats.len() as u64),
             thousands(conflicts as u64)
         )
+    }
+}
+
+/// How one input of an audit was read, as the audit report carries it: rows read, accepted
+/// and rejected, the rejections counted by reason, and the first of them.
+///
+/// Invariant: `rows_read == accepted + rejected`; the reasons' counts add up to `rejected`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct InputSummary {
+    /// The input's name (its path, as the caller gave it).
+    pub name: String,
+    /// Data rows read.
+    pub rows_read: u64,
+    /// Rows that became sheets.
+    pub accepted: u64,
+    /// Rows rejected.
+    pub rejected: u64,
+    /// Rejections per reason kind ([`RejectReason::kind`]), most frequent first.
+    pub reasons: Vec<(String, u64)>,
+    /// The first rejections, in file order (at most [`InputSummary::FIRST`]).
+    pub first_rejected: Vec<String>,
+}
+
+impl InputSummary {
+    /// How many rejections a summary lists.
+    pub const FIRST: usize = 20;
+
+    /// The summary of reading the input `name`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use actas::io::{read_csv, CandidateColumn, InputSummary, Key, KeyPart, Layout};
+    ///
+    /// let layout = Layout::new(
+    ///     "mayor",
+    ///     Key { parts: vec![KeyPart::column("table")], separator: "-".into() },
+    ///     vec![CandidateColumn { code: "A".into(), name: "Ana".into(), column: Some("A".into()) }],
+    /// );
+    /// let read = read_csv(&b"table,A\n1,5\n2,x\n3,-1\n"[..], &layout)?;
+    /// let summary = InputSummary::new("sheets.csv", &read.report);
+    /// assert_eq!((summary.rows_read, summary.accepted, summary.rejected), (3, 1, 2));
+    /// assert_eq!(summary.reasons, [("negative".to_owned(), 1), ("not_a_count".to_owned(), 1)]);
+    /// assert_eq!(summary.first_rejected[0], r#"line 3, column A: "x" is not a count"#);
+    /// # Ok::<(), actas::Error>(())
+    /// ```
+    pub fn new(name: impl Into<String>, report: &ReadReport) -> Self {
+        let mut reasons: Vec<(String, u64)> = Vec::new();
+        for r in &report.rejected {
+            match reasons.iter_mut().find(|(k, _)| k == r.reason.kind()) {
+                Some((_, n)) => *n += 1,
+                None => reasons.push((r.reason.kind().to_owned(), 1)),
+            }
+        }
+        reasons.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        InputSummary {
+            name: name.into(),
+            rows_read: report.rows_read,
+            accepted: report.accepted,
+            rejected: report.rejected.len() as u64,
+            reasons,
+            first_rejected: report
+                .rejected
+                .iter()
+                .take(Self::FIRST)
+                .map(ToString::to_string)
+                .collect(),
+        }
     }
 }
 
