@@ -16,7 +16,7 @@ use crate::rules::Rule;
 /// with a semicolon; ballot lines and further fields.
 const LAYOUTS: [&str; 4] = [
     r#"{"contest": "f", "key": {"parts": [{"column": "table"}]},
-        "geography": [{"level": "state", "code": "state", "name": "state_name"}, {"level": "town", "code": "town"}],
+        "geography": [{"level": "state", "code": "state", "name": "state_name", "optional": true}, {"level": "town", "code": "town"}],
         "fields": {"electors": "electors", "valid": "valid", "null": "null", "voters": {"sum": ["valid", "null"]}},
         "candidates": [{"code": "A", "name": "Ana", "column": "A"}, {"code": "B", "name": "Bo", "column": "B"}]}"#,
     r#"{"contest": "f", "key": {"parts": [{"column": "centre", "pad": 4}, {"column": "table", "start": 1, "len": 2}], "separator": "."},

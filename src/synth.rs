@@ -400,24 +400,28 @@ pub fn layout(config: &SynthConfig) -> Layout {
             code: "region".into(),
             name: Some("region_name".into()),
             pad: None,
+            optional: false,
         },
         GeoLevel {
             level: "province".into(),
             code: "province".into(),
             name: None,
             pad: None,
+            optional: false,
         },
         GeoLevel {
             level: "district".into(),
             code: "district".into(),
             name: None,
             pad: None,
+            optional: false,
         },
         GeoLevel {
             level: "centre".into(),
             code: "centre".into(),
             name: None,
             pad: None,
+            optional: false,
         },
     ];
     layout.fields = Fields::named_as_fields();

@@ -475,3 +475,41 @@ fn a_long_rejected_cell_is_cut() {
         )
     );
 }
+
+/// Optional geography levels: a rural row with no district and no zone is a sheet of its commune
+/// under its region, never a rejected row (rejecting them reversed the winner of one real file);
+/// the read report counts the sheets with no place at each level, and the totals of an optional
+/// level keep the sheets without a place there apart. An empty level that is not optional still
+/// rejects its row.
+#[test]
+fn optional_levels_keep_rural_rows() {
+    let layout = Layout::from_path(format!("{DIR}/optional_levels.json")).unwrap();
+    let out = read_csv_path(format!("{DIR}/optional_levels.csv"), &layout).unwrap();
+    let msgs: Vec<String> = out.report.rejected.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        msgs,
+        [r#"line 8, column region: "" is empty while a lower geography level has a code"#]
+    );
+    assert_eq!(out.report.accepted, 7);
+    // Region: none unplaced; district: rows 3 to 6; zone: rows 3, 4, 5 and 8; commune: row 8.
+    assert_eq!(out.report.unplaced, [0, 4, 4, 1]);
+    let geo = out.set.geography();
+    let farms = out.set.geo(2).unwrap();
+    assert_eq!(geo.codes(farms), ["R1", "C2"]);
+    assert_eq!(geo.ancestor_at(farms, 1), None);
+    assert_eq!(geo.codes(out.set.geo(5).unwrap()), ["R1", "Z9", "C4"]);
+    let districts = actas::audit::totals_by_level(&out.set, 1).unwrap();
+    assert_eq!(districts.places.len(), 1);
+    assert_eq!(districts.unplaced.tables, 4);
+    let all = actas::audit::totals(&out.set).unwrap();
+    assert_eq!((all.candidates[0].sum, all.candidates[1].sum), (200, 380));
+    // Without "optional", the rural rows are gaps.
+    let strict = Layout::from_json(
+        &std::fs::read_to_string(format!("{DIR}/optional_levels.json"))
+            .unwrap()
+            .replace(r#", "optional": true"#, ""),
+    )
+    .unwrap();
+    let out = read_csv_path(format!("{DIR}/optional_levels.csv"), &strict).unwrap();
+    assert_eq!(out.report.rejected.len(), 5);
+}

@@ -182,6 +182,39 @@ pub struct GeoLevel {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub pad: Option<usize>,
+    /// Whether a sheet may have no place at this level while it has one below (a district
+    /// filled only in cities): an empty code then means that the place below belongs straight
+    /// to the place above. Without it, such a row is rejected (a gap in its geography).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "std::ops::Not::not")
+    )]
+    pub optional: bool,
+}
+
+impl GeoLevel {
+    /// A level read from the column `code`, with no name column, padding or option.
+    pub fn new(level: impl Into<String>, code: impl Into<String>) -> Self {
+        GeoLevel {
+            level: level.into(),
+            code: code.into(),
+            name: None,
+            pad: None,
+            optional: false,
+        }
+    }
+
+    /// With the places' names in column `name`.
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// An optional level: see [`GeoLevel::optional`].
+    pub fn optional(mut self) -> Self {
+        self.optional = true;
+        self
+    }
 }
 
 /// Where each standard count field comes from; a field without a source is absent on every sheet.

@@ -230,6 +230,7 @@ pub(crate) fn read_cut<S: Source>(
     // Append the parts in order, shifting their lines to the file's.
     let mut report = ReadReport {
         unused_columns: head.unused_columns().to_vec(),
+        unplaced: vec![0; layout.geography.len()],
         ..ReadReport::default()
     };
     let mut set: Option<ActaSet> = None;
@@ -239,6 +240,9 @@ pub(crate) fn read_cut<S: Source>(
         report.rows_read += part.report.rows_read;
         report.accepted += part.report.accepted;
         report.blank_lines += part.report.blank_lines;
+        for (a, b) in report.unplaced.iter_mut().zip(&part.report.unplaced) {
+            *a += b;
+        }
         report
             .rejected
             .extend(part.report.rejected.into_iter().map(|mut r| {
@@ -284,7 +288,7 @@ mod tests {
         "contest": "law",
         "key": { "parts": [ { "column": "table" } ] },
         "geography": [
-            { "level": "state", "code": "state", "name": "state_name" },
+            { "level": "state", "code": "state", "name": "state_name", "optional": true },
             { "level": "town", "code": "town" }
         ],
         "fields": { "electors": "electors", "valid": "valid" },
@@ -296,7 +300,7 @@ mod tests {
     fn row() -> impl Strategy<Value = Vec<u8>> {
         (
             0u32..40,
-            0u8..3,
+            prop_oneof![Just(""), Just("0"), Just("1")],
             prop_oneof![
                 Just(&b"North"[..]),
                 Just(&b"South"[..]),

@@ -177,6 +177,9 @@ pub struct ReadReport {
     pub blank_lines: u64,
     /// Header columns the layout does not use.
     pub unused_columns: Vec<String>,
+    /// Per geography level, the accepted sheets that have no place there (an optional level
+    /// left empty, or a row whose places stop above it).
+    pub unplaced: Vec<u64>,
     /// The line where each sheet's row starts, by sheet index.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub sheet_lines: Vec<u64>,
@@ -312,6 +315,7 @@ struct GeoPlan {
     code: usize,
     name: Option<usize>,
     pad: Option<usize>,
+    optional: bool,
 }
 
 #[derive(Clone)]
@@ -375,6 +379,7 @@ impl Plan {
                     None => None,
                 },
                 pad: g.pad,
+                optional: g.optional,
             });
         }
         let mut standard: [Option<SourcePlan>; 5] = Default::default();
@@ -561,7 +566,9 @@ struct RowBuf {
     /// checked whatever the row before it was.
     prev_codes: Vec<Vec<u8>>,
     prev_names: Vec<Vec<u8>>,
-    prev_paths: Vec<GeoPath>,
+    prev_paths: Vec<Option<GeoPath>>,
+    /// The levels the current row has no place at.
+    unplaced: Vec<usize>,
 }
 
 struct Reject {
@@ -675,14 +682,34 @@ impl Plan {
             }
             push_padded(&mut buf.key, s, part.pad);
         }
-        // The place, reusing the previous row's places while the codes repeat.
+        // The place, reusing the previous row's places while the codes repeat. An optional
+        // level left empty is no place: the place below belongs to the one above.
         let mut geo: Option<GeoPath> = None;
         let mut reuse = true;
         let mut ended_at: Option<usize> = None;
+        buf.unplaced.clear();
         for (level, g) in self.geo.iter().enumerate() {
             let raw = trim(cell(rec, g.code, last));
             if raw.is_empty() {
-                ended_at.get_or_insert(level);
+                buf.unplaced.push(level);
+                if !g.optional {
+                    ended_at.get_or_insert(level);
+                } else if level < self.intern_levels {
+                    // Remembered as empty, so that a later row reuses places below only when
+                    // it too has no place here.
+                    if !(reuse
+                        && buf.prev_codes.get(level).is_some_and(Vec::is_empty)
+                        && buf.prev_paths[level] == geo)
+                    {
+                        reuse = false;
+                        buf.prev_codes.truncate(level);
+                        buf.prev_names.truncate(level);
+                        buf.prev_paths.truncate(level);
+                        buf.prev_codes.push(Vec::new());
+                        buf.prev_names.push(Vec::new());
+                        buf.prev_paths.push(geo);
+                    }
+                }
                 continue;
             }
             if let Some(empty) = ended_at {
@@ -705,7 +732,7 @@ impl Plan {
                     .is_some_and(|p| p.as_slice() == raw)
                 && buf.prev_names[level].as_slice() == raw_name.unwrap_or_default()
             {
-                geo = Some(buf.prev_paths[level]);
+                geo = buf.prev_paths[level];
                 continue;
             }
             reuse = false;
@@ -720,7 +747,7 @@ impl Plan {
             };
             let path = set
                 .geography_mut()
-                .intern(geo, &buf.code, name)
+                .intern_at(geo, level, &buf.code, name)
                 .map_err(|_| Reject::at(g.code, RejectReason::GeoGap))?;
             geo = Some(path);
             buf.prev_codes.truncate(level);
@@ -728,13 +755,13 @@ impl Plan {
             buf.prev_paths.truncate(level);
             buf.prev_codes.push(raw.to_vec());
             buf.prev_names.push(raw_name.unwrap_or_default().to_vec());
-            buf.prev_paths.push(path);
+            buf.prev_paths.push(Some(path));
         }
-        if ended_at.is_some() {
+        if let Some(end) = ended_at {
             // The next row must not reuse places below a level this row lacked.
-            buf.prev_codes.truncate(ended_at.unwrap_or(0));
-            buf.prev_names.truncate(ended_at.unwrap_or(0));
-            buf.prev_paths.truncate(ended_at.unwrap_or(0));
+            buf.prev_codes.truncate(end);
+            buf.prev_names.truncate(end);
+            buf.prev_paths.truncate(end);
         }
 
         let image = match self.image {
@@ -902,6 +929,7 @@ impl<R: Read> Rows<R> {
             rec: ByteRecord::new(),
             report: ReadReport {
                 unused_columns,
+                unplaced: vec![0; layout.geography.len()],
                 ..ReadReport::default()
             },
             header_line,
@@ -931,7 +959,10 @@ impl<R: Read> Rows<R> {
             plan: other.plan.clone(),
             buf: RowBuf::default(),
             rec: ByteRecord::new(),
-            report: ReadReport::default(),
+            report: ReadReport {
+                unplaced: vec![0; layout.geography.len()],
+                ..ReadReport::default()
+            },
             header_line: other.header_line,
             path: other.path.clone(),
         };
@@ -1023,6 +1054,9 @@ impl<R: Read> Rows<R> {
             match plan.row(rec, buf, set) {
                 Ok(_) => {
                     report.accepted += 1;
+                    for &level in &buf.unplaced {
+                        report.unplaced[level] += 1;
+                    }
                     if lines == Lines::Keep {
                         report.sheet_lines.push(line);
                     }

@@ -59,15 +59,29 @@ fn canonical_layout(set: &ActaSet) -> Layout {
             .collect();
     }
     layout.source = set.source().map(str::to_owned);
-    layout.geography = set
-        .geography()
+    // A level that some place skips (its parent is higher up) is optional.
+    let geo = set.geography();
+    let mut skipped = vec![false; geo.levels().len()];
+    for p in (0..geo.len()).filter_map(|i| geo.place(i)) {
+        let level = geo.node(p).map_or(0, |n| n.level());
+        let above = geo
+            .parent(p)
+            .and_then(|q| geo.node(q))
+            .map_or(0, |n| n.level() + 1);
+        for s in &mut skipped[above..level] {
+            *s = true;
+        }
+    }
+    layout.geography = geo
         .levels()
         .iter()
-        .map(|l| GeoLevel {
+        .zip(skipped)
+        .map(|(l, optional)| GeoLevel {
             level: l.clone(),
             code: format!("geo:{l}"),
             name: Some(format!("geo:{l}:name")),
             pad: None,
+            optional,
         })
         .collect();
     layout.fields = Fields::named_as_fields();
@@ -128,18 +142,17 @@ pub fn write_csv<W: Write>(set: &ActaSet, writer: W) -> Result<Layout> {
     for i in 0..set.len() {
         row.clear();
         row.push(set.table_id(i).unwrap_or_default().to_owned());
-        let mut places: Vec<(String, String)> = set
-            .geo(i)
-            .map(|g| {
-                set.geography()
-                    .ancestors(g)
-                    .filter_map(|p| set.geography().node(p))
-                    .map(|n| (n.code().to_owned(), n.name().unwrap_or_default().to_owned()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        places.reverse();
-        places.resize(levels, (String::new(), String::new()));
+        // Each place in its level's cells; a level the sheet has no place at stays empty.
+        let mut places: Vec<(String, String)> = vec![(String::new(), String::new()); levels];
+        if let Some(g) = set.geo(i) {
+            for n in set
+                .geography()
+                .ancestors(g)
+                .filter_map(|p| set.geography().node(p))
+            {
+                places[n.level()] = (n.code().to_owned(), n.name().unwrap_or_default().to_owned());
+            }
+        }
         for (code, name) in places {
             row.push(code);
             row.push(name);

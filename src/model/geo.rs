@@ -108,7 +108,8 @@ impl GeoNode {
 /// (state > municipality > parish > centre in Venezuela; department > province > municipality >
 /// precinct in Bolivia).
 ///
-/// Invariant: level names are unique and non-empty; each node's level is its parent's plus one
+/// Invariant: level names are unique and non-empty; each node's level is below its parent's
+/// (its parent's plus one, unless levels were skipped with [`Geography::intern_at`])
 /// (0 at the top); sibling codes are unique. Codes are interned: each place is stored once,
 /// whatever the number of sheets in it.
 ///
@@ -133,6 +134,19 @@ pub struct Geography {
     nodes: Vec<GeoNode>,
     /// Children of the root (index 0) and of node `i` (index `i + 1`), by code: stored indices.
     children: Vec<HashMap<Box<str>, NonZeroU32>>,
+    /// Places whose parent is more than one level up (levels skipped), by parent slot, level
+    /// and code.
+    skipping: HashMap<(u32, u8, Box<str>), NonZeroU32>,
+}
+
+/// A borrowed key of [`Geography::skipping`], to look places up without allocating.
+#[derive(Hash)]
+struct SkipRef<'a>(u32, u8, &'a str);
+
+impl hashbrown::Equivalent<(u32, u8, Box<str>)> for SkipRef<'_> {
+    fn equivalent(&self, key: &(u32, u8, Box<str>)) -> bool {
+        self.0 == key.0 && self.1 == key.1 && self.2 == &*key.2
+    }
 }
 
 impl Default for Geography {
@@ -142,6 +156,7 @@ impl Default for Geography {
             levels: Vec::new(),
             nodes: Vec::new(),
             children: vec![HashMap::new()],
+            skipping: HashMap::new(),
         }
     }
 }
@@ -155,6 +170,7 @@ impl Clone for Geography {
             levels: self.levels.clone(),
             nodes: self.nodes.clone(),
             children: self.children.clone(),
+            skipping: self.skipping.clone(),
         }
     }
 }
@@ -264,19 +280,70 @@ impl Geography {
         code: &str,
         name: Option<&str>,
     ) -> Result<GeoPath> {
-        let slot = match parent {
+        let level = match parent {
             None => 0,
-            Some(p) if self.contains(p) => p.index() + 1,
+            Some(p) => self.node(p).map_or(0, |n| n.level + 1),
+        };
+        self.intern_at(parent, level, code, name)
+    }
+
+    /// The place with code `code` at level `level` under `parent`, added if new: as
+    /// [`Geography::intern`], but the levels between the parent's and `level` may be skipped (a
+    /// rural table that has a region and a commune but no district or zone). Codes are unique
+    /// per parent and level.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use actas::Geography;
+    ///
+    /// let mut geo = Geography::new(["region", "district", "commune"])?;
+    /// let region = geo.intern(None, "R1", None)?;
+    /// let district = geo.intern(Some(region), "01", None)?;
+    /// // A commune straight under its region: it has no district.
+    /// let rural = geo.intern_at(Some(region), 2, "01", Some("Rural"))?;
+    /// assert_ne!(rural, district, "same code, another level");
+    /// assert_eq!(geo.ancestor_at(rural, 1), None);
+    /// assert_eq!(geo.ancestor_at(rural, 0), Some(region));
+    /// # Ok::<(), actas::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Geography::intern`]; [`Error::InvalidValue`] when `level` is not below the
+    /// parent's.
+    pub fn intern_at(
+        &mut self,
+        parent: Option<GeoPath>,
+        level: usize,
+        code: &str,
+        name: Option<&str>,
+    ) -> Result<GeoPath> {
+        let (slot, next) = match parent {
+            None => (0, 0),
+            Some(p) if self.contains(p) => (p.index() + 1, self.nodes[p.index()].level + 1),
             Some(_) => {
                 return Err(Error::Shape {
                     message: "the parent place is not of this geography".into(),
                 });
             }
         };
-        if let Some(&found) = self.children[slot].get(code) {
+        if level < next {
+            return Err(Error::invalid(
+                "geography level",
+                level.to_string(),
+                "is not below the parent's level",
+            ));
+        }
+        let adjacent = level == next;
+        let found = if adjacent {
+            self.children[slot].get(code)
+        } else {
+            self.skipping.get(&SkipRef(slot as u32, level as u8, code))
+        };
+        if let Some(&found) = found {
             return Ok(self.handle(found));
         }
-        let level = parent.map_or(0, |p| self.nodes[p.index()].level + 1);
         if level >= self.levels.len() {
             return Err(Error::invalid(
                 "geography code",
@@ -299,7 +366,12 @@ impl Geography {
             parent: parent.map(GeoPath::raw),
         });
         self.children.push(HashMap::new());
-        self.children[slot].insert(code.into(), path.raw());
+        if adjacent {
+            self.children[slot].insert(code.into(), path.raw());
+        } else {
+            self.skipping
+                .insert((slot as u32, level as u8, code.into()), path.raw());
+        }
         Ok(path)
     }
 
@@ -438,6 +510,9 @@ mod serde_impl {
         name: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         parent: Option<usize>,
+        /// Only when levels are skipped: the place's level.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        level: Option<usize>,
     }
 
     #[derive(Serialize, Deserialize)]
@@ -460,6 +535,10 @@ mod serde_impl {
                         code: n.code.clone(),
                         name: n.name.clone(),
                         parent: n.parent_index(),
+                        level: {
+                            let next = n.parent_index().map_or(0, |p| self.nodes[p].level + 1);
+                            (n.level != next).then_some(n.level)
+                        },
                     })
                     .collect(),
             }
@@ -480,7 +559,8 @@ mod serde_impl {
                 }
                 let before = geo.len();
                 let parent = n.parent.and_then(|p| geo.place(p));
-                geo.intern(parent, &n.code, n.name.as_deref())
+                let next = parent.and_then(|p| geo.node(p)).map_or(0, |p| p.level + 1);
+                geo.intern_at(parent, n.level.unwrap_or(next), &n.code, n.name.as_deref())
                     .map_err(D::Error::custom)?;
                 if geo.len() == before {
                     return Err(D::Error::custom(format!(

@@ -442,7 +442,7 @@ impl ActaSet {
                 .map(|p| self.geography.handle(places[p]));
             places.push(
                 self.geography
-                    .intern(parent, node.code(), node.name())?
+                    .intern_at(parent, node.level(), node.code(), node.name())?
                     .raw(),
             );
         }
