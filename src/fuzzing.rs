@@ -19,7 +19,7 @@ const LAYOUTS: [&str; 4] = [
         "geography": [{"level": "state", "code": "state", "name": "state_name", "optional": true}, {"level": "town", "code": "town"}],
         "fields": {"electors": "electors", "valid": "valid", "null": "null", "voters": {"sum": ["valid", "null"]}},
         "candidates": [{"code": "A", "name": "Ana", "column": "A"}, {"code": "B", "name": "Bo", "column": "B"}]}"#,
-    r#"{"contest": "f", "key": {"parts": [{"column": "centre", "pad": 4}, {"column": "table", "start": 1, "len": 2}], "separator": "."},
+    r#"{"contest": "f", "key": {"parts": [{"column": "centre", "pad": 4, "numeric": true}, {"column": "table", "start": 1, "len": 2}], "separator": "."},
         "geography": [{"level": "state", "code": "state", "pad": 2}],
         "fields": {"electors": "electors", "voters": "voters", "valid": "valid", "blank": "blank"},
         "candidates": [{"code": "A", "name": "Ana", "column": "A"}, {"code": "B", "name": "Bo", "column": "B"}],
@@ -145,6 +145,9 @@ fn check_totals(set: &ActaSet) {
         (Field::Blank, t.blank.sum),
     ] {
         assert_eq!(u128::from(got), sum(f), "{f}");
+    }
+    for (k, (name, total)) in t.extra.iter().enumerate() {
+        assert_eq!(u128::from(total.sum), sum(Field::Extra(k)), "{name}");
     }
     let contest = set.contest();
     for (c, total) in t.candidates.iter().enumerate() {

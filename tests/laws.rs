@@ -156,6 +156,10 @@ fn merge(into: &mut Totals, t: &Totals) {
         a.sum += b.sum;
         a.sheets += b.sheets;
     }
+    for ((_, a), (_, b)) in into.extra.iter_mut().zip(&t.extra) {
+        a.sum += b.sum;
+        a.sheets += b.sheets;
+    }
     into.turnout_base.0 += t.turnout_base.0;
     into.turnout_base.1 += t.turnout_base.1;
 }
@@ -164,6 +168,11 @@ fn zero_like(t: &Totals) -> Totals {
     Totals {
         lines: vec![Default::default(); t.lines.len()],
         candidates: vec![Default::default(); t.candidates.len()],
+        extra: t
+            .extra
+            .iter()
+            .map(|(n, _)| (n.clone(), Default::default()))
+            .collect(),
         ..Totals::default()
     }
 }

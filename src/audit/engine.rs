@@ -915,13 +915,15 @@ impl fmt::Display for AuditReport {
                 share
             )?;
         }
-        for (name, total) in [
+        let standard = [
             ("electors", t.electors),
             ("voters", t.voters),
             ("valid", t.valid),
             ("null", t.null),
             ("blank", t.blank),
-        ] {
+        ];
+        let extra = t.extra.iter().map(|(n, x)| (n.as_str(), *x));
+        for (name, total) in standard.into_iter().chain(extra) {
             if total.sheets == 0 {
                 writeln!(f, "  {name:<30} {:>12} (on no sheet)", "-")?;
             } else {

@@ -44,10 +44,17 @@ pub struct Totals {
     pub candidates: Vec<FieldTotal>,
     /// Voters and electors summed over the tables that carry both, for turnout.
     pub turnout_base: (u64, u64),
+    /// Each further field of the set ([`ActaSet::extra_fields`] order), by name: ballots
+    /// received, cancelled, ...
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub extra: Vec<(String, FieldTotal)>,
 }
 
 impl Totals {
-    /// The total of a standard field.
+    /// The total of a field: a standard field, a ballot line or a further field.
     pub fn standard(&self, field: Field) -> Option<FieldTotal> {
         Some(match field {
             Field::Electors => self.electors,
@@ -56,7 +63,7 @@ impl Totals {
             Field::Null => self.null,
             Field::Blank => self.blank,
             Field::Line(i) => *self.lines.get(i)?,
-            Field::Extra(_) => return None,
+            Field::Extra(i) => self.extra.get(i)?.1,
         })
     }
 
@@ -102,15 +109,28 @@ impl Totals {
             a.sum = add(a.sum, b.sum, what)?;
             a.sheets = add(a.sheets, b.sheets, what)?;
         }
+        for (i, (name, b)) in other.extra.iter().enumerate() {
+            match self.extra.get_mut(i) {
+                Some((_, a)) => {
+                    a.sum = add(a.sum, b.sum, what)?;
+                    a.sheets = add(a.sheets, b.sheets, what)?;
+                }
+                None => self.extra.push((name.clone(), *b)),
+            }
+        }
         self.turnout_base.0 = add(self.turnout_base.0, other.turnout_base.0, what)?;
         self.turnout_base.1 = add(self.turnout_base.1, other.turnout_base.1, what)?;
         Ok(())
     }
 
-    fn empty(lines: usize, candidates: usize) -> Self {
+    fn empty(lines: usize, candidates: usize, extra: &[String]) -> Self {
         Totals {
             lines: vec![FieldTotal::default(); lines],
             candidates: vec![FieldTotal::default(); candidates],
+            extra: extra
+                .iter()
+                .map(|n| (n.clone(), FieldTotal::default()))
+                .collect(),
             ..Totals::default()
         }
     }
@@ -123,7 +143,7 @@ impl Totals {
             Field::Null => &mut self.null,
             Field::Blank => &mut self.blank,
             Field::Line(i) => &mut self.lines[i],
-            Field::Extra(_) => unreachable!("totals carry no further fields"),
+            Field::Extra(i) => &mut self.extra[i].1,
         }
     }
 }
@@ -217,13 +237,14 @@ fn accumulate(
 ) -> Result<Vec<Totals>> {
     let contest = set.contest();
     let (n_lines, n_cand) = (contest.lines().len(), contest.candidates().len());
-    let mut out = vec![Totals::empty(n_lines, n_cand); slots];
+    let mut out = vec![Totals::empty(n_lines, n_cand, set.extra_fields()); slots];
     let any_repeat = !set.repeats().is_empty();
     let tables = sheet_counts(set, slots, slot_of);
     let all_sheets = per_slot_counts(slots, slot_of);
     let fields = Field::STANDARD
         .into_iter()
-        .chain((0..n_lines).map(Field::Line));
+        .chain((0..n_lines).map(Field::Line))
+        .chain((0..set.extra_fields().len()).map(Field::Extra));
     let fields: Vec<Field> = fields.collect();
     let per_field = par::map(execution, fields.len(), |k| {
         let mut sums = vec![FieldTotal::default(); slots];

@@ -124,6 +124,14 @@ pub struct KeyPart {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub pad: Option<usize>,
+    /// Whether the part is a number: compared and written canonically, without leading zeros
+    /// (`"007"` and `"7"` are one table), then padded if [`KeyPart::pad`] says so. A cell that
+    /// is not digits rejects its row. Two sources that write table `01` and `1` match only so.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "std::ops::Not::not")
+    )]
+    pub numeric: bool,
 }
 
 impl KeyPart {
@@ -134,7 +142,14 @@ impl KeyPart {
             start: None,
             len: None,
             pad: None,
+            numeric: false,
         }
+    }
+
+    /// Read as a number: see [`KeyPart::numeric`].
+    pub fn numeric(mut self) -> Self {
+        self.numeric = true;
+        self
     }
 
     /// Left-padded with zeros to `width`.
@@ -316,15 +331,17 @@ pub struct LineColumn {
     pub column: String,
 }
 
-/// A further named count field of the form and its column.
+/// A further named count field of the form (ballots received, cancelled, spoiled, ...) and
+/// where it is read: a column, or a sum of columns like the standard fields
+/// (`{"name": "spoiled", "column": {"sum": ["torn", "marked"]}}`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ExtraColumn {
     /// The field's name, as rules refer to it (`"ballots_received"`).
     pub name: String,
-    /// Its column.
-    pub column: String,
+    /// Its column, or the columns it is the sum of.
+    pub column: Source,
 }
 
 /// How a CSV of tally sheets maps to the model: built in code or read from a JSON file, so that a
@@ -567,7 +584,9 @@ impl Layout {
             direct.push((c, role));
         }
         for e in &self.extra {
-            direct.push((&e.column, format!("further field {}", e.name)));
+            if let Source::Column(c) = &e.column {
+                direct.push((c, format!("further field {}", e.name)));
+            }
         }
         for (i, (c, role)) in direct.iter().enumerate() {
             if let Some((_, first)) = direct[..i].iter().find(|(o, _)| o == c) {

@@ -43,6 +43,8 @@ pub enum RejectReason {
     },
     /// A part of the table key is empty.
     EmptyKey,
+    /// A part of the table key declared numeric is not digits.
+    KeyNotNumeric,
     /// A key part's character range is past the end of the cell.
     KeyTooShort,
     /// The built key is not a valid table id.
@@ -69,6 +71,7 @@ impl RejectReason {
             RejectReason::Ragged { .. } => "ragged",
             RejectReason::InvalidUtf8 { .. } => "invalid_utf8",
             RejectReason::EmptyKey => "empty_key",
+            RejectReason::KeyNotNumeric => "key_not_numeric",
             RejectReason::KeyTooShort => "key_too_short",
             RejectReason::InvalidTableId { .. } => "invalid_table_id",
             RejectReason::GeoGap => "geo_gap",
@@ -102,6 +105,9 @@ impl fmt::Display for RejectReason {
                 "is not valid UTF-8; as Latin-1 it reads {text:?}: if the file is Latin-1, set \"encoding\": \"latin-1\" in the layout"
             ),
             RejectReason::EmptyKey => f.write_str("is empty, and it is part of the table key"),
+            RejectReason::KeyNotNumeric => f.write_str(
+                "is not a number, and the layout reads this key part as one (\"numeric\": true)",
+            ),
             RejectReason::KeyTooShort => f.write_str("is shorter than the key part needs"),
             RejectReason::InvalidTableId { reason } => {
                 write!(f, "is not a valid table id: {reason}")
@@ -291,7 +297,7 @@ struct Plan {
     geo: Vec<GeoPlan>,
     standard: [Option<SourcePlan>; 5],
     lines: Vec<usize>,
-    extra: Vec<usize>,
+    extra: Vec<SourcePlan>,
     image: Option<usize>,
     encoding: Encoding,
     separator: String,
@@ -308,6 +314,7 @@ struct KeyPlan {
     start: Option<usize>,
     len: Option<usize>,
     pad: Option<usize>,
+    numeric: bool,
 }
 
 #[derive(Clone)]
@@ -321,7 +328,38 @@ struct GeoPlan {
 #[derive(Clone)]
 enum SourcePlan {
     Column(usize),
-    Sum(Vec<usize>, &'static str),
+    /// The columns added up, and the field's name (for the error when the sum is too large).
+    Sum(Vec<usize>, String),
+}
+
+impl SourcePlan {
+    /// The field's value on the row: the column's count, or the sum of the columns' counts
+    /// (absent when any is absent).
+    #[inline]
+    fn read(&self, rec: &ByteRecord, last: usize) -> std::result::Result<Option<u32>, Reject> {
+        match self {
+            SourcePlan::Column(c) => count_at(rec, *c, last),
+            SourcePlan::Sum(cols, field) => {
+                let mut total: Option<u32> = Some(0);
+                for &c in cols {
+                    match (count_at(rec, c, last)?, total) {
+                        (Some(v), Some(t)) => {
+                            total = Some(t.checked_add(v).ok_or_else(|| {
+                                Reject::at(
+                                    c,
+                                    RejectReason::SumTooLarge {
+                                        field: field.clone(),
+                                    },
+                                )
+                            })?);
+                        }
+                        _ => total = None,
+                    }
+                }
+                Ok(total)
+            }
+        }
+    }
 }
 
 fn decode_header(enc: Encoding, bytes: &[u8]) -> String {
@@ -368,6 +406,7 @@ impl Plan {
                 start: p.start,
                 len: p.len,
                 pad: p.pad,
+                numeric: p.numeric,
             });
         }
         let mut geo = Vec::new();
@@ -382,32 +421,33 @@ impl Plan {
                 optional: g.optional,
             });
         }
+        let mut resolve = |source: &Source, role: String, name: &str| -> Result<SourcePlan> {
+            Ok(match source {
+                Source::Column(c) => SourcePlan::Column(find(c, role)?),
+                Source::Sum { sum } => SourcePlan::Sum(
+                    sum.iter()
+                        .map(|c| find(c, role.clone()))
+                        .collect::<Result<Vec<_>>>()?,
+                    name.to_owned(),
+                ),
+            })
+        };
         let mut standard: [Option<SourcePlan>; 5] = Default::default();
         for (slot, (field, source)) in standard.iter_mut().zip(layout.fields.all()) {
             *slot = match source {
                 None => None,
-                Some(Source::Column(c)) => {
-                    Some(SourcePlan::Column(find(c, format!("field {field}"))?))
-                }
-                Some(s @ Source::Sum { .. }) => {
-                    let cols = s
-                        .columns()
-                        .into_iter()
-                        .map(|c| find(c, format!("field {field}")))
-                        .collect::<Result<Vec<_>>>()?;
-                    Some(SourcePlan::Sum(cols, field))
-                }
+                Some(s) => Some(resolve(s, format!("field {field}"), field)?),
             };
         }
+        let extra = layout
+            .extra
+            .iter()
+            .map(|e| resolve(&e.column, format!("further field {}", e.name), &e.name))
+            .collect::<Result<Vec<_>>>()?;
         let lines = layout
             .line_columns()
             .into_iter()
             .map(|(role, c)| find(c, role))
-            .collect::<Result<Vec<_>>>()?;
-        let extra = layout
-            .extra
-            .iter()
-            .map(|e| find(&e.column, format!("further field {}", e.name)))
             .collect::<Result<Vec<_>>>()?;
         let image = match &layout.image {
             Some(c) => Some(find(c, "the image reference".to_owned())?),
@@ -621,24 +661,7 @@ impl Plan {
         for (slot, plan) in standard.iter_mut().zip(&self.standard) {
             *slot = match plan {
                 None => None,
-                Some(SourcePlan::Column(c)) => count_at(rec, *c, last)?,
-                Some(SourcePlan::Sum(cols, field)) => {
-                    let mut total: Option<u32> = Some(0);
-                    for &c in cols {
-                        match (count_at(rec, c, last)?, total) {
-                            (Some(v), Some(t)) => {
-                                total = Some(t.checked_add(v).ok_or(Reject::at(
-                                    c,
-                                    RejectReason::SumTooLarge {
-                                        field: (*field).to_owned(),
-                                    },
-                                ))?);
-                            }
-                            _ => total = None,
-                        }
-                    }
-                    total
-                }
+                Some(p) => p.read(rec, last)?,
             };
         }
         buf.votes.clear();
@@ -646,8 +669,8 @@ impl Plan {
             buf.votes.push(count_at(rec, c, last)?);
         }
         buf.extra.clear();
-        for &c in &self.extra {
-            buf.extra.push(count_at(rec, c, last)?);
+        for p in &self.extra {
+            buf.extra.push(p.read(rec, last)?);
         }
 
         // The table key.
@@ -677,6 +700,16 @@ impl Plan {
             if s.is_empty() {
                 return Err(Reject::at(part.col, RejectReason::EmptyKey));
             }
+            let s = if part.numeric {
+                if !s.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(Reject::at(part.col, RejectReason::KeyNotNumeric));
+                }
+                // Canonical: no leading zeros, "0" for zero.
+                let t = s.trim_start_matches('0');
+                if t.is_empty() { &s[s.len() - 1..] } else { t }
+            } else {
+                s
+            };
             if i > 0 {
                 buf.key.push_str(&self.separator);
             }

@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use super::layout::Source;
 use super::layout::{
     CandidateColumn, ExtraColumn, Fields, GeoLevel, Key, KeyPart, Layout, LineColumn,
 };
@@ -90,7 +91,7 @@ fn canonical_layout(set: &ActaSet) -> Layout {
         .iter()
         .map(|n| ExtraColumn {
             name: n.clone(),
-            column: format!("extra:{n}"),
+            column: Source::Column(format!("extra:{n}")),
         })
         .collect();
     layout.image = Some("image".into());
@@ -131,7 +132,13 @@ pub fn write_csv<W: Write>(set: &ActaSet, writer: W) -> Result<Layout> {
         header.push(f.to_string());
     }
     header.extend(layout.line_columns().into_iter().map(|(_, c)| c.to_owned()));
-    header.extend(layout.extra.iter().map(|e| e.column.clone()));
+    header.extend(
+        layout
+            .extra
+            .iter()
+            .flat_map(|e| e.column.columns())
+            .map(str::to_owned),
+    );
     header.push("image".into());
     w.write_record(&header).map_err(csv_error)?;
 
