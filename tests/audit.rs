@@ -627,3 +627,22 @@ fn readings_that_share_almost_no_table_say_so() {
     let report = Audit::new(&a).second_reading(&a).run().unwrap();
     assert_eq!(report.with_code("C004").count(), 0);
 }
+
+/// Regression (found by the interval law): on an electors basis the relaxation's least and most
+/// were one fraction rounded up and down (least 1, most 0); no whole tables hold the counted
+/// electors, which is an impossible coverage, not an inverted bound.
+#[test]
+fn an_electors_coverage_no_whole_tables_hold_is_impossible() {
+    let s = set(&[("1", 20, 1, 1)]);
+    let err = feasibility(
+        &s,
+        &bulletin(0, 0, "50.000", CoverageBasis::Electors),
+        &register(1, 20),
+        &BoundOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "printed coverage \"50.000% of 20\": no choice of whole tables holds from 10 to 10 electors, with 0 electors uncollected"
+    );
+}

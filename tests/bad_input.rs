@@ -581,3 +581,57 @@ fn further_fields_are_derived_totalled_and_checked() {
         "{text}"
     );
 }
+
+/// Several sheets per table, summed: the parts are added up into one sheet per table and
+/// listed with their lines; a part that repeats another exactly is a repeat, not added; a
+/// repeated field on which the parts disagree is absent, and said. The stream refuses parts.
+#[test]
+fn parts_of_a_table_are_added_up() {
+    let layout = Layout::from_path(format!("{DIR}/parts.json")).unwrap();
+    let out = read_csv_path(format!("{DIR}/parts.csv"), &layout).unwrap();
+    assert_eq!((out.report.rows_read, out.report.accepted), (5, 5));
+    assert_eq!(out.set.len(), 2);
+    let one = out.set.sheet(0).unwrap();
+    assert_eq!(
+        (one.valid, one.votes.clone(), one.electors),
+        (Some(40), vec![Some(16), Some(24)], Some(300))
+    );
+    let two = out.set.sheet(1).unwrap();
+    assert_eq!(
+        (two.valid, two.electors),
+        (Some(30), None),
+        "electors disagree: 200 and 250"
+    );
+    let parts: Vec<(String, Vec<u64>, Vec<String>)> = out
+        .report
+        .parts
+        .iter()
+        .map(|p| (p.table.clone(), p.lines.clone(), p.disagree.clone()))
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            ("1".to_owned(), vec![2, 4], vec![]),
+            ("2".to_owned(), vec![3, 6], vec!["electors".to_owned()]),
+        ]
+    );
+    assert_eq!(out.report.repeats.len(), 1);
+    assert_eq!(
+        (out.report.repeats[0].first_line, out.report.repeats[0].line),
+        (2, 5)
+    );
+    let err = actas::audit::StreamAudit::new(&layout)
+        .run_path(format!("{DIR}/parts.csv"))
+        .unwrap_err();
+    assert!(err.to_string().contains("read it in memory"), "{err}");
+    // A part field that is not a field is refused with the layout.
+    let bad = std::fs::read_to_string(format!("{DIR}/parts.json"))
+        .unwrap()
+        .replace(r#""repeat": ["electors"]"#, r#""repeat": ["elector"]"#);
+    assert!(
+        Layout::from_json(&bad)
+            .unwrap_err()
+            .to_string()
+            .contains("parts: \"elector\" is not a standard or further field")
+    );
+}

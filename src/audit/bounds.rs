@@ -724,6 +724,17 @@ pub(crate) fn electors_feasibility(
             electors_bound(subject, announced, &mut input, frame)
         })
         .collect::<Result<Vec<Bound>>>()?;
+    // The relaxation's least and most are the same fraction rounded up and down when no whole
+    // tables hold the counted electors: no selection of tables exists, whatever the counts.
+    if bounds.iter().any(|b| b.upper.is_some_and(|u| b.lower > u)) {
+        return Err(Error::invalid(
+            IMPOSSIBLE_COVERAGE,
+            format!("{}% of {total}", claim.printed),
+            format!(
+                "no choice of whole tables holds from {e_lo} to {e_hi} electors, with {uncollected} electors uncollected"
+            ),
+        ));
+    }
     Ok(Feasibility {
         bulletin: bulletin.label.clone(),
         basis: CoverageBasis::Electors,

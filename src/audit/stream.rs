@@ -262,6 +262,13 @@ impl<'a> StreamAudit<'a> {
                 "a chunk holds at least one sheet",
             ));
         }
+        if self.layout.parts.is_some() {
+            return Err(Error::invalid(
+                "layout",
+                "parts",
+                "the stream cannot add up a table's parts spread over the file: read it in memory",
+            ));
+        }
         let levels = self.layout.geography.len();
         // Level 0 of a layout without geography means "no places", as in memory.
         if opts.level >= levels && !(levels == 0 && opts.level == 0) {

@@ -449,6 +449,53 @@ pub struct Layout {
         )
     )]
     pub max_record_bytes: usize,
+    /// When set, rows that share a key are parts of one table (a form split over one sheet per
+    /// ballot box or page), added up into one sheet per table, not repeated readings. See
+    /// [`Parts`].
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub parts: Option<Parts>,
+}
+
+/// How the parts of one table add up: every count is the sum of the parts', but the fields that
+/// each part repeats (the table's electors, printed on every sheet), which must agree.
+///
+/// A part whose counts equal another part's exactly is taken for the same sheet read twice: it
+/// is not added, and is listed among the repeats. A field absent on any part is absent on the
+/// table; a repeated field on which parts disagree is absent too, and the table says so in
+/// [`ReadReport::parts`](crate::io::ReadReport::parts).
+///
+/// # Example
+///
+/// ```
+/// # #[cfg(feature = "serde")] {
+/// use actas::io::{read_csv, Layout};
+///
+/// let layout = Layout::from_json(r#"{
+///   "contest": "c",
+///   "key": { "parts": [ { "column": "table" } ] },
+///   "fields": { "electors": "electors", "valid": "valid" },
+///   "candidates": [ { "code": "A", "name": "Ana", "column": "A" } ],
+///   "parts": { "repeat": ["electors"] }
+/// }"#)?;
+/// let csv = "table,electors,valid,A\n1,300,10,10\n1,300,20,20\n2,200,5,5\n";
+/// let read = read_csv(csv.as_bytes(), &layout)?;
+/// assert_eq!(read.set.len(), 2);
+/// assert_eq!(read.set.sheet(0).unwrap().valid, Some(30));
+/// assert_eq!(read.set.sheet(0).unwrap().electors, Some(300));
+/// assert_eq!(read.report.parts[0].lines, [2, 3]);
+/// # }
+/// # Ok::<(), actas::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct Parts {
+    /// The fields every part repeats instead of splitting (standard or further field names).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub repeat: Vec<String>,
 }
 
 /// The default of [`Layout::max_record_bytes`]: 1 MiB, a thousand times a row of 40 counts with
@@ -493,6 +540,7 @@ impl Layout {
             image: None,
             rules: Vec::new(),
             max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+            parts: None,
         }
     }
 
@@ -629,6 +677,15 @@ impl Layout {
             .chain(contest.lines().iter().map(|l| l.code()))
             .chain(self.extra.iter().map(|e| e.name.as_str()))
             .collect();
+        if let Some(parts) = &self.parts {
+            for name in &parts.repeat {
+                if !known.contains(&name.as_str()) || contest.line_index(name).is_some() {
+                    return Err(Error::layout(format!(
+                        "parts: {name:?} is not a standard or further field (a part repeats a field such as electors)"
+                    )));
+                }
+            }
+        }
         for rule in &self.rules {
             rule.check_names(&known)
                 .map_err(|e| Error::layout(format!("rules: {e}")))?;

@@ -16,8 +16,8 @@ pub use layout::{
     KeyPart, Layout, LineColumn, MAX_PAD, Source,
 };
 pub use reader::{
-    InputSummary, ReadOutcome, ReadReport, RejectReason, RejectedRow, RepeatedRow, read_csv,
-    read_csv_path,
+    InputSummary, ReadOutcome, ReadReport, RejectReason, RejectedRow, RepeatedRow, TableParts,
+    read_csv, read_csv_path,
 };
 pub use writer::write_csv;
 

@@ -267,7 +267,7 @@ pub(crate) fn read_cut<S: Source>(
         // The one-core reader says so, with the header's line.
         return Ok(None);
     }
-    super::reader::finish_set(&mut set, &mut report)?;
+    super::reader::finish_set(&mut set, &mut report, layout.parts.as_ref())?;
     Ok(Some(ReadOutcome { set, report }))
 }
 

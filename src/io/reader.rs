@@ -9,7 +9,7 @@ use csv::ByteRecord;
 use super::layout::{Encoding, Layout, Source};
 use crate::error::{Error, Result};
 use crate::model::set::RawSheet;
-use crate::model::{ActaSet, GeoPath, RepeatKind};
+use crate::model::{ActaSet, Field, GeoPath, RepeatKind};
 
 /// Why a row was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -186,9 +186,29 @@ pub struct ReadReport {
     /// Per geography level, the accepted sheets that have no place there (an optional level
     /// left empty, or a row whose places stop above it).
     pub unplaced: Vec<u64>,
-    /// The line where each sheet's row starts, by sheet index.
+    /// The line where each sheet's row starts, by sheet index (with [`Layout::parts`], the
+    /// line of the table's first part).
     #[cfg_attr(feature = "serde", serde(skip))]
     pub sheet_lines: Vec<u64>,
+    /// With [`Layout::parts`], each table read in more than one part: its parts' lines, and the
+    /// repeated fields on which they disagree.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub parts: Vec<TableParts>,
+}
+
+/// A table whose sheet is the sum of several rows ([`Layout::parts`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct TableParts {
+    /// The table id.
+    pub table: String,
+    /// The lines of the parts added up, in file order.
+    pub lines: Vec<u64>,
+    /// The repeated fields whose parts disagree (absent on the table).
+    pub disagree: Vec<String>,
 }
 
 impl fmt::Display for ReadReport {
@@ -893,15 +913,23 @@ fn read_csv_inner<R: Read>(reader: R, layout: &Layout, path: Option<&Path>) -> R
     let (mut rows, mut set) = Rows::open(reader, layout, path)?;
     rows.fill(&mut set, usize::MAX, Lines::Keep)?;
     let mut report = rows.finish()?;
-    finish_set(&mut set, &mut report)?;
+    finish_set(&mut set, &mut report, layout.parts.as_ref())?;
     Ok(ReadOutcome { set, report })
 }
 
-/// Indexes a set read in bulk, lists its repeated tables with both lines in the report, and
-/// gives back the room both grew.
-pub(crate) fn finish_set(set: &mut ActaSet, report: &mut ReadReport) -> Result<()> {
+/// Indexes a set read in bulk, adds up the parts of each table when the layout says rows are
+/// parts, lists its repeated tables with both lines in the report, and gives back the room both
+/// grew.
+pub(crate) fn finish_set(
+    set: &mut ActaSet,
+    report: &mut ReadReport,
+    parts: Option<&super::layout::Parts>,
+) -> Result<()> {
+    if let Some(parts) = parts {
+        sum_parts(set, report, parts)?;
+    }
     set.index_pending()?;
-    report.repeats = set
+    let found: Vec<RepeatedRow> = set
         .repeats()
         .iter()
         .map(|r| RepeatedRow {
@@ -911,8 +939,144 @@ pub(crate) fn finish_set(set: &mut ActaSet, report: &mut ReadReport) -> Result<(
             kind: r.kind,
         })
         .collect();
+    report.repeats.extend(found);
     set.shrink_to_fit();
     report.sheet_lines.shrink_to_fit();
+    Ok(())
+}
+
+/// Replaces the sheets of `set` by one per table, the sum of its parts ([`Layout::parts`]).
+fn sum_parts(
+    set: &mut ActaSet,
+    report: &mut ReadReport,
+    parts: &super::layout::Parts,
+) -> Result<()> {
+    use std::collections::HashMap;
+    let fields: Vec<Field> = Field::STANDARD
+        .into_iter()
+        .chain((0..set.contest().lines().len()).map(Field::Line))
+        .chain((0..set.extra_fields().len()).map(Field::Extra))
+        .collect();
+    let name_of = |f: Field| match f {
+        Field::Line(_) => None,
+        Field::Extra(i) => set.extra_fields().get(i).cloned(),
+        f => f.standard_name().map(str::to_owned),
+    };
+    let repeated: Vec<bool> = fields
+        .iter()
+        .map(|f| name_of(*f).is_some_and(|n| parts.repeat.contains(&n)))
+        .collect();
+    // Per table, in order of first appearance: the first part's sheet index, the sums, the
+    // parts' lines and sheet indices, the repeated fields that disagree.
+    struct Table {
+        first: usize,
+        sums: Vec<Option<u32>>,
+        lines: Vec<u64>,
+        members: Vec<usize>,
+        disagree: Vec<bool>,
+    }
+    let mut tables: Vec<Table> = Vec::new();
+    let mut by_id: HashMap<&str, usize> = HashMap::new();
+    let mut repeats: Vec<RepeatedRow> = Vec::new();
+    let line = |i: usize| report.sheet_lines.get(i).copied().unwrap_or(0);
+    for i in 0..set.len() {
+        let id = set.table_id(i).unwrap_or_default();
+        let values: Vec<Option<u32>> = fields.iter().map(|f| set.count(i, *f)).collect();
+        let Some(&t) = by_id.get(id) else {
+            by_id.insert(id, tables.len());
+            tables.push(Table {
+                first: i,
+                sums: values,
+                lines: vec![line(i)],
+                members: vec![i],
+                disagree: vec![false; fields.len()],
+            });
+            continue;
+        };
+        let table = &mut tables[t];
+        // A part equal to another in every count is that sheet read twice.
+        if let Some(&same) = table
+            .members
+            .iter()
+            .find(|&&m| fields.iter().all(|f| set.count(m, *f) == set.count(i, *f)))
+        {
+            repeats.push(RepeatedRow {
+                table: id.to_owned(),
+                first_line: line(same),
+                line: line(i),
+                kind: RepeatKind::Identical,
+            });
+            continue;
+        }
+        for (k, v) in values.into_iter().enumerate() {
+            let sum = &mut table.sums[k];
+            *sum = match (*sum, v) {
+                _ if table.disagree[k] => None,
+                (Some(a), Some(b)) if repeated[k] => {
+                    if a != b {
+                        table.disagree[k] = true;
+                        None
+                    } else {
+                        Some(a)
+                    }
+                }
+                (Some(a), Some(b)) => Some(
+                    a.checked_add(b)
+                        .ok_or_else(|| Error::overflow(format!("the parts of table {id}")))?,
+                ),
+                _ => None,
+            };
+        }
+        table.lines.push(line(i));
+        table.members.push(i);
+    }
+    report.parts = tables
+        .iter()
+        .filter(|t| t.lines.len() > 1)
+        .map(|t| TableParts {
+            table: set.table_id(t.first).unwrap_or_default().to_owned(),
+            lines: t.lines.clone(),
+            disagree: fields
+                .iter()
+                .zip(&t.disagree)
+                .filter(|(_, d)| **d)
+                .filter_map(|(f, _)| name_of(*f))
+                .collect(),
+        })
+        .collect();
+    let mut sheets = Vec::with_capacity(tables.len());
+    for t in &tables {
+        let mut sheet = set
+            .sheet(t.first)
+            .ok_or_else(|| Error::overflow("sheets"))?;
+        let [electors, voters, valid, null, blank] = std::array::from_fn(|k| t.sums[k]);
+        (
+            sheet.electors,
+            sheet.voters,
+            sheet.valid,
+            sheet.null,
+            sheet.blank,
+        ) = (electors, voters, valid, null, blank);
+        let lines = set.contest().lines().len();
+        sheet.votes = t.sums[5..5 + lines].to_vec();
+        sheet.extra = set
+            .extra_fields()
+            .iter()
+            .zip(&t.sums[5 + lines..])
+            .filter_map(|(n, v)| v.map(|v| (n.clone(), v)))
+            .collect();
+        sheets.push(sheet);
+    }
+    // The sheets' places are handles of this set's geography, which the new set takes over.
+    let mut summed = set.emptied();
+    for sheet in &sheets {
+        summed.push_deferred(sheet)?;
+    }
+    report.sheet_lines = tables.iter().map(|t| t.lines[0]).collect();
+    // The repeats found here come first; those index_pending finds after (none: one sheet per
+    // table) would follow.
+    report.repeats = repeats;
+    *set = summed;
     Ok(())
 }
 

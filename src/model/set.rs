@@ -272,6 +272,23 @@ impl ActaSet {
         Ok(index)
     }
 
+    /// An empty set with this one's contest, source, further fields and geography (the same
+    /// places, with the same identity, so that this set's place handles are its places); this
+    /// set is left with an empty geography.
+    pub(crate) fn emptied(&mut self) -> ActaSet {
+        let geography = std::mem::take(&mut self.geography);
+        let mut out = ActaSet::new(self.contest.clone(), geography);
+        out.source = self.source.clone();
+        out.declare_extra(&self.extra_names);
+        out
+    }
+
+    /// [`ActaSet::push`] without looking the table up (for readers in this crate): the caller
+    /// calls [`ActaSet::index_pending`] once it has pushed everything.
+    pub(crate) fn push_deferred(&mut self, sheet: &ActaSheet) -> Result<usize> {
+        self.push_sheet_deferred(sheet)
+    }
+
     /// [`ActaSet::push`] without looking the table up: the caller calls
     /// [`ActaSet::index_pending`] once it has pushed everything.
     fn push_sheet_deferred(&mut self, sheet: &ActaSheet) -> Result<usize> {
