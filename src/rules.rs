@@ -573,6 +573,8 @@ impl BoundRule {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RuleSet {
     rules: Vec<Rule>,
+    /// Per rule, why it does not apply to the sheets at hand (`None`: it applies).
+    not_applicable: Vec<Option<String>>,
 }
 
 impl FromIterator<Rule> for RuleSet {
@@ -600,6 +602,7 @@ impl RuleSet {
                 Rule::ballots_add_up(),
                 Rule::voters_within_electors(),
             ],
+            not_applicable: vec![None; 3],
         }
     }
 
@@ -607,7 +610,25 @@ impl RuleSet {
     pub fn push(&mut self, rule: Rule) {
         if !self.rules.contains(&rule) {
             self.rules.push(rule);
+            self.not_applicable.push(None);
         }
+    }
+
+    /// Marks rule `index` as not applicable to the sheets at hand, with the reason (the layout
+    /// makes it true by construction, or has no column for one of its fields): the checks list
+    /// it once, with the reason, instead of skipping it on every sheet.
+    ///
+    /// [`Layout::rule_set`](crate::io::Layout::rule_set) marks the rules its layout cannot
+    /// check.
+    pub fn mark_not_applicable(&mut self, index: usize, reason: impl Into<String>) {
+        if let Some(slot) = self.not_applicable.get_mut(index) {
+            *slot = Some(reason.into());
+        }
+    }
+
+    /// Why rule `index` does not apply, if it does not.
+    pub fn not_applicable(&self, index: usize) -> Option<&str> {
+        self.not_applicable.get(index)?.as_deref()
     }
 
     /// The rules, in order.

@@ -635,3 +635,34 @@ fn parts_of_a_table_are_added_up() {
             .contains("parts: \"elector\" is not a standard or further field")
     );
 }
+
+/// The standard rules adapt to the layout: a rule the layout makes true by construction, or can
+/// never check, is listed once as not applicable with the reason, not skipped on every sheet.
+#[test]
+fn rules_a_layout_cannot_check_are_not_applicable() {
+    let mut layout = layout();
+    layout.rules = vec!["valid + null == voters".parse().unwrap()];
+    let rules = layout.rule_set();
+    let reasons: Vec<Option<&str>> = (0..rules.rules().len())
+        .map(|k| rules.not_applicable(k))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            None,
+            Some("the layout has no column for blank"),
+            None,
+            Some("true by construction: voters is valid + null"),
+        ]
+    );
+    let set = read("good.csv").unwrap().set;
+    let check = actas::audit::check_rules(&set, &rules).unwrap();
+    assert_eq!(
+        check
+            .rules
+            .iter()
+            .map(|r| (r.checked, r.skipped, r.not_applicable.is_some()))
+            .collect::<Vec<_>>(),
+        [(1, 0, false), (0, 0, true), (1, 0, false), (0, 0, true)]
+    );
+}

@@ -21,6 +21,13 @@ pub struct RuleSummary {
     pub broken: u64,
     /// Sheets lacking a field of the rule: not evaluated.
     pub skipped: u64,
+    /// Why the rule was not run at all, when it does not apply to these sheets (the layout
+    /// makes it true by construction, or has no column for one of its fields).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub not_applicable: Option<String>,
 }
 
 /// One sheet breaking one rule, with both sides' values.
@@ -96,20 +103,28 @@ pub(crate) fn check_rules_with(
     rules: &RuleSet,
     execution: Execution,
 ) -> Result<RuleCheck> {
+    // Every rule is bound (an unknown name is an error even in a rule that does not apply);
+    // only the applicable ones are run.
     let bound: Vec<BoundRule> = rules
         .rules()
         .iter()
         .map(|r| BoundRule::bind(r, set))
         .collect::<Result<_>>()?;
+    let active: Vec<usize> = (0..bound.len())
+        .filter(|&k| rules.not_applicable(k).is_none())
+        .collect();
+    let bound: Vec<BoundRule> = active.iter().map(|&k| bound[k].clone()).collect();
     let mut summaries: Vec<RuleSummary> = rules
         .rules()
         .iter()
-        .map(|r| RuleSummary {
+        .enumerate()
+        .map(|(k, r)| RuleSummary {
             rule: r.clone(),
             checked: 0,
             held: 0,
             broken: 0,
             skipped: 0,
+            not_applicable: rules.not_applicable(k).map(str::to_owned),
         })
         .collect();
     // Each block of sheets gives its counts per rule and its violations, by sheet then rule.
@@ -138,7 +153,7 @@ pub(crate) fn check_rules_with(
                     violations.push(Violation {
                         sheet: start + i,
                         table: set.table_id(start + i).unwrap_or_default().to_owned(),
-                        rule: k,
+                        rule: active[k],
                         lhs,
                         rhs,
                     });
@@ -149,7 +164,8 @@ pub(crate) fn check_rules_with(
     });
     let mut violations = Vec::new();
     for (counts, v) in results {
-        for (s, c) in summaries.iter_mut().zip(counts) {
+        for (&k, c) in active.iter().zip(counts) {
+            let s = &mut summaries[k];
             s.checked += c[0];
             s.held += c[1];
             s.broken += c[2];

@@ -968,6 +968,10 @@ impl fmt::Display for AuditReport {
 
         writeln!(f, "\nSheet rules")?;
         for r in &self.rules {
+            if let Some(why) = &r.not_applicable {
+                writeln!(f, "  {:<34} not applicable: {why}", r.rule.to_string())?;
+                continue;
+            }
             writeln!(
                 f,
                 "  {:<34} {} checked, {} broken, {} skipped",

@@ -744,15 +744,110 @@ impl Layout {
     /// let rules = layout.rule_set();
     /// assert_eq!(rules.rules().len(), 4);
     /// assert_eq!(rules.rules()[3].to_string(), "received >= voters + cancelled");
+    /// // Rules this layout cannot check are marked, with the reason, and not run.
+    /// assert_eq!(rules.not_applicable(1), Some("the layout has no column for valid, null, blank, voters"));
     /// # }
     /// # Ok::<(), actas::Error>(())
     /// ```
+    ///
+    /// A rule is marked not applicable ([`RuleSet::not_applicable`](crate::rules::RuleSet::not_applicable))
+    /// when the layout has no column for one of its fields, or when the layout makes it true by
+    /// construction (voters derived as valid + null makes `valid + null == voters` hold on every
+    /// sheet): such a rule would be skipped, or pass, on every sheet and prove nothing.
     pub fn rule_set(&self) -> crate::rules::RuleSet {
         let mut rules = crate::rules::RuleSet::standard();
         for r in &self.rules {
             rules.push(r.clone());
         }
+        let reasons: Vec<Option<String>> = rules
+            .rules()
+            .iter()
+            .map(|r| self.why_not_applicable(r))
+            .collect();
+        for (k, reason) in reasons.into_iter().enumerate() {
+            if let Some(reason) = reason {
+                rules.mark_not_applicable(k, reason);
+            }
+        }
         rules
+    }
+
+    /// Why `rule` cannot tell anything on this layout's sheets, if so: a field without a column,
+    /// or the rule holding by construction once derived fields are written as their columns.
+    fn why_not_applicable(&self, rule: &Rule) -> Option<String> {
+        use crate::rules::Term;
+        use std::collections::BTreeMap;
+        let source_of = |name: &str| -> Option<Option<&Source>> {
+            if let Some((_, s)) = self.fields.all().into_iter().find(|(n, _)| *n == name) {
+                return Some(s);
+            }
+            self.extra
+                .iter()
+                .find(|e| e.name == name)
+                .map(|e| Some(&e.column))
+        };
+        let line_column = |code: &str| -> Option<String> {
+            if self.lines.is_empty() {
+                self.candidates
+                    .iter()
+                    .find(|c| c.code == code)
+                    .and_then(|c| c.column.clone())
+            } else {
+                self.lines
+                    .iter()
+                    .find(|l| l.code == code)
+                    .map(|l| l.column.clone())
+            }
+        };
+        let mut missing: Vec<&str> = Vec::new();
+        let mut derived: Vec<String> = Vec::new();
+        // The rule as a linear form over the CSV's columns: left side minus right side.
+        let mut form: BTreeMap<String, i128> = BTreeMap::new();
+        let sides = [(rule.lhs(), 1i128), (rule.rhs(), -1i128)];
+        for (side, sign) in sides {
+            for (coef, term) in side {
+                let c = i128::from(*coef) * sign;
+                match term {
+                    Term::SumOfLines => {
+                        for (_, col) in self.line_columns() {
+                            *form.entry(col.to_owned()).or_default() += c;
+                        }
+                    }
+                    Term::Named(n) => match source_of(n) {
+                        Some(None) => missing.push(n),
+                        Some(Some(Source::Column(col))) => {
+                            *form.entry(col.clone()).or_default() += c;
+                        }
+                        Some(Some(Source::Sum { sum })) => {
+                            derived.push(format!("{n} is {}", sum.join(" + ")));
+                            for col in sum {
+                                *form.entry(col.clone()).or_default() += c;
+                            }
+                        }
+                        // A line, or a name the binding will report as unknown.
+                        None => match line_column(n) {
+                            Some(col) => *form.entry(col).or_default() += c,
+                            None => return None,
+                        },
+                    },
+                }
+            }
+        }
+        if !missing.is_empty() {
+            missing.dedup();
+            return Some(format!(
+                "the layout has no column for {}",
+                missing.join(", ")
+            ));
+        }
+        if form.values().all(|c| *c == 0) {
+            return Some(if derived.is_empty() {
+                "true by construction: its two sides are the same columns".to_owned()
+            } else {
+                format!("true by construction: {}", derived.join(", "))
+            });
+        }
+        None
     }
 
     /// An empty set of the layout's contest, geography levels, source and further fields.
