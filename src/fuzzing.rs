@@ -44,7 +44,7 @@ const HEADERS: [&[u8]; 4] = [
     b"table,electors,valid,a1,a2,b1,received\n",
 ];
 
-/// The CSV target: reads the input through one of [`LAYOUTS`] and checks that every row is
+/// The CSV target: reads the input through one of `LAYOUTS` and checks that every row is
 /// accounted for, that the totals equal a `u128` recomputation, that reading in parts (cut
 /// where the input says) equals reading on one core, that the stream equals the in-memory audit
 /// with chunks of 1, 2, 5 and 65,536 sheets, and that every interval of the audit is ordered.

@@ -13,7 +13,7 @@ mod writer;
 
 pub use layout::{
     CandidateColumn, DEFAULT_MAX_RECORD_BYTES, Encoding, ExtraColumn, Fields, GeoLevel, Key,
-    KeyPart, Layout, LineColumn, MAX_PAD, Source,
+    KeyPart, Layout, LineColumn, MAX_PAD, Parts, Source,
 };
 pub use reader::{
     InputSummary, ReadOutcome, ReadReport, RejectReason, RejectedRow, RepeatedRow, TableParts,
