@@ -666,3 +666,18 @@ fn rules_a_layout_cannot_check_are_not_applicable() {
         [(1, 0, false), (0, 0, true), (1, 0, false), (0, 0, true)]
     );
 }
+
+/// The README's example layout, with every shape national files take, loads as it is printed.
+#[test]
+fn the_readme_layout_loads() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme.find("```json\n").unwrap() + "```json\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let layout = Layout::from_json(&readme[start..end]).unwrap();
+    assert!(layout.key.parts.iter().all(|p| p.numeric));
+    assert!(layout.geography[1].optional);
+    assert_eq!(layout.parts.as_ref().unwrap().repeat, ["electors"]);
+    let rules = layout.rule_set();
+    assert_eq!(rules.not_applicable(1), Some("the layout has no column for blank"));
+    assert_eq!(rules.not_applicable(3), None);
+}
