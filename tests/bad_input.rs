@@ -670,7 +670,8 @@ fn rules_a_layout_cannot_check_are_not_applicable() {
 /// The README's example layout, with every shape national files take, loads as it is printed.
 #[test]
 fn the_readme_layout_loads() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let start = readme.find("```json\n").unwrap() + "```json\n".len();
     let end = start + readme[start..].find("```").unwrap();
     let layout = Layout::from_json(&readme[start..end]).unwrap();
@@ -678,6 +679,9 @@ fn the_readme_layout_loads() {
     assert!(layout.geography[1].optional);
     assert_eq!(layout.parts.as_ref().unwrap().repeat, ["electors"]);
     let rules = layout.rule_set();
-    assert_eq!(rules.not_applicable(1), Some("the layout has no column for blank"));
+    assert_eq!(
+        rules.not_applicable(1),
+        Some("the layout has no column for blank")
+    );
     assert_eq!(rules.not_applicable(3), None);
 }
