@@ -14,6 +14,11 @@ fn read(name: &str) -> Result<ReadOutcome, Error> {
     read_csv_path(format!("{DIR}/{name}"), &layout())
 }
 
+/// The messages of the rows a read rejected, in order.
+fn messages(report: &actas::io::ReadReport) -> Vec<String> {
+    report.rejected.iter().map(ToString::to_string).collect()
+}
+
 /// Reads a fixture that must load, with exactly one rejected row, and returns that row's message.
 fn one_rejection(name: &str) -> (String, RejectReason) {
     let out = read(name).unwrap();
@@ -260,12 +265,7 @@ fn an_invalid_place_name_is_rejected_wherever_it_stands() {
 fn a_byte_order_mark_inside_the_file_rejects_its_row() {
     let out = read("repro/r2_bom_mid_file.csv").unwrap();
     assert_eq!(out.report.accepted, 1);
-    let msgs: Vec<String> = out
-        .report
-        .rejected
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let msgs = messages(&out.report);
     assert_eq!(
         msgs,
         [
@@ -485,12 +485,7 @@ fn a_long_rejected_cell_is_cut() {
 fn optional_levels_keep_rural_rows() {
     let layout = Layout::from_path(format!("{DIR}/optional_levels.json")).unwrap();
     let out = read_csv_path(format!("{DIR}/optional_levels.csv"), &layout).unwrap();
-    let msgs: Vec<String> = out
-        .report
-        .rejected
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let msgs = messages(&out.report);
     assert_eq!(
         msgs,
         [r#"line 8, column region: "" is empty while a lower geography level has a code"#]
@@ -531,7 +526,7 @@ fn numeric_key_parts_match_however_they_are_written() {
         .map(|i| a.set.table_id(i).unwrap())
         .collect();
     assert_eq!(ids, ["0012-1", "0012-2", "0012-0"]);
-    let msgs: Vec<String> = a.report.rejected.iter().map(ToString::to_string).collect();
+    let msgs = messages(&a.report);
     assert_eq!(
         msgs,
         [
