@@ -87,6 +87,7 @@ proptest! {
             prop_assert_eq!(p.codes.clone(), set.geography().codes(*path).into_iter().map(str::to_owned).collect::<Vec<_>>());
         }
         prop_assert_eq!(streamed.read.accepted as usize, set.len());
+        prop_assert_eq!(&streamed.unplaced, &level.unplaced);
     }
 }
 

@@ -69,6 +69,10 @@ pub struct StreamOutcome {
     pub read: ReadReport,
     /// The totals of each place of the chosen level, in order of first appearance.
     pub places: Vec<PlaceTotals>,
+    /// The totals of the sheets with no place at the chosen level (above it, at an optional
+    /// level left empty, or nowhere), as [`LevelTotals::unplaced`](super::LevelTotals::unplaced);
+    /// empty when the layout has no geography.
+    pub unplaced: Totals,
 }
 
 /// The tables seen so far: a 64-bit fingerprint of each table id and a 32-bit hash of its first
@@ -321,6 +325,7 @@ impl<'a> StreamAudit<'a> {
         let mut totals: Option<Totals> = None;
         let mut places: Vec<(GeoPath, Totals)> = Vec::new();
         let mut place_slot: hashbrown::HashMap<GeoPath, usize> = hashbrown::HashMap::new();
+        let mut unplaced = Totals::default();
         let mut electors_missing = false;
         let mut electors_sum = 0u64;
         loop {
@@ -358,7 +363,9 @@ impl<'a> StreamAudit<'a> {
                 Some(all) => all.merge(&t)?,
             }
             if !chunk.geography().levels().is_empty() && !chunk.is_empty() {
-                for (p, t) in totals_by_level(&chunk, opts.level)?.places {
+                let level = totals_by_level(&chunk, opts.level)?;
+                unplaced.merge(&level.unplaced)?;
+                for (p, t) in level.places {
                     match place_slot.get(&p) {
                         Some(&k) => places[k].1.merge(&t)?,
                         None => {
@@ -478,6 +485,7 @@ impl<'a> StreamAudit<'a> {
             report,
             read,
             places,
+            unplaced,
         })
     }
 }
