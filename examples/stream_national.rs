@@ -14,11 +14,25 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use actas::audit::{StreamAudit, StreamOptions};
-use actas::report::thousands;
+use actas::report::Code;
 use actas::synth::{SynthConfig, layout, write_csv};
 use actas::{Bulletin, BulletinCount, CoverageBasis, CoverageClaim, Register};
 
 /// The peak resident memory of this process, in bytes, from `/proc/self/status` (Linux).
+/// `1234567` as `1,234,567`, for the figures this example prints.
+fn thousands(n: impl std::fmt::Display) -> String {
+    let s = n.to_string();
+    let (sign, digits) = s.split_at(usize::from(s.starts_with('-')));
+    let mut out = String::from(sign);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn peak_resident() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
@@ -102,7 +116,14 @@ fn main() -> Result<(), Box<dyn Error>> {
         thousands(out.report.findings.len() as u64),
         out.places.len()
     );
-    for code in ["S001", "S002", "D001", "D002", "F001", "F002"] {
+    for code in [
+        Code::RuleBroken,
+        Code::MoreVotersThanElectors,
+        Code::RepeatIdentical,
+        Code::RepeatConflicting,
+        Code::AnnouncedBelowSheets,
+        Code::AnnouncedAboveSheets,
+    ] {
         println!(
             "  {code}: {}",
             thousands(out.report.with_code(code).count() as u64)

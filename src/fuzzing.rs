@@ -3,7 +3,7 @@
 //! (`tests/fuzz_corpus.rs`). Each function panics when an invariant breaks. It may change in any
 //! release.
 
-use crate::audit::{Audit, StreamAudit, StreamOptions, totals};
+use crate::audit::{Audit, AuditReport, StreamAudit, StreamOptions, totals};
 use crate::io::{Layout, ReadOutcome, read_csv};
 use crate::model::{
     ActaSet, Announcements, Bulletin, BulletinCount, CoverageBasis, CoverageClaim, Field, Percent,
@@ -89,7 +89,7 @@ pub fn check_csv(data: &[u8]) {
             assert!(b.upper.is_none_or(|u| b.lower <= u), "{b:?}");
         }
     }
-    let json = in_memory.to_json().expect("a report serialises");
+    let json = check_report(&in_memory);
     for chunk in [1, 2, 5, 1 << 16] {
         let streamed = StreamAudit::new(&layout)
             .register(register.clone())
@@ -233,11 +233,34 @@ pub fn check_announcements(data: &[u8]) {
     let layout = Layout::from_json(LAYOUTS[0]).expect("the fuzz layouts are valid");
     let csv = [HEADERS[0], b"1,01,N,1,100,10,0,6,4\n"].concat();
     let set = read_csv(&csv[..], &layout).expect("a good row").set;
-    Audit::new(&set)
+    let report = Audit::new(&set)
         .register(a.register.clone())
         .bulletins(&a.bulletins)
         .run()
         .expect("an audit reports what it cannot check as findings");
+    check_report(&report);
+}
+
+/// A report's findings carry only their code's keys, in the code's order, with their code's
+/// severity; its JSON reads back equal and prints the same again. Returns the JSON.
+pub fn check_report(report: &AuditReport) -> String {
+    for f in &report.findings {
+        assert_eq!(f.severity, f.code.severity(), "{f}");
+        let keys = f.code.keys();
+        let mut at = 0;
+        for (k, _) in &f.numbers {
+            let i = keys[at..]
+                .iter()
+                .position(|x| x == k)
+                .unwrap_or_else(|| panic!("{f}: key {k} out of the code's keys or order"));
+            at += i + 1;
+        }
+    }
+    let json = report.to_json().expect("a report serialises");
+    let back = AuditReport::from_json(&json).expect("a report reads back");
+    assert_eq!(&back, report, "the report reads back equal");
+    assert_eq!(back.to_json().expect("a report serialises"), json);
+    json
 }
 
 /// The rules target: a rule that parses prints as text that parses back to the same rule.

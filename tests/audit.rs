@@ -5,6 +5,7 @@ use actas::audit::{
     check_bulletin, compare, feasibility, plausibility, robustness, round_percentage_signature,
     sequence, totals,
 };
+use actas::report::Code;
 use actas::{
     ActaSet, ActaSheet, Bulletin, BulletinCount, Candidate, Contest, CoverageBasis, CoverageClaim,
     Geography, Register, TableId,
@@ -171,7 +172,7 @@ fn an_impossible_printed_coverage_is_a_finding_not_an_inverted_bound() {
         .run()
         .unwrap();
     let f004: Vec<String> = report
-        .with_code("F004")
+        .with_code(Code::ImpossibleCoverage)
         .map(|f| f.message.clone())
         .collect();
     assert_eq!(
@@ -183,7 +184,8 @@ fn an_impossible_printed_coverage_is_a_finding_not_an_inverted_bound() {
     );
     assert!(report.bulletins.iter().all(|b| b.feasibility.is_none()));
     assert_eq!(
-        report.with_code("F001").count() + report.with_code("F002").count(),
+        report.with_code(Code::AnnouncedBelowSheets).count()
+            + report.with_code(Code::AnnouncedAboveSheets).count(),
         0
     );
 }
@@ -230,12 +232,12 @@ fn missing_data_is_reported_not_guessed() {
     // The audit turns missing data into an F003 finding.
     let bs = [b];
     let report = Audit::new(&s).bulletins(&bs).run().unwrap();
-    assert_eq!(report.with_code("F003").count(), 1);
+    assert_eq!(report.with_code(Code::NoBounds).count(), 1);
     // No coverage claim, no bounds: and no finding about them either.
     let bs = [Bulletin::new("b", vec![BulletinCount::new("A", 1)])];
     let report = Audit::new(&s).bulletins(&bs).run().unwrap();
     assert!(report.bulletins[0].feasibility.is_none());
-    assert_eq!(report.with_code("F003").count(), 0);
+    assert_eq!(report.with_code(Code::NoBounds).count(), 0);
 }
 
 #[test]
@@ -270,7 +272,7 @@ fn edge_cases_empty_set_one_sheet_absent_candidate() {
         .run()
         .unwrap();
     assert_eq!(
-        report.with_code("B007").count(),
+        report.with_code(Code::UnknownSubject).count(),
         1,
         "Z is neither a candidate nor a group"
     );
@@ -287,7 +289,10 @@ fn zero_votes_and_ties() {
     assert_eq!(r.margins[0].margin, 0);
     assert_eq!(r.settled, Some(false));
     let flags = plausibility(&tie, &PlausibilityOptions::default());
-    assert_eq!(flags.iter().map(|f| f.code).collect::<Vec<_>>(), ["S007"]);
+    assert_eq!(
+        flags.iter().map(|f| f.code.as_str()).collect::<Vec<_>>(),
+        ["S007"]
+    );
     // Settled when the margin exceeds every uncollected elector.
     let r = robustness(&tie, &totals(&tie).unwrap(), &register(2, 200)).unwrap();
     assert_eq!(
@@ -350,7 +355,7 @@ fn plausibility_flags_by_hand() {
     s.push(sheet("absent").with_votes([None, None])).unwrap();
     let got: Vec<(String, &str)> = plausibility(&s, &PlausibilityOptions::default())
         .iter()
-        .map(|f| (f.subject.to_string(), f.code))
+        .map(|f| (f.subject.to_string(), f.code.as_str()))
         .collect();
     let want = [
         ("table over", "S002"),
@@ -369,7 +374,7 @@ fn plausibility_flags_by_hand() {
     assert!(
         plausibility(&s, &loose)
             .iter()
-            .all(|f| f.code != "S005" && f.code != "S006")
+            .all(|f| f.code != Code::NullAboveThreshold && f.code != Code::BlankAboveThreshold)
     );
 }
 
@@ -405,7 +410,7 @@ fn bulletin_arithmetic_edge_cases() {
     let (_, f) = check_bulletin(&mk(["33.3", "33.3", "33.3"]), None, None).unwrap();
     assert!(f.is_empty(), "{f:?}");
     let (_, f) = check_bulletin(&mk(["33.5", "33.5", "33.5"]), None, None).unwrap();
-    let codes: Vec<&str> = f.iter().map(|x| x.code).collect();
+    let codes: Vec<&str> = f.iter().map(|x| x.code.as_str()).collect();
     assert_eq!(codes, ["B004", "B004", "B004", "B005"]);
 }
 
@@ -437,7 +442,7 @@ fn sequence_by_hand() {
     assert_eq!(s.increments[1].to, 70);
     assert_eq!(s.votes_added, 320);
     assert_eq!(s.electors_added_at_most, Some(200));
-    let codes: Vec<&str> = findings.iter().map(|f| f.code).collect();
+    let codes: Vec<&str> = findings.iter().map(|f| f.code.as_str()).collect();
     assert_eq!(
         codes,
         ["Q002"],
@@ -476,7 +481,10 @@ fn a_forms_own_rules_come_from_its_layout() {
         (2, 1, 1),
         "table 3 lacks received: skipped, not 0"
     );
-    let s001: Vec<String> = report.with_code("S001").map(ToString::to_string).collect();
+    let s001: Vec<String> = report
+        .with_code(Code::RuleBroken)
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(
         s001,
         ["S001 error    table 2: breaks received >= voters + cancelled (left 11, right 12)"]
@@ -580,8 +588,8 @@ fn a_group_whose_members_add_up_past_u64_is_an_error_not_a_decrease() {
         .bulletins(&bulletins)
         .run()
         .unwrap();
-    assert_eq!(report.with_code("Q001").count(), 0);
-    assert_eq!(report.with_code("B008").count(), 2, "{report}");
+    assert_eq!(report.with_code(Code::CountDecreases).count(), 0);
+    assert_eq!(report.with_code(Code::NotCheckable).count(), 2, "{report}");
 }
 
 /// Regression: a second reading whose keys are written differently (`01` against `1`) matched
@@ -606,11 +614,14 @@ fn readings_that_share_almost_no_table_say_so() {
     let c = compare(&a, &b).unwrap();
     assert_eq!(c.identical + c.different.len() as u64, 1);
     let report = Audit::new(&a).second_reading(&b).run().unwrap();
-    let c004: Vec<String> = report.with_code("C004").map(ToString::to_string).collect();
+    let c004: Vec<String> = report
+        .with_code(Code::ReadingsBarelyOverlap)
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(
         c004,
         [
-            "C004 warning  the sheets: the two readings share almost no table: are their keys written alike (a numeric key part, a padding)? (tables in common 1, a table only in the first 001, a table only in the second 1)"
+            "C004 warning  the sheets: the two readings share almost no table: are their keys written alike (a numeric key part, a padding)? (tables in common 1, example only in first 001, example only in second 1)"
         ]
     );
     let text = report.to_string();
@@ -625,7 +636,7 @@ fn readings_that_share_almost_no_table_say_so() {
     );
     // Readings that share most tables do not.
     let report = Audit::new(&a).second_reading(&a).run().unwrap();
-    assert_eq!(report.with_code("C004").count(), 0);
+    assert_eq!(report.with_code(Code::ReadingsBarelyOverlap).count(), 0);
 }
 
 /// Regression (found by the interval law): on an electors basis the relaxation's least and most

@@ -1,6 +1,7 @@
 //! Laws of the audit, checked with proptest.
 
 use actas::audit::{Audit, BoundOptions, CoverageReading, Verdict, feasibility, totals};
+use actas::report::Code;
 use actas::{
     ActaSet, ActaSheet, Bulletin, BulletinCount, Candidate, Contest, CoverageBasis, CoverageClaim,
     Geography, Percent, Register, Rounding, TableId, percent_of,
@@ -97,7 +98,7 @@ proptest! {
         let (b, register) = bulletin_from(&set);
         let bs = [b];
         let report = Audit::new(&set).register(register).bulletins(&bs).run().unwrap();
-        let unexpected: Vec<String> = report.findings.iter().filter(|f| !f.code.starts_with('O')).map(ToString::to_string).collect();
+        let unexpected: Vec<String> = report.findings.iter().filter(|f| !f.code.as_str().starts_with('O')).map(ToString::to_string).collect();
         prop_assert!(unexpected.is_empty(), "{:?}", unexpected);
         let f = report.bulletins[0].feasibility.as_ref().unwrap();
         prop_assert!(f.bounds.iter().all(|b| b.verdict == Verdict::Within));
@@ -125,9 +126,9 @@ proptest! {
         }
         let bs = [b];
         let report = Audit::new(&set).register(register).bulletins(&bs).run().unwrap();
-        let code = if up { "F002" } else { "F001" };
+        let code = if up { Code::AnnouncedAboveSheets } else { Code::AnnouncedBelowSheets };
         prop_assert_eq!(report.with_code(code).count(), 1);
-        prop_assert_eq!(report.with_code("B001").count(), 1, "the counts no longer add up to valid");
+        prop_assert_eq!(report.with_code(Code::CountsMissValid).count(), 1, "the counts no longer add up to valid");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! Nothing panics, and every rejected row is reported with its line, column, raw value and reason.
 
 use actas::io::{Layout, ReadOutcome, RejectReason, read_csv, read_csv_path};
+use actas::report::Code;
 use actas::{Bulletin, BulletinCount, Error, RepeatKind};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
@@ -391,7 +392,10 @@ fn one_bulletin_that_cannot_be_checked_does_not_stop_the_audit() {
         .bulletins(&bulletins)
         .run()
         .unwrap();
-    let b008: Vec<String> = report.with_code("B008").map(ToString::to_string).collect();
+    let b008: Vec<String> = report
+        .with_code(Code::NotCheckable)
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(
         b008,
         [
@@ -449,12 +453,15 @@ fn a_register_smaller_than_the_sheets_says_so() {
         .register(register)
         .run()
         .unwrap();
-    let d006: Vec<String> = report.with_code("D006").map(ToString::to_string).collect();
+    let d006: Vec<String> = report
+        .with_code(Code::RegisterSmallerThanSheets)
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(
         d006,
         [
-            "D006 error    the sheets: the register counts fewer electors than the sheets hold: is it the register of this contest? (registered 50, on the sheets 100)",
-            "D006 error    the sheets: the register counts fewer tables than the sheets hold: is it the register of this contest? (registered 0, on the sheets 1)",
+            "D006 error    the sheets: the register counts fewer electors than the sheets hold: is it the register of this contest? (registered 50, on sheets 100)",
+            "D006 error    the sheets: the register counts fewer tables than the sheets hold: is it the register of this contest? (registered 0, on sheets 1)",
         ]
     );
 }

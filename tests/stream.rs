@@ -2,6 +2,7 @@
 
 use actas::audit::{Audit, StreamAudit, StreamOptions, Verdict, totals, totals_by_level};
 use actas::io::{Layout, read_announcements, read_csv, read_csv_path};
+use actas::report::Code;
 use actas::synth::{AnomalyRates, SynthConfig, generate, layout, write_csv};
 use actas::{Bulletin, BulletinCount, CoverageBasis, CoverageClaim, Register};
 use proptest::prelude::*;
@@ -111,11 +112,11 @@ fn repeats_across_chunks_are_found() {
         .run(&csv[..])
         .unwrap();
     assert_eq!(
-        out.report.with_code("D001").count(),
+        out.report.with_code(Code::RepeatIdentical).count(),
         injected.duplicates.len()
     );
     assert_eq!(
-        out.report.with_code("D002").count(),
+        out.report.with_code(Code::RepeatConflicting).count(),
         injected.conflicts.len()
     );
     assert_eq!(out.report.totals, totals(&set).unwrap());

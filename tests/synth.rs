@@ -5,10 +5,11 @@ use std::collections::BTreeSet;
 
 use actas::audit::Audit;
 use actas::io::read_csv;
+use actas::report::Code;
 use actas::report::Subject;
 use actas::synth::{AnomalyRates, SynthConfig, generate, layout, write_csv};
 
-fn tables_with(report: &actas::audit::AuditReport, code: &str) -> BTreeSet<String> {
+fn tables_with(report: &actas::audit::AuditReport, code: Code) -> BTreeSet<String> {
     report
         .with_code(code)
         .filter_map(|f| match &f.subject {
@@ -57,13 +58,22 @@ fn every_injected_anomaly_is_found() {
             .cloned()
             .collect();
         assert_eq!(
-            tables_with(&report, "S001"),
+            tables_with(&report, Code::RuleBroken),
             broken,
             "{candidates} candidates"
         );
-        assert_eq!(tables_with(&report, "S002"), set_of(&injected.over_turnout));
-        assert_eq!(tables_with(&report, "D001"), set_of(&injected.duplicates));
-        assert_eq!(tables_with(&report, "D002"), set_of(&injected.conflicts));
+        assert_eq!(
+            tables_with(&report, Code::MoreVotersThanElectors),
+            set_of(&injected.over_turnout)
+        );
+        assert_eq!(
+            tables_with(&report, Code::RepeatIdentical),
+            set_of(&injected.duplicates)
+        );
+        assert_eq!(
+            tables_with(&report, Code::RepeatConflicting),
+            set_of(&injected.conflicts)
+        );
     }
 }
 
@@ -77,7 +87,12 @@ fn clean_data_has_no_rule_or_repeat_findings() {
     let (set, injected) = generate(&config).unwrap();
     assert_eq!(injected, Default::default());
     let report = Audit::new(&set).run().unwrap();
-    for code in ["S001", "S002", "D001", "D002"] {
+    for code in [
+        Code::RuleBroken,
+        Code::MoreVotersThanElectors,
+        Code::RepeatIdentical,
+        Code::RepeatConflicting,
+    ] {
         assert_eq!(report.with_code(code).count(), 0, "{code}");
     }
 }

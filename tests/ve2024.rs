@@ -5,6 +5,7 @@
 
 use actas::audit::{check_rules, compare, coverage, totals, totals_by_level};
 use actas::io::{Layout, ReadOutcome, read_announcements, read_csv_path};
+use actas::report::Code;
 use actas::rules::RuleSet;
 use actas::{CoverageBasis, Field, RepeatKind};
 
@@ -263,7 +264,7 @@ mod audit {
             (1.0 / g.probability / 1e6 - 101.2).abs() < 0.1,
             "about 1 in 101 million"
         );
-        assert_eq!(report.with_code("R001").count(), 1);
+        assert_eq!(report.with_code(Code::RoundPercentages).count(), 1);
         // Bulletin 2 is the negative control: no grid with a vote between its points fits.
         assert!(
             report.bulletins[1]
@@ -275,7 +276,7 @@ mod audit {
         );
         assert!(
             report
-                .with_code("R001")
+                .with_code(Code::RoundPercentages)
                 .all(|f| f.subject.to_string() == "CNE bulletin 1")
         );
     }
@@ -362,7 +363,10 @@ mod audit {
             .bulletins(&a.bulletins)
             .run()
             .unwrap();
-        let f003: Vec<String> = report.with_code("F003").map(ToString::to_string).collect();
+        let f003: Vec<String> = report
+            .with_code(Code::NoBounds)
+            .map(ToString::to_string)
+            .collect();
         assert_eq!(
             f003,
             [
@@ -396,7 +400,7 @@ mod audit {
             .find(|i| i.subject == "OTHERS")
             .unwrap();
         assert_eq!((others.from, others.to), (462_704, 600_936));
-        assert!(report.with_code("Q001").next().is_none());
+        assert!(report.with_code(Code::CountDecreases).next().is_none());
         // Bulletin 2's own arithmetic holds: its printed turnout is voters over the electors counted.
         let t = report.bulletins[1].check.turnout.as_ref().unwrap();
         assert!(
@@ -405,7 +409,10 @@ mod audit {
                 .any(|x| x.figure == "electors_counted" && !x.reproduced_by.is_empty())
         );
         assert!(
-            report.findings.iter().all(|f| !f.code.starts_with('B')),
+            report
+                .findings
+                .iter()
+                .all(|f| !f.code.as_str().starts_with('B')),
             "no bulletin arithmetic finding"
         );
         let text = report.to_string();

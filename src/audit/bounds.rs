@@ -55,7 +55,7 @@ pub enum Verdict {
 /// Invariant: `lower <= upper` when there is an upper bound; `gap` and `false_sheets` are 0 when
 /// the verdict is [`Verdict::Within`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Bound {
     /// The bulletin's subject (a candidate code or group).
     pub subject: String,
@@ -81,7 +81,7 @@ pub struct Bound {
 
 /// The feasibility of one bulletin against a set of sheets.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Feasibility {
     /// The bulletin's label.
     pub bulletin: String,

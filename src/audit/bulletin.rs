@@ -4,11 +4,11 @@ use rust_decimal::Decimal;
 
 use crate::error::Result;
 use crate::model::{Bulletin, Contest, Percent, Rounding, percent_of};
-use crate::report::{Finding, Severity, Subject};
+use crate::report::{Code, Finding, Subject};
 
 /// A printed percentage checked against the counts.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PercentCheck {
     /// The count's subject.
     pub subject: String,
@@ -20,6 +20,7 @@ pub struct PercentCheck {
     /// total was announced.
     pub denominator: u64,
     /// The exact share, to four more decimals than printed, half-up.
+    #[cfg_attr(feature = "serde", serde(with = "crate::report::decimal"))]
     pub exact: Decimal,
     /// The rounding rules that reproduce the printed value at its scale.
     pub reproduced_by: Vec<Rounding>,
@@ -27,13 +28,14 @@ pub struct PercentCheck {
 
 /// The printed turnout checked against one electors figure.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TurnoutAgainst {
     /// Which figure (`"electors"`, `"electors_counted"`, `"register"`).
     pub figure: String,
     /// Its value.
     pub electors: u64,
     /// Voters over it, to two decimals more than printed, half-up.
+    #[cfg_attr(feature = "serde", serde(with = "crate::report::decimal"))]
     pub exact: Decimal,
     /// The rounding rules that reproduce the printed turnout from it.
     pub reproduced_by: Vec<Rounding>,
@@ -41,7 +43,7 @@ pub struct TurnoutAgainst {
 
 /// The printed turnout, the figures it was checked against, and the denominator it implies.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TurnoutCheck {
     /// The printed turnout.
     pub printed: Percent,
@@ -57,7 +59,7 @@ pub struct TurnoutCheck {
 
 /// What a bulletin's own numbers say.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct BulletinCheck {
     /// The bulletin's label.
     pub label: String,
@@ -66,6 +68,7 @@ pub struct BulletinCheck {
     /// Each printed percentage.
     pub percents: Vec<PercentCheck>,
     /// The sum of the printed percentages, when at least one is printed.
+    #[cfg_attr(feature = "serde", serde(with = "crate::report::decimal::option"))]
     pub percent_sum: Option<Decimal>,
     /// The printed turnout, when printed with voters.
     pub turnout: Option<TurnoutCheck>,
@@ -142,12 +145,11 @@ pub fn check_bulletin(
         if valid != count_total {
             findings.push(
                 Finding::new(
-                    "B001",
-                    Severity::Error,
+                    Code::CountsMissValid,
                     whole(),
                     "the counts do not add up to the valid votes",
                 )
-                .with("sum of counts", count_total)
+                .with("sum_of_counts", count_total)
                 .with("valid", valid)
                 .with("difference", i128::from(count_total) - i128::from(valid)),
             );
@@ -169,27 +171,30 @@ pub fn check_bulletin(
                 "the announced parts of the voters exceed the voters"
             };
             findings.push(
-                Finding::new("B002", Severity::Error, whole(), what)
+                Finding::new(Code::PartsMissVoters, whole(), what)
                     .with("parts", sum as i128)
                     .with("voters", voters),
             );
         }
     }
     if let Some(voters) = bulletin.voters {
-        for (figure, electors) in [
-            ("electors", bulletin.electors),
-            ("electors counted", bulletin.electors_counted),
+        for (figure, key, electors) in [
+            ("electors", "electors", bulletin.electors),
+            (
+                "electors counted",
+                "electors_counted",
+                bulletin.electors_counted,
+            ),
         ] {
             if let Some(e) = electors.filter(|e| voters > *e) {
                 findings.push(
                     Finding::new(
-                        "B003",
-                        Severity::Error,
+                        Code::AnnouncedMoreVotersThanElectors,
                         whole(),
                         format!("more voters than {figure}"),
                     )
                     .with("voters", voters)
-                    .with(figure, e),
+                    .with(key, e),
                 );
             }
         }
@@ -198,8 +203,7 @@ pub fn check_bulletin(
         for c in &bulletin.counts {
             if resolve_subject(contest, bulletin, &c.subject).is_none() {
                 findings.push(Finding::new(
-                    "B007",
-                    Severity::Warning,
+                    Code::UnknownSubject,
                     Subject::BulletinCount {
                         label: label.clone(),
                         subject: c.subject.clone(),
@@ -233,8 +237,7 @@ pub fn check_bulletin(
         if reproduced_by.is_empty() {
             findings.push(
                 Finding::new(
-                    "B004",
-                    Severity::Warning,
+                    Code::PercentNotReproduced,
                     Subject::BulletinCount {
                         label: label.clone(),
                         subject: c.subject.clone(),
@@ -264,8 +267,7 @@ pub fn check_bulletin(
         if complete && (sum - Decimal::ONE_HUNDRED).abs() > ulp_sum {
             findings.push(
                 Finding::new(
-                    "B005",
-                    Severity::Warning,
+                    Code::PercentSumOff,
                     whole(),
                     "the printed percentages add up further from 100 than rounding can explain",
                 )
@@ -300,8 +302,7 @@ pub fn check_bulletin(
             let implied_electors = implied_denominator(voters, printed);
             if !against.is_empty() && against.iter().all(|a| a.reproduced_by.is_empty()) {
                 let mut f = Finding::new(
-                    "B006",
-                    Severity::Warning,
+                    Code::TurnoutNotReproduced,
                     whole(),
                     "the printed turnout is reproduced by none of the electors figures",
                 )
@@ -309,8 +310,8 @@ pub fn check_bulletin(
                 .with("voters", voters);
                 if let Some((lo, hi)) = implied_electors {
                     f = f
-                        .with("implied electors from", lo)
-                        .with("implied electors to", hi);
+                        .with("implied_electors_from", lo)
+                        .with("implied_electors_to", hi);
                 }
                 findings.push(f);
             }
@@ -446,7 +447,7 @@ mod tests {
         b.voters = Some(100);
         b.electors = Some(90);
         let (_, findings) = check_bulletin(&b, None, None).unwrap();
-        let codes: Vec<&str> = findings.iter().map(|f| f.code).collect();
+        let codes: Vec<&str> = findings.iter().map(|f| f.code.as_str()).collect();
         // 60/101 = 59.4% is not 61; 40/101 = 39.6% rounds half-up to 40.
         assert_eq!(codes, ["B001", "B002", "B003", "B004"]);
     }

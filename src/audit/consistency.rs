@@ -9,7 +9,7 @@ use crate::rules::{BLOCK, BlockValues, BoundRule, Rule, RuleSet};
 ///
 /// Invariant: `checked == held + broken`; `checked + skipped` is the number of sheets.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RuleSummary {
     /// The rule.
     pub rule: Rule,
@@ -32,7 +32,7 @@ pub struct RuleSummary {
 
 /// One sheet breaking one rule, with both sides' values.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Violation {
     /// The sheet's index in the set.
     pub sheet: usize,
@@ -49,7 +49,7 @@ pub struct Violation {
 /// The outcome of a rule set over every sheet of a set (repeated readings included: each is a
 /// sheet with its own arithmetic).
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RuleCheck {
     /// One summary per rule, in the rule set's order.
     pub rules: Vec<RuleSummary>,

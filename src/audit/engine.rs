@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::io::InputSummary;
 use crate::model::{ActaSet, Bulletin, Candidate, Register, RepeatKind, TableRegister};
 use crate::par::Execution;
-use crate::report::{Finding, Severity, Subject, sort_findings, thousands};
+use crate::report::{Code, Finding, Severity, Subject, sort_findings, thousands};
 use crate::rules::RuleSet;
 
 /// Options of an audit.
@@ -50,7 +50,7 @@ impl Default for AuditOptions {
 
 /// What the audit found about one bulletin.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct BulletinAudit {
     /// Its own arithmetic.
     pub check: BulletinCheck,
@@ -64,14 +64,22 @@ pub struct BulletinAudit {
 ///
 /// Serialises to JSON; displays as a readable text report, verdict first.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct AuditReport {
+    /// The version of the JSON format this report was written in
+    /// ([`SCHEMA_VERSION`](crate::report::SCHEMA_VERSION)); reading a report of a later version
+    /// is an error that says so.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "schema_version"))]
+    pub schema_version: u32,
     /// Where the sheets come from.
     pub source: Option<String>,
     /// How each input was read (added with [`AuditReport::add_input`]): a report over sheets
     /// of which some rows were rejected says so first.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Vec::is_empty"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub inputs: Vec<InputSummary>,
     /// The contest's candidates, in order.
     pub candidates: Vec<Candidate>,
@@ -108,7 +116,7 @@ impl AuditReport {
     }
 
     /// The findings with code `code`.
-    pub fn with_code<'a>(&'a self, code: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
+    pub fn with_code(&self, code: Code) -> impl Iterator<Item = &Finding> + '_ {
         self.findings.iter().filter(move |f| f.code == code)
     }
 
@@ -121,6 +129,45 @@ impl AuditReport {
     pub fn to_json(&self) -> Result<String> {
         crate::io::to_json(self)
     }
+
+    /// Reads a report written by [`AuditReport::to_json`], by this version of the crate or an
+    /// earlier one of the same [`SCHEMA_VERSION`](crate::report::SCHEMA_VERSION).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Json`] for text that is not a report, or a report of a later schema version.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use actas::audit::{Audit, AuditReport};
+    /// use actas::{ActaSet, ActaSheet, Candidate, Contest, Geography, TableId};
+    ///
+    /// let contest = Contest::new("c", vec![Candidate::new("A", "Ana")])?;
+    /// let mut set = ActaSet::new(contest, Geography::new(["x"])?);
+    /// set.push(ActaSheet::new(TableId::new("1")?).with_voters(90).with_valid(90).with_votes([Some(90)]))?;
+    /// let report = Audit::new(&set).run()?;
+    /// assert_eq!(AuditReport::from_json(&report.to_json()?)?, report);
+    /// # Ok::<(), actas::Error>(())
+    /// ```
+    #[cfg(feature = "serde")]
+    pub fn from_json(text: &str) -> Result<AuditReport> {
+        crate::io::from_json(text)
+    }
+}
+
+/// Reads a report's schema version, refusing one this crate cannot read.
+#[cfg(feature = "serde")]
+fn schema_version<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<u32, D::Error> {
+    use serde::Deserialize;
+    let v = u32::deserialize(d)?;
+    if v == 0 || v > crate::report::SCHEMA_VERSION {
+        return Err(serde::de::Error::custom(format!(
+            "the report has schema version {v}; this version of actas reads version {} (a later actas wrote it?)",
+            crate::report::SCHEMA_VERSION
+        )));
+    }
+    Ok(v)
 }
 
 /// An audit to run: a set of sheets and whatever else is known.
@@ -129,6 +176,7 @@ impl AuditReport {
 ///
 /// ```
 /// use actas::audit::Audit;
+/// use actas::report::Code;
 /// use actas::{ActaSet, ActaSheet, Bulletin, BulletinCount, Candidate, Contest, Geography, Register, TableId};
 ///
 /// let contest = Contest::new("c", vec![Candidate::new("A", "Ana"), Candidate::new("B", "Bo")])?;
@@ -139,7 +187,7 @@ impl AuditReport {
 ///     .register(Register { tables: Some(1), electors: Some(100), ..Register::default() })
 ///     .bulletins(&bulletins)
 ///     .run()?;
-/// assert!(report.findings.iter().all(|f| f.code == "O001")); // settled, nothing else to say
+/// assert!(report.findings.iter().all(|f| f.code == Code::OutcomeSettled)); // settled, nothing else to say
 /// # Ok::<(), actas::Error>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -260,8 +308,7 @@ pub(crate) fn sheet_checks(
         let rule = &rule_check.rules[v.rule].rule;
         findings.push(
             Finding::new(
-                "S001",
-                Severity::Error,
+                Code::RuleBroken,
                 Subject::Sheet {
                     index: offset + v.sheet,
                     table: v.table.clone(),
@@ -286,16 +333,14 @@ pub(crate) fn sheet_checks(
         };
         findings.push(match r.kind {
             RepeatKind::Identical => Finding::new(
-                "D001",
-                Severity::Info,
+                Code::RepeatIdentical,
                 subject,
                 "read twice with identical numbers",
             ),
             // The subject's table id finds both readings (`ActaSet::readings`); the finding does
             // not carry the first reading's index, which a stream does not keep.
             RepeatKind::Conflicting => Finding::new(
-                "D002",
-                Severity::Error,
+                Code::RepeatConflicting,
                 subject,
                 "read twice with different numbers",
             ),
@@ -323,16 +368,13 @@ fn register_findings(totals: &Totals, register: &Register) -> Vec<Finding> {
     for (what, registered, on_sheets) in figures {
         if let Some(r) = registered.filter(|r| *r < on_sheets) {
             out.push(
-                Finding::new(
-                    "D006",
-                    Severity::Error,
-                    Subject::Set,
+                Finding::new(Code::RegisterSmallerThanSheets, Subject::Set,
                     format!(
                         "the register counts fewer {what} than the sheets hold: is it the register of this contest?"
                     ),
                 )
                 .with("registered", r)
-                .with("on the sheets", on_sheets),
+                .with("on_sheets", on_sheets),
             );
         }
     }
@@ -341,7 +383,7 @@ fn register_findings(totals: &Totals, register: &Register) -> Vec<Finding> {
 
 /// A finding for a check that could not run (`B008`).
 fn unchecked(subject: Subject, message: String) -> Finding {
-    Finding::new("B008", Severity::Error, subject, message)
+    Finding::new(Code::NotCheckable, subject, message)
 }
 
 /// One bulletin's checks: arithmetic, signature and feasibility.
@@ -369,8 +411,7 @@ fn bulletin_checks(
         .and_then(|s| s.grid.as_ref())
     {
         let mut f = Finding::new(
-            "R001",
-            Severity::Critical,
+            Code::RoundPercentages,
             Subject::Bulletin {
                 label: b.label.clone(),
             },
@@ -380,9 +421,10 @@ fn bulletin_checks(
             ),
         )
         .with("total", signature.as_ref().map_or(0, |s| s.total))
+        .with("step", g.step)
         .with("probability", g.probability);
-        for p in &g.points {
-            f = f.with(format!("{} residual", p.subject), p.residual);
+        if let Some(r) = g.points.iter().map(|p| p.residual.abs()).max() {
+            f = f.with("largest_residual", r);
         }
         findings.push(f);
     }
@@ -399,8 +441,7 @@ fn bulletin_checks(
             }) => {
                 findings.push(
                     Finding::new(
-                        "F004",
-                        Severity::Error,
+                        Code::ImpossibleCoverage,
                         Subject::Bulletin {
                             label: b.label.clone(),
                         },
@@ -412,8 +453,7 @@ fn bulletin_checks(
             }
             Err(Error::InvalidValue { value, reason, .. }) => {
                 findings.push(Finding::new(
-                    "F003",
-                    Severity::Info,
+                    Code::NoBounds,
                     Subject::Bulletin {
                         label: b.label.clone(),
                     },
@@ -483,8 +523,7 @@ pub(crate) fn announcement_checks(
             let closest = r.margins.iter().min_by_key(|m| m.margin);
             let mut f = if settled {
                 Finding::new(
-                    "O001",
-                    Severity::Info,
+                    Code::OutcomeSettled,
                     Subject::Candidate {
                         code: r.leader.clone(),
                     },
@@ -492,8 +531,7 @@ pub(crate) fn announcement_checks(
                 )
             } else {
                 Finding::new(
-                    "O002",
-                    Severity::Warning,
+                    Code::OutcomeOpen,
                     Subject::Candidate {
                         code: r.leader.clone(),
                     },
@@ -502,10 +540,13 @@ pub(crate) fn announcement_checks(
             };
             if let Some(m) = closest {
                 f = f
-                    .with("closest rival", m.rival.as_str())
+                    .with("closest_rival", m.rival.as_str())
                     .with("margin", m.margin);
                 if let Some(t) = m.tie_turnout {
-                    f = f.with("tie turnout %", t.percent(2, crate::Rounding::HalfUp)?);
+                    f = f.with(
+                        "tie_turnout_percent",
+                        t.percent(2, crate::Rounding::HalfUp)?,
+                    );
                 }
             }
             findings.push(f);
@@ -545,6 +586,7 @@ pub(crate) fn assemble(
     let coverage = (register.tables.is_some() || register.electors.is_some())
         .then(|| coverage(&totals, register));
     AuditReport {
+        schema_version: crate::report::SCHEMA_VERSION,
         source: header.source,
         inputs: Vec::new(),
         candidates: header.candidates,
@@ -574,26 +616,22 @@ fn comparison_findings(c: &Comparison, a: &ActaSet, b: &ActaSet) -> Vec<Finding>
                 .to_owned()
         };
         out.push(
-            Finding::new(
-                "C004",
-                Severity::Warning,
-                Subject::Set,
+            Finding::new(Code::ReadingsBarelyOverlap, Subject::Set,
                 "the two readings share almost no table: are their keys written alike (a numeric key part, a padding)?",
             )
-            .with("tables in common", common)
-            .with("a table only in the first", example(a, &c.only_in_a))
-            .with("a table only in the second", example(b, &c.only_in_b)),
+            .with("tables_in_common", common)
+            .with("example_only_in_first", example(a, &c.only_in_a))
+            .with("example_only_in_second", example(b, &c.only_in_b)),
         );
     }
     for (code, n, which) in [
-        ("C001", c.only_in_a.len(), "first"),
-        ("C002", c.only_in_b.len(), "second"),
+        (Code::OnlyInFirstReading, c.only_in_a.len(), "first"),
+        (Code::OnlyInSecondReading, c.only_in_b.len(), "second"),
     ] {
         if n > 0 {
             out.push(
                 Finding::new(
                     code,
-                    Severity::Info,
                     Subject::Set,
                     format!("tables only in the {which} reading"),
                 )
@@ -602,23 +640,24 @@ fn comparison_findings(c: &Comparison, a: &ActaSet, b: &ActaSet) -> Vec<Finding>
         }
     }
     for d in &c.different {
-        let mut f = Finding::new(
-            "C003",
-            Severity::Warning,
-            Subject::Sheet {
-                index: d.a,
-                table: d.table.clone(),
-            },
-            "the two readings differ",
+        let show = |v: Option<u32>| v.map_or_else(|| "absent".to_owned(), |v| v.to_string());
+        let changes: Vec<String> = d
+            .fields
+            .iter()
+            .map(|fd| format!("{}: {} -> {}", fd.field, show(fd.a), show(fd.b)))
+            .collect();
+        out.push(
+            Finding::new(
+                Code::ReadingsDiffer,
+                Subject::Sheet {
+                    index: d.a,
+                    table: d.table.clone(),
+                },
+                "the two readings differ",
+            )
+            .with("fields", d.fields.len())
+            .with("changes", changes.join(", ")),
         );
-        for fd in &d.fields {
-            let show = |v: Option<u32>| v.map_or_else(|| "absent".to_owned(), |v| v.to_string());
-            f = f.with(
-                fd.field.clone(),
-                format!("{} -> {}", show(fd.a), show(fd.b)),
-            );
-        }
-        out.push(f);
     }
     out
 }
@@ -628,15 +667,21 @@ fn bound_findings(f: &Feasibility) -> Vec<Finding> {
     for b in &f.bounds {
         let (code, what) = match b.verdict {
             Verdict::Within => continue,
-            Verdict::Below => ("F001", "the announced count is below what the sheets allow"),
+            Verdict::Below => (
+                Code::AnnouncedBelowSheets,
+                "the announced count is below what the sheets allow",
+            ),
             Verdict::Above => (
-                "F002",
+                Code::AnnouncedAboveSheets,
                 "the announced count is above what the sheets and register allow",
             ),
         };
+        let what = match b.false_sheets {
+            Some(_) => what.to_owned(),
+            None => format!("{what}; no number of false sheets explains it"),
+        };
         let mut finding = Finding::new(
             code,
-            Severity::Critical,
             Subject::BulletinCount {
                 label: f.bulletin.clone(),
                 subject: b.subject.clone(),
@@ -644,21 +689,15 @@ fn bound_findings(f: &Feasibility) -> Vec<Finding> {
             what,
         )
         .with("announced", b.announced)
-        .with("least possible", b.lower);
+        .with("least_possible", b.lower);
         if let Some(u) = b.upper {
-            finding = finding.with("most possible", u);
+            finding = finding.with("most_possible", u);
         }
         finding = finding.with("gap", b.gap);
-        let label = if b.false_sheets_exact {
-            "false sheets needed"
-        } else {
-            "false sheets needed at least"
-        };
-        finding = match b.false_sheets {
-            Some(k) => finding.with(label, k),
-            None => finding.with(label, "more than all the sheets"),
-        };
-        out.push(finding);
+        if let Some(k) = b.false_sheets {
+            finding = finding.with("false_sheets", k);
+        }
+        out.push(finding.with("false_sheets_exact", b.false_sheets_exact));
     }
     out
 }
@@ -793,7 +832,7 @@ impl fmt::Display for AuditReport {
                 said = true;
             }
             if b.feasibility.is_none() {
-                if let Some(x) = self.with_code("F003").find(|x| {
+                if let Some(x) = self.with_code(Code::NoBounds).find(|x| {
                     x.subject
                         == Subject::Bulletin {
                             label: label.clone(),
@@ -803,7 +842,7 @@ impl fmt::Display for AuditReport {
                     said = true;
                 }
             }
-            let flagged = self.with_code("R001").any(|x| {
+            let flagged = self.with_code(Code::RoundPercentages).any(|x| {
                 x.subject
                     == Subject::Bulletin {
                         label: label.clone(),
@@ -1105,7 +1144,7 @@ impl fmt::Display for AuditReport {
                 }
             }
         }
-        let mut counts: Vec<(&str, usize)> = Vec::new();
+        let mut counts: Vec<(Code, usize)> = Vec::new();
         for x in &self.findings {
             match counts.iter_mut().find(|(c, _)| *c == x.code) {
                 Some(e) => e.1 += 1,

@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 
 use crate::model::{ActaSet, Field};
 use crate::par::{self, Execution};
-use crate::report::{Finding, Severity, Subject};
+use crate::report::{Code, Finding, Subject};
 
 /// Thresholds of the plausibility flags.
 ///
@@ -17,8 +17,10 @@ use crate::report::{Finding, Severity, Subject};
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PlausibilityOptions {
     /// Flag a sheet whose null votes exceed this percentage of its voters (`S005`).
+    #[cfg_attr(feature = "serde", serde(with = "crate::report::decimal"))]
     pub null_share_above: Decimal,
     /// Flag a sheet whose blank votes exceed this percentage of its voters (`S006`).
+    #[cfg_attr(feature = "serde", serde(with = "crate::report::decimal"))]
     pub blank_share_above: Decimal,
 }
 
@@ -74,7 +76,7 @@ impl Threshold {
 /// set.push(ActaSheet::new(TableId::new("1")?).with_electors(100).with_voters(120).with_valid(120).with_votes([Some(60), Some(60)]))?;
 /// set.push(ActaSheet::new(TableId::new("2")?).with_electors(100).with_voters(50).with_valid(50).with_votes([Some(50), Some(0)]))?;
 /// let flags = plausibility(&set, &PlausibilityOptions::default());
-/// let codes: Vec<&str> = flags.iter().map(|f| f.code).collect();
+/// let codes: Vec<&str> = flags.iter().map(|f| f.code.as_str()).collect();
 /// assert_eq!(codes, ["S002", "S004"]);
 /// # Ok::<(), actas::Error>(())
 /// ```
@@ -129,8 +131,7 @@ fn plausibility_range(
             if v > e {
                 out.push(
                     Finding::new(
-                        "S002",
-                        Severity::Error,
+                        Code::MoreVotersThanElectors,
                         subject(),
                         "more voters than electors",
                     )
@@ -139,7 +140,7 @@ fn plausibility_range(
                 );
             } else if v == e && v > 0 {
                 out.push(
-                    Finding::new("S003", Severity::Warning, subject(), "every elector voted")
+                    Finding::new(Code::EveryElectorVoted, subject(), "every elector voted")
                         .with("voters", v)
                         .with("electors", e),
                 );
@@ -161,8 +162,7 @@ fn plausibility_range(
                 if let Some(c) = per_candidate.iter().position(|v| *v == total) {
                     out.push(
                         Finding::new(
-                            "S004",
-                            Severity::Warning,
+                            Code::OneCandidateTakesAll,
                             subject(),
                             format!("{} has every valid vote", contest.candidates()[c].code),
                         )
@@ -175,27 +175,25 @@ fn plausibility_range(
             if let Some(n) = null.filter(|n| null_t.exceeded(*n, v)) {
                 out.push(
                     Finding::new(
-                        "S005",
-                        Severity::Warning,
+                        Code::NullAboveThreshold,
                         subject(),
                         "null votes above the threshold share",
                     )
                     .with("null", n)
                     .with("voters", v)
-                    .with("threshold %", options.null_share_above),
+                    .with("threshold_percent", options.null_share_above),
                 );
             }
             if let Some(b) = blank.filter(|b| blank_t.exceeded(*b, v)) {
                 out.push(
                     Finding::new(
-                        "S006",
-                        Severity::Warning,
+                        Code::BlankAboveThreshold,
                         subject(),
                         "blank votes above the threshold share",
                     )
                     .with("blank", b)
                     .with("voters", v)
-                    .with("threshold %", options.blank_share_above),
+                    .with("threshold_percent", options.blank_share_above),
                 );
             }
         }
@@ -204,12 +202,7 @@ fn plausibility_range(
         let all_zero = vote_fields.iter().all(|v| v.is_none_or(|v| v == 0))
             && per_candidate.iter().all(|v| *v == 0);
         if any_present && all_zero {
-            out.push(Finding::new(
-                "S007",
-                Severity::Info,
-                subject(),
-                "no votes recorded",
-            ));
+            out.push(Finding::new(Code::NoVotes, subject(), "no votes recorded"));
         }
     }
     out

@@ -1,7 +1,7 @@
 //! Sheets against a register of tables.
 
 use crate::model::{ActaSet, Field, TableRegister};
-use crate::report::{Finding, Severity, Subject};
+use crate::report::{Code, Finding, Subject};
 
 /// Sheets whose table is not registered (`D003`), registered tables without a sheet (`D004`, one
 /// finding with their number and the first few ids) and sheets whose electors differ from the
@@ -18,7 +18,7 @@ use crate::report::{Finding, Severity, Subject};
 /// set.push(ActaSheet::new(TableId::new("1")?).with_electors(90).with_votes([Some(5)]))?;
 /// set.push(ActaSheet::new(TableId::new("9")?).with_votes([Some(5)]))?;
 /// let register = TableRegister::read_csv("table,electors\n1,100\n2,100\n".as_bytes())?;
-/// let codes: Vec<&str> = check_register(&set, &register).iter().map(|f| f.code).collect();
+/// let codes: Vec<&str> = check_register(&set, &register).iter().map(|f| f.code.as_str()).collect();
 /// assert_eq!(codes, ["D005", "D003", "D004"]);
 /// # Ok::<(), actas::Error>(())
 /// ```
@@ -32,8 +32,7 @@ pub fn check_register(set: &ActaSet, register: &TableRegister) -> Vec<Finding> {
         };
         match register.electors(id) {
             None => out.push(Finding::new(
-                "D003",
-                Severity::Warning,
+                Code::TableNotRegistered,
                 subject(),
                 "the table is not in the register",
             )),
@@ -41,12 +40,11 @@ pub fn check_register(set: &ActaSet, register: &TableRegister) -> Vec<Finding> {
                 if let Some(on_sheet) = set.count(i, Field::Electors).filter(|e| *e != registered) {
                     out.push(
                         Finding::new(
-                            "D005",
-                            Severity::Warning,
+                            Code::ElectorsDifferFromRegister,
                             subject(),
                             "electors differ from the register's",
                         )
-                        .with("on the sheet", on_sheet)
+                        .with("on_sheet", on_sheet)
                         .with("registered", registered),
                     );
                 }
@@ -63,8 +61,7 @@ pub fn check_register(set: &ActaSet, register: &TableRegister) -> Vec<Finding> {
         let first: Vec<&str> = missing.iter().take(5).copied().collect();
         out.push(
             Finding::new(
-                "D004",
-                Severity::Info,
+                Code::RegisteredWithoutSheet,
                 Subject::Set,
                 "registered tables have no sheet",
             )

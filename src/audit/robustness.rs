@@ -6,7 +6,7 @@ use crate::model::{ActaSet, Ratio, Register};
 
 /// The leader's margin over one rival, and what the uncollected tables would need to erase it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Margin {
     /// The rival's code.
     pub rival: String,
@@ -23,7 +23,7 @@ pub struct Margin {
 
 /// Whether the sheets' leader stays ahead of every rival whatever the uncollected tables hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Robustness {
     /// The leader's code on the sheets (the first in contest order on a tie).
     pub leader: String,

@@ -4,11 +4,11 @@ use rust_decimal::Decimal;
 
 use crate::error::Result;
 use crate::model::{Bulletin, CoverageBasis, Rounding, percent_of};
-use crate::report::{Finding, Severity, Subject};
+use crate::report::{Code, Finding, Subject};
 
 /// The change of one count from a bulletin to the next.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Increment {
     /// The subject.
     pub subject: String,
@@ -20,12 +20,13 @@ pub struct Increment {
     pub delta: i128,
     /// The subject's share of all the votes added, in percent to two decimals (half-up), when
     /// votes were added.
+    #[cfg_attr(feature = "serde", serde(with = "crate::report::decimal::option"))]
     pub share_of_added: Option<Decimal>,
 }
 
 /// One step from a bulletin to the next.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Step {
     /// The earlier bulletin's label.
     pub from: String,
@@ -56,13 +57,14 @@ pub struct Step {
 ///
 /// ```
 /// use actas::audit::sequence;
+/// use actas::report::Code;
 /// use actas::{Bulletin, BulletinCount};
 ///
 /// let first = Bulletin::new("1", vec![BulletinCount::new("A", 100), BulletinCount::new("B", 80)]);
 /// let second = Bulletin::new("2", vec![BulletinCount::new("A", 150), BulletinCount::new("B", 70)]);
 /// let (steps, findings) = sequence(&[first, second])?;
 /// assert_eq!(steps[0].votes_added, 40);
-/// assert_eq!(findings[0].code, "Q001"); // B lost 10 votes
+/// assert_eq!(findings[0].code, Code::CountDecreases); // B lost 10 votes (`Q001`)
 /// # Ok::<(), actas::Error>(())
 /// ```
 pub fn sequence(bulletins: &[Bulletin]) -> Result<(Vec<Step>, Vec<Finding>)> {
@@ -115,8 +117,7 @@ pub fn sequence(bulletins: &[Bulletin]) -> Result<(Vec<Step>, Vec<Finding>)> {
             if delta < 0 {
                 findings.push(
                     Finding::new(
-                        "Q001",
-                        Severity::Error,
+                        Code::CountDecreases,
                         Subject::BulletinCount {
                             label: b.label.clone(),
                             subject: subject.clone(),
@@ -145,8 +146,7 @@ pub fn sequence(bulletins: &[Bulletin]) -> Result<(Vec<Step>, Vec<Finding>)> {
                 if y < x {
                     findings.push(
                         Finding::new(
-                            "Q001",
-                            Severity::Error,
+                            Code::CountDecreases,
                             pair_subject(),
                             format!("the {what} decrease"),
                         )
@@ -179,13 +179,12 @@ pub fn sequence(bulletins: &[Bulletin]) -> Result<(Vec<Step>, Vec<Finding>)> {
             if votes_added > i128::from(most) {
                 findings.push(
                     Finding::new(
-                        "Q002",
-                        Severity::Error,
+                        Code::AddedVotesExceedElectors,
                         pair_subject(),
                         "more votes added than the added coverage has electors",
                     )
-                    .with("votes added", votes_added)
-                    .with("electors added at most", most),
+                    .with("votes_added", votes_added)
+                    .with("electors_added_at_most", most),
                 );
             }
         }

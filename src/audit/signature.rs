@@ -7,23 +7,26 @@ use crate::error::{Error, Result};
 /// One count on the grid: the grid percentage it is the rounding of, and by how much it misses
 /// the exact product.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct GridPoint {
     /// The count's subject.
     pub subject: String,
     /// The count.
     pub count: u64,
     /// The grid percentage `p` (a multiple of the grid step).
+    #[cfg_attr(feature = "serde", serde(with = "crate::report::decimal"))]
     pub percent: Decimal,
     /// `count - p × total / 100`, in votes, exact. Within ±0.5 by construction.
+    #[cfg_attr(feature = "serde", serde(with = "crate::report::decimal"))]
     pub residual: Decimal,
 }
 
 /// The coarsest percentage grid on which every count is the nearest integer to `p × total`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Grid {
     /// The grid step as a percentage (`1`, `0.1`, `0.01`, ...).
+    #[cfg_attr(feature = "serde", serde(with = "crate::report::decimal"))]
     pub step: Decimal,
     /// The number of grid points per whole, `D` (100 for a 1% step, 1000 for 0.1%, ...).
     pub denominator: u64,
@@ -36,7 +39,7 @@ pub struct Grid {
 
 /// The round-percentage signature of a set of counts.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Signature {
     /// The sum of the counts, `T`.
     pub total: u64,

@@ -151,7 +151,7 @@ impl Totals {
 /// Totals of one geography level: each place's, and those of the sheets placed above that level
 /// or nowhere.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LevelTotals {
     /// The level's index in [`Geography::levels`](crate::Geography::levels).
     pub level: usize,
@@ -389,7 +389,7 @@ pub fn totals_by_level(set: &ActaSet, level: usize) -> Result<LevelTotals> {
 
 /// How much of the register a set of sheets covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Coverage {
     /// Tables with a sheet.
     pub tables: u64,

@@ -28,6 +28,23 @@ pub struct CoverageClaim {
     pub basis: CoverageBasis,
 }
 
+impl CoverageClaim {
+    /// A claim that `printed` percent of `basis` is counted.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use actas::{CoverageBasis, CoverageClaim};
+    ///
+    /// let claim = CoverageClaim::new(CoverageBasis::Tables, "80".parse()?);
+    /// assert_eq!(claim.printed.to_string(), "80");
+    /// # Ok::<(), actas::Error>(())
+    /// ```
+    pub fn new(basis: CoverageBasis, printed: Percent) -> Self {
+        CoverageClaim { printed, basis }
+    }
+}
+
 /// One announced count: a candidate's, or a group's such as "others".
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

@@ -232,10 +232,28 @@ impl<'de> serde::Deserialize<'de> for Percent {
 /// Invariant: the denominator is not 0. The ratio may exceed 1 (more voters than electors is
 /// representable, so that it can be reported).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "RatioRepr"))]
 pub struct Ratio {
     numerator: u64,
     denominator: u64,
+}
+
+/// A ratio as read, before its denominator is checked.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct RatioRepr {
+    numerator: u64,
+    denominator: u64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<RatioRepr> for Ratio {
+    type Error = Error;
+
+    fn try_from(r: RatioRepr) -> Result<Self> {
+        Ratio::new(r.numerator, r.denominator)
+    }
 }
 
 impl Ratio {
@@ -308,15 +326,27 @@ impl fmt::Display for Ratio {
 /// # Ok::<(), actas::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "serde", serde(into = "TurnoutRepr"))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(into = "TurnoutRepr", try_from = "TurnoutRepr")
+)]
 pub struct Turnout(Ratio);
 
 #[cfg(feature = "serde")]
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, serde::Deserialize)]
 struct TurnoutRepr {
     voters: u64,
     electors: u64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<TurnoutRepr> for Turnout {
+    type Error = Error;
+
+    fn try_from(t: TurnoutRepr) -> Result<Self> {
+        Turnout::new(t.voters, t.electors)
+    }
 }
 
 #[cfg(feature = "serde")]
