@@ -31,11 +31,13 @@
 use std::error::Error;
 use std::io::Write;
 
+use actas::Announcements;
 use actas::audit::{
     Audit, AuditOptions, BoundOptions, CoverageReading, StreamAudit, StreamOptions,
 };
-use actas::io::{InputSummary, Layout, read_announcements, read_csv_path};
-use actas::{Announcements, TableRegister};
+use actas::io::{
+    InputSummary, Layout, read_announcements, read_csv_path, read_table_register_path,
+};
 
 /// The parsed command line.
 #[derive(Debug, Default)]
@@ -171,11 +173,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<bool, Box<dyn Error>> {
     } else {
         let read = read_csv_path(&args.sheets, &layout)?;
         let tables = match &args.register {
-            Some(path) => {
-                let file = std::fs::File::open(path)
-                    .map_err(|e| format!("register of tables {path}: {e}"))?;
-                Some(TableRegister::read_csv(file).map_err(|e| format!("{path}: {e}"))?)
-            }
+            Some(path) => Some(read_table_register_path(path)?),
             None => None,
         };
         let second = match &args.compare {

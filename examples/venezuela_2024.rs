@@ -117,7 +117,12 @@ pub fn run(out: &mut dyn Write) -> Result<(), Box<dyn Error>> {
     )?;
     writeln!(out, "bound of bulletin 1 applies")?;
     if let Some(b1) = announcements.bulletins.first() {
-        let f = feasibility(&v2.set, b1, register, &BoundOptions::default())?;
+        let checked = feasibility(&v2.set, b1, register, &BoundOptions::default())?;
+        let Some(f) = checked.as_done() else {
+            let why = checked.not_applicable().map(ToString::to_string);
+            writeln!(out, "  no bounds: {}", why.unwrap_or_default())?;
+            return Ok(());
+        };
         for b in f.bounds.iter().filter(|b| b.verdict != Verdict::Within) {
             writeln!(
                 out,

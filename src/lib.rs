@@ -84,7 +84,7 @@ pub mod report;
 pub mod rules;
 pub mod synth;
 
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Position, Result};
 pub use model::*;
 pub use par::Execution;
 

@@ -48,7 +48,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::{ActaSet, Field};
 
 /// The relation between the two sides of a [`Rule`].
@@ -446,11 +446,11 @@ impl Rule {
             .find(|n| !known.iter().any(|k| k.as_ref() == *n))
         {
             None => Ok(()),
-            Some(name) => Err(Error::UnknownRuleField {
+            Some(name) => Err(Error::new(ErrorKind::UnknownRuleField {
                 rule: self.to_string(),
                 name: name.to_owned(),
                 known: known.iter().map(|k| k.as_ref().to_owned()).collect(),
-            }),
+            })),
         }
     }
 }
@@ -474,10 +474,12 @@ impl BoundRule {
                             .map(Field::Extra)
                     })
                     .map(Bound::Field)
-                    .ok_or_else(|| Error::UnknownRuleField {
-                        rule: rule.to_string(),
-                        name: n.clone(),
-                        known: known_names(set),
+                    .ok_or_else(|| {
+                        Error::new(ErrorKind::UnknownRuleField {
+                            rule: rule.to_string(),
+                            name: n.clone(),
+                            known: known_names(set),
+                        })
                     }),
             }
         };

@@ -437,7 +437,7 @@ pub fn layout(config: &SynthConfig) -> Layout {
 pub fn write_csv<W: Write>(config: &SynthConfig, writer: W) -> Result<Injected> {
     let mut generator = Generator::new(*config)?;
     let mut w = std::io::BufWriter::with_capacity(1 << 16, writer);
-    let io = |source| Error::Io { path: None, source };
+    let io = |e| Error::io(e, None);
     let lay = layout(config);
     let mut header = String::from(
         "region,region_name,province,district,centre,table,electors,voters,valid,null,blank",

@@ -77,7 +77,8 @@ fn tables_basis_by_hand() {
         &register(6, 600),
         &opts,
     )
-    .unwrap();
+    .unwrap()
+    .unwrap_done();
     assert_eq!(
         (
             f.counted,
@@ -107,7 +108,8 @@ fn tables_basis_by_hand() {
         &register(6, 600),
         &opts,
     )
-    .unwrap();
+    .unwrap()
+    .unwrap_done();
     let a = &f.bounds[0];
     assert_eq!(
         (a.verdict, a.gap, a.false_sheets_exact),
@@ -123,7 +125,8 @@ fn tables_basis_by_hand() {
         &register(4, 400),
         &opts,
     )
-    .unwrap();
+    .unwrap()
+    .unwrap_done();
     assert!(f.bounds.iter().all(|b| b.lower == b.on_sheets
         && b.upper == Some(b.on_sheets)
         && b.verdict == Verdict::Within));
@@ -139,7 +142,8 @@ fn printed_interval_widens_the_bounds() {
         &register(6, 600),
         &BoundOptions::default(),
     )
-    .unwrap();
+    .unwrap()
+    .unwrap_done();
     assert_eq!(f.counted, (3, 3));
     // Regression: "60" of 6 is [3.57, 3.63] tables, which holds no integer. The bounds were
     // computed over the inverted interval (4, 3); it is an error that says why.
@@ -149,10 +153,13 @@ fn printed_interval_widens_the_bounds() {
         &register(6, 600),
         &BoundOptions::default(),
     )
-    .unwrap_err();
+    .unwrap()
+    .not_applicable()
+    .cloned()
+    .unwrap();
     assert_eq!(
         err.to_string(),
-        "printed coverage \"60% of 6\": no whole number of the 6 prints as 60% (3 is 50%, 4 is 67%)"
+        "60% of 6: no whole number of the 6 prints as 60% (3 is 50%, 4 is 67%)"
     );
 }
 
@@ -198,7 +205,9 @@ fn electors_basis_by_hand() {
     let mut b = bulletin(40, 100, "70", CoverageBasis::Electors);
     b.electors = Some(500);
     b.electors_counted = Some(350);
-    let f = feasibility(&s, &b, &Register::default(), &BoundOptions::default()).unwrap();
+    let f = feasibility(&s, &b, &Register::default(), &BoundOptions::default())
+        .unwrap()
+        .unwrap_done();
     assert_eq!(
         (f.counted, f.from_sheets, f.uncollected_electors),
         ((350, 350), 250, Some(100))
@@ -217,17 +226,20 @@ fn electors_basis_by_hand() {
 fn missing_data_is_reported_not_guessed() {
     let s = set(&ROWS);
     let b = bulletin(1, 1, "50", CoverageBasis::Tables);
-    let err = feasibility(&s, &b, &Register::default(), &BoundOptions::default()).unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "register \"tables\": the number of tables is unknown"
-    );
+    let err = feasibility(&s, &b, &Register::default(), &BoundOptions::default())
+        .unwrap()
+        .not_applicable()
+        .cloned()
+        .unwrap();
+    assert_eq!(err.to_string(), "tables: the number of tables is unknown");
     // Without the register's electors the upper bound is unknown, not made up.
     let reg = Register {
         tables: Some(6),
         ..Register::default()
     };
-    let f = feasibility(&s, &b, &reg, &BoundOptions::default()).unwrap();
+    let f = feasibility(&s, &b, &reg, &BoundOptions::default())
+        .unwrap()
+        .unwrap_done();
     assert_eq!(f.bounds[0].upper, None);
     // The audit turns missing data into an F003 finding.
     let bs = [b];
@@ -249,7 +261,8 @@ fn edge_cases_empty_set_one_sheet_absent_candidate() {
         &register(4, 400),
         &BoundOptions::default(),
     )
-    .unwrap();
+    .unwrap()
+    .unwrap_done();
     assert_eq!((f.bounds[0].lower, f.bounds[0].upper), (0, Some(400)));
     let report = Audit::new(&empty).run().unwrap();
     assert!(report.findings.is_empty());
@@ -381,14 +394,18 @@ fn plausibility_flags_by_hand() {
 #[test]
 fn signature_by_hand() {
     // 25%, 35%, 40% of 20,000 exactly: a 1% grid, residuals 0, chance (100/20000)^2.
-    let s = round_percentage_signature(&[("a", 5_000), ("b", 7_000), ("c", 8_000)]).unwrap();
+    let s = round_percentage_signature(&[("a", 5_000), ("b", 7_000), ("c", 8_000)])
+        .unwrap()
+        .unwrap_done();
     let g = s.grid.unwrap();
     assert_eq!(g.step.to_string(), "1");
     assert!(g.points.iter().all(|p| p.residual.is_zero()));
     assert!((g.probability - 2.5e-5).abs() < 1e-12);
     // Of 20,001, 5,000 is 0.25 vote from 25% (on the 1% grid) but 7,001 is 0.65 vote from 35%:
     // the 1% grid no longer fits.
-    let s = round_percentage_signature(&[("a", 5_000), ("b", 7_001), ("c", 8_000)]).unwrap();
+    let s = round_percentage_signature(&[("a", 5_000), ("b", 7_001), ("c", 8_000)])
+        .unwrap()
+        .unwrap_done();
     assert!(s.grid.as_ref().is_none_or(|g| g.denominator > 100), "{s:?}");
     assert!(!s.is_flagged(1e-6));
 }
@@ -651,9 +668,12 @@ fn an_electors_coverage_no_whole_tables_hold_is_impossible() {
         &register(1, 20),
         &BoundOptions::default(),
     )
-    .unwrap_err();
+    .unwrap()
+    .not_applicable()
+    .cloned()
+    .unwrap();
     assert_eq!(
         err.to_string(),
-        "printed coverage \"50.000% of 20\": no choice of whole tables holds from 10 to 10 electors, with 0 electors uncollected"
+        "50.000% of 20: no choice of whole tables holds from 10 to 10 electors, with 0 electors uncollected"
     );
 }

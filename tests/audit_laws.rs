@@ -1,6 +1,9 @@
 //! Laws of the audit, checked with proptest.
 
-use actas::audit::{Audit, BoundOptions, CoverageReading, Verdict, feasibility, totals};
+use actas::audit::{
+    Audit, BoundOptions, Checked, CoverageReading, NotApplicableReason, Verdict, feasibility,
+    totals,
+};
 use actas::report::Code;
 use actas::{
     ActaSet, ActaSheet, Bulletin, BulletinCount, Candidate, Contest, CoverageBasis, CoverageClaim,
@@ -115,7 +118,7 @@ proptest! {
         c.count = if up { c.count + d } else { c.count - d };
         c.percent = None;
         let subject = c.subject.clone();
-        let f = feasibility(&set, &b, &register, &BoundOptions::default()).unwrap();
+        let f = feasibility(&set, &b, &register, &BoundOptions::default()).unwrap().unwrap_done();
         for bound in &f.bounds {
             if bound.subject == subject {
                 prop_assert_eq!(bound.verdict, if up { Verdict::Above } else { Verdict::Below });
@@ -160,7 +163,7 @@ proptest! {
             if with_count { b.electors_counted = Some(b_electors); }
             for reading in [CoverageReading::PrintedInterval, CoverageReading::Exact] {
                 if reading == CoverageReading::Exact && !with_count && b.label == "e" { continue; }
-                let f = feasibility(&set, &b, &register, &BoundOptions { coverage: reading }).unwrap();
+                let f = feasibility(&set, &b, &register, &BoundOptions { coverage: reading }).unwrap().unwrap_done();
                 for (bound, t) in f.bounds.iter().zip(&truth) {
                     if reading == CoverageReading::Exact && b.label == "t" {
                         // Exact reading of a rounded share is only a law when the share is exact.
@@ -188,7 +191,7 @@ proptest! {
         let b = Bulletin::new("b", vec![BulletinCount::new("C0", announced)])
             .with_coverage(CoverageClaim { printed, basis: CoverageBasis::Tables });
         let register = Register { tables: Some(total_tables as u64), electors: Some(100 * total_tables as u64), ..Register::default() };
-        let f = feasibility(&set, &b, &register, &BoundOptions { coverage: CoverageReading::Exact }).unwrap();
+        let f = feasibility(&set, &b, &register, &BoundOptions { coverage: CoverageReading::Exact }).unwrap().unwrap_done();
         let bound = &f.bounds[0];
         let (n_lo, n_hi) = f.counted;
         let mut best: Option<u32> = None;
@@ -319,14 +322,15 @@ proptest! {
         let options = BoundOptions {
             coverage: if exact { CoverageReading::Exact } else { CoverageReading::PrintedInterval },
         };
-        match feasibility(&set, &b, &register, &options) {
-            Ok(f) => {
+        match feasibility(&set, &b, &register, &options).unwrap() {
+            Checked::Done(f) => {
                 prop_assert!(f.counted.0 <= f.counted.1, "{:?}", f.counted);
                 for bound in &f.bounds {
                     prop_assert!(bound.upper.is_none_or(|u| bound.lower <= u), "{:?}", bound);
                 }
             }
-            Err(e) => prop_assert!(e.to_string().starts_with("printed coverage"), "{}", e),
+            Checked::NotApplicable(n) => prop_assert_eq!(n.reason, NotApplicableReason::ImpossibleCoverage, "{}", n),
+            other => prop_assert!(false, "{:?}", other),
         }
         // The whole audit never fails on it either.
         let bulletins = [b];

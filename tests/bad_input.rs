@@ -3,7 +3,9 @@
 
 use actas::io::{Layout, ReadOutcome, RejectReason, read_csv, read_csv_path};
 use actas::report::Code;
-use actas::{Bulletin, BulletinCount, Error, RepeatKind};
+use std::path::Path;
+
+use actas::{Bulletin, BulletinCount, Error, ErrorKind, RepeatKind};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 
@@ -43,15 +45,27 @@ fn the_good_fixture_loads() {
 #[test]
 fn empty_file() {
     let err = read("empty.csv").unwrap_err();
-    assert!(matches!(err, Error::EmptyInput));
-    assert_eq!(err.to_string(), "the input is empty: no header line");
+    assert_eq!(err.kind(), &ErrorKind::EmptyInput);
+    let path = format!("{DIR}/empty.csv");
+    assert_eq!(
+        err.position().and_then(|p| p.path()),
+        Some(Path::new(&path))
+    );
+    assert_eq!(
+        err.to_string(),
+        format!("{path}: the input is empty: no header line")
+    );
 }
 
 #[test]
 fn header_only() {
     let err = read("header_only.csv").unwrap_err();
-    assert!(matches!(err, Error::NoRows { header_line: 1 }));
-    assert_eq!(err.to_string(), "line 1: a header and no data rows");
+    assert_eq!(err.kind(), &ErrorKind::NoRows);
+    assert_eq!(err.position().and_then(|p| p.line()), Some(1));
+    assert_eq!(
+        err.to_string(),
+        format!("{DIR}/header_only.csv: line 1: a header and no data rows")
+    );
 }
 
 #[test]
@@ -59,7 +73,9 @@ fn missing_required_column() {
     let err = read("missing_column.csv").unwrap_err();
     assert_eq!(
         err.to_string(),
-        "header: no column \"B\" (the layout names it for candidate B)"
+        format!(
+            "{DIR}/missing_column.csv: header: no column \"B\" (the layout names it for candidate B)"
+        )
     );
 }
 
@@ -183,17 +199,29 @@ fn conflicting_duplicate_table() {
 fn unknown_column_named_in_a_layout() {
     let l = Layout::from_path(format!("{DIR}/layout_unknown_column.json")).unwrap();
     let err = read_csv_path(format!("{DIR}/good.csv"), &l).unwrap_err();
-    assert!(matches!(err, Error::MissingColumn { .. }));
+    assert!(matches!(err.kind(), ErrorKind::MissingColumn { .. }));
     assert_eq!(
         err.to_string(),
-        "header: no column \"VOTOS\" (the layout names it for field valid)"
+        format!(
+            "{DIR}/good.csv: header: no column \"VOTOS\" (the layout names it for field valid)"
+        )
     );
 }
 
 #[test]
 fn malformed_layout_file() {
     let err = Layout::from_path(format!("{DIR}/layout_malformed.json")).unwrap_err();
-    assert!(matches!(err, Error::Layout { .. }));
+    assert!(matches!(err.kind(), ErrorKind::Layout { .. }));
+    // The JSON parser's line and column are data, and its error is the cause.
+    let p = err.position().unwrap();
+    assert!(p.path().unwrap().ends_with("layout_malformed.json"));
+    assert!(p.line().is_some() && p.column().is_some(), "{p:?}");
+    assert!(
+        std::error::Error::source(&err)
+            .unwrap()
+            .downcast_ref::<serde_json::Error>()
+            .is_some()
+    );
     let msg = err.to_string();
     assert!(msg.starts_with("layout: "), "{msg}");
     assert!(
@@ -218,7 +246,12 @@ fn malformed_layout_file() {
 #[test]
 fn missing_file_names_its_path() {
     let err = read("no_such_file.csv").unwrap_err();
-    assert!(matches!(err, Error::Io { .. }));
+    assert_eq!(err.kind(), &ErrorKind::Io);
+    let io = std::error::Error::source(&err).unwrap();
+    assert_eq!(
+        io.downcast_ref::<std::io::Error>().unwrap().kind(),
+        std::io::ErrorKind::NotFound
+    );
     assert!(err.to_string().contains("no_such_file.csv"), "{err}");
 }
 
@@ -686,4 +719,32 @@ fn the_readme_layout_loads() {
         Some("the layout has no column for blank")
     );
     assert_eq!(rules.not_applicable(3), None);
+}
+
+/// A register of tables with a bad row stops with what is wrong (a table id, a count, a table
+/// twice) and the line, as data: not as a CSV parse error, which it is not.
+#[test]
+fn a_bad_register_row_says_what_and_where() {
+    use actas::io::read_table_register;
+    for (csv, line, what) in [
+        ("table,electors\n1,100\n,100\n", 3, "table id"),
+        ("table,electors\n1,100\n2,1x0\n", 3, "electors"),
+        ("table,electors\n1,100\n\n1,100\n", 4, "table"),
+    ] {
+        let err = read_table_register(csv.as_bytes()).unwrap_err();
+        assert!(
+            matches!(err.kind(), ErrorKind::InvalidValue { .. }),
+            "{csv:?}: {err:?}"
+        );
+        assert_eq!(err.position().and_then(|p| p.line()), Some(line), "{csv:?}");
+        assert!(
+            err.to_string().starts_with(&format!("line {line}: ")),
+            "{err}"
+        );
+        assert!(err.to_string().contains(what), "{err}");
+    }
+    // A row of the wrong width is the CSV's fault, with the parser's error as the cause.
+    let err = read_table_register("table,electors\n1,100,7\n".as_bytes()).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Csv { .. }), "{err:?}");
+    assert!(std::error::Error::source(&err).is_some());
 }

@@ -214,7 +214,7 @@ proptest! {
         let layout = write_csv(&set, &mut buf).unwrap();
         let back = read_csv(&buf[..], &layout);
         if set.is_empty() {
-            let no_rows = matches!(back, Err(actas::Error::NoRows { .. }));
+            let no_rows = matches!(back.as_ref().map_err(actas::Error::kind), Err(actas::ErrorKind::NoRows));
             prop_assert!(no_rows);
         } else {
             let back = back.unwrap();
@@ -413,12 +413,12 @@ proptest! {
         set.declare_extra(["received"]);
         set.push(ActaSheet::new(TableId::new("1").unwrap()).with_valid(3).with_votes([Some(1), Some(2)])).unwrap();
         let err = check_rules(&set, &RuleSet::from_iter([rule.clone()])).unwrap_err();
-        match err {
-            actas::Error::UnknownRuleField { name: n, known: k, .. } => {
+        match err.into_kind() {
+            actas::ErrorKind::UnknownRuleField { name: n, known: k, .. } => {
                 prop_assert_eq!(n, name.clone());
                 prop_assert_eq!(k, known.map(str::to_owned).to_vec());
             }
-            other => prop_assert!(false, "{other}"),
+            other => prop_assert!(false, "{other:?}"),
         }
         // The same rule in a layout is refused when the layout is loaded.
         let layout = format!(
@@ -432,6 +432,99 @@ proptest! {
         );
         let err = Layout::from_json(&layout).unwrap_err();
         let expected = format!("no field {name:?}");
-        prop_assert!(matches!(&err, actas::Error::Layout { message } if message.contains(&expected)), "{}", err);
+        prop_assert!(matches!(err.kind(), actas::ErrorKind::Layout { message } if message.contains(&expected)), "{}", err);
+    }
+}
+
+/// A row of the line-number law: blank lines before it, whether its place name is quoted over
+/// several lines, and whether its valid cell is bad (so that it is rejected).
+#[derive(Debug, Clone)]
+struct LinedRow {
+    blanks_before: usize,
+    name_lines: usize,
+    bad: bool,
+}
+
+fn lined_rows() -> impl Strategy<Value = (usize, Vec<LinedRow>, bool)> {
+    (
+        0usize..3,
+        prop::collection::vec(
+            (0usize..3, 1usize..4, any::<bool>()).prop_map(|(blanks_before, name_lines, bad)| {
+                LinedRow {
+                    blanks_before,
+                    name_lines,
+                    bad,
+                }
+            }),
+            1..12,
+        ),
+        any::<bool>(),
+    )
+}
+
+/// The CSV of `rows`, each with its table id the line it starts on; and those lines.
+fn lined_csv(blanks_first: usize, rows: &[LinedRow], end_open: bool) -> (String, Vec<u64>) {
+    let mut text = "\n".repeat(blanks_first);
+    text.push_str("table,state,state_name,electors,valid,null,A,B\n");
+    let mut line = blanks_first as u64 + 2;
+    let mut lines = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        text.push_str(&"\n".repeat(r.blanks_before));
+        line += r.blanks_before as u64;
+        lines.push(line);
+        let name = vec!["N"; r.name_lines].join("\n");
+        let valid = if r.bad { "x" } else { "10" };
+        text.push_str(&format!("{line},01,\"{name}\",100,{valid},0,6,4"));
+        if !(end_open && i + 1 == rows.len()) {
+            text.push('\n');
+        }
+        line += r.name_lines as u64;
+    }
+    (text, lines)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Every sheet and every rejection carries the line its row starts on, whatever blank lines
+    /// come before it (the csv crate alone gives the first blank's line), however many lines
+    /// its quoted cells span, and whether or not the file ends with a line end. Read in memory,
+    /// from a file on every core, and by the stream.
+    #[test]
+    fn rows_carry_the_line_they_start_on((blanks_first, rows, end_open) in lined_rows()) {
+        let (text, lines) = lined_csv(blanks_first, &rows, end_open);
+        let layout = Layout::from_path(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/layout.json")).unwrap();
+        let out = read_csv(text.as_bytes(), &layout).unwrap();
+        let accepted: Vec<u64> = lines.iter().zip(&rows).filter(|(_, r)| !r.bad).map(|(l, _)| *l).collect();
+        let rejected: Vec<u64> = lines.iter().zip(&rows).filter(|(_, r)| r.bad).map(|(l, _)| *l).collect();
+        prop_assert_eq!(&out.report.sheet_lines, &accepted);
+        let ids: Vec<u64> = (0..out.set.len()).map(|i| out.set.table_id(i).unwrap().parse().unwrap()).collect();
+        prop_assert_eq!(&ids, &accepted, "each sheet's id is its line");
+        prop_assert_eq!(out.report.rejected.iter().map(|r| r.line).collect::<Vec<_>>(), rejected);
+        let path = std::env::temp_dir().join(format!("actas-lines-{}.csv", std::process::id()));
+        std::fs::write(&path, &text).unwrap();
+        let from_file = actas::io::read_csv_path(&path, &layout);
+        std::fs::remove_file(&path).unwrap();
+        prop_assert_eq!(from_file.unwrap().report, out.report);
+    }
+
+    /// A register's errors carry the line of the row, after blank lines too.
+    #[test]
+    fn register_errors_carry_their_line(blanks in prop::collection::vec(0usize..3, 1..8), end_open in any::<bool>()) {
+        let mut text = String::from("table,electors\n");
+        let mut line = 2u64;
+        for (i, b) in blanks.iter().enumerate() {
+            text.push_str(&"\n".repeat(*b));
+            line += *b as u64;
+            let last = i + 1 == blanks.len();
+            let electors = if last { "x" } else { "1" };
+            text.push_str(&format!("t{i},{electors}"));
+            if !(last && end_open) {
+                text.push('\n');
+            }
+            line += 1;
+        }
+        let err = actas::io::read_table_register(text.as_bytes()).unwrap_err();
+        prop_assert_eq!(err.position().and_then(|p| p.line()), Some(line - 1), "{}", err);
     }
 }

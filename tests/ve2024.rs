@@ -237,7 +237,9 @@ mod audit {
         a: &Announcements,
         reading: CoverageReading,
     ) -> actas::audit::Bound {
-        let f = feasibility(set, b, &a.register, &BoundOptions { coverage: reading }).unwrap();
+        let f = feasibility(set, b, &a.register, &BoundOptions { coverage: reading })
+            .unwrap()
+            .unwrap_done();
         f.bounds.into_iter().find(|x| x.subject == "EG").unwrap()
     }
 
@@ -329,7 +331,8 @@ mod audit {
             &a.register,
             &BoundOptions::default(),
         )
-        .unwrap();
+        .unwrap()
+        .unwrap_done();
         assert_eq!(
             f.bounds.iter().find(|b| b.subject == "NM").unwrap().verdict,
             Verdict::Within

@@ -1,6 +1,7 @@
 //! Feasibility bounds: which announced values the collected sheets allow (see [`feasibility`]).
 
 use super::bulletin::resolve_subject;
+use super::checked::{Checked, NotApplicable, NotApplicableReason, not_applicable};
 use crate::error::{Error, Result};
 use crate::model::{ActaSet, Bulletin, CoverageBasis, Field, Register};
 use crate::par::{self, Execution};
@@ -109,17 +110,15 @@ pub struct Feasibility {
 /// print as `p`) and clamped to `[0, whole]`. Exact integer arithmetic: with `p = m / 10^s`, the
 /// bounds are `ceil((2m − 1) w / (200·10^s))` and `floor((2m + 1) w / (200·10^s))`.
 ///
-/// # Errors
-///
-/// [`Error::InvalidValue`] of kind [`IMPOSSIBLE_COVERAGE`] when no whole number prints as `p`
-/// (50% of 3 tables): the claim is impossible for this register, and the caller says so.
+/// `Err` ([`NotApplicableReason::ImpossibleCoverage`]) when no whole number prints as `p` (50%
+/// of 3 tables): the claim is impossible for this register, and the caller says so.
 fn counted_interval(
     printed: crate::Percent,
     whole: u64,
     reading: CoverageReading,
-) -> Result<(u64, u64)> {
-    let m = u128::try_from(printed.value().mantissa())
-        .map_err(|_| Error::invalid("percentage", printed.to_string(), "is negative"))?;
+) -> std::result::Result<(u64, u64), NotApplicable> {
+    // A Percent is never negative.
+    let m = u128::try_from(printed.value().mantissa()).unwrap_or(0);
     let d = 100 * 10u128.pow(printed.scale());
     let w = u128::from(whole);
     let (lo, hi) = match reading {
@@ -132,8 +131,8 @@ fn counted_interval(
     let clamp = |x: u128| u64::try_from(x.min(w)).unwrap_or(whole);
     let (lo, hi) = (clamp(lo), clamp(hi));
     if lo > hi {
-        return Err(Error::invalid(
-            IMPOSSIBLE_COVERAGE,
+        return Err(NotApplicable::new(
+            NotApplicableReason::ImpossibleCoverage,
             format!("{printed}% of {whole}"),
             {
                 let pct = |x: u64| {
@@ -150,10 +149,6 @@ fn counted_interval(
     }
     Ok((lo, hi))
 }
-
-/// The kind of the error [`counted_interval`] gives for a printed coverage that no whole
-/// number of tables or electors of the register matches.
-pub(crate) const IMPOSSIBLE_COVERAGE: &str = "printed coverage";
 
 /// The collected sheets as the bounds see them, for one subject, one entry per table (first
 /// readings): the subject's votes with absent lines counted as 0 (`low`) and, where a line is
@@ -296,9 +291,11 @@ pub(crate) fn table_electors(set: &ActaSet) -> (Vec<Option<u64>>, Option<Vec<usi
 ///
 /// # Errors
 ///
-/// [`Error::InvalidValue`] when the bulletin has no coverage claim or its basis is unspecified,
-/// when the register lacks the number of tables (tables basis) or any electors figure (electors
-/// basis), or when a sheet lacks electors (electors basis); [`Error::Overflow`] on overflow.
+/// [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) on overflow. The bounds do not apply
+/// ([`Checked::NotApplicable`], with its [`NotApplicableReason`]) when the bulletin has no
+/// coverage claim or its basis is unspecified, when the register lacks the number of tables
+/// (tables basis) or any electors figure (electors basis), when a sheet lacks electors
+/// (electors basis), or when no whole number of tables or electors prints as the claim.
 ///
 /// # Example
 ///
@@ -316,7 +313,7 @@ pub(crate) fn table_electors(set: &ActaSet) -> (Vec<Option<u64>>, Option<Vec<usi
 /// let bulletin = Bulletin::new("b", vec![BulletinCount::new("A", 100), BulletinCount::new("B", 200)])
 ///     .with_coverage(CoverageClaim { printed: "75".parse()?, basis: CoverageBasis::Tables });
 /// let register = Register { tables: Some(4), electors: Some(480), ..Register::default() };
-/// let f = feasibility(&set, &bulletin, &register, &BoundOptions::default())?;
+/// let f = feasibility(&set, &bulletin, &register, &BoundOptions::default())?.unwrap_done();
 /// let a = &f.bounds[0];
 /// // At least 2 of the 3 sheets are in the bulletin: A has at least 60 + 70 = 130.
 /// assert_eq!((a.lower, a.verdict, a.gap), (130, Verdict::Below, 30));
@@ -328,7 +325,7 @@ pub fn feasibility(
     bulletin: &Bulletin,
     register: &Register,
     options: &BoundOptions,
-) -> Result<Feasibility> {
+) -> Result<Checked<Feasibility>> {
     feasibility_with(set, bulletin, register, options, Execution::default())
 }
 
@@ -339,10 +336,10 @@ pub(crate) fn feasibility_with(
     register: &Register,
     options: &BoundOptions,
     execution: Execution,
-) -> Result<Feasibility> {
-    let claim = bulletin
-        .coverage
-        .ok_or_else(|| Error::invalid("bulletin", &bulletin.label, "has no coverage claim"))?;
+) -> Result<Checked<Feasibility>> {
+    let Some(claim) = bulletin.coverage else {
+        return Ok(no_claim(bulletin));
+    };
     let sheets = set.tables() as u64;
     let subjects: Vec<(String, u64, Vec<usize>)> = bulletin
         .counts
@@ -387,12 +384,26 @@ pub(crate) fn feasibility_with(
                 })
             })
         }
-        CoverageBasis::Unspecified => Err(Error::invalid(
-            "bulletin",
-            &bulletin.label,
-            "its coverage claim does not say whether it is a share of tables or of electors",
-        )),
+        CoverageBasis::Unspecified => Ok(unspecified_basis(bulletin)),
     }
+}
+
+/// The bounds of a bulletin without a coverage claim.
+pub(crate) fn no_claim<T>(bulletin: &Bulletin) -> Checked<T> {
+    not_applicable(
+        NotApplicableReason::NoCoverageClaim,
+        bulletin.label.as_str(),
+        "has no coverage claim",
+    )
+}
+
+/// The bounds of a bulletin whose claim does not say what it is a share of.
+pub(crate) fn unspecified_basis<T>(bulletin: &Bulletin) -> Checked<T> {
+    not_applicable(
+        NotApplicableReason::UnspecifiedBasis,
+        bulletin.label.as_str(),
+        "its coverage claim does not say whether it is a share of tables or of electors",
+    )
 }
 
 fn to_u64(v: u128, what: &str) -> Result<u64> {
@@ -648,15 +659,22 @@ pub(crate) fn tables_feasibility(
     sheets: u64,
     all_electors: Option<u64>,
     tallies: Vec<(String, u64, SubjectTally)>,
-) -> Result<Feasibility> {
-    let claim = bulletin
-        .coverage
-        .ok_or_else(|| Error::invalid("bulletin", &bulletin.label, "has no coverage claim"))?;
-    let n = register
-        .tables
-        .ok_or_else(|| Error::invalid("register", "tables", "the number of tables is unknown"))?;
+) -> Result<Checked<Feasibility>> {
+    let Some(claim) = bulletin.coverage else {
+        return Ok(no_claim(bulletin));
+    };
+    let Some(n) = register.tables else {
+        return Ok(not_applicable(
+            NotApplicableReason::NoRegisterTables,
+            "tables",
+            "the number of tables is unknown",
+        ));
+    };
     let uncollected = n.saturating_sub(sheets);
-    let (n_lo, n_hi) = counted_interval(claim.printed, n, options.coverage)?;
+    let (n_lo, n_hi) = match counted_interval(claim.printed, n, options.coverage) {
+        Ok(x) => x,
+        Err(na) => return Ok(Checked::NotApplicable(na)),
+    };
     let m = n_lo.saturating_sub(uncollected).min(sheets);
     let top = n_hi.min(sheets);
     let uncollected_electors = match (register.electors, all_electors) {
@@ -674,7 +692,7 @@ pub(crate) fn tables_feasibility(
         .into_iter()
         .map(|(subject, announced, mut tally)| tables_bound(subject, announced, &mut tally, frame))
         .collect::<Result<Vec<Bound>>>()?;
-    Ok(Feasibility {
+    Ok(Checked::Done(Feasibility {
         bulletin: bulletin.label.clone(),
         basis: CoverageBasis::Tables,
         method: BoundMethod::Exact,
@@ -684,7 +702,7 @@ pub(crate) fn tables_feasibility(
         counted: (n_lo, n_hi),
         from_sheets: m,
         bounds,
-    })
+    }))
 }
 
 /// The feasibility of a bulletin whose coverage is a share of electors, from each subject's
@@ -696,20 +714,31 @@ pub(crate) fn electors_feasibility(
     sheets: u64,
     all_electors: Option<u64>,
     inputs: impl FnOnce() -> Vec<(String, u64, ElectorsInput)>,
-) -> Result<Feasibility> {
-    let claim = bulletin
-        .coverage
-        .ok_or_else(|| Error::invalid("bulletin", &bulletin.label, "has no coverage claim"))?;
-    let total = bulletin
-        .electors
-        .or(register.electors)
-        .ok_or_else(|| Error::invalid("register", "electors", "no electors figure is known"))?;
-    let on_sheets = all_electors
-        .ok_or_else(|| Error::invalid("sheets", "electors", "some sheets lack electors"))?;
+) -> Result<Checked<Feasibility>> {
+    let Some(claim) = bulletin.coverage else {
+        return Ok(no_claim(bulletin));
+    };
+    let Some(total) = bulletin.electors.or(register.electors) else {
+        return Ok(not_applicable(
+            NotApplicableReason::NoRegisterElectors,
+            "electors",
+            "no electors figure is known",
+        ));
+    };
+    let Some(on_sheets) = all_electors else {
+        return Ok(not_applicable(
+            NotApplicableReason::SheetsLackElectors,
+            "electors",
+            "some sheets lack electors",
+        ));
+    };
     let uncollected = total.saturating_sub(on_sheets);
     let (e_lo, e_hi) = match bulletin.electors_counted {
         Some(c) => (c, c),
-        None => counted_interval(claim.printed, total, options.coverage)?,
+        None => match counted_interval(claim.printed, total, options.coverage) {
+            Ok(x) => x,
+            Err(na) => return Ok(Checked::NotApplicable(na)),
+        },
     };
     let need = e_lo.saturating_sub(uncollected).min(on_sheets);
     let frame = ElectorsFrame {
@@ -727,15 +756,15 @@ pub(crate) fn electors_feasibility(
     // The relaxation's least and most are the same fraction rounded up and down when no whole
     // tables hold the counted electors: no selection of tables exists, whatever the counts.
     if bounds.iter().any(|b| b.upper.is_some_and(|u| b.lower > u)) {
-        return Err(Error::invalid(
-            IMPOSSIBLE_COVERAGE,
+        return Ok(not_applicable(
+            NotApplicableReason::ImpossibleCoverage,
             format!("{}% of {total}", claim.printed),
             format!(
                 "no choice of whole tables holds from {e_lo} to {e_hi} electors, with {uncollected} electors uncollected"
             ),
         ));
     }
-    Ok(Feasibility {
+    Ok(Checked::Done(Feasibility {
         bulletin: bulletin.label.clone(),
         basis: CoverageBasis::Electors,
         method: BoundMethod::FractionalRelaxation,
@@ -745,7 +774,7 @@ pub(crate) fn electors_feasibility(
         counted: (e_lo, e_hi),
         from_sheets: need,
         bounds,
-    })
+    }))
 }
 
 /// The numbers a tables-basis bound needs besides the subject's tally.

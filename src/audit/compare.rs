@@ -1,6 +1,6 @@
 //! Two readings of the same tables, side by side.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::column::OptColumn;
 use crate::model::{ActaSet, Field};
 
@@ -98,13 +98,13 @@ pub fn compare(a: &ActaSet, b: &ActaSet) -> Result<Comparison> {
     sorted_a.sort();
     sorted_b.sort();
     if sorted_a != sorted_b {
-        return Err(Error::Mismatch {
+        return Err(Error::new(ErrorKind::Mismatch {
             message: format!(
                 "ballot lines differ: [{}] and [{}]",
                 la.join(", "),
                 lb.join(", ")
             ),
-        });
+        }));
     }
     // Pairs of fields to compare: (name, field in a, field in b).
     let mut pairs: Vec<(String, Field, Field)> = Vec::new();

@@ -4,6 +4,7 @@ use std::fmt;
 
 use super::bounds::{BoundOptions, Feasibility, Verdict, feasibility_with};
 use super::bulletin::{BulletinCheck, check_bulletin};
+use super::checked::{Checked, NotApplicable, NotApplicableReason};
 use super::compare::{Comparison, compare};
 use super::consistency::{RuleCheck, RuleSummary, check_rules_with};
 use super::plausibility::{PlausibilityOptions, plausibility_with};
@@ -12,7 +13,7 @@ use super::robustness::{Robustness, robustness_of};
 use super::sequence::{Step, sequence};
 use super::signature::{Signature, round_percentage_signature};
 use super::totals::{Coverage, Totals, coverage, totals_with};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::io::InputSummary;
 use crate::model::{ActaSet, Bulletin, Candidate, Register, RepeatKind, TableRegister};
 use crate::par::Execution;
@@ -392,7 +393,7 @@ fn bulletin_checks(
     register: &Register,
     b: &Bulletin,
     options: &AuditOptions,
-    feasibility: &mut impl FnMut(&Bulletin) -> Result<Feasibility>,
+    feasibility: &mut impl FnMut(&Bulletin) -> Result<Checked<Feasibility>>,
 ) -> Result<(BulletinAudit, Vec<Finding>)> {
     let (check, mut findings) = check_bulletin(b, Some(contest), register.electors)?;
     let counts: Vec<(&str, u64)> = b
@@ -400,11 +401,8 @@ fn bulletin_checks(
         .iter()
         .map(|c| (c.subject.as_str(), c.count))
         .collect();
-    let signature = match round_percentage_signature(&counts) {
-        Ok(s) => Some(s),
-        Err(Error::InvalidValue { .. }) => None,
-        Err(e) => return Err(e),
-    };
+    // A bulletin of one count, or of zeros, has no signature: nothing to report.
+    let signature = round_percentage_signature(&counts)?.done();
     if let Some(g) = signature
         .as_ref()
         .filter(|s| s.is_flagged(options.signature_alpha))
@@ -429,39 +427,15 @@ fn bulletin_checks(
         findings.push(f);
     }
     let feasibility = if b.coverage.is_some() {
-        match feasibility(b) {
-            Ok(f) => {
+        match feasibility(b)? {
+            Checked::Done(f) => {
                 findings.extend(bound_findings(&f));
                 Some(f)
             }
-            Err(Error::InvalidValue {
-                kind: super::bounds::IMPOSSIBLE_COVERAGE,
-                value,
-                reason,
-            }) => {
-                findings.push(
-                    Finding::new(
-                        Code::ImpossibleCoverage,
-                        Subject::Bulletin {
-                            label: b.label.clone(),
-                        },
-                        format!("the printed coverage is impossible for this register: {reason}"),
-                    )
-                    .with("coverage", value),
-                );
+            Checked::NotApplicable(na) => {
+                findings.push(not_applicable_finding(b, &na));
                 None
             }
-            Err(Error::InvalidValue { value, reason, .. }) => {
-                findings.push(Finding::new(
-                    Code::NoBounds,
-                    Subject::Bulletin {
-                        label: b.label.clone(),
-                    },
-                    format!("no feasibility bounds: {value}: {reason}"),
-                ));
-                None
-            }
-            Err(e) => return Err(e),
         }
     } else {
         None
@@ -476,6 +450,30 @@ fn bulletin_checks(
     ))
 }
 
+/// The finding for bounds that do not apply: an impossible claim is an error (`F004`), missing
+/// figures are information (`F003`).
+fn not_applicable_finding(b: &Bulletin, na: &NotApplicable) -> Finding {
+    let subject = Subject::Bulletin {
+        label: b.label.clone(),
+    };
+    match na.reason {
+        NotApplicableReason::ImpossibleCoverage => Finding::new(
+            Code::ImpossibleCoverage,
+            subject,
+            format!(
+                "the printed coverage is impossible for this register: {}",
+                na.detail
+            ),
+        )
+        .with("coverage", na.subject.as_str()),
+        _ => Finding::new(
+            Code::NoBounds,
+            subject,
+            format!("no feasibility bounds: {na}"),
+        ),
+    }
+}
+
 /// The checks of the announcements: each bulletin's arithmetic, signature and feasibility (by
 /// `feasibility`), the sequence, and robustness.
 pub(crate) fn announcement_checks(
@@ -484,7 +482,7 @@ pub(crate) fn announcement_checks(
     register: &Register,
     bulletins_in: &[Bulletin],
     options: &AuditOptions,
-    mut feasibility: impl FnMut(&Bulletin) -> Result<Feasibility>,
+    mut feasibility: impl FnMut(&Bulletin) -> Result<Checked<Feasibility>>,
 ) -> Result<Announced> {
     let mut findings = register_findings(totals, register);
     let mut bulletins = Vec::new();

@@ -17,6 +17,7 @@
 
 mod bounds;
 mod bulletin;
+mod checked;
 mod compare;
 mod consistency;
 mod engine;
@@ -32,6 +33,7 @@ pub use bounds::{
     Bound, BoundMethod, BoundOptions, CoverageReading, Feasibility, Verdict, feasibility,
 };
 pub use bulletin::{BulletinCheck, PercentCheck, TurnoutAgainst, TurnoutCheck, check_bulletin};
+pub use checked::{Checked, NotApplicable, NotApplicableReason};
 pub use compare::{Comparison, FieldDiff, SheetDiff, compare};
 pub use consistency::{RuleCheck, RuleSummary, Violation, check_rules};
 pub use engine::{Audit, AuditOptions, AuditReport, BulletinAudit};

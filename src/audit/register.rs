@@ -11,13 +11,14 @@ use crate::report::{Code, Finding, Subject};
 ///
 /// ```
 /// use actas::audit::check_register;
-/// use actas::{ActaSet, ActaSheet, Candidate, Contest, Geography, TableId, TableRegister};
+/// use actas::io::read_table_register;
+/// use actas::{ActaSet, ActaSheet, Candidate, Contest, Geography, TableId};
 ///
 /// let contest = Contest::new("c", vec![Candidate::new("A", "Ana")])?;
 /// let mut set = ActaSet::new(contest, Geography::new(["x"])?);
 /// set.push(ActaSheet::new(TableId::new("1")?).with_electors(90).with_votes([Some(5)]))?;
 /// set.push(ActaSheet::new(TableId::new("9")?).with_votes([Some(5)]))?;
-/// let register = TableRegister::read_csv("table,electors\n1,100\n2,100\n".as_bytes())?;
+/// let register = read_table_register("table,electors\n1,100\n2,100\n".as_bytes())?;
 /// let codes: Vec<&str> = check_register(&set, &register).iter().map(|f| f.code.as_str()).collect();
 /// assert_eq!(codes, ["D005", "D003", "D004"]);
 /// # Ok::<(), actas::Error>(())

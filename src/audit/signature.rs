@@ -2,7 +2,8 @@
 
 use rust_decimal::Decimal;
 
-use crate::error::{Error, Result};
+use super::checked::{Checked, NotApplicableReason, not_applicable};
+use crate::error::Result;
 
 /// One count on the grid: the grid percentage it is the rounding of, and by how much it misses
 /// the exact product.
@@ -81,8 +82,9 @@ const MAX_DENOMINATOR: u64 = 10_000_000_000_000_000;
 ///
 /// # Errors
 ///
-/// [`Error::InvalidValue`] for fewer than two counts or a zero total; [`Error::Overflow`] when the
-/// total does not fit a `u64`.
+/// [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) when the total does not fit a `u64`. The
+/// signature does not apply ([`Checked::NotApplicable`]) to fewer than two counts or a zero
+/// total.
 ///
 /// # Example
 ///
@@ -90,7 +92,8 @@ const MAX_DENOMINATOR: u64 = 10_000_000_000_000_000;
 /// use actas::audit::round_percentage_signature;
 ///
 /// // The CNE's first bulletin of 29 July 2024: Maduro, González, the eight others.
-/// let s = round_percentage_signature(&[("NM", 5_150_092), ("EG", 4_445_978), ("OTHERS", 462_704)])?;
+/// let s = round_percentage_signature(&[("NM", 5_150_092), ("EG", 4_445_978), ("OTHERS", 462_704)])?
+///     .unwrap_done();
 /// let grid = s.grid.unwrap();
 /// assert_eq!(grid.step.to_string(), "0.1"); // 51.2%, 44.2%, 4.6%
 /// let residuals: Vec<String> = grid.points.iter().map(|p| p.residual.to_string()).collect();
@@ -98,10 +101,12 @@ const MAX_DENOMINATOR: u64 = 10_000_000_000_000_000;
 /// assert!((grid.probability - 9.88e-9).abs() < 0.01e-9);
 /// # Ok::<(), actas::Error>(())
 /// ```
-pub fn round_percentage_signature<S: AsRef<str>>(counts: &[(S, u64)]) -> Result<Signature> {
+pub fn round_percentage_signature<S: AsRef<str>>(
+    counts: &[(S, u64)],
+) -> Result<Checked<Signature>> {
     if counts.len() < 2 {
-        return Err(Error::invalid(
-            "counts",
+        return Ok(not_applicable(
+            NotApplicableReason::TooFewCounts,
             counts.len().to_string(),
             "a signature needs at least two counts",
         ));
@@ -110,7 +115,11 @@ pub fn round_percentage_signature<S: AsRef<str>>(counts: &[(S, u64)]) -> Result<
         crate::error::add(t, *c, "sum of the counts")
     })?;
     if total == 0 {
-        return Err(Error::invalid("counts", "0", "the counts sum to 0"));
+        return Ok(not_applicable(
+            NotApplicableReason::ZeroTotal,
+            "0",
+            "the counts sum to 0",
+        ));
     }
     let t = i128::from(total);
     let mut denominator: u64 = 100;
@@ -136,7 +145,7 @@ pub fn round_percentage_signature<S: AsRef<str>>(counts: &[(S, u64)]) -> Result<
         });
         if fits {
             let probability = (denominator as f64 / total as f64).powi(counts.len() as i32 - 1);
-            return Ok(Signature {
+            return Ok(Checked::Done(Signature {
                 total,
                 counts: counts.len(),
                 grid: Some(Grid {
@@ -145,16 +154,16 @@ pub fn round_percentage_signature<S: AsRef<str>>(counts: &[(S, u64)]) -> Result<
                     points,
                     probability,
                 }),
-            });
+            }));
         }
         denominator *= 10;
         scale += 1;
     }
-    Ok(Signature {
+    Ok(Checked::Done(Signature {
         total,
         counts: counts.len(),
         grid: None,
-    })
+    }))
 }
 
 #[cfg(test)]
@@ -164,7 +173,9 @@ mod tests {
     #[test]
     fn whole_percentages_are_found() {
         // 30%, 70% of 1000.
-        let s = round_percentage_signature(&[("a", 300), ("b", 700)]).unwrap();
+        let s = round_percentage_signature(&[("a", 300), ("b", 700)])
+            .unwrap()
+            .unwrap_done();
         let g = s.grid.unwrap();
         assert_eq!(g.denominator, 100);
         assert_eq!(g.points[0].residual, Decimal::ZERO);
@@ -174,7 +185,9 @@ mod tests {
 
     #[test]
     fn ordinary_counts_need_a_fine_grid() {
-        let s = round_percentage_signature(&[("a", 123_457), ("b", 98_765), ("c", 4_321)]).unwrap();
+        let s = round_percentage_signature(&[("a", 123_457), ("b", 98_765), ("c", 4_321)])
+            .unwrap()
+            .unwrap_done();
         if let Some(g) = &s.grid {
             assert!(g.probability > 1e-3, "{g:?}");
         }
@@ -183,11 +196,24 @@ mod tests {
 
     #[test]
     fn refuses_degenerate_input() {
-        assert!(round_percentage_signature(&[("a", 5)]).is_err());
-        assert!(round_percentage_signature(&[("a", 0), ("b", 0)]).is_err());
-        assert!(round_percentage_signature(&[("a", u64::MAX), ("b", 1)]).is_err());
+        let reason = |counts: &[(&str, u64)]| {
+            round_percentage_signature(counts)
+                .unwrap()
+                .not_applicable()
+                .map(|n| n.reason)
+        };
+        assert_eq!(reason(&[("a", 5)]), Some(NotApplicableReason::TooFewCounts));
+        assert_eq!(reason(&[]), Some(NotApplicableReason::TooFewCounts));
+        assert_eq!(
+            reason(&[("a", 0), ("b", 0)]),
+            Some(NotApplicableReason::ZeroTotal)
+        );
+        let overflow = round_percentage_signature(&[("a", u64::MAX), ("b", 1)]).unwrap_err();
+        assert!(matches!(overflow.kind(), crate::ErrorKind::Overflow { .. }));
         // Tiny totals: no grid has a vote between its points beyond 1%.
-        let s = round_percentage_signature(&[("a", 1), ("b", 2)]).unwrap();
+        let s = round_percentage_signature(&[("a", 1), ("b", 2)])
+            .unwrap()
+            .unwrap_done();
         assert!(s.grid.is_none());
     }
 }

@@ -237,14 +237,12 @@ impl<'a> StreamAudit<'a> {
     ///
     /// # Errors
     ///
-    /// As [`StreamAudit::run`]; I/O errors carry the path.
+    /// As [`StreamAudit::run`]; the errors of the file carry its path ([`Error::position`]).
     pub fn run_path(&self, path: impl AsRef<Path>) -> Result<StreamOutcome> {
         let path = path.as_ref();
-        let file = std::fs::File::open(path).map_err(|source| Error::Io {
-            path: Some(path.to_owned()),
-            source,
-        })?;
+        let file = std::fs::File::open(path).map_err(|e| Error::io(e, Some(path)))?;
         self.run_inner(std::io::BufReader::with_capacity(1 << 16, file), Some(path))
+            .map_err(|e| e.in_input(Some(path)))
     }
 
     /// Audits CSV from `reader`.
@@ -451,11 +449,8 @@ impl<'a> StreamAudit<'a> {
                                 .collect()
                         },
                     ),
-                    _ => Err(Error::invalid(
-                        "bulletin",
-                        &b.label,
-                        "its coverage claim does not say whether it is a share of tables or of electors",
-                    )),
+                    Some(_) => Ok(super::bounds::unspecified_basis(b)),
+                    None => Ok(super::bounds::no_claim(b)),
                 }
             },
         )?;

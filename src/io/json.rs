@@ -14,9 +14,7 @@ use crate::model::Announcements;
 ///
 /// [`Error::Json`] if serialisation fails.
 pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
-    serde_json::to_string_pretty(value).map_err(|e| Error::Json {
-        message: e.to_string(),
-    })
+    serde_json::to_string_pretty(value).map_err(Error::json)
 }
 
 /// Reads any serde value of this crate from JSON text, checking its invariants.
@@ -37,9 +35,7 @@ pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
 /// # Ok::<(), actas::Error>(())
 /// ```
 pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
-    serde_json::from_str(text).map_err(|e| Error::Json {
-        message: e.to_string(),
-    })
+    serde_json::from_str(text).map_err(Error::json)
 }
 
 /// Reads an announcements file: the register and the bulletins of one contest.
@@ -50,14 +46,6 @@ pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
 /// valid announcements file.
 pub fn read_announcements(path: impl AsRef<Path>) -> Result<Announcements> {
     let path = path.as_ref();
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: Some(path.to_owned()),
-        source,
-    })?;
-    from_json(&text).map_err(|e| match e {
-        Error::Json { message } => Error::Json {
-            message: format!("{}: {message}", path.display()),
-        },
-        other => other,
-    })
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(e, Some(path)))?;
+    from_json(&text).map_err(|e| e.with_path(path))
 }

@@ -552,8 +552,7 @@ impl Layout {
     /// field, a wrong type), or what [`Layout::validate`] finds.
     #[cfg(feature = "serde")]
     pub fn from_json(text: &str) -> Result<Self> {
-        let layout: Layout =
-            serde_json::from_str(text).map_err(|e| Error::layout(e.to_string()))?;
+        let layout: Layout = serde_json::from_str(text).map_err(Error::layout_json)?;
         layout.validate()?;
         Ok(layout)
     }
@@ -567,14 +566,8 @@ impl Layout {
     #[cfg(feature = "serde")]
     pub fn from_path(path: impl AsRef<std::path::Path>) -> Result<Self> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: Some(path.to_owned()),
-            source,
-        })?;
-        Layout::from_json(&text).map_err(|e| match e {
-            Error::Layout { message } => Error::layout(format!("{}: {message}", path.display())),
-            other => other,
-        })
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(e, Some(path)))?;
+        Layout::from_json(&text).map_err(|e| e.with_path(path))
     }
 
     /// The layout as pretty JSON.
@@ -584,9 +577,7 @@ impl Layout {
     /// [`Error::Json`] if serialisation fails (it does not for a valid layout).
     #[cfg(feature = "serde")]
     pub fn to_json(&self) -> Result<String> {
-        serde_json::to_string_pretty(self).map_err(|e| Error::Json {
-            message: e.to_string(),
-        })
+        serde_json::to_string_pretty(self).map_err(Error::json)
     }
 
     /// Checks the invariant.

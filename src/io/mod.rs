@@ -3,12 +3,14 @@
 //! - [`read_csv`] and [`read_csv_path`] turn a CSV of tally sheets into an
 //!   [`ActaSet`](crate::ActaSet) and a [`ReadReport`] that accounts for every row.
 //! - [`write_csv`] writes a set as CSV and returns the layout that reads it back.
+//! - [`read_table_register`] reads a register of tables (ids and electors).
 //! - `read_announcements` reads a bulletins file (feature `serde`).
 
 mod layout;
 #[cfg(feature = "parallel")]
 pub(crate) mod parallel;
 pub(crate) mod reader;
+mod register;
 mod writer;
 
 pub use layout::{
@@ -19,6 +21,7 @@ pub use reader::{
     InputSummary, ReadOutcome, ReadReport, RejectReason, RejectedRow, RepeatedRow, TableParts,
     read_csv, read_csv_path,
 };
+pub use register::{read_table_register, read_table_register_path};
 pub use writer::write_csv;
 
 #[cfg(feature = "serde")]

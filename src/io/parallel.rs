@@ -34,10 +34,7 @@ impl<R: Read> Read for QuoteWatch<R> {
 }
 
 fn io_error(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
-    move |source| Error::Io {
-        path: Some(path.to_owned()),
-        source,
-    }
+    move |e| Error::io(e, Some(path))
 }
 
 /// One part read: its sheets, its report (lines counted from its own start), the line where the
@@ -118,10 +115,7 @@ pub(crate) fn read(path: &Path, layout: &Layout) -> Result<Option<ReadOutcome>> 
 /// stop where the run of empty lines starts, or it would read the record after them, which the
 /// next part reads too.
 fn line_start<S: Source>(source: &S, at: u64, data_start: u64, len: u64) -> Result<u64> {
-    let io = |e: std::io::Error| Error::Io {
-        path: source.path().map(Path::to_owned),
-        source: e,
-    };
+    let io = |e: std::io::Error| Error::io(e, source.path());
     if at <= data_start {
         return Ok(data_start);
     }
@@ -193,10 +187,7 @@ pub(crate) fn read_cut<S: Source>(
             .at(begin)?
             .take(3)
             .read_to_end(&mut head3)
-            .map_err(|e| Error::Io {
-                path: path.map(Path::to_owned),
-                source: e,
-            })?;
+            .map_err(|e| Error::io(e, path))?;
         let bom = head3 == b"\xEF\xBB\xBF";
         let watch = QuoteWatch {
             inner: source.at(begin)?,

@@ -7,7 +7,7 @@ use std::path::Path;
 use csv::ByteRecord;
 
 use super::layout::{Encoding, Layout, Source};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::set::RawSheet;
 use crate::model::{ActaSet, Field, GeoPath, RepeatKind};
 
@@ -406,15 +406,15 @@ impl Plan {
                 .enumerate()
                 .filter(|(_, n)| n.as_str() == column);
             let Some((i, _)) = hits.next() else {
-                return Err(Error::MissingColumn {
+                return Err(Error::new(ErrorKind::MissingColumn {
                     column: column.to_owned(),
                     role,
-                });
+                }));
             };
             if hits.next().is_some() {
-                return Err(Error::AmbiguousColumn {
+                return Err(Error::new(ErrorKind::AmbiguousColumn {
                     column: column.to_owned(),
-                });
+                }));
             }
             used[i] = true;
             Ok(i)
@@ -645,6 +645,19 @@ impl Reject {
     }
 }
 
+/// Why a row did not become a sheet: the row is wrong (a rejection, and reading goes on), or
+/// reading cannot go on (a set past its capacity).
+enum RowError {
+    Reject(Reject),
+    Stop(Error),
+}
+
+impl From<Reject> for RowError {
+    fn from(r: Reject) -> Self {
+        RowError::Reject(r)
+    }
+}
+
 /// A UTF-8 byte-order mark. The CSV parser strips one at the start of the input; anywhere else
 /// it rejects the row.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -672,7 +685,7 @@ impl Plan {
         rec: &ByteRecord,
         buf: &mut RowBuf,
         set: &mut ActaSet,
-    ) -> std::result::Result<usize, Reject> {
+    ) -> std::result::Result<usize, RowError> {
         let last = self.names.len() - 1;
         let enc = self.encoding;
 
@@ -704,7 +717,7 @@ impl Plan {
                     let start = start.unwrap_or(0);
                     let begin = s.char_indices().nth(start).map(|(b, _)| b);
                     let Some(begin) = begin else {
-                        return Err(Reject::at(part.col, RejectReason::KeyTooShort));
+                        return Err(Reject::at(part.col, RejectReason::KeyTooShort).into());
                     };
                     let rest = &s[begin..];
                     match len {
@@ -712,17 +725,19 @@ impl Plan {
                         Some(n) => match rest.char_indices().nth(n) {
                             Some((end, _)) => &rest[..end],
                             None if rest.chars().count() == n => rest,
-                            None => return Err(Reject::at(part.col, RejectReason::KeyTooShort)),
+                            None => {
+                                return Err(Reject::at(part.col, RejectReason::KeyTooShort).into());
+                            }
                         },
                     }
                 }
             };
             if s.is_empty() {
-                return Err(Reject::at(part.col, RejectReason::EmptyKey));
+                return Err(Reject::at(part.col, RejectReason::EmptyKey).into());
             }
             let s = if part.numeric {
                 if !s.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(Reject::at(part.col, RejectReason::KeyNotNumeric));
+                    return Err(Reject::at(part.col, RejectReason::KeyNotNumeric).into());
                 }
                 // Canonical: no leading zeros, "0" for zero.
                 let t = s.trim_start_matches('0');
@@ -766,7 +781,7 @@ impl Plan {
                 continue;
             }
             if let Some(empty) = ended_at {
-                return Err(Reject::at(self.geo[empty].code, RejectReason::GeoGap));
+                return Err(Reject::at(self.geo[empty].code, RejectReason::GeoGap).into());
             }
             if level >= self.intern_levels {
                 // Checked as if interned, and left out.
@@ -798,10 +813,12 @@ impl Plan {
                 }
                 _ => None,
             };
+            // The code is not empty (an empty code ended the path above) and the level is
+            // below the parent's: the only failure left is a geography past its capacity.
             let path = set
                 .geography_mut()
                 .intern_at(geo, level, &buf.code, name)
-                .map_err(|_| Reject::at(g.code, RejectReason::GeoGap))?;
+                .map_err(RowError::Stop)?;
             geo = Some(path);
             buf.prev_codes.truncate(level);
             buf.prev_names.truncate(level);
@@ -828,6 +845,16 @@ impl Plan {
             None => None,
         };
 
+        // A key the row built that is no table id is the row's fault; anything else the set
+        // refuses (its capacity) stops reading.
+        if let Some(reason) = crate::model::table_id_problem(&buf.key) {
+            return Err(RowError::Reject(Reject {
+                col: self.key.first().map(|k| k.col),
+                reason: RejectReason::InvalidTableId {
+                    reason: reason.to_owned(),
+                },
+            }));
+        }
         set.push_raw_deferred(&RawSheet {
             id: &buf.key,
             geo,
@@ -836,15 +863,7 @@ impl Plan {
             extra: &buf.extra,
             image,
         })
-        .map_err(|e| Reject {
-            col: self.key.first().map(|k| k.col),
-            reason: RejectReason::InvalidTableId {
-                reason: match e {
-                    Error::InvalidValue { reason, .. } => reason,
-                    other => other.to_string(),
-                },
-            },
-        })
+        .map_err(RowError::Stop)
     }
 }
 
@@ -857,7 +876,7 @@ impl Plan {
 /// # Errors
 ///
 /// Only what stops reading altogether: [`Error::Layout`] for an invalid layout,
-/// [`Error::EmptyInput`], [`Error::NoRows`], [`Error::MissingColumn`],
+/// [`Error::new(ErrorKind::EmptyInput)`], [`Error::NoRows`], [`Error::MissingColumn`],
 /// [`Error::AmbiguousColumn`], [`Error::Io`] and [`Error::Csv`] when the stream fails.
 ///
 /// # Example
@@ -891,17 +910,18 @@ pub fn read_csv<R: Read>(reader: R, layout: &Layout) -> Result<ReadOutcome> {
 ///
 /// # Errors
 ///
-/// As [`read_csv`]; I/O errors carry the path.
+/// As [`read_csv`]; the errors of the file carry its path ([`Error::position`]).
 pub fn read_csv_path(path: impl AsRef<Path>, layout: &Layout) -> Result<ReadOutcome> {
     let path = path.as_ref();
+    read_csv_path_inner(path, layout).map_err(|e| e.in_input(Some(path)))
+}
+
+fn read_csv_path_inner(path: &Path, layout: &Layout) -> Result<ReadOutcome> {
     #[cfg(feature = "parallel")]
     if let Some(out) = super::parallel::read(path, layout)? {
         return Ok(out);
     }
-    let file = std::fs::File::open(path).map_err(|source| Error::Io {
-        path: Some(path.to_owned()),
-        source,
-    })?;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(e, Some(path)))?;
     read_csv_inner(
         std::io::BufReader::with_capacity(1 << 16, file),
         layout,
@@ -1111,10 +1131,10 @@ impl<R: Read> Rows<R> {
                 .read_byte_record(&mut header)
                 .map_err(|e| csv_error(e, path))?
             {
-                return Err(Error::EmptyInput);
+                return Err(Error::new(ErrorKind::EmptyInput));
             }
             if !is_blank(&header) {
-                break header.position().map_or(1, |p| p.line());
+                break record_line(&header, rdr.position().line(), rdr.get_ref().ends_open());
             }
         };
         let (plan, unused_columns) = Plan::new(layout, &header)?;
@@ -1230,7 +1250,7 @@ impl<R: Read> Rows<R> {
             {
                 return Ok((false, rdr.position().line()));
             }
-            let line = rec.position().map_or(0, |p| p.line());
+            let line = record_line(rec, rdr.position().line(), rdr.get_ref().ends_open());
             if is_blank(rec) {
                 report.blank_lines += 1;
                 continue;
@@ -1258,7 +1278,8 @@ impl<R: Read> Rows<R> {
                         report.sheet_lines.push(line);
                     }
                 }
-                Err(Reject { col, reason }) => {
+                Err(RowError::Stop(e)) => return Err(e.at_line(line)),
+                Err(RowError::Reject(Reject { col, reason })) => {
                     let raw = col.map(|c| shorten(cell(rec, c, expected - 1)));
                     report.rejected.push(RejectedRow {
                         line,
@@ -1279,9 +1300,7 @@ impl<R: Read> Rows<R> {
     /// [`Error::NoRows`] when no data row was read.
     pub(crate) fn finish(self) -> Result<ReadReport> {
         if self.report.rows_read == 0 {
-            return Err(Error::NoRows {
-                header_line: self.header_line,
-            });
+            return Err(Error::new(ErrorKind::NoRows).at_line(self.header_line));
         }
         Ok(self.report)
     }
@@ -1318,6 +1337,9 @@ pub(crate) struct RecordLimit<R> {
     /// Line ends seen, and the line where the current record starts.
     lines: u64,
     record_line: u64,
+    /// The last byte read, and whether the input has ended.
+    last: Option<u8>,
+    eof: bool,
 }
 
 /// Where the parser is, as far as quotes go.
@@ -1354,7 +1376,7 @@ impl fmt::Display for RecordTooLong {
 impl std::error::Error for RecordTooLong {}
 
 impl<R> RecordLimit<R> {
-    fn new(inner: R, max: usize, delimiter: u8) -> Self {
+    pub(crate) fn new(inner: R, max: usize, delimiter: u8) -> Self {
         RecordLimit {
             inner,
             max: max as u64,
@@ -1363,7 +1385,14 @@ impl<R> RecordLimit<R> {
             record: 0,
             lines: 0,
             record_line: 1,
+            last: None,
+            eof: false,
         }
+    }
+
+    /// Whether the input has ended without a line end after its last record.
+    pub(crate) fn ends_open(&self) -> bool {
+        self.eof && self.last.is_some_and(|b| b != b'\n')
     }
 
     /// The underlying reader.
@@ -1453,32 +1482,45 @@ impl<R> RecordLimit<R> {
 impl<R: Read> Read for RecordLimit<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
+        match buf[..n].last() {
+            Some(&b) => self.last = Some(b),
+            None => self.eof |= !buf.is_empty(),
+        }
         self.scan(&buf[..n])?;
         Ok(n)
     }
 }
 
-fn csv_error(e: csv::Error, path: Option<&Path>) -> Error {
-    let line = e.position().map(|p| p.line());
-    match e.into_kind() {
-        csv::ErrorKind::Io(source) => match source
+pub(crate) fn csv_error(e: csv::Error, path: Option<&Path>) -> Error {
+    let too_long = match e.kind() {
+        csv::ErrorKind::Io(source) => source
             .get_ref()
             .and_then(|inner| inner.downcast_ref::<RecordTooLong>())
-        {
-            Some(t) => Error::RecordTooLong {
-                line: t.line,
-                limit: t.max,
-            },
-            None => Error::Io {
-                path: path.map(Path::to_owned),
-                source,
-            },
-        },
-        other => Error::Csv {
-            line,
-            message: format!("{other:?}").to_lowercase(),
-        },
+            .map(|t| (t.line, t.max)),
+        _ => None,
+    };
+    let err = match too_long {
+        Some((line, limit)) => Error::new(ErrorKind::RecordTooLong { limit }).at_line(line),
+        None => Error::csv(e, None),
+    };
+    match path {
+        Some(p) => err.with_path(p),
+        None => err,
     }
+}
+
+/// The line a record just read starts on.
+///
+/// The csv crate gives the first record after blank lines the line of the first blank
+/// (BurntSushi/rust-csv#208), while its position after the record is right: the record's line is
+/// counted back from there, less the line ends inside its quoted cells and its own line end
+/// (absent when the record ended the input, `ends_open`).
+pub(crate) fn record_line(rec: &ByteRecord, after: u64, ends_open: bool) -> u64 {
+    let inside = memchr::memchr_iter(b'\n', rec.as_slice()).count() as u64;
+    let reported = rec.position().map_or(1, |p| p.line());
+    after
+        .saturating_sub(inside + u64::from(!ends_open))
+        .max(reported)
 }
 
 fn is_blank(rec: &ByteRecord) -> bool {
@@ -1600,7 +1642,8 @@ mod tests {
         small.max_record_bytes = 10;
         let err = read_csv(&b"t,A\n1,2\n3,12345678901\n"[..], &small).unwrap_err();
         assert!(
-            matches!(err, Error::RecordTooLong { line: 3, limit: 10 }),
+            matches!(err.kind(), ErrorKind::RecordTooLong { limit: 10 })
+                && err.position().and_then(|p| p.line()) == Some(3),
             "{err}"
         );
     }

@@ -10,13 +10,7 @@ use crate::error::{Error, Result};
 use crate::model::{ActaSet, Field};
 
 fn csv_error(e: csv::Error) -> Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(source) => Error::Io { path: None, source },
-        other => Error::Csv {
-            line: None,
-            message: format!("{other:?}").to_lowercase(),
-        },
-    }
+    Error::csv(e, None)
 }
 
 /// The canonical layout of a set: one column per field, named without collisions
@@ -174,7 +168,6 @@ pub fn write_csv<W: Write>(set: &ActaSet, writer: W) -> Result<Layout> {
         row.push(set.image(i).unwrap_or_default().to_owned());
         w.write_record(&row).map_err(csv_error)?;
     }
-    w.flush()
-        .map_err(|source| Error::Io { path: None, source })?;
+    w.flush().map_err(|e| Error::io(e, None))?;
     Ok(layout)
 }

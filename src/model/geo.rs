@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use hashbrown::HashMap;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 /// A handle to one place of a [`Geography`] (a state, a parish, a voting centre), and through its
 /// parents the whole path from the top level down to it.
@@ -323,9 +323,9 @@ impl Geography {
             None => (0, 0),
             Some(p) if self.contains(p) => (p.index() + 1, self.nodes[p.index()].level + 1),
             Some(_) => {
-                return Err(Error::Shape {
+                return Err(Error::new(ErrorKind::Shape {
                     message: "the parent place is not of this geography".into(),
-                });
+                }));
             }
         };
         if level < next {

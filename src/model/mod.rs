@@ -24,4 +24,5 @@ pub use number::{
 pub use set::{ActaSet, Repeat, RepeatKind};
 pub use sheet::{ActaSheet, Field};
 pub use table::TableId;
+pub(crate) use table::table_id_problem;
 pub use tables::TableRegister;

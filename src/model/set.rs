@@ -11,7 +11,7 @@ use super::contest::Contest;
 use super::geo::{GeoPath, Geography};
 use super::sheet::{ActaSheet, Field};
 use super::table::{self, TableId};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 /// Whether a repeated reading of a table agrees with the first one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -320,17 +320,17 @@ impl ActaSet {
 
     fn check_shape(&self, id: &str, votes: usize, geo: Option<GeoPath>) -> Result<()> {
         if votes != self.lines.len() {
-            return Err(Error::Shape {
+            return Err(Error::new(ErrorKind::Shape {
                 message: format!(
                     "table {id}: {votes} vote entries for {} ballot lines",
                     self.lines.len()
                 ),
-            });
+            }));
         }
         if geo.is_some_and(|g| !self.geography.contains(g)) {
-            return Err(Error::Shape {
+            return Err(Error::new(ErrorKind::Shape {
                 message: format!("table {id}: its place is not of this set's geography"),
-            });
+            }));
         }
         Ok(())
     }
@@ -341,14 +341,14 @@ impl ActaSet {
     pub(crate) fn push_raw_deferred(&mut self, raw: &RawSheet<'_>) -> Result<usize> {
         self.check_shape(raw.id, raw.votes.len(), raw.geo)?;
         if raw.extra.len() != self.extra.len() {
-            return Err(Error::Shape {
+            return Err(Error::new(ErrorKind::Shape {
                 message: format!(
                     "table {}: {} further fields for {} declared",
                     raw.id,
                     raw.extra.len(),
                     self.extra.len()
                 ),
-            });
+            }));
         }
         table::validate(raw.id)?;
         let index = self.len();

@@ -46,26 +46,27 @@ impl TableId {
 
 /// Checks the invariant of [`TableId`] without allocating.
 pub(crate) fn validate(id: &str) -> Result<()> {
+    match table_id_problem(id) {
+        Some(reason) => Err(Error::invalid("table id", id, reason)),
+        None => Ok(()),
+    }
+}
+
+/// Why `id` is not a table id, or `None` when it is one.
+pub(crate) fn table_id_problem(id: &str) -> Option<&'static str> {
     if id.is_empty() {
-        return Err(Error::invalid("table id", id, "is empty"));
+        return Some("is empty");
     }
     let edge = |c: Option<char>| c.is_some_and(char::is_whitespace);
     if edge(id.chars().next()) || edge(id.chars().next_back()) {
-        return Err(Error::invalid(
-            "table id",
-            id,
-            "has surrounding white space",
-        ));
+        return Some("has surrounding white space");
     }
     let control = if id.is_ascii() {
         id.bytes().any(|b| b.is_ascii_control())
     } else {
         id.chars().any(char::is_control)
     };
-    if control {
-        return Err(Error::invalid("table id", id, "has a control character"));
-    }
-    Ok(())
+    control.then_some("has a control character")
 }
 
 impl FromStr for TableId {

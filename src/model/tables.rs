@@ -1,7 +1,7 @@
-//! A register of tables: every table that should have a sheet, with its electors.
+//! A register of tables: every table that should have a sheet, with its electors. Reading one
+//! from CSV is [`crate::io::read_table_register`].
 
 use std::collections::HashMap;
-use std::io::Read;
 
 use super::bulletin::Register;
 use super::table::TableId;
@@ -16,11 +16,13 @@ use crate::error::{Error, Result};
 /// ```
 /// use actas::{TableId, TableRegister};
 ///
-/// let csv = "table,electors\n001,500\n002,\n";
-/// let register = TableRegister::read_csv(csv.as_bytes())?;
+/// let mut register = TableRegister::new();
+/// register.push(TableId::new("001")?, Some(500))?;
+/// register.push(TableId::new("002")?, None)?;
 /// assert_eq!(register.len(), 2);
 /// assert_eq!(register.electors("001"), Some(Some(500)));
 /// assert_eq!(register.electors("002"), Some(None)); // known table, unknown electors
+/// assert!(register.push(TableId::new("001")?, None).is_err()); // registered twice
 /// assert_eq!(register.summary().tables, Some(2));
 /// # Ok::<(), actas::Error>(())
 /// ```
@@ -54,50 +56,6 @@ impl TableRegister {
         self.ids.push(id);
         self.electors.push(electors);
         Ok(())
-    }
-
-    /// Reads a register from CSV with a header naming a `table` column and, optionally, an
-    /// `electors` column (UTF-8; other columns are ignored).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::MissingColumn`] without a `table` column; [`Error::Csv`] with the line of a
-    /// malformed row, an invalid table id, a bad electors count or a repeated table.
-    pub fn read_csv<R: Read>(reader: R) -> Result<Self> {
-        let mut rdr = csv::ReaderBuilder::new()
-            .flexible(false)
-            .from_reader(reader);
-        let csv_error = |e: csv::Error| Error::Csv {
-            line: e.position().map(|p| p.line()),
-            message: e.to_string(),
-        };
-        let header = rdr.headers().map_err(csv_error)?.clone();
-        let col = |name: &str| header.iter().position(|h| h.trim() == name);
-        let table = col("table").ok_or_else(|| Error::MissingColumn {
-            column: "table".into(),
-            role: "the register's table ids".into(),
-        })?;
-        let electors = col("electors");
-        let mut out = TableRegister::new();
-        for rec in rdr.records() {
-            let rec = rec.map_err(csv_error)?;
-            let line = rec.position().map_or(0, |p| p.line());
-            let at = |message: String| Error::Csv {
-                line: Some(line),
-                message,
-            };
-            let id =
-                TableId::new(rec.get(table).unwrap_or("").trim()).map_err(|e| at(e.to_string()))?;
-            let e = match electors.map(|c| rec.get(c).unwrap_or("").trim()) {
-                None | Some("") => None,
-                Some(s) => Some(
-                    s.parse::<u32>()
-                        .map_err(|_| at(format!("electors \"{s}\" is not a count")))?,
-                ),
-            };
-            out.push(id, e).map_err(|e| at(e.to_string()))?;
-        }
-        Ok(out)
     }
 
     /// The number of tables.
