@@ -210,6 +210,11 @@ impl Error {
         self
     }
 
+    pub(crate) fn at_field(mut self, field: impl Into<String>) -> Self {
+        self.0.position.field = Some(field.into());
+        self
+    }
+
     pub(crate) fn with_source(mut self, source: impl Into<Cause>) -> Self {
         self.0.source = Some(source.into());
         self

@@ -737,6 +737,12 @@ fn a_bad_register_row_says_what_and_where() {
             "{csv:?}: {err:?}"
         );
         assert_eq!(err.position().and_then(|p| p.line()), Some(line), "{csv:?}");
+        let field = if what == "electors" {
+            "electors"
+        } else {
+            "table"
+        };
+        assert_eq!(err.position().and_then(|p| p.field()), Some(field));
         assert!(
             err.to_string().starts_with(&format!("line {line}: ")),
             "{err}"

@@ -69,19 +69,18 @@ pub fn read_table_register<R: Read>(reader: R) -> Result<TableRegister> {
     let mut out = TableRegister::new();
     while rdr.read_byte_record(&mut rec).map_err(csv_error)? {
         let line = record_line(&rec, rdr.position().line(), rdr.get_ref().ends_open());
-        let at = |e: Error| e.at_line(line);
-        let id = TableId::new(cell(&rec, table).map_err(at)?).map_err(at)?;
+        let at = |field: &'static str| move |e: Error| e.at_line(line).at_field(field);
+        let id = TableId::new(cell(&rec, table).map_err(at("table"))?).map_err(at("table"))?;
         let e = match electors {
             None => None,
-            Some(c) => match cell(&rec, c).map_err(at)?.as_str() {
+            Some(c) => match cell(&rec, c).map_err(at("electors"))?.as_str() {
                 "" => None,
-                s => Some(
-                    s.parse::<u32>()
-                        .map_err(|_| at(Error::invalid("electors", s, "is not a count")))?,
-                ),
+                s => Some(s.parse::<u32>().map_err(|_| {
+                    at("electors")(Error::invalid("electors", s, "is not a count"))
+                })?),
             },
         };
-        out.push(id, e).map_err(at)?;
+        out.push(id, e).map_err(at("table"))?;
     }
     Ok(out)
 }
