@@ -27,15 +27,13 @@ fn bulletin_and_register(set: &ActaSet) -> (Bulletin, Register) {
         .zip(&t.candidates)
         .map(|(c, x)| BulletinCount::new(c.code.clone(), x.sum * 9 / 10))
         .collect();
-    let b = Bulletin::new("bulletin", counts).with_coverage(CoverageClaim {
-        printed: "90".parse().expect("percent"),
-        basis: CoverageBasis::Tables,
-    });
-    let register = Register {
-        tables: Some(t.tables * 11 / 10),
-        electors: Some(t.electors.sum * 11 / 10),
-        ..Register::default()
-    };
+    let b = Bulletin::new("bulletin", counts).with_coverage(CoverageClaim::new(
+        CoverageBasis::Tables,
+        "90".parse().expect("percent"),
+    ));
+    let register = Register::new()
+        .with_tables(t.tables * 11 / 10)
+        .with_electors(t.electors.sum * 11 / 10);
     (b, register)
 }
 
@@ -55,11 +53,9 @@ fn scale(c: &mut Criterion) {
         g.warm_up_time(std::time::Duration::from_secs(1));
         g.measurement_time(std::time::Duration::from_secs(3));
         for &n in &sizes {
-            let config = SynthConfig {
-                sheets: n,
-                candidates,
-                ..SynthConfig::default()
-            };
+            let config = SynthConfig::default()
+                .with_sheets(n)
+                .with_candidates(candidates);
             let mut csv = Vec::new();
             write_csv(&config, &mut csv).expect("csv");
             let lay = layout(&config);

@@ -147,25 +147,20 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<bool, Box<dyn Error>> {
         Some(path) => read_announcements(path)?,
         None => Announcements::default(),
     };
-    let options = AuditOptions {
-        rules: layout.rule_set(),
-        bounds: BoundOptions {
-            coverage: if args.exact_coverage {
+    let options = AuditOptions::default()
+        .with_rules(layout.rule_set())
+        .with_bounds(
+            BoundOptions::default().with_coverage(if args.exact_coverage {
                 CoverageReading::Exact
             } else {
                 CoverageReading::PrintedInterval
-            },
-        },
-        ..AuditOptions::default()
-    };
+            }),
+        );
     let report = if args.stream {
         let outcome = StreamAudit::new(&layout)
             .register(announcements.register.clone())
             .bulletins(&announcements.bulletins)
-            .options(StreamOptions {
-                audit: options,
-                ..StreamOptions::default()
-            })
+            .options(StreamOptions::default().with_audit(options))
             .run_path(&args.sheets)?;
         let mut report = outcome.report;
         report.add_input(InputSummary::new(&args.sheets, &outcome.read));

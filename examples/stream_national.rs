@@ -53,10 +53,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             env!("CARGO_MANIFEST_DIR")
         ))
     });
-    let config = SynthConfig {
-        sheets,
-        ..SynthConfig::default()
-    };
+    let config = SynthConfig::default().with_sheets(sheets);
     if !path.exists() {
         let start = Instant::now();
         let injected = write_csv(&config, std::fs::File::create(&path)?)?;
@@ -79,14 +76,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     let counts: Vec<BulletinCount> = (1..=config.candidates)
         .map(|c| BulletinCount::new(format!("C{c:02}"), if c == 1 { 1 } else { 0 }))
         .collect();
-    let bulletin = Bulletin::new("synthetic bulletin", counts).with_coverage(CoverageClaim {
-        printed: "80".parse()?,
-        basis: CoverageBasis::Tables,
-    });
-    let register = Register {
-        tables: Some(sheets as u64 * 5 / 4),
-        ..Register::default()
-    };
+    let bulletin = Bulletin::new("synthetic bulletin", counts)
+        .with_coverage(CoverageClaim::new(CoverageBasis::Tables, "80".parse()?));
+    let register = Register::new().with_tables(sheets as u64 * 5 / 4);
     let bulletins = [bulletin];
     let start = Instant::now();
     let out = StreamAudit::new(&layout)

@@ -17,16 +17,15 @@ fn main() -> Result<(), Box<dyn Error>> {
     let [sheets, candidates, out, rest @ ..] = &args[..] else {
         return Err("usage: synth_csv SHEETS CANDIDATES OUT.csv [SEED]".into());
     };
-    let config = SynthConfig {
-        sheets: sheets.parse()?,
-        candidates: candidates.parse()?,
-        seed: rest
-            .first()
-            .map(|s| s.parse())
-            .transpose()?
-            .unwrap_or(SynthConfig::default().seed),
-        ..SynthConfig::default()
-    };
+    let config = SynthConfig::default()
+        .with_sheets(sheets.parse()?)
+        .with_candidates(candidates.parse()?)
+        .with_seed(
+            rest.first()
+                .map(|s| s.parse())
+                .transpose()?
+                .unwrap_or(SynthConfig::default().seed),
+        );
     let injected = write_csv(&config, File::create(out)?)?;
     let layout_path = format!("{}.layout.json", out.trim_end_matches(".csv"));
     std::fs::write(&layout_path, layout(&config).to_json()?)?;

@@ -94,10 +94,7 @@ pub fn check_csv(data: &[u8]) {
         let streamed = StreamAudit::new(&layout)
             .register(register.clone())
             .bulletins(&bulletins)
-            .options(StreamOptions {
-                chunk,
-                ..StreamOptions::default()
-            })
+            .options(StreamOptions::default().with_chunk(chunk))
             .run(&csv[..])
             .expect("the stream reads what the reader reads");
         assert_eq!(
@@ -188,20 +185,16 @@ fn bulletins_for(set: &ActaSet, flags: u8) -> (Vec<Bulletin>, Register) {
         .map(|(c, x)| BulletinCount::new(c.code.clone(), x.sum * share / 100))
         .collect();
     let printed = |p: u64| -> Percent { p.min(100).to_string().parse().expect("a whole percent") };
-    let tables = Bulletin::new("tables", counts.clone()).with_coverage(CoverageClaim {
-        printed: printed(share),
-        basis: CoverageBasis::Tables,
-    });
-    let mut electors = Bulletin::new("electors", counts).with_coverage(CoverageClaim {
-        printed: printed(share + 1),
-        basis: CoverageBasis::Electors,
-    });
+    let tables = Bulletin::new("tables", counts.clone())
+        .with_coverage(CoverageClaim::new(CoverageBasis::Tables, printed(share)));
+    let mut electors = Bulletin::new("electors", counts).with_coverage(CoverageClaim::new(
+        CoverageBasis::Electors,
+        printed(share + 1),
+    ));
     electors.electors = Some(t.electors.sum + 50);
-    let register = Register {
-        tables: Some(t.tables + u64::from(flags & 3)),
-        electors: Some(t.electors.sum + 50),
-        ..Register::default()
-    };
+    let register = Register::new()
+        .with_tables(t.tables + u64::from(flags & 3))
+        .with_electors(t.electors.sum + 50);
     (vec![tables, electors], register)
 }
 

@@ -82,11 +82,15 @@ mod model;
 mod par;
 pub mod report;
 pub mod rules;
+#[cfg(feature = "synth")]
 pub mod synth;
 
 pub use error::{Error, ErrorKind, Position, Result};
 pub use model::*;
 pub use par::Execution;
+/// Exact decimals, re-exported from [`rust_decimal`]: the type of every percentage and threshold
+/// of this crate, so that no second dependency is needed to set one.
+pub use rust_decimal::Decimal;
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(all(doctest, feature = "serde"))]

@@ -53,6 +53,7 @@ use crate::model::{ActaSet, Field};
 
 /// The relation between the two sides of a [`Rule`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Relation {
     /// `==`
     Eq,
@@ -82,6 +83,7 @@ impl Relation {
 
 /// One term of a rule's side, before it is bound to a set.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Term {
     /// A field by name: a standard field, a ballot line code or a further field.
     Named(String),

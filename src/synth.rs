@@ -4,7 +4,12 @@
 //! The same configuration always gives the same sheets, in memory or on disk, on every platform:
 //! the generator uses its own SplitMix64 stream (Steele, Lea and Flood, "Fast splittable
 //! pseudorandom number generators", OOPSLA 2014), so no dependency upgrade can change the data that
-//! tests and benchmarks are built on.
+//! tests and benchmarks are built on. Its floating-point arithmetic is only IEEE 754's correctly
+//! rounded operations (`+`, `−`, `×`, `÷`, `√`, conversions), whose results are the same on every
+//! platform; no `powf`, `exp` or `ln`, whose results may differ in the last bit between math
+//! libraries.
+//!
+//! Behind the `synth` feature (default).
 //!
 //! # The model
 //!
@@ -27,7 +32,7 @@
 //! ```
 //! use actas::synth::{generate, SynthConfig};
 //!
-//! let config = SynthConfig { sheets: 1_000, candidates: 5, ..SynthConfig::default() };
+//! let config = SynthConfig::default().with_sheets(1_000).with_candidates(5);
 //! let (set, injected) = generate(&config)?;
 //! assert_eq!(set.tables(), 1_000);
 //! assert_eq!(set.len(), 1_000 + injected.duplicates.len() + injected.conflicts.len());
@@ -37,12 +42,13 @@
 use std::io::Write;
 
 use crate::error::{Error, Result};
-use crate::io::{CandidateColumn, Fields, GeoLevel, Key, KeyPart, Layout, LineColumn};
+use crate::io::{CandidateColumn, Fields, GeoLevel, Layout, LineColumn};
 use crate::model::set::RawSheet;
 use crate::model::{ActaSet, GeoPath};
 
 /// Per-table rates of injected anomalies, in parts per million.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct AnomalyRates {
     /// Sheets whose candidates' votes do not add up to the valid votes.
     pub rule_violation: u32,
@@ -67,6 +73,30 @@ impl Default for AnomalyRates {
 }
 
 impl AnomalyRates {
+    /// With sheets that break `valid == sum(candidates)`, per million.
+    pub fn with_rule_violation(mut self, per_million: u32) -> Self {
+        self.rule_violation = per_million;
+        self
+    }
+
+    /// With sheets of more voters than electors, per million.
+    pub fn with_over_turnout(mut self, per_million: u32) -> Self {
+        self.over_turnout = per_million;
+        self
+    }
+
+    /// With tables read twice with identical numbers, per million.
+    pub fn with_duplicate(mut self, per_million: u32) -> Self {
+        self.duplicate = per_million;
+        self
+    }
+
+    /// With tables read twice with different numbers, per million.
+    pub fn with_conflict(mut self, per_million: u32) -> Self {
+        self.conflict = per_million;
+        self
+    }
+
     /// No anomalies at all.
     pub const NONE: AnomalyRates = AnomalyRates {
         rule_violation: 0,
@@ -80,6 +110,7 @@ impl AnomalyRates {
 ///
 /// Invariant (checked by the generators): 2 to 40 candidates, 1 to 16 lines per candidate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SynthConfig {
     /// Distinct tables (each with one sheet, plus a second reading for duplicates and conflicts).
     pub sheets: usize,
@@ -91,6 +122,38 @@ pub struct SynthConfig {
     pub seed: u64,
     /// Anomaly rates.
     pub anomalies: AnomalyRates,
+}
+
+impl SynthConfig {
+    /// With `sheets` distinct tables.
+    pub fn with_sheets(mut self, sheets: usize) -> Self {
+        self.sheets = sheets;
+        self
+    }
+
+    /// With `candidates` candidates (2 to 40).
+    pub fn with_candidates(mut self, candidates: usize) -> Self {
+        self.candidates = candidates;
+        self
+    }
+
+    /// With `lines` ballot lines per candidate.
+    pub fn with_lines_per_candidate(mut self, lines: usize) -> Self {
+        self.lines_per_candidate = lines;
+        self
+    }
+
+    /// With another seed.
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// With these anomaly rates.
+    pub fn with_anomalies(mut self, anomalies: AnomalyRates) -> Self {
+        self.anomalies = anomalies;
+        self
+    }
 }
 
 impl Default for SynthConfig {
@@ -107,6 +170,7 @@ impl Default for SynthConfig {
 
 /// The table ids of every injected anomaly, in the order generated.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct Injected {
     /// Tables whose sheet breaks `valid == sum(candidates)`.
     pub rule_violations: Vec<String>,
@@ -223,7 +287,12 @@ impl Generator {
             // A region's preference: a popularity that falls with the candidate's rank, times
             // a regional factor.
             let w: Vec<f64> = (0..self.cfg.candidates)
-                .map(|c| (0.3 + self.rng.unit()) / (1.0 + c as f64).powf(1.5))
+                .map(|c| {
+                    // (1 + c)^1.5 as b·√b: `powf` is not correctly rounded on every
+                    // platform, `*` and `sqrt` are (IEEE 754), so the data are the same everywhere.
+                    let b = 1.0 + c as f64;
+                    (0.3 + self.rng.unit()) / (b * b.sqrt())
+                })
                 .collect();
             self.regions.push((turnout, w));
         }
@@ -373,14 +442,8 @@ pub fn layout(config: &SynthConfig) -> Layout {
             column: (lpc == 1).then(|| format!("C{c:02}")),
         })
         .collect();
-    let mut layout = Layout::new(
-        "synthetic national election",
-        Key {
-            parts: vec![KeyPart::column("table")],
-            separator: "-".into(),
-        },
-        candidates,
-    );
+    let mut layout = Layout::new("synthetic national election", "table");
+    layout.candidates = candidates;
     if lpc > 1 {
         layout.lines = (1..=config.candidates)
             .flat_map(|c| {

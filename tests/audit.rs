@@ -41,18 +41,11 @@ fn bulletin(a: u64, b: u64, printed: &str, basis: CoverageBasis) -> Bulletin {
         "b",
         vec![BulletinCount::new("A", a), BulletinCount::new("B", b)],
     )
-    .with_coverage(CoverageClaim {
-        printed: printed.parse().unwrap(),
-        basis,
-    })
+    .with_coverage(CoverageClaim::new(basis, printed.parse().unwrap()))
 }
 
 fn register(tables: u64, electors: u64) -> Register {
-    Register {
-        tables: Some(tables),
-        electors: Some(electors),
-        ..Register::default()
-    }
+    Register::new().with_tables(tables).with_electors(electors)
 }
 
 const ROWS: [(&str, u32, u32, u32); 4] = [
@@ -68,9 +61,7 @@ fn tables_basis_by_hand() {
     // at most 2 uncollected, so at least 1 sheet: A >= 10. At most 3 sheets (70 + 50 + 20) plus
     // 200 electors = 340.
     let s = set(&ROWS);
-    let opts = BoundOptions {
-        coverage: CoverageReading::Exact,
-    };
+    let opts = BoundOptions::default().with_coverage(CoverageReading::Exact);
     let f = feasibility(
         &s,
         &bulletin(5, 0, "50", CoverageBasis::Tables),
@@ -233,10 +224,7 @@ fn missing_data_is_reported_not_guessed() {
         .unwrap();
     assert_eq!(err.to_string(), "tables: the number of tables is unknown");
     // Without the register's electors the upper bound is unknown, not made up.
-    let reg = Register {
-        tables: Some(6),
-        ..Register::default()
-    };
+    let reg = Register::new().with_tables(6);
     let f = feasibility(&s, &b, &reg, &BoundOptions::default())
         .unwrap()
         .unwrap_done();
@@ -274,10 +262,10 @@ fn edge_cases_empty_set_one_sheet_absent_candidate() {
         "b",
         vec![BulletinCount::new("A", 6), BulletinCount::new("Z", 4)],
     )
-    .with_coverage(CoverageClaim {
-        printed: "100".parse().unwrap(),
-        basis: CoverageBasis::Tables,
-    });
+    .with_coverage(CoverageClaim::new(
+        CoverageBasis::Tables,
+        "100".parse().unwrap(),
+    ));
     let bs = [b];
     let report = Audit::new(&one)
         .register(register(1, 10))
@@ -380,10 +368,9 @@ fn plausibility_flags_by_hand() {
     ];
     assert_eq!(got, want.map(|(a, b)| (a.to_string(), b)));
     // 2 null of 10 voters is 20%: over 10%, not over 25%.
-    let loose = PlausibilityOptions {
-        null_share_above: 25.into(),
-        blank_share_above: 20.into(),
-    };
+    let loose = PlausibilityOptions::default()
+        .with_null_share_above(25.into())
+        .with_blank_share_above(20.into());
     assert!(
         plausibility(&s, &loose)
             .iter()
@@ -483,10 +470,7 @@ fn a_forms_own_rules_come_from_its_layout() {
     .unwrap();
     let csv = "t,voters,valid,A,B,received,cancelled\n1,10,10,6,4,15,2\n2,10,10,6,4,11,2\n3,10,10,6,4,,2\n";
     let read = actas::io::read_csv(csv.as_bytes(), &layout).unwrap();
-    let options = actas::audit::AuditOptions {
-        rules: layout.rule_set(),
-        ..Default::default()
-    };
+    let options = actas::audit::AuditOptions::default().with_rules(layout.rule_set());
     let report = Audit::new(&read.set).options(options).run().unwrap();
     let own = report
         .rules

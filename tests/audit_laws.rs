@@ -73,21 +73,19 @@ fn bulletin_from(set: &ActaSet) -> (Bulletin, Register) {
             BulletinCount::new(c.code.clone(), ct.sum).with_percent(pct(ct.sum, valid, 2))
         })
         .collect();
-    let mut b = Bulletin::new("from the sheets", counts).with_coverage(CoverageClaim {
-        printed: "100".parse().unwrap(),
-        basis: CoverageBasis::Tables,
-    });
+    let mut b = Bulletin::new("from the sheets", counts).with_coverage(CoverageClaim::new(
+        CoverageBasis::Tables,
+        "100".parse().unwrap(),
+    ));
     b.valid = Some(valid);
     b.null = Some(0);
     b.voters = Some(t.voters.sum);
     b.electors = Some(t.electors.sum);
     b.electors_counted = Some(t.electors.sum);
     b.turnout = Some(pct(t.voters.sum, t.electors.sum, 2));
-    let register = Register {
-        tables: Some(t.tables),
-        electors: Some(t.electors.sum),
-        ..Register::default()
-    };
+    let register = Register::new()
+        .with_tables(t.tables)
+        .with_electors(t.electors.sum);
     (b, register)
 }
 
@@ -146,24 +144,18 @@ proptest! {
         let truth: Vec<u64> = (0..3).map(|c| in_b.iter().map(|t| u64::from(t.votes[c])).sum()).collect();
         let all_electors: u64 = population.iter().map(|t| u64::from(t.electors)).sum();
         let b_electors: u64 = in_b.iter().map(|t| u64::from(t.electors)).sum();
-        let register = Register { tables: Some(n as u64), electors: Some(all_electors), ..Register::default() };
+        let register = Register::new().with_tables(n as u64).with_electors(all_electors);
         let counts: Vec<BulletinCount> = (0..3).map(|c| BulletinCount::new(format!("C{c}"), truth[c])).collect();
 
-        let by_tables = Bulletin::new("t", counts.clone()).with_coverage(CoverageClaim {
-            printed: pct(in_b.len() as u64, n as u64, scale),
-            basis: CoverageBasis::Tables,
-        });
-        let mut by_electors = Bulletin::new("e", counts).with_coverage(CoverageClaim {
-            printed: pct(b_electors, all_electors, scale),
-            basis: CoverageBasis::Electors,
-        });
+        let by_tables = Bulletin::new("t", counts.clone()).with_coverage(CoverageClaim::new(CoverageBasis::Tables, pct(in_b.len() as u64, n as u64, scale)));
+        let mut by_electors = Bulletin::new("e", counts).with_coverage(CoverageClaim::new(CoverageBasis::Electors, pct(b_electors, all_electors, scale)));
         by_electors.electors = Some(all_electors);
         for (b, with_count) in [(&by_tables, false), (&by_electors, false), (&by_electors, true)] {
             let mut b = b.clone();
             if with_count { b.electors_counted = Some(b_electors); }
             for reading in [CoverageReading::PrintedInterval, CoverageReading::Exact] {
                 if reading == CoverageReading::Exact && !with_count && b.label == "e" { continue; }
-                let f = feasibility(&set, &b, &register, &BoundOptions { coverage: reading }).unwrap().unwrap_done();
+                let f = feasibility(&set, &b, &register, &BoundOptions::default().with_coverage(reading)).unwrap().unwrap_done();
                 for (bound, t) in f.bounds.iter().zip(&truth) {
                     if reading == CoverageReading::Exact && b.label == "t" {
                         // Exact reading of a rounded share is only a law when the share is exact.
@@ -189,9 +181,9 @@ proptest! {
         let set = set_of(2, &ts.iter().enumerate().collect::<Vec<_>>());
         let printed = pct(u64::from(counted_share) * total_tables as u64 / 100, total_tables as u64, 2);
         let b = Bulletin::new("b", vec![BulletinCount::new("C0", announced)])
-            .with_coverage(CoverageClaim { printed, basis: CoverageBasis::Tables });
-        let register = Register { tables: Some(total_tables as u64), electors: Some(100 * total_tables as u64), ..Register::default() };
-        let f = feasibility(&set, &b, &register, &BoundOptions { coverage: CoverageReading::Exact }).unwrap().unwrap_done();
+            .with_coverage(CoverageClaim::new(CoverageBasis::Tables, printed));
+        let register = Register::new().with_tables(total_tables as u64).with_electors(100 * total_tables as u64);
+        let f = feasibility(&set, &b, &register, &BoundOptions::default().with_coverage(CoverageReading::Exact)).unwrap().unwrap_done();
         let bound = &f.bounds[0];
         let (n_lo, n_hi) = f.counted;
         let mut best: Option<u32> = None;
@@ -228,7 +220,7 @@ proptest! {
         let (a, b) = (set_of(3, &indexed), set_of(3, &rotated));
         let (mut bulletin, register) = bulletin_from(&a);
         bulletin.counts[0].count += 7;
-        bulletin.coverage = Some(CoverageClaim { printed: "50".parse().unwrap(), basis: CoverageBasis::Tables });
+        bulletin.coverage = Some(CoverageClaim::new(CoverageBasis::Tables, "50".parse().unwrap()));
         let bs = [bulletin];
         let ra = Audit::new(&a).register(register.clone()).bulletins(&bs).run().unwrap();
         let rb = Audit::new(&b).register(register).bulletins(&bs).run().unwrap();
@@ -255,25 +247,22 @@ mod parallel {
         fn parallel_and_sequential_reports_are_identical(
             sheets in 5_000usize..40_000, candidates in 2usize..12, seed in any::<u64>(), share in 80u64..100,
         ) {
-            let config = SynthConfig {
-                sheets, candidates, lines_per_candidate: 1, seed,
-                anomalies: AnomalyRates { rule_violation: 2_000, over_turnout: 2_000, duplicate: 2_000, conflict: 2_000 },
-            };
+            let config = SynthConfig::default().with_sheets(sheets).with_candidates(candidates).with_lines_per_candidate(1).with_seed(seed).with_anomalies(AnomalyRates::default().with_rule_violation(2_000).with_over_turnout(2_000).with_duplicate(2_000).with_conflict(2_000));
             let (set, _) = generate(&config).unwrap();
             let t = totals(&set).unwrap();
             let counts: Vec<BulletinCount> = set.contest().candidates().iter().zip(&t.candidates)
                 .map(|(c, x)| BulletinCount::new(c.code.clone(), x.sum * share / 100)).collect();
             let tables = Bulletin::new("tables", counts.clone())
-                .with_coverage(CoverageClaim { printed: "90".parse().unwrap(), basis: CoverageBasis::Tables });
+                .with_coverage(CoverageClaim::new(CoverageBasis::Tables, "90".parse().unwrap()));
             let electors = Bulletin::new("electors", counts)
-                .with_coverage(CoverageClaim { printed: "85".parse().unwrap(), basis: CoverageBasis::Electors });
-            let register = Register { tables: Some(sheets as u64 * 11 / 10), electors: Some(t.electors.sum * 11 / 10), ..Register::default() };
+                .with_coverage(CoverageClaim::new(CoverageBasis::Electors, "85".parse().unwrap()));
+            let register = Register::new().with_tables(sheets as u64 * 11 / 10).with_electors(t.electors.sum * 11 / 10);
             let bulletins = [tables, electors];
             let run = |execution| {
                 Audit::new(&set)
                     .register(register.clone())
                     .bulletins(&bulletins)
-                    .options(AuditOptions { execution, ..AuditOptions::default() })
+                    .options(AuditOptions::default().with_execution(execution))
                     .run()
                     .unwrap()
                     .to_json()
@@ -308,20 +297,14 @@ proptest! {
         let indexed: Vec<(usize, &Table)> = tables.iter().enumerate().collect();
         let set = set_of(3, &indexed);
         let sheets_electors: u64 = tables.iter().map(|t| u64::from(t.electors)).sum();
-        let register = Register {
-            tables: Some(tables.len() as u64 + extra_tables),
-            electors: Some(sheets_electors + 100 * extra_tables),
-            ..Register::default()
-        };
+        let register = Register::new().with_tables(tables.len() as u64 + extra_tables).with_electors(sheets_electors + 100 * extra_tables);
         let basis = if electors_basis { CoverageBasis::Electors } else { CoverageBasis::Tables };
         let b = Bulletin::new(
             "law",
             announced.iter().enumerate().map(|(i, a)| BulletinCount::new(format!("C{i}"), *a)).collect(),
         )
-        .with_coverage(CoverageClaim { printed, basis });
-        let options = BoundOptions {
-            coverage: if exact { CoverageReading::Exact } else { CoverageReading::PrintedInterval },
-        };
+        .with_coverage(CoverageClaim::new(basis, printed));
+        let options = BoundOptions::default().with_coverage(if exact { CoverageReading::Exact } else { CoverageReading::PrintedInterval });
         match feasibility(&set, &b, &register, &options).unwrap() {
             Checked::Done(f) => {
                 prop_assert!(f.counted.0 <= f.counted.1, "{:?}", f.counted);

@@ -477,11 +477,7 @@ fn counts_in_announcements_say_what_a_count_is() {
 #[test]
 fn a_register_smaller_than_the_sheets_says_so() {
     let set = read("good.csv").unwrap().set;
-    let register = actas::Register {
-        tables: Some(0),
-        electors: Some(50),
-        ..actas::Register::default()
-    };
+    let register = actas::Register::new().with_tables(0).with_electors(50);
     let report = actas::audit::Audit::new(&set)
         .register(register)
         .run()
@@ -604,10 +600,7 @@ fn further_fields_are_derived_totalled_and_checked() {
     // Table 3 received 4 ballots and cast 5.
     assert_eq!((received.checked, received.broken), (3, 1));
     let text = actas::audit::Audit::new(&out.set)
-        .options(actas::audit::AuditOptions {
-            rules: layout.rule_set(),
-            ..actas::audit::AuditOptions::default()
-        })
+        .options(actas::audit::AuditOptions::default().with_rules(layout.rule_set()))
         .run()
         .unwrap()
         .to_string();

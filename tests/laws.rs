@@ -165,16 +165,15 @@ fn merge(into: &mut Totals, t: &Totals) {
 }
 
 fn zero_like(t: &Totals) -> Totals {
-    Totals {
-        lines: vec![Default::default(); t.lines.len()],
-        candidates: vec![Default::default(); t.candidates.len()],
-        extra: t
-            .extra
-            .iter()
-            .map(|(n, _)| (n.clone(), Default::default()))
-            .collect(),
-        ..Totals::default()
-    }
+    let mut z = Totals::default();
+    z.lines = vec![Default::default(); t.lines.len()];
+    z.candidates = vec![Default::default(); t.candidates.len()];
+    z.extra = t
+        .extra
+        .iter()
+        .map(|(n, _)| (n.clone(), Default::default()))
+        .collect();
+    z
 }
 
 proptest! {
@@ -198,7 +197,7 @@ proptest! {
             bc
         }).collect());
         if let Some((p, tables)) = coverage {
-            b = b.with_coverage(CoverageClaim { printed: Percent::new(p.into()).unwrap(), basis: if tables { CoverageBasis::Tables } else { CoverageBasis::Electors } });
+            b = b.with_coverage(CoverageClaim::new(if tables { CoverageBasis::Tables } else { CoverageBasis::Electors }, Percent::new(p.into()).unwrap()));
         }
         b.voters = Some(12);
         let back: Bulletin = from_json(&to_json(&b).unwrap()).unwrap();

@@ -12,16 +12,13 @@ fn temp(name: &str) -> std::path::PathBuf {
 
 #[test]
 fn parallel_file_read_equals_sequential() {
-    let config = SynthConfig {
-        sheets: 120_000,
-        anomalies: AnomalyRates {
-            rule_violation: 1_000,
-            over_turnout: 1_000,
-            duplicate: 5_000,
-            conflict: 5_000,
-        },
-        ..SynthConfig::default()
-    };
+    let config = SynthConfig::default().with_sheets(120_000).with_anomalies(
+        AnomalyRates::default()
+            .with_rule_violation(1_000)
+            .with_over_turnout(1_000)
+            .with_duplicate(5_000)
+            .with_conflict(5_000),
+    );
     let mut csv = Vec::new();
     write_csv(&config, &mut csv).unwrap();
     // Damage a few rows and add blank lines, spread over the file, so that rejected rows and

@@ -174,11 +174,9 @@ fn bulletins_for(set: &actas::ActaSet, skew: u64, scale: u32) -> (Vec<Bulletin>,
             b
         })
         .collect();
-    let register = Register {
-        tables: Some(t.tables + t.tables / 5),
-        electors: Some(t.electors.sum + t.electors.sum / 4),
-        ..Register::default()
-    };
+    let register = Register::new()
+        .with_tables(t.tables + t.tables / 5)
+        .with_electors(t.electors.sum + t.electors.sum / 4);
     let first = Bulletin::new("first", counts.clone()).with_coverage(CoverageClaim::new(
         CoverageBasis::Tables,
         Percent::new(Decimal::new(80, 0)).unwrap(),
@@ -201,20 +199,9 @@ proptest! {
         scale in 0u32..4,
         rates in (0u32..100_000, 0u32..100_000, 0u32..100_000, 0u32..100_000),
     ) {
-        let config = SynthConfig {
-            sheets,
-            candidates,
-            lines_per_candidate: 1,
-            seed,
-            anomalies: AnomalyRates {
-                rule_violation: rates.0,
-                over_turnout: rates.1,
-                duplicate: rates.2,
-                conflict: rates.3,
-            },
-        };
+        let config = SynthConfig::default().with_sheets(sheets).with_candidates(candidates).with_lines_per_candidate(1).with_seed(seed).with_anomalies(AnomalyRates::default().with_rule_violation(rates.0).with_over_turnout(rates.1).with_duplicate(rates.2).with_conflict(rates.3));
         let (set, _) = generate(&config).unwrap();
-        let (second, _) = generate(&SynthConfig { seed: seed ^ 1, ..config }).unwrap();
+        let (second, _) = generate(&config.with_seed(seed ^ 1)).unwrap();
         let (bulletins, register) = bulletins_for(&set, skew, scale);
         let report = Audit::new(&set)
             .register(register)

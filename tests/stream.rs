@@ -16,10 +16,10 @@ fn bulletins_for(set: &actas::ActaSet, share: u64) -> (Vec<Bulletin>, Register) 
         .zip(&t.candidates)
         .map(|(c, x)| BulletinCount::new(c.code.clone(), x.sum * share / 100))
         .collect();
-    let first = Bulletin::new("first", counts.clone()).with_coverage(CoverageClaim {
-        printed: "80".parse().unwrap(),
-        basis: CoverageBasis::Tables,
-    });
+    let first = Bulletin::new("first", counts.clone()).with_coverage(CoverageClaim::new(
+        CoverageBasis::Tables,
+        "80".parse().unwrap(),
+    ));
     let second = Bulletin::new(
         "second",
         counts
@@ -27,15 +27,13 @@ fn bulletins_for(set: &actas::ActaSet, share: u64) -> (Vec<Bulletin>, Register) 
             .map(|c| BulletinCount::new(c.subject.clone(), c.count + 10))
             .collect(),
     )
-    .with_coverage(CoverageClaim {
-        printed: "95.5".parse().unwrap(),
-        basis: CoverageBasis::Tables,
-    });
-    let register = Register {
-        tables: Some(t.tables * 11 / 10),
-        electors: Some(t.electors.sum * 11 / 10),
-        ..Register::default()
-    };
+    .with_coverage(CoverageClaim::new(
+        CoverageBasis::Tables,
+        "95.5".parse().unwrap(),
+    ));
+    let register = Register::new()
+        .with_tables(t.tables * 11 / 10)
+        .with_electors(t.electors.sum * 11 / 10);
     let mut third = Bulletin::new(
         "third",
         counts
@@ -43,10 +41,10 @@ fn bulletins_for(set: &actas::ActaSet, share: u64) -> (Vec<Bulletin>, Register) 
             .map(|c| BulletinCount::new(c.subject.clone(), c.count + 20))
             .collect(),
     )
-    .with_coverage(CoverageClaim {
-        printed: "85".parse().unwrap(),
-        basis: CoverageBasis::Electors,
-    });
+    .with_coverage(CoverageClaim::new(
+        CoverageBasis::Electors,
+        "85".parse().unwrap(),
+    ));
     third.electors = Some(t.electors.sum * 11 / 10);
     (vec![first, second, third], register)
 }
@@ -62,10 +60,7 @@ proptest! {
         seed in any::<u64>(),
         share in 60u64..100,
     ) {
-        let config = SynthConfig {
-            sheets, candidates: 4, lines_per_candidate: 1, seed,
-            anomalies: AnomalyRates { rule_violation: 5_000, over_turnout: 5_000, duplicate: 20_000, conflict: 20_000 },
-        };
+        let config = SynthConfig::default().with_sheets(sheets).with_candidates(4).with_lines_per_candidate(1).with_seed(seed).with_anomalies(AnomalyRates::default().with_rule_violation(5_000).with_over_turnout(5_000).with_duplicate(20_000).with_conflict(20_000));
         let mut csv = Vec::new();
         write_csv(&config, &mut csv).unwrap();
         let lay = layout(&config);
@@ -77,7 +72,7 @@ proptest! {
         }
         let set = read_csv(&csv[..], &lay).unwrap().set;
         let in_memory = Audit::new(&set).register(register.clone()).bulletins(&bulletins).run().unwrap();
-        let options = StreamOptions { chunk, level: 1, ..StreamOptions::default() };
+        let options = StreamOptions::default().with_chunk(chunk).with_level(1);
         let streamed = StreamAudit::new(&lay).register(register).bulletins(&bulletins).options(options).run(&csv[..]).unwrap();
         prop_assert_eq!(streamed.report.to_json().unwrap(), in_memory.to_json().unwrap());
         // The totals of the chosen level are those of the set.
@@ -94,19 +89,12 @@ proptest! {
 
 #[test]
 fn repeats_across_chunks_are_found() {
-    let config = SynthConfig {
-        sheets: 2_000,
-        seed: 3,
-        ..SynthConfig::default()
-    };
+    let config = SynthConfig::default().with_sheets(2_000).with_seed(3);
     let (set, injected) = generate(&config).unwrap();
     let mut csv = Vec::new();
     write_csv(&config, &mut csv).unwrap();
     // Chunks of one sheet: every repeat is in another chunk than its first reading.
-    let options = StreamOptions {
-        chunk: 1,
-        ..StreamOptions::default()
-    };
+    let options = StreamOptions::default().with_chunk(1);
     let out = StreamAudit::new(&layout(&config))
         .options(options)
         .run(&csv[..])
@@ -136,10 +124,7 @@ fn venezuela_streamed_matches_in_memory() {
     let streamed = StreamAudit::new(&lay)
         .register(a.register.clone())
         .bulletins(&a.bulletins)
-        .options(StreamOptions {
-            chunk: 5_000,
-            ..StreamOptions::default()
-        })
+        .options(StreamOptions::default().with_chunk(5_000))
         .run_path(format!("{dir}/RESULTADOS_2024_CSV_V1.csv"))
         .unwrap();
     assert_eq!(
@@ -180,28 +165,19 @@ fn venezuela_streamed_matches_in_memory() {
 
 #[test]
 fn bad_options_are_errors() {
-    let config = SynthConfig {
-        sheets: 10,
-        ..SynthConfig::default()
-    };
+    let config = SynthConfig::default().with_sheets(10);
     let mut csv = Vec::new();
     write_csv(&config, &mut csv).unwrap();
     let lay = layout(&config);
     let chunk0 = StreamAudit::new(&lay)
-        .options(StreamOptions {
-            chunk: 0,
-            ..StreamOptions::default()
-        })
+        .options(StreamOptions::default().with_chunk(0))
         .run(&csv[..]);
     assert_eq!(
         chunk0.unwrap_err().to_string(),
         "chunk \"0\": a chunk holds at least one sheet"
     );
     let level9 = StreamAudit::new(&lay)
-        .options(StreamOptions {
-            level: 9,
-            ..StreamOptions::default()
-        })
+        .options(StreamOptions::default().with_level(9))
         .run(&csv[..]);
     assert_eq!(
         level9.unwrap_err().to_string(),
@@ -232,11 +208,7 @@ fn stream_equals_memory(
         let streamed = StreamAudit::new(lay)
             .register(register.clone())
             .bulletins(bulletins)
-            .options(StreamOptions {
-                chunk,
-                level,
-                ..StreamOptions::default()
-            })
+            .options(StreamOptions::default().with_chunk(chunk).with_level(level))
             .run(csv)
             .unwrap();
         assert_eq!(
@@ -287,17 +259,16 @@ fn a_chunk_of_repeats_adds_nothing_to_the_bounds() {
 /// tables-basis bounds (lower bound 494,151 instead of 765,791 in the run).
 #[test]
 fn a_file_holding_every_table_twice_streams_as_in_memory() {
-    let config = SynthConfig {
-        sheets: 4_000,
-        seed: 11,
-        anomalies: AnomalyRates {
-            rule_violation: 0,
-            over_turnout: 0,
-            duplicate: 0,
-            conflict: 0,
-        },
-        ..SynthConfig::default()
-    };
+    let config = SynthConfig::default()
+        .with_sheets(4_000)
+        .with_seed(11)
+        .with_anomalies(
+            AnomalyRates::default()
+                .with_rule_violation(0)
+                .with_over_turnout(0)
+                .with_duplicate(0)
+                .with_conflict(0),
+        );
     let mut csv = Vec::new();
     write_csv(&config, &mut csv).unwrap();
     let body_start = csv.iter().position(|&b| b == b'\n').unwrap() + 1;
@@ -350,11 +321,7 @@ fn no_accepted_row_streams_as_in_memory() {
 /// bad codes below it.
 #[test]
 fn places_below_the_level_are_checked_as_in_memory() {
-    let config = SynthConfig {
-        sheets: 40,
-        seed: 5,
-        ..SynthConfig::default()
-    };
+    let config = SynthConfig::default().with_sheets(40).with_seed(5);
     let mut csv = Vec::new();
     write_csv(&config, &mut csv).unwrap();
     let text = String::from_utf8(csv).unwrap();
@@ -404,10 +371,7 @@ fn a_level_the_layout_lacks_is_an_error() {
     ))
     .unwrap();
     let err = StreamAudit::new(&lay)
-        .options(StreamOptions {
-            level: 1,
-            ..StreamOptions::default()
-        })
+        .options(StreamOptions::default().with_level(1))
         .run(&csv[..])
         .unwrap_err();
     assert_eq!(

@@ -26,18 +26,18 @@ fn set_of(ids: &[String]) -> BTreeSet<String> {
 #[test]
 fn every_injected_anomaly_is_found() {
     for (candidates, lines) in [(2, 1), (10, 1), (40, 1), (5, 3)] {
-        let config = SynthConfig {
-            sheets: 4_000,
-            candidates,
-            lines_per_candidate: lines,
-            seed: 7,
-            anomalies: AnomalyRates {
-                rule_violation: 20_000,
-                over_turnout: 15_000,
-                duplicate: 10_000,
-                conflict: 10_000,
-            },
-        };
+        let config = SynthConfig::default()
+            .with_sheets(4_000)
+            .with_candidates(candidates)
+            .with_lines_per_candidate(lines)
+            .with_seed(7)
+            .with_anomalies(
+                AnomalyRates::default()
+                    .with_rule_violation(20_000)
+                    .with_over_turnout(15_000)
+                    .with_duplicate(10_000)
+                    .with_conflict(10_000),
+            );
         let (set, injected) = generate(&config).unwrap();
         assert_eq!(set.tables(), 4_000);
         for list in [
@@ -79,11 +79,9 @@ fn every_injected_anomaly_is_found() {
 
 #[test]
 fn clean_data_has_no_rule_or_repeat_findings() {
-    let config = SynthConfig {
-        sheets: 3_000,
-        anomalies: AnomalyRates::NONE,
-        ..SynthConfig::default()
-    };
+    let config = SynthConfig::default()
+        .with_sheets(3_000)
+        .with_anomalies(AnomalyRates::NONE);
     let (set, injected) = generate(&config).unwrap();
     assert_eq!(injected, Default::default());
     let report = Audit::new(&set).run().unwrap();
@@ -99,12 +97,10 @@ fn clean_data_has_no_rule_or_repeat_findings() {
 
 #[test]
 fn csv_and_memory_agree_and_the_seed_decides() {
-    let config = SynthConfig {
-        sheets: 2_000,
-        candidates: 6,
-        lines_per_candidate: 2,
-        ..SynthConfig::default()
-    };
+    let config = SynthConfig::default()
+        .with_sheets(2_000)
+        .with_candidates(6)
+        .with_lines_per_candidate(2);
     let (set, injected) = generate(&config).unwrap();
     let mut csv = Vec::new();
     let injected_csv = write_csv(&config, &mut csv).unwrap();
@@ -115,7 +111,7 @@ fn csv_and_memory_agree_and_the_seed_decides() {
 
     let (again, _) = generate(&config).unwrap();
     assert_eq!(again, set, "same seed, same sheets");
-    let (other, _) = generate(&SynthConfig { seed: 8, ..config }).unwrap();
+    let (other, _) = generate(&config.with_seed(8)).unwrap();
     assert_ne!(other, set);
     // Four geography levels, regions vary in turnout and preference.
     assert_eq!(set.geography().levels().len(), 4);

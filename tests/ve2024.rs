@@ -237,9 +237,14 @@ mod audit {
         a: &Announcements,
         reading: CoverageReading,
     ) -> actas::audit::Bound {
-        let f = feasibility(set, b, &a.register, &BoundOptions { coverage: reading })
-            .unwrap()
-            .unwrap_done();
+        let f = feasibility(
+            set,
+            b,
+            &a.register,
+            &BoundOptions::default().with_coverage(reading),
+        )
+        .unwrap()
+        .unwrap_done();
         f.bounds.into_iter().find(|x| x.subject == "EG").unwrap()
     }
 

@@ -10,6 +10,7 @@ use crate::par::{self, Execution};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum CoverageReading {
     /// Every value that rounds to the printed one (half a unit of its last digit either side).
     #[default]
@@ -21,15 +22,25 @@ pub enum CoverageReading {
 /// Options of [`feasibility`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct BoundOptions {
     /// How the printed coverage is read.
     pub coverage: CoverageReading,
+}
+
+impl BoundOptions {
+    /// With the printed coverage read as `coverage` says.
+    pub fn with_coverage(mut self, coverage: CoverageReading) -> Self {
+        self.coverage = coverage;
+        self
+    }
 }
 
 /// Whether bounds are exact or come from a fractional relaxation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum BoundMethod {
     /// The interval is exactly the set of reachable values' hull (tables basis).
     Exact,
@@ -41,6 +52,7 @@ pub enum BoundMethod {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum Verdict {
     /// Inside the interval: the sheets allow it.
     Within,
@@ -57,6 +69,7 @@ pub enum Verdict {
 /// the verdict is [`Verdict::Within`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Bound {
     /// The bulletin's subject (a candidate code or group).
     pub subject: String,
@@ -83,6 +96,7 @@ pub struct Bound {
 /// The feasibility of one bulletin against a set of sheets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Feasibility {
     /// The bulletin's label.
     pub bulletin: String,
@@ -311,8 +325,8 @@ pub(crate) fn table_electors(set: &ActaSet) -> (Vec<Option<u64>>, Option<Vec<usi
 /// }
 /// // 4 tables in all; the bulletin says it counted 3 of them (75%) and gives A 100 votes.
 /// let bulletin = Bulletin::new("b", vec![BulletinCount::new("A", 100), BulletinCount::new("B", 200)])
-///     .with_coverage(CoverageClaim { printed: "75".parse()?, basis: CoverageBasis::Tables });
-/// let register = Register { tables: Some(4), electors: Some(480), ..Register::default() };
+///     .with_coverage(CoverageClaim::new(CoverageBasis::Tables, "75".parse()?));
+/// let register = Register::new().with_tables(4).with_electors(480);
 /// let f = feasibility(&set, &bulletin, &register, &BoundOptions::default())?.unwrap_done();
 /// let a = &f.bounds[0];
 /// // At least 2 of the 3 sheets are in the bulletin: A has at least 60 + 70 = 130.

@@ -9,6 +9,7 @@ use crate::report::{Code, Finding, Subject};
 /// A printed percentage checked against the counts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct PercentCheck {
     /// The count's subject.
     pub subject: String,
@@ -29,6 +30,7 @@ pub struct PercentCheck {
 /// The printed turnout checked against one electors figure.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct TurnoutAgainst {
     /// Which figure (`"electors"`, `"electors_counted"`, `"register"`).
     pub figure: String,
@@ -44,6 +46,7 @@ pub struct TurnoutAgainst {
 /// The printed turnout, the figures it was checked against, and the denominator it implies.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct TurnoutCheck {
     /// The printed turnout.
     pub printed: Percent,
@@ -60,6 +63,7 @@ pub struct TurnoutCheck {
 /// What a bulletin's own numbers say.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct BulletinCheck {
     /// The bulletin's label.
     pub label: String,

@@ -7,6 +7,7 @@ use crate::model::{ActaSet, Field};
 /// One field that differs between two readings of a table.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct FieldDiff {
     /// The field's name: a standard field, a ballot line code or a further field's name.
     pub field: String,
@@ -19,6 +20,7 @@ pub struct FieldDiff {
 /// A table whose two readings differ in at least one compared field.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct SheetDiff {
     /// The table id.
     pub table: String,
@@ -37,6 +39,7 @@ pub struct SheetDiff {
 /// `a.tables() == only_in_a.len() + identical + different.len()`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Comparison {
     /// The fields compared: those both sets carry (a field absent from a whole set, such as
     /// electors in a file without that column, is not compared).

@@ -10,6 +10,7 @@ use crate::rules::{BLOCK, BlockValues, BoundRule, Rule, RuleSet};
 /// Invariant: `checked == held + broken`; `checked + skipped` is the number of sheets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct RuleSummary {
     /// The rule.
     pub rule: Rule,
@@ -33,6 +34,7 @@ pub struct RuleSummary {
 /// One sheet breaking one rule, with both sides' values.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Violation {
     /// The sheet's index in the set.
     pub sheet: usize,
@@ -50,6 +52,7 @@ pub struct Violation {
 /// sheet with its own arithmetic).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct RuleCheck {
     /// One summary per rule, in the rule set's order.
     pub rules: Vec<RuleSummary>,

@@ -22,6 +22,7 @@ use crate::rules::RuleSet;
 
 /// Options of an audit.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AuditOptions {
     /// The rules every sheet must satisfy (default: [`RuleSet::standard`]).
     pub rules: RuleSet,
@@ -35,6 +36,38 @@ pub struct AuditOptions {
     /// Whether checks run on every core (the default, with the `parallel` feature) or on the
     /// calling thread; the report is the same either way.
     pub execution: Execution,
+}
+
+impl AuditOptions {
+    /// With these rules for every sheet.
+    pub fn with_rules(mut self, rules: RuleSet) -> Self {
+        self.rules = rules;
+        self
+    }
+
+    /// With these plausibility thresholds.
+    pub fn with_plausibility(mut self, plausibility: PlausibilityOptions) -> Self {
+        self.plausibility = plausibility;
+        self
+    }
+
+    /// With these options of the bounds.
+    pub fn with_bounds(mut self, bounds: BoundOptions) -> Self {
+        self.bounds = bounds;
+        self
+    }
+
+    /// With another chance probability under which a round-percentage signature is reported.
+    pub fn with_signature_alpha(mut self, alpha: f64) -> Self {
+        self.signature_alpha = alpha;
+        self
+    }
+
+    /// With the checks run as `execution` says.
+    pub fn with_execution(mut self, execution: Execution) -> Self {
+        self.execution = execution;
+        self
+    }
 }
 
 impl Default for AuditOptions {
@@ -52,6 +85,7 @@ impl Default for AuditOptions {
 /// What the audit found about one bulletin.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct BulletinAudit {
     /// Its own arithmetic.
     pub check: BulletinCheck,
@@ -185,7 +219,7 @@ fn schema_version<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result
 /// set.push(ActaSheet::new(TableId::new("1")?).with_electors(100).with_voters(90).with_valid(90).with_votes([Some(60), Some(30)]))?;
 /// let bulletins = [Bulletin::new("final", vec![BulletinCount::new("A", 60), BulletinCount::new("B", 30)])];
 /// let report = Audit::new(&set)
-///     .register(Register { tables: Some(1), electors: Some(100), ..Register::default() })
+///     .register(Register::new().with_tables(1).with_electors(100))
 ///     .bulletins(&bulletins)
 ///     .run()?;
 /// assert!(report.findings.iter().all(|f| f.code == Code::OutcomeSettled)); // settled, nothing else to say

@@ -15,6 +15,7 @@ use crate::report::{Code, Finding, Subject};
 /// not a verdict.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct PlausibilityOptions {
     /// Flag a sheet whose null votes exceed this percentage of its voters (`S005`).
     #[cfg_attr(feature = "serde", serde(with = "crate::report::decimal"))]
@@ -22,6 +23,30 @@ pub struct PlausibilityOptions {
     /// Flag a sheet whose blank votes exceed this percentage of its voters (`S006`).
     #[cfg_attr(feature = "serde", serde(with = "crate::report::decimal"))]
     pub blank_share_above: Decimal,
+}
+
+impl PlausibilityOptions {
+    /// With another threshold for null votes, a percentage of the voters (`S005`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use actas::Decimal;
+    /// use actas::audit::PlausibilityOptions;
+    ///
+    /// let strict = PlausibilityOptions::default().with_null_share_above(Decimal::new(25, 1)); // 2.5%
+    /// assert_eq!(strict.null_share_above.to_string(), "2.5");
+    /// ```
+    pub fn with_null_share_above(mut self, percent: Decimal) -> Self {
+        self.null_share_above = percent;
+        self
+    }
+
+    /// With another threshold for blank votes, a percentage of the voters (`S006`).
+    pub fn with_blank_share_above(mut self, percent: Decimal) -> Self {
+        self.blank_share_above = percent;
+        self
+    }
 }
 
 impl Default for PlausibilityOptions {

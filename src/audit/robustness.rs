@@ -7,6 +7,7 @@ use crate::model::{ActaSet, Ratio, Register};
 /// The leader's margin over one rival, and what the uncollected tables would need to erase it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Margin {
     /// The rival's code.
     pub rival: String,
@@ -24,6 +25,7 @@ pub struct Margin {
 /// Whether the sheets' leader stays ahead of every rival whatever the uncollected tables hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Robustness {
     /// The leader's code on the sheets (the first in contest order on a tie).
     pub leader: String,
@@ -56,7 +58,7 @@ pub struct Robustness {
 /// let contest = Contest::new("c", vec![Candidate::new("A", "Ana"), Candidate::new("B", "Bo")])?;
 /// let mut set = ActaSet::new(contest, Geography::new(["x"])?);
 /// set.push(ActaSheet::new(TableId::new("1")?).with_electors(100).with_votes([Some(70), Some(20)]))?;
-/// let register = Register { electors: Some(180), ..Register::default() };
+/// let register = Register::new().with_electors(180);
 /// let r = robustness(&set, &totals(&set)?, &register)?;
 /// assert_eq!(r.leader, "A");
 /// assert_eq!(r.margins[0].tie_turnout.unwrap().to_string(), "62.50%"); // 50 of 80

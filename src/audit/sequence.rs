@@ -9,6 +9,7 @@ use crate::report::{Code, Finding, Subject};
 /// The change of one count from a bulletin to the next.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Increment {
     /// The subject.
     pub subject: String,
@@ -27,6 +28,7 @@ pub struct Increment {
 /// One step from a bulletin to the next.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Step {
     /// The earlier bulletin's label.
     pub from: String,

@@ -9,6 +9,7 @@ use crate::error::Result;
 /// the exact product.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct GridPoint {
     /// The count's subject.
     pub subject: String,
@@ -25,6 +26,7 @@ pub struct GridPoint {
 /// The coarsest percentage grid on which every count is the nearest integer to `p × total`.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Grid {
     /// The grid step as a percentage (`1`, `0.1`, `0.01`, ...).
     #[cfg_attr(feature = "serde", serde(with = "crate::report::decimal"))]
@@ -41,6 +43,7 @@ pub struct Grid {
 /// The round-percentage signature of a set of counts.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Signature {
     /// The sum of the counts, `T`.
     pub total: u64,

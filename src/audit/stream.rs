@@ -24,6 +24,7 @@ use crate::model::{
 
 /// Options of a streaming audit.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StreamOptions {
     /// The checks' options, as for an in-memory [`Audit`](super::Audit).
     pub audit: AuditOptions,
@@ -33,6 +34,26 @@ pub struct StreamOptions {
     pub level: usize,
     /// Sheets held at once (65,536 by default).
     pub chunk: usize,
+}
+
+impl StreamOptions {
+    /// With these options for the checks.
+    pub fn with_audit(mut self, audit: AuditOptions) -> Self {
+        self.audit = audit;
+        self
+    }
+
+    /// With totals per place of geography level `level` (0 is the top).
+    pub fn with_level(mut self, level: usize) -> Self {
+        self.level = level;
+        self
+    }
+
+    /// With chunks of `chunk` sheets (at least 1).
+    pub fn with_chunk(mut self, chunk: usize) -> Self {
+        self.chunk = chunk;
+        self
+    }
 }
 
 impl Default for StreamOptions {
@@ -48,6 +69,7 @@ impl Default for StreamOptions {
 /// The totals of one place of the stream's level.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct PlaceTotals {
     /// The codes from the top level down to the place.
     pub codes: Vec<String>,
@@ -60,6 +82,7 @@ pub struct PlaceTotals {
 /// What a streaming audit returns.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct StreamOutcome {
     /// The audit report: the same as an in-memory audit of the same sheets, but for what the
     /// [`StreamAudit`] documents.
@@ -182,11 +205,11 @@ fn content_hash(set: &ActaSet, i: usize, hasher: &DefaultHashBuilder) -> u32 {
 /// # Example
 ///
 /// ```
+/// # #[cfg(feature = "synth")] {
 /// use actas::audit::{Audit, StreamAudit};
-/// use actas::io::read_csv;
 /// use actas::synth::{generate, layout, write_csv, SynthConfig};
 ///
-/// let config = SynthConfig { sheets: 3_000, ..SynthConfig::default() };
+/// let config = SynthConfig::default().with_sheets(3_000);
 /// let mut csv = Vec::new();
 /// write_csv(&config, &mut csv)?;
 /// let streamed = StreamAudit::new(&layout(&config)).run(&csv[..])?;
@@ -194,6 +217,7 @@ fn content_hash(set: &ActaSet, i: usize, hasher: &DefaultHashBuilder) -> u32 {
 /// let in_memory = Audit::new(&set).run()?;
 /// assert_eq!(streamed.report.totals, in_memory.totals);
 /// assert_eq!(streamed.report.findings, in_memory.findings);
+/// # }
 /// # Ok::<(), actas::Error>(())
 /// ```
 #[derive(Debug, Clone)]

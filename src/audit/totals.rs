@@ -10,6 +10,7 @@ use crate::par::{self, Execution};
 /// Invariant: `sheets` counts the tables on which the field is present; `sum` adds their values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct FieldTotal {
     /// The sum.
     pub sum: u64,
@@ -24,6 +25,7 @@ pub struct FieldTotal {
 /// each candidate's total is the sum of its lines' totals.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Totals {
     /// Tables counted.
     pub tables: u64,
@@ -152,6 +154,7 @@ impl Totals {
 /// or nowhere.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct LevelTotals {
     /// The level's index in [`Geography::levels`](crate::Geography::levels).
     pub level: usize,
@@ -390,6 +393,7 @@ pub fn totals_by_level(set: &ActaSet, level: usize) -> Result<LevelTotals> {
 /// How much of the register a set of sheets covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Coverage {
     /// Tables with a sheet.
     pub tables: u64,
@@ -429,7 +433,7 @@ impl Coverage {
 ///
 /// let mut t = Totals::default();
 /// t.tables = 24_532;
-/// let c = coverage(&t, &Register { tables: Some(30_026), ..Register::default() });
+/// let c = coverage(&t, &Register::new().with_tables(30_026));
 /// assert_eq!(c.table_share().unwrap().to_string(), "81.70%");
 /// assert_eq!(c.elector_share(), None);
 /// ```

@@ -7,6 +7,7 @@ use crate::rules::Rule;
 /// The text encoding of a CSV file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum Encoding {
     /// UTF-8, with or without a byte-order mark. Invalid UTF-8 in a text cell rejects the row.
     #[default]
@@ -35,6 +36,7 @@ pub enum Encoding {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(untagged))]
+#[non_exhaustive]
 pub enum Source {
     /// One column.
     Column(String),
@@ -102,6 +104,7 @@ impl From<&str> for Source {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct KeyPart {
     /// The column it is read from.
     pub column: String,
@@ -163,6 +166,7 @@ impl KeyPart {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct Key {
     /// The parts, in order.
     pub parts: Vec<KeyPart>,
@@ -180,6 +184,7 @@ fn default_separator() -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GeoLevel {
     /// The level's name (`"state"`).
     pub level: String,
@@ -236,6 +241,7 @@ impl GeoLevel {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct Fields {
     /// Electors registered.
     #[cfg_attr(
@@ -299,6 +305,7 @@ impl Fields {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct CandidateColumn {
     /// The candidate's code.
     pub code: String,
@@ -316,6 +323,7 @@ pub struct CandidateColumn {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct LineColumn {
     /// The line's code.
     pub code: String,
@@ -337,6 +345,7 @@ pub struct LineColumn {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct ExtraColumn {
     /// The field's name, as rules refer to it (`"ballots_received"`).
     pub name: String,
@@ -383,6 +392,7 @@ pub struct ExtraColumn {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct Layout {
     /// What the layout is for (`"ConVzla 2024, V1"`).
     #[cfg_attr(
@@ -492,6 +502,7 @@ pub struct Layout {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct Parts {
     /// The fields every part repeats instead of splitting (standard or further field names).
     #[cfg_attr(feature = "serde", serde(default))]
@@ -522,28 +533,6 @@ fn default_delimiter() -> char {
 }
 
 impl Layout {
-    /// A layout with a contest name, a key and candidates, UTF-8, comma-delimited, and nothing
-    /// else; fill in the other fields as needed.
-    pub fn new(contest: impl Into<String>, key: Key, candidates: Vec<CandidateColumn>) -> Self {
-        Layout {
-            description: None,
-            source: None,
-            contest: contest.into(),
-            encoding: Encoding::Utf8,
-            delimiter: ',',
-            key,
-            geography: Vec::new(),
-            fields: Fields::default(),
-            candidates,
-            lines: Vec::new(),
-            extra: Vec::new(),
-            image: None,
-            rules: Vec::new(),
-            max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
-            parts: None,
-        }
-    }
-
     /// Reads a layout from JSON text.
     ///
     /// # Errors

@@ -6,6 +6,7 @@
 //! - [`read_table_register`] reads a register of tables (ids and electors).
 //! - `read_announcements` reads a bulletins file (feature `serde`).
 
+mod builders;
 mod layout;
 #[cfg(feature = "parallel")]
 pub(crate) mod parallel;

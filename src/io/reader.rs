@@ -122,6 +122,7 @@ impl fmt::Display for RejectReason {
 /// A row that did not become a sheet, with where and why.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct RejectedRow {
     /// The line of the file where the row starts (1 is the header).
     pub line: u64,
@@ -151,6 +152,7 @@ impl fmt::Display for RejectedRow {
 /// A row whose table was already read: kept in the set, listed here with both lines.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct RepeatedRow {
     /// The table id.
     pub table: String,
@@ -169,6 +171,7 @@ pub struct RepeatedRow {
 /// `blank_lines`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct ReadReport {
     /// Data rows read (the header and blank lines excluded).
     pub rows_read: u64,
@@ -202,6 +205,7 @@ pub struct ReadReport {
 /// A table whose sheet is the sum of several rows ([`Layout::parts`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct TableParts {
     /// The table id.
     pub table: String,
@@ -238,6 +242,7 @@ impl fmt::Display for ReadReport {
 /// Invariant: `rows_read == accepted + rejected`; the reasons' counts add up to `rejected`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct InputSummary {
     /// The input's name (its path, as the caller gave it).
     pub name: String,
@@ -262,13 +267,9 @@ impl InputSummary {
     /// # Example
     ///
     /// ```
-    /// use actas::io::{read_csv, CandidateColumn, InputSummary, Key, KeyPart, Layout};
+    /// use actas::io::{read_csv, InputSummary, Layout};
     ///
-    /// let layout = Layout::new(
-    ///     "mayor",
-    ///     Key { parts: vec![KeyPart::column("table")], separator: "-".into() },
-    ///     vec![CandidateColumn { code: "A".into(), name: "Ana".into(), column: Some("A".into()) }],
-    /// );
+    /// let layout = Layout::new("mayor", "table").with_candidate("A", "Ana", "A");
     /// let read = read_csv(&b"table,A\n1,5\n2,x\n3,-1\n"[..], &layout)?;
     /// let summary = InputSummary::new("sheets.csv", &read.report);
     /// assert_eq!((summary.rows_read, summary.accepted, summary.rejected), (3, 1, 2));
@@ -303,6 +304,7 @@ impl InputSummary {
 
 /// A set of sheets and the report of how it was read.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ReadOutcome {
     /// The sheets.
     pub set: ActaSet,
@@ -882,19 +884,14 @@ impl Plan {
 /// # Example
 ///
 /// ```
-/// use actas::io::{read_csv, CandidateColumn, Key, KeyPart, Layout};
+/// use actas::io::{read_csv, Layout};
 /// use actas::Field;
 ///
 /// let csv = "table,valid,A,B\n001,10,6,4\n002,7,x,5\n";
-/// let mut layout = Layout::new(
-///     "mayor",
-///     Key { parts: vec![KeyPart::column("table")], separator: "-".into() },
-///     vec![
-///         CandidateColumn { code: "A".into(), name: "Ana".into(), column: Some("A".into()) },
-///         CandidateColumn { code: "B".into(), name: "Bo".into(), column: Some("B".into()) },
-///     ],
-/// );
-/// layout.fields.valid = Some("valid".into());
+/// let layout = Layout::new("mayor", "table")
+///     .with_valid("valid")
+///     .with_candidate("A", "Ana", "A")
+///     .with_candidate("B", "Bo", "B");
 ///
 /// let read = read_csv(csv.as_bytes(), &layout)?;
 /// assert_eq!(read.set.len(), 1);
@@ -1620,18 +1617,7 @@ mod tests {
     /// aborted (a 2 GB sparse file took 10.5 GB before failing on its header).
     #[test]
     fn a_file_of_zeros_stops_at_the_limit() {
-        let layout: Layout = Layout::new(
-            "c",
-            crate::io::Key {
-                parts: vec![crate::io::KeyPart::column("t")],
-                separator: "-".into(),
-            },
-            vec![crate::io::CandidateColumn {
-                code: "A".into(),
-                name: "A".into(),
-                column: Some("A".into()),
-            }],
-        );
+        let layout = Layout::new("c", "t").with_candidate("A", "A", "A");
         let zeros = std::io::repeat(0).take(64 << 20);
         let err = read_csv(zeros, &layout).unwrap_err();
         assert_eq!(

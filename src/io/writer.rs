@@ -3,9 +3,7 @@
 use std::io::Write;
 
 use super::layout::Source;
-use super::layout::{
-    CandidateColumn, ExtraColumn, Fields, GeoLevel, Key, KeyPart, Layout, LineColumn,
-};
+use super::layout::{CandidateColumn, ExtraColumn, Fields, GeoLevel, Layout, LineColumn};
 use crate::error::{Error, Result};
 use crate::model::{ActaSet, Field};
 
@@ -33,14 +31,8 @@ fn canonical_layout(set: &ActaSet) -> Layout {
             column: per_candidate.then(|| format!("line:{}", c.code)),
         })
         .collect();
-    let mut layout = Layout::new(
-        contest.name(),
-        Key {
-            parts: vec![KeyPart::column("table")],
-            separator: "-".into(),
-        },
-        candidates,
-    );
+    let mut layout = Layout::new(contest.name(), "table");
+    layout.candidates = candidates;
     if !per_candidate {
         layout.lines = contest
             .lines()

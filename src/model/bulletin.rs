@@ -8,6 +8,7 @@ use super::number::Percent;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum CoverageBasis {
     /// A share of the tables (tally sheets) counted.
     Tables,
@@ -21,6 +22,7 @@ pub enum CoverageBasis {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct CoverageClaim {
     /// The printed share, with its printed scale.
     pub printed: Percent,
@@ -49,6 +51,7 @@ impl CoverageClaim {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct BulletinCount {
     /// A candidate code of the contest, or a group named in [`Bulletin::groups`].
     pub subject: String,
@@ -96,7 +99,7 @@ impl BulletinCount {
 ///     BulletinCount::new("EG", 4_445_978).with_percent("44.2".parse()?),
 ///     BulletinCount::new("OTHERS", 462_704).with_percent("4.6".parse()?),
 /// ])
-/// .with_coverage(CoverageClaim { printed: "80".parse()?, basis: CoverageBasis::Tables });
+/// .with_coverage(CoverageClaim::new(CoverageBasis::Tables, "80".parse()?));
 /// assert_eq!(b.count_total()?, 10_058_774);
 /// assert_eq!(b.count("EG"), Some(4_445_978));
 /// # Ok::<(), actas::Error>(())
@@ -104,6 +107,7 @@ impl BulletinCount {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct Bulletin {
     /// A label for reports (`"CNE bulletin 1"`).
     pub label: String,
@@ -235,6 +239,77 @@ impl Bulletin {
         self
     }
 
+    /// With when it was announced, as printed.
+    pub fn with_announced_at(mut self, at: impl Into<String>) -> Self {
+        self.announced_at = Some(at.into());
+        self
+    }
+
+    /// With the electors it announces.
+    pub fn with_electors(mut self, n: u64) -> Self {
+        self.electors = Some(n);
+        self
+    }
+
+    /// With the electors of the tables it says it counted.
+    pub fn with_electors_counted(mut self, n: u64) -> Self {
+        self.electors_counted = Some(n);
+        self
+    }
+
+    /// With the voters it announces.
+    pub fn with_voters(mut self, n: u64) -> Self {
+        self.voters = Some(n);
+        self
+    }
+
+    /// With the valid votes it announces.
+    pub fn with_valid(mut self, n: u64) -> Self {
+        self.valid = Some(n);
+        self
+    }
+
+    /// With the null votes it announces.
+    pub fn with_null(mut self, n: u64) -> Self {
+        self.null = Some(n);
+        self
+    }
+
+    /// With the blank votes it announces.
+    pub fn with_blank(mut self, n: u64) -> Self {
+        self.blank = Some(n);
+        self
+    }
+
+    /// With the turnout it prints.
+    pub fn with_turnout(mut self, printed: Percent) -> Self {
+        self.turnout = Some(printed);
+        self
+    }
+
+    /// With a group of candidates announced as one count (`"OTHERS"`).
+    pub fn with_group<S: Into<String>>(
+        mut self,
+        name: impl Into<String>,
+        members: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.groups
+            .insert(name.into(), members.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// With notes.
+    pub fn with_notes(mut self, notes: impl Into<String>) -> Self {
+        self.notes = Some(notes.into());
+        self
+    }
+
+    /// With one more source (where it was read).
+    pub fn with_source(mut self, source: impl Into<String>) -> Self {
+        self.sources.push(source.into());
+        self
+    }
+
     /// The announced count of `subject`, if announced.
     pub fn count(&self, subject: &str) -> Option<u64> {
         self.counts
@@ -265,6 +340,7 @@ impl Bulletin {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct Register {
     /// The number of tables (polling stations).
     #[cfg_attr(
@@ -300,11 +376,43 @@ pub struct Register {
     pub sources: Vec<String>,
 }
 
+impl Register {
+    /// A register with no figure known.
+    pub fn new() -> Self {
+        Register::default()
+    }
+
+    /// With the number of tables.
+    pub fn with_tables(mut self, n: u64) -> Self {
+        self.tables = Some(n);
+        self
+    }
+
+    /// With the number of electors.
+    pub fn with_electors(mut self, n: u64) -> Self {
+        self.electors = Some(n);
+        self
+    }
+
+    /// With notes.
+    pub fn with_notes(mut self, notes: impl Into<String>) -> Self {
+        self.notes = Some(notes.into());
+        self
+    }
+
+    /// With one more source.
+    pub fn with_source(mut self, source: impl Into<String>) -> Self {
+        self.sources.push(source.into());
+        self
+    }
+}
+
 /// The announcements of one contest: the register and the bulletins in order, as read from a
 /// bulletins file with `io::read_announcements` (feature `serde`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct Announcements {
     /// What this file is, where it comes from.
     #[cfg_attr(
@@ -317,6 +425,17 @@ pub struct Announcements {
     pub register: Register,
     /// The bulletins, oldest first.
     pub bulletins: Vec<Bulletin>,
+}
+
+impl Announcements {
+    /// The register and bulletins of a contest.
+    pub fn new(register: Register, bulletins: Vec<Bulletin>) -> Self {
+        Announcements {
+            about: None,
+            register,
+            bulletins,
+        }
+    }
 }
 
 /// Counts in JSON: whole numbers from 0 to `u64::MAX`, with a message that says so for anything

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 /// has no other candidate with the same code.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Candidate {
     /// A short stable code (`"EG"`), used in layouts, bulletins and reports.
     pub code: String,

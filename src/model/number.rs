@@ -24,6 +24,7 @@ pub const MAX_PRINTED_SCALE: u32 = MAX_PERCENT_SCALE - 4;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum Rounding {
     /// Round to nearest, ties away from zero (the school rule): 0.125 → 0.13.
     HalfUp,

@@ -17,6 +17,7 @@ use crate::error::{Error, ErrorKind, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum RepeatKind {
     /// Every count is the same as in the first reading.
     Identical,
@@ -29,6 +30,7 @@ pub enum RepeatKind {
 /// Both readings stay in the set; totals count each table once, with its first reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct Repeat {
     /// The index of the table's first sheet.
     pub first: usize,

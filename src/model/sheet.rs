@@ -11,6 +11,7 @@ use super::table::TableId;
 /// The five standard fields are named; `Line(i)` is the votes of ballot line `i` of the contest;
 /// `Extra(i)` is further field `i` of the set (ballots received, cancelled, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Field {
     /// Electors registered at the table.
     Electors,
@@ -96,6 +97,7 @@ impl fmt::Display for Field {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct ActaSheet {
     /// The table the sheet belongs to.
     pub table: TableId,
