@@ -31,7 +31,7 @@ fn ve2024(c: &mut Criterion) {
     g.bench_function("v2_in_memory", |b| {
         b.iter(|| {
             Audit::new(black_box(&v2))
-                .register(a.register.clone())
+                .register(&a.register)
                 .bulletins(&a.bulletins)
                 .run()
                 .unwrap()
@@ -41,7 +41,7 @@ fn ve2024(c: &mut Criterion) {
         b.iter(|| {
             let set = read_csv(black_box(&b2[..]), &l2).unwrap().set;
             Audit::new(&set)
-                .register(a.register.clone())
+                .register(&a.register)
                 .bulletins(&a.bulletins)
                 .run()
                 .unwrap()
@@ -51,7 +51,7 @@ fn ve2024(c: &mut Criterion) {
     g.bench_function("v1_with_second_reading_in_memory", |b| {
         b.iter(|| {
             Audit::new(black_box(&v1))
-                .register(a.register.clone())
+                .register(&a.register)
                 .bulletins(&a.bulletins)
                 .second_reading(&v2)
                 .run()

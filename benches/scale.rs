@@ -125,7 +125,7 @@ fn scale(c: &mut Criterion) {
             g.bench_with_input(BenchmarkId::new("full_audit", n), &set, |b, set| {
                 b.iter(|| {
                     Audit::new(black_box(set))
-                        .register(register.clone())
+                        .register(&register)
                         .bulletins(&bulletins)
                         .run()
                         .expect("audit")
@@ -136,7 +136,7 @@ fn scale(c: &mut Criterion) {
                 b.iter(|| {
                     let set = read_csv(black_box(&csv[..]), &lay).expect("read").set;
                     Audit::new(&set)
-                        .register(register.clone())
+                        .register(&register)
                         .bulletins(&bulletins)
                         .run()
                         .expect("audit")

@@ -158,7 +158,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<bool, Box<dyn Error>> {
         );
     let report = if args.stream {
         let outcome = StreamAudit::new(&layout)
-            .register(announcements.register.clone())
+            .register(&announcements.register)
             .bulletins(&announcements.bulletins)
             .options(StreamOptions::default().with_audit(options))
             .run_path(&args.sheets)?;
@@ -176,7 +176,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<bool, Box<dyn Error>> {
             None => None,
         };
         let mut audit = Audit::new(&read.set)
-            .register(announcements.register.clone())
+            .register(&announcements.register)
             .bulletins(&announcements.bulletins)
             .options(options);
         if let Some(t) = &tables {

@@ -82,7 +82,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let bulletins = [bulletin];
     let start = Instant::now();
     let out = StreamAudit::new(&layout)
-        .register(register)
+        .register(&register)
         .bulletins(&bulletins)
         .options(StreamOptions::default())
         .run_path(&path)?;

@@ -105,7 +105,7 @@ pub fn run(out: &mut dyn Write) -> Result<(), Box<dyn Error>> {
     }
 
     let report = Audit::new(&v1.set)
-        .register(register.clone())
+        .register(register)
         .bulletins(&announcements.bulletins)
         .second_reading(&v2.set)
         .run()?;

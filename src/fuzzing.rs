@@ -75,7 +75,7 @@ pub fn check_csv(data: &[u8]) {
 
     let (bulletins, register) = bulletins_for(&read.set, *flags);
     let in_memory = Audit::new(&read.set)
-        .register(register.clone())
+        .register(&register)
         .bulletins(&bulletins)
         .run()
         .expect("the audit of a set that was read does not fail");
@@ -92,7 +92,7 @@ pub fn check_csv(data: &[u8]) {
     let json = check_report(&in_memory);
     for chunk in [1, 2, 5, 1 << 16] {
         let streamed = StreamAudit::new(&layout)
-            .register(register.clone())
+            .register(&register)
             .bulletins(&bulletins)
             .options(StreamOptions::default().with_chunk(chunk))
             .run(&csv[..])
@@ -227,7 +227,7 @@ pub fn check_announcements(data: &[u8]) {
     let csv = [HEADERS[0], b"1,01,N,1,100,10,0,6,4\n"].concat();
     let set = read_csv(&csv[..], &layout).expect("a good row").set;
     let report = Audit::new(&set)
-        .register(a.register.clone())
+        .register(&a.register)
         .bulletins(&a.bulletins)
         .run()
         .expect("an audit reports what it cannot check as findings");

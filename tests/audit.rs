@@ -165,7 +165,7 @@ fn an_impossible_printed_coverage_is_a_finding_not_an_inverted_bound() {
     electors.electors = Some(3);
     let bulletins = [half, electors];
     let report = Audit::new(&s)
-        .register(register(3, 300))
+        .register(&register(3, 300))
         .bulletins(&bulletins)
         .run()
         .unwrap();
@@ -268,7 +268,7 @@ fn edge_cases_empty_set_one_sheet_absent_candidate() {
     ));
     let bs = [b];
     let report = Audit::new(&one)
-        .register(register(1, 10))
+        .register(&register(1, 10))
         .bulletins(&bs)
         .run()
         .unwrap();
@@ -411,9 +411,13 @@ fn bulletin_arithmetic_edge_cases() {
             ],
         )
     };
-    let (_, f) = check_bulletin(&mk(["33.3", "33.3", "33.3"]), None, None).unwrap();
+    let f = check_bulletin(&mk(["33.3", "33.3", "33.3"]), None, None)
+        .unwrap()
+        .findings();
     assert!(f.is_empty(), "{f:?}");
-    let (_, f) = check_bulletin(&mk(["33.5", "33.5", "33.5"]), None, None).unwrap();
+    let f = check_bulletin(&mk(["33.5", "33.5", "33.5"]), None, None)
+        .unwrap()
+        .findings();
     let codes: Vec<&str> = f.iter().map(|x| x.code.as_str()).collect();
     assert_eq!(codes, ["B004", "B004", "B004", "B005"]);
 }
@@ -440,7 +444,8 @@ fn sequence_by_hand() {
         ],
     );
     second.electors_counted = Some(1200);
-    let (steps, findings) = sequence(&[first, second]).unwrap();
+    let steps = sequence(&[first, second]).unwrap();
+    let findings: Vec<_> = steps.iter().flat_map(|s| s.findings()).collect();
     let s = &steps[0];
     assert_eq!(s.increments.len(), 2, "OTHERS is compared with B + C");
     assert_eq!(s.increments[1].to, 70);
@@ -452,7 +457,7 @@ fn sequence_by_hand() {
         ["Q002"],
         "320 votes added with at most 200 electors added"
     );
-    assert!(sequence(&[]).unwrap().0.is_empty());
+    assert!(sequence(&[]).unwrap().is_empty());
 }
 
 #[test]

@@ -98,7 +98,7 @@ proptest! {
         let set = set_of(k, &ts.iter().enumerate().collect::<Vec<_>>());
         let (b, register) = bulletin_from(&set);
         let bs = [b];
-        let report = Audit::new(&set).register(register).bulletins(&bs).run().unwrap();
+        let report = Audit::new(&set).register(&register).bulletins(&bs).run().unwrap();
         let unexpected: Vec<String> = report.findings.iter().filter(|f| !f.code.as_str().starts_with('O')).map(ToString::to_string).collect();
         prop_assert!(unexpected.is_empty(), "{:?}", unexpected);
         let f = report.bulletins[0].feasibility.as_ref().unwrap();
@@ -126,7 +126,7 @@ proptest! {
             }
         }
         let bs = [b];
-        let report = Audit::new(&set).register(register).bulletins(&bs).run().unwrap();
+        let report = Audit::new(&set).register(&register).bulletins(&bs).run().unwrap();
         let code = if up { Code::AnnouncedAboveSheets } else { Code::AnnouncedBelowSheets };
         prop_assert_eq!(report.with_code(code).count(), 1);
         prop_assert_eq!(report.with_code(Code::CountsMissValid).count(), 1, "the counts no longer add up to valid");
@@ -222,8 +222,8 @@ proptest! {
         bulletin.counts[0].count += 7;
         bulletin.coverage = Some(CoverageClaim::new(CoverageBasis::Tables, "50".parse().unwrap()));
         let bs = [bulletin];
-        let ra = Audit::new(&a).register(register.clone()).bulletins(&bs).run().unwrap();
-        let rb = Audit::new(&b).register(register).bulletins(&bs).run().unwrap();
+        let ra = Audit::new(&a).register(&register).bulletins(&bs).run().unwrap();
+        let rb = Audit::new(&b).register(&register).bulletins(&bs).run().unwrap();
         prop_assert_eq!(&ra.bulletins, &rb.bulletins);
         prop_assert_eq!(&ra.totals, &rb.totals);
         prop_assert_eq!(&ra.robustness, &rb.robustness);
@@ -260,7 +260,7 @@ mod parallel {
             let bulletins = [tables, electors];
             let run = |execution| {
                 Audit::new(&set)
-                    .register(register.clone())
+                    .register(&register)
                     .bulletins(&bulletins)
                     .options(AuditOptions::default().with_execution(execution))
                     .run()
@@ -317,7 +317,7 @@ proptest! {
         }
         // The whole audit never fails on it either.
         let bulletins = [b];
-        let report = Audit::new(&set).register(register).bulletins(&bulletins).run().unwrap();
+        let report = Audit::new(&set).register(&register).bulletins(&bulletins).run().unwrap();
         for f in report.bulletins.iter().filter_map(|b| b.feasibility.as_ref()) {
             prop_assert!(f.counted.0 <= f.counted.1);
         }

@@ -379,7 +379,7 @@ fn an_extreme_turnout_is_checked_without_panic() {
     let a = repro_announcements("p1_turnout_tiny.json").unwrap();
     let set = read("good.csv").unwrap().set;
     let report = actas::audit::Audit::new(&set)
-        .register(a.register.clone())
+        .register(&a.register)
         .bulletins(&a.bulletins)
         .run()
         .unwrap();
@@ -479,7 +479,7 @@ fn a_register_smaller_than_the_sheets_says_so() {
     let set = read("good.csv").unwrap().set;
     let register = actas::Register::new().with_tables(0).with_electors(50);
     let report = actas::audit::Audit::new(&set)
-        .register(register)
+        .register(&register)
         .run()
         .unwrap();
     let d006: Vec<String> = report

@@ -1,6 +1,7 @@
 //! The JSON report is a contract: a golden file pins the Venezuelan report byte for byte, a law
 //! says that every report reads back equal, and the kinds of values stay apart whatever serde
-//! features other crates enable on `rust_decimal`.
+//! features other crates enable on `rust_decimal`. Every public check, called on its own, gives
+//! the findings the audit reports.
 //!
 //! To accept a deliberate change of the format, run with `ACTAS_BLESS=1` and review the diff of
 //! `tests/golden/ve2024_report.json` (and raise `SCHEMA_VERSION` if an old report no longer
@@ -34,7 +35,7 @@ fn venezuelan_report() -> AuditReport {
     let (v1, v2) = (read("v1"), read("v2"));
     let a = read_announcements(format!("{DIR}/bulletins.json")).unwrap();
     let mut report = Audit::new(&v1.set)
-        .register(a.register.clone())
+        .register(&a.register)
         .bulletins(&a.bulletins)
         .second_reading(&v2.set)
         .run()
@@ -204,11 +205,62 @@ proptest! {
         let (second, _) = generate(&config.with_seed(seed ^ 1)).unwrap();
         let (bulletins, register) = bulletins_for(&set, skew, scale);
         let report = Audit::new(&set)
-            .register(register)
+            .register(&register)
             .bulletins(&bulletins)
             .second_reading(&second)
             .run()
             .unwrap();
         actas::fuzzing::check_report(&report);
+        prop_assert_eq!(sorted(findings_of_each_check(&set, &bulletins, &register, &second)), sorted(report.findings.clone()));
     }
+}
+
+/// The findings of every public check, called on its own, as a user would.
+fn findings_of_each_check(
+    set: &actas::ActaSet,
+    bulletins: &[Bulletin],
+    register: &Register,
+    second: &actas::ActaSet,
+) -> Vec<actas::report::Finding> {
+    use actas::audit::*;
+    let t = totals(set).unwrap();
+    let mut out = check_rules(set, &actas::rules::RuleSet::standard())
+        .unwrap()
+        .findings();
+    out.extend(plausibility(set, &PlausibilityOptions::default()));
+    out.extend(check_repeats(set));
+    out.extend(coverage(&t, register).findings());
+    out.extend(t.findings());
+    for b in bulletins {
+        out.extend(
+            check_bulletin(b, Some(set.contest()), register.electors)
+                .unwrap()
+                .findings(),
+        );
+        let counts: Vec<(&str, u64)> = b
+            .counts
+            .iter()
+            .map(|c| (c.subject.as_str(), c.count))
+            .collect();
+        if let Some(s) = round_percentage_signature(&counts).unwrap().done() {
+            out.extend(s.findings(&b.label, 1e-6));
+        }
+        if b.coverage.is_some() {
+            out.extend(
+                feasibility(set, b, register, &BoundOptions::default())
+                    .unwrap()
+                    .findings(),
+            );
+        }
+    }
+    out.extend(sequence(bulletins).unwrap().iter().flat_map(Step::findings));
+    out.extend(robustness(set, &t, register).unwrap().findings());
+    out.extend(compare(set, second).unwrap().findings());
+    out
+}
+
+fn sorted(mut v: Vec<actas::report::Finding>) -> Vec<String> {
+    let mut s: Vec<String> = v.drain(..).map(|f| format!("{f:?}")).collect();
+    s.sort();
+    s
 }

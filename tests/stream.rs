@@ -71,9 +71,9 @@ proptest! {
             csv.extend_from_slice(&body);
         }
         let set = read_csv(&csv[..], &lay).unwrap().set;
-        let in_memory = Audit::new(&set).register(register.clone()).bulletins(&bulletins).run().unwrap();
+        let in_memory = Audit::new(&set).register(&register).bulletins(&bulletins).run().unwrap();
         let options = StreamOptions::default().with_chunk(chunk).with_level(1);
-        let streamed = StreamAudit::new(&lay).register(register).bulletins(&bulletins).options(options).run(&csv[..]).unwrap();
+        let streamed = StreamAudit::new(&lay).register(&register).bulletins(&bulletins).options(options).run(&csv[..]).unwrap();
         prop_assert_eq!(streamed.report.to_json().unwrap(), in_memory.to_json().unwrap());
         // The totals of the chosen level are those of the set.
         let level = totals_by_level(&set, 1).unwrap();
@@ -117,12 +117,12 @@ fn venezuela_streamed_matches_in_memory() {
     let a = read_announcements(format!("{dir}/bulletins.json")).unwrap();
     let v1 = read_csv_path(format!("{dir}/RESULTADOS_2024_CSV_V1.csv"), &lay).unwrap();
     let in_memory = Audit::new(&v1.set)
-        .register(a.register.clone())
+        .register(&a.register)
         .bulletins(&a.bulletins)
         .run()
         .unwrap();
     let streamed = StreamAudit::new(&lay)
-        .register(a.register.clone())
+        .register(&a.register)
         .bulletins(&a.bulletins)
         .options(StreamOptions::default().with_chunk(5_000))
         .run_path(format!("{dir}/RESULTADOS_2024_CSV_V1.csv"))
@@ -151,7 +151,7 @@ fn venezuela_streamed_matches_in_memory() {
     x3.extend_from_slice(body);
     stream_equals_memory(&x3, &lay, &a.bulletins, &a.register, &[5_000, 65_536], 0);
     let streamed = StreamAudit::new(&lay)
-        .register(a.register.clone())
+        .register(&a.register)
         .bulletins(&a.bulletins)
         .run(&x3[..])
         .unwrap();
@@ -198,7 +198,7 @@ fn stream_equals_memory(
 ) {
     let read = read_csv(csv, lay).unwrap();
     let in_memory = Audit::new(&read.set)
-        .register(register.clone())
+        .register(register)
         .bulletins(bulletins)
         .run()
         .unwrap()
@@ -206,7 +206,7 @@ fn stream_equals_memory(
         .unwrap();
     for &chunk in chunks {
         let streamed = StreamAudit::new(lay)
-            .register(register.clone())
+            .register(register)
             .bulletins(bulletins)
             .options(StreamOptions::default().with_chunk(chunk).with_level(level))
             .run(csv)
@@ -287,12 +287,12 @@ fn a_file_holding_every_table_twice_streams_as_in_memory() {
     );
     // And the bounds are those of the file read once: the repeats add nothing.
     let twice = Audit::new(&read_csv(&csv[..], &lay).unwrap().set)
-        .register(register.clone())
+        .register(&register)
         .bulletins(&bulletins)
         .run()
         .unwrap();
     let single = Audit::new(&set)
-        .register(register)
+        .register(&register)
         .bulletins(&bulletins)
         .run()
         .unwrap();

@@ -253,7 +253,7 @@ mod audit {
         let v1 = load("V1");
         let a = announcements();
         let report = Audit::new(&v1.set)
-            .register(a.register.clone())
+            .register(&a.register)
             .bulletins(&a.bulletins)
             .run()
             .unwrap();
@@ -367,7 +367,7 @@ mod audit {
             "V2 has no electors: the uncollected tables are unbounded"
         );
         let report = Audit::new(&v2.set)
-            .register(a.register.clone())
+            .register(&a.register)
             .bulletins(&a.bulletins)
             .run()
             .unwrap();
@@ -388,7 +388,7 @@ mod audit {
         let v1 = load("V1");
         let a = announcements();
         let report = Audit::new(&v1.set)
-            .register(a.register.clone())
+            .register(&a.register)
             .bulletins(&a.bulletins)
             .options(AuditOptions::default())
             .run()

@@ -5,6 +5,7 @@ use super::checked::{Checked, NotApplicable, NotApplicableReason, not_applicable
 use crate::error::{Error, Result};
 use crate::model::{ActaSet, Bulletin, CoverageBasis, Field, Register};
 use crate::par::{self, Execution};
+use crate::report::{Code, Finding, Subject};
 
 /// How a printed coverage share is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -345,6 +346,19 @@ pub fn feasibility(
 
 /// [`feasibility`], run as `execution` says (a subject per task).
 pub(crate) fn feasibility_with(
+    set: &ActaSet,
+    bulletin: &Bulletin,
+    register: &Register,
+    options: &BoundOptions,
+    execution: Execution,
+) -> Result<Checked<Feasibility>> {
+    let about = Subject::Bulletin {
+        label: bulletin.label.clone(),
+    };
+    Ok(feasibility_of(set, bulletin, register, options, execution)?.about(about))
+}
+
+fn feasibility_of(
     set: &ActaSet,
     bulletin: &Bulletin,
     register: &Register,
@@ -1105,6 +1119,83 @@ pub(crate) fn electors_bound(
             }
         },
     )
+}
+
+impl Feasibility {
+    /// What the bounds found, as the audit reports it: `F001` for a count below what the sheets
+    /// allow, `F002` for one above what the sheets and the register allow.
+    pub fn findings(&self) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for b in &self.bounds {
+            let (code, what) = match b.verdict {
+                Verdict::Below => (
+                    Code::AnnouncedBelowSheets,
+                    "the announced count is below what the sheets allow",
+                ),
+                Verdict::Above => (
+                    Code::AnnouncedAboveSheets,
+                    "the announced count is above what the sheets and register allow",
+                ),
+                _ => continue,
+            };
+            let what = match b.false_sheets {
+                Some(_) => what.to_owned(),
+                None => format!("{what}; no number of false sheets explains it"),
+            };
+            let mut finding = Finding::new(
+                code,
+                Subject::BulletinCount {
+                    label: self.bulletin.clone(),
+                    subject: b.subject.clone(),
+                },
+                what,
+            )
+            .with("announced", b.announced)
+            .with("least_possible", b.lower);
+            if let Some(u) = b.upper {
+                finding = finding.with("most_possible", u);
+            }
+            finding = finding.with("gap", b.gap);
+            if let Some(k) = b.false_sheets {
+                finding = finding.with("false_sheets", k);
+            }
+            out.push(finding.with("false_sheets_exact", b.false_sheets_exact));
+        }
+        out
+    }
+}
+
+impl Checked<Feasibility> {
+    /// What the bounds found, as the audit reports it: [`Feasibility::findings`] when they
+    /// apply, [`NotApplicable::finding`] (`F003`, `F004`) when they do not.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use actas::audit::{feasibility, BoundOptions};
+    /// use actas::report::Code;
+    /// use actas::{ActaSet, ActaSheet, Bulletin, BulletinCount, Candidate, Contest, CoverageBasis,
+    ///             CoverageClaim, Geography, Register, TableId};
+    ///
+    /// let contest = Contest::new("c", vec![Candidate::new("A", "Ana")])?;
+    /// let mut set = ActaSet::new(contest, Geography::new(["x"])?);
+    /// set.push(ActaSheet::new(TableId::new("1")?).with_electors(100).with_votes([Some(70)]))?;
+    /// let bulletin = Bulletin::new("b", vec![BulletinCount::new("A", 10)])
+    ///     .with_coverage(CoverageClaim::new(CoverageBasis::Tables, "100".parse()?));
+    /// // Without the register's number of tables there are no bounds: F003 says so.
+    /// let none = feasibility(&set, &bulletin, &Register::new(), &BoundOptions::default())?;
+    /// assert_eq!(none.findings()[0].code, Code::NoBounds);
+    /// // With it, 10 is below the 70 of the only table: F001.
+    /// let some = feasibility(&set, &bulletin, &Register::new().with_tables(1), &BoundOptions::default())?;
+    /// assert_eq!(some.findings()[0].code, Code::AnnouncedBelowSheets);
+    /// # Ok::<(), actas::Error>(())
+    /// ```
+    pub fn findings(&self) -> Vec<Finding> {
+        match self {
+            Checked::Done(f) => f.findings(),
+            Checked::NotApplicable(n) => n.finding().into_iter().collect(),
+        }
+    }
 }
 
 #[cfg(test)]

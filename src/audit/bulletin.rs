@@ -71,9 +71,31 @@ pub struct BulletinCheck {
     pub count_total: u64,
     /// Each printed percentage.
     pub percents: Vec<PercentCheck>,
+    /// The bulletin's valid votes, as announced.
+    pub valid: Option<u64>,
+    /// The bulletin's voters, as announced.
+    pub voters: Option<u64>,
+    /// The bulletin's null votes, as announced.
+    pub null: Option<u64>,
+    /// The bulletin's blank votes, as announced.
+    pub blank: Option<u64>,
+    /// The bulletin's electors, as announced.
+    pub electors: Option<u64>,
+    /// The electors of the tables the bulletin says it counted, as announced.
+    pub electors_counted: Option<u64>,
+    /// Subjects that are neither candidates of the contest nor groups of the bulletin (only
+    /// when the check was given the contest).
+    pub unknown_subjects: Vec<String>,
     /// The sum of the printed percentages, when at least one is printed.
     #[cfg_attr(feature = "serde", serde(with = "crate::report::decimal::option"))]
     pub percent_sum: Option<Decimal>,
+    /// How far from 100 rounding can take that sum: one unit of the last printed digit of each
+    /// percentage.
+    #[cfg_attr(feature = "serde", serde(with = "crate::report::decimal::option"))]
+    pub percent_tolerance: Option<Decimal>,
+    /// Whether every count has a printed percentage and the counts are the whole of their
+    /// denominator (only then must the percentages add up to 100).
+    pub percents_complete: bool,
     /// The printed turnout, when printed with voters.
     pub turnout: Option<TurnoutCheck>,
 }
@@ -127,96 +149,27 @@ pub(crate) fn resolve_subject(
 ///     BulletinCount::new("A", 5_150_092).with_percent("51.20".parse()?),
 ///     BulletinCount::new("B", 4_908_682).with_percent("48.8".parse()?),
 /// ]);
-/// let (check, findings) = check_bulletin(&b, None, None)?;
+/// let check = check_bulletin(&b, None, None)?;
 /// // 5,150,092 is 51.1999971% of the total: it rounds to 51.20, but truncates to 51.19.
 /// assert_eq!(check.percents[0].reproduced_by, [Rounding::HalfUp, Rounding::HalfEven]);
-/// assert!(findings.is_empty());
+/// assert!(check.findings().is_empty());
 /// # Ok::<(), actas::Error>(())
 /// ```
 pub fn check_bulletin(
     bulletin: &Bulletin,
     contest: Option<&Contest>,
     register_electors: Option<u64>,
-) -> Result<(BulletinCheck, Vec<Finding>)> {
-    let label = bulletin.label.clone();
-    let whole = || Subject::Bulletin {
-        label: label.clone(),
-    };
-    let mut findings = Vec::new();
+) -> Result<BulletinCheck> {
     let count_total = bulletin.count_total()?;
-
-    if let Some(valid) = bulletin.valid {
-        if valid != count_total {
-            findings.push(
-                Finding::new(
-                    Code::CountsMissValid,
-                    whole(),
-                    "the counts do not add up to the valid votes",
-                )
-                .with("sum_of_counts", count_total)
-                .with("valid", valid)
-                .with("difference", i128::from(count_total) - i128::from(valid)),
-            );
-        }
-    }
-    if let (Some(voters), Some(valid)) = (bulletin.voters, bulletin.valid) {
-        let parts = [Some(valid), bulletin.null, bulletin.blank];
-        let sum: u128 = parts.iter().flatten().map(|v| u128::from(*v)).sum();
-        let complete = parts.iter().all(Option::is_some);
-        let broken = if complete {
-            sum != u128::from(voters)
-        } else {
-            sum > u128::from(voters)
-        };
-        if broken {
-            let what = if complete {
-                "valid + null + blank differs from the voters"
-            } else {
-                "the announced parts of the voters exceed the voters"
-            };
-            findings.push(
-                Finding::new(Code::PartsMissVoters, whole(), what)
-                    .with("parts", sum as i128)
-                    .with("voters", voters),
-            );
-        }
-    }
-    if let Some(voters) = bulletin.voters {
-        for (figure, key, electors) in [
-            ("electors", "electors", bulletin.electors),
-            (
-                "electors counted",
-                "electors_counted",
-                bulletin.electors_counted,
-            ),
-        ] {
-            if let Some(e) = electors.filter(|e| voters > *e) {
-                findings.push(
-                    Finding::new(
-                        Code::AnnouncedMoreVotersThanElectors,
-                        whole(),
-                        format!("more voters than {figure}"),
-                    )
-                    .with("voters", voters)
-                    .with(key, e),
-                );
-            }
-        }
-    }
-    if let Some(contest) = contest {
-        for c in &bulletin.counts {
-            if resolve_subject(contest, bulletin, &c.subject).is_none() {
-                findings.push(Finding::new(
-                    Code::UnknownSubject,
-                    Subject::BulletinCount {
-                        label: label.clone(),
-                        subject: c.subject.clone(),
-                    },
-                    "neither a candidate of the contest nor a group of the bulletin",
-                ));
-            }
-        }
-    }
+    let unknown_subjects = match contest {
+        Some(contest) => bulletin
+            .counts
+            .iter()
+            .filter(|c| resolve_subject(contest, bulletin, &c.subject).is_none())
+            .map(|c| c.subject.clone())
+            .collect(),
+        None => Vec::new(),
+    };
 
     let denominator = bulletin.valid.unwrap_or(count_total);
     let mut percents = Vec::new();
@@ -238,22 +191,6 @@ pub fn check_bulletin(
             })
             .collect();
         let exact = percent_of(c.count, denominator, printed.scale() + 4, Rounding::HalfUp)?;
-        if reproduced_by.is_empty() {
-            findings.push(
-                Finding::new(
-                    Code::PercentNotReproduced,
-                    Subject::BulletinCount {
-                        label: label.clone(),
-                        subject: c.subject.clone(),
-                    },
-                    "the printed percentage is reproduced by no rounding rule",
-                )
-                .with("printed", printed.value())
-                .with("exact", exact)
-                .with("count", c.count)
-                .with("denominator", denominator),
-            );
-        }
         percents.push(PercentCheck {
             subject: c.subject.clone(),
             count: c.count,
@@ -263,23 +200,7 @@ pub fn check_bulletin(
             reproduced_by,
         });
     }
-    // Each printed value is within one unit of its last digit of the exact share (truncation is
-    // the widest rule), so when the counts make up the whole, the printed sum is within the sum of
-    // those units of 100.
-    if let Some(sum) = printed_sum {
-        let complete = percents.len() == bulletin.counts.len() && count_total == denominator;
-        if complete && (sum - Decimal::ONE_HUNDRED).abs() > ulp_sum {
-            findings.push(
-                Finding::new(
-                    Code::PercentSumOff,
-                    whole(),
-                    "the printed percentages add up further from 100 than rounding can explain",
-                )
-                .with("sum", sum)
-                .with("tolerance", ulp_sum),
-            );
-        }
-    }
+    let percents_complete = percents.len() == bulletin.counts.len() && count_total == denominator;
 
     let turnout = match (bulletin.turnout, bulletin.voters) {
         (Some(printed), Some(voters)) => {
@@ -303,42 +224,178 @@ pub fn check_bulletin(
                         .collect(),
                 });
             }
-            let implied_electors = implied_denominator(voters, printed);
-            if !against.is_empty() && against.iter().all(|a| a.reproduced_by.is_empty()) {
+            Some(TurnoutCheck {
+                printed,
+                voters,
+                against,
+                implied_electors: implied_denominator(voters, printed),
+            })
+        }
+        _ => None,
+    };
+    Ok(BulletinCheck {
+        label: bulletin.label.clone(),
+        count_total,
+        valid: bulletin.valid,
+        voters: bulletin.voters,
+        null: bulletin.null,
+        blank: bulletin.blank,
+        electors: bulletin.electors,
+        electors_counted: bulletin.electors_counted,
+        unknown_subjects,
+        percents,
+        percent_sum: printed_sum,
+        percent_tolerance: printed_sum.map(|_| ulp_sum),
+        percents_complete,
+        turnout,
+    })
+}
+
+impl BulletinCheck {
+    /// What the check found, as the audit reports it: `B001` to `B007`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use actas::audit::check_bulletin;
+    /// use actas::report::Code;
+    /// use actas::{Bulletin, BulletinCount};
+    ///
+    /// let b = Bulletin::new("b", vec![BulletinCount::new("A", 60), BulletinCount::new("B", 30)])
+    ///     .with_valid(100);
+    /// let findings = check_bulletin(&b, None, None)?.findings();
+    /// assert_eq!(findings[0].code, Code::CountsMissValid);
+    /// assert_eq!(findings[0].number("difference").and_then(|v| v.as_int()), Some(-10));
+    /// # Ok::<(), actas::Error>(())
+    /// ```
+    pub fn findings(&self) -> Vec<Finding> {
+        let whole = || Subject::Bulletin {
+            label: self.label.clone(),
+        };
+        let count = |subject: &str| Subject::BulletinCount {
+            label: self.label.clone(),
+            subject: subject.to_owned(),
+        };
+        let mut findings = Vec::new();
+        if let Some(valid) = self.valid.filter(|v| *v != self.count_total) {
+            findings.push(
+                Finding::new(
+                    Code::CountsMissValid,
+                    whole(),
+                    "the counts do not add up to the valid votes",
+                )
+                .with("sum_of_counts", self.count_total)
+                .with("valid", valid)
+                .with(
+                    "difference",
+                    i128::from(self.count_total) - i128::from(valid),
+                ),
+            );
+        }
+        if let (Some(voters), Some(valid)) = (self.voters, self.valid) {
+            let parts = [Some(valid), self.null, self.blank];
+            let sum: u128 = parts.iter().flatten().map(|v| u128::from(*v)).sum();
+            let complete = parts.iter().all(Option::is_some);
+            let broken = if complete {
+                sum != u128::from(voters)
+            } else {
+                sum > u128::from(voters)
+            };
+            if broken {
+                let what = if complete {
+                    "valid + null + blank differs from the voters"
+                } else {
+                    "the announced parts of the voters exceed the voters"
+                };
+                // Three u64 values sum to less than 2^66: the i128 is exact.
+                findings.push(
+                    Finding::new(Code::PartsMissVoters, whole(), what)
+                        .with("parts", sum as i128)
+                        .with("voters", voters),
+                );
+            }
+        }
+        if let Some(voters) = self.voters {
+            for (figure, key, electors) in [
+                ("electors", "electors", self.electors),
+                (
+                    "electors counted",
+                    "electors_counted",
+                    self.electors_counted,
+                ),
+            ] {
+                if let Some(e) = electors.filter(|e| voters > *e) {
+                    findings.push(
+                        Finding::new(
+                            Code::AnnouncedMoreVotersThanElectors,
+                            whole(),
+                            format!("more voters than {figure}"),
+                        )
+                        .with("voters", voters)
+                        .with(key, e),
+                    );
+                }
+            }
+        }
+        for subject in &self.unknown_subjects {
+            findings.push(Finding::new(
+                Code::UnknownSubject,
+                count(subject),
+                "neither a candidate of the contest nor a group of the bulletin",
+            ));
+        }
+        for p in self.percents.iter().filter(|p| p.reproduced_by.is_empty()) {
+            findings.push(
+                Finding::new(
+                    Code::PercentNotReproduced,
+                    count(&p.subject),
+                    "the printed percentage is reproduced by no rounding rule",
+                )
+                .with("printed", p.printed.value())
+                .with("exact", p.exact)
+                .with("count", p.count)
+                .with("denominator", p.denominator),
+            );
+        }
+        // Each printed value is within one unit of its last digit of the exact share
+        // (truncation is the widest rule), so when the counts make up the whole, the printed sum
+        // is within the sum of those units of 100.
+        if let (Some(sum), Some(tolerance), true) = (
+            self.percent_sum,
+            self.percent_tolerance,
+            self.percents_complete,
+        ) {
+            if (sum - Decimal::ONE_HUNDRED).abs() > tolerance {
+                findings.push(
+                    Finding::new(
+                        Code::PercentSumOff,
+                        whole(),
+                        "the printed percentages add up further from 100 than rounding can explain",
+                    )
+                    .with("sum", sum)
+                    .with("tolerance", tolerance),
+                );
+            }
+        }
+        if let Some(t) = &self.turnout {
+            if !t.against.is_empty() && t.against.iter().all(|a| a.reproduced_by.is_empty()) {
                 let mut f = Finding::new(
                     Code::TurnoutNotReproduced,
                     whole(),
                     "the printed turnout is reproduced by none of the electors figures",
                 )
-                .with("printed", printed.value())
-                .with("voters", voters);
-                if let Some((lo, hi)) = implied_electors {
+                .with("printed", t.printed.value())
+                .with("voters", t.voters);
+                if let Some((lo, hi)) = t.implied_electors {
                     f = f
                         .with("implied_electors_from", lo)
                         .with("implied_electors_to", hi);
                 }
                 findings.push(f);
             }
-            Some(TurnoutCheck {
-                printed,
-                voters,
-                against,
-                implied_electors,
-            })
         }
-        _ => None,
-    };
-
-    Ok((
-        BulletinCheck {
-            label: bulletin.label.clone(),
-            count_total,
-            percents,
-            percent_sum: printed_sum,
-            turnout,
-        },
-        findings,
-    ))
+        findings
+    }
 }
 
 /// The electors figures `e` for which `voters / e`, as a percentage, rounds half-up to `printed`:
@@ -430,7 +487,8 @@ mod tests {
             "b",
             vec![BulletinCount::new("A", 3), BulletinCount::new("B", 4)],
         );
-        let (check, findings) = check_bulletin(&b, None, None).unwrap();
+        let check = check_bulletin(&b, None, None).unwrap();
+        let findings = check.findings();
         assert!(findings.is_empty());
         assert_eq!(check.count_total, 7);
         assert_eq!(check.percent_sum, None);
@@ -450,7 +508,7 @@ mod tests {
         b.null = Some(5);
         b.voters = Some(100);
         b.electors = Some(90);
-        let (_, findings) = check_bulletin(&b, None, None).unwrap();
+        let findings = check_bulletin(&b, None, None).unwrap().findings();
         let codes: Vec<&str> = findings.iter().map(|f| f.code.as_str()).collect();
         // 60/101 = 59.4% is not 61; 40/101 = 39.6% rounds half-up to 40.
         assert_eq!(codes, ["B001", "B002", "B003", "B004"]);

@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use crate::report::{Code, Finding, Subject};
+
 /// What a check that may not apply returned: its result, or why it does not apply.
 ///
 /// # Example
@@ -27,6 +29,14 @@ pub enum Checked<T> {
 }
 
 impl<T> Checked<T> {
+    /// With what the check was about, when it does not apply.
+    pub(crate) fn about(self, subject: Subject) -> Self {
+        match self {
+            Checked::NotApplicable(n) => Checked::NotApplicable(n.about(subject)),
+            done => done,
+        }
+    }
+
     /// The result, when the check ran.
     pub fn done(self) -> Option<T> {
         match self {
@@ -71,6 +81,8 @@ impl<T> Checked<T> {
 pub struct NotApplicable {
     /// The kind of reason.
     pub reason: NotApplicableReason,
+    /// What the check was about (the bulletin of the bounds), when the check knows it.
+    pub about: Option<Subject>,
     /// What it is about (`"tables"`, `"80% of 3"`).
     pub subject: String,
     /// One readable sentence, lowercase.
@@ -85,9 +97,42 @@ impl NotApplicable {
     ) -> Self {
         NotApplicable {
             reason,
+            about: None,
             subject: subject.into(),
             detail: detail.into(),
         }
+    }
+
+    /// The finding the audit reports for it: `F004` for an impossible coverage claim, `F003`
+    /// for bounds that lack a figure; none for a signature of too few counts or of zeros (there
+    /// is nothing to say) or when the check did not know what it was about.
+    pub fn finding(&self) -> Option<Finding> {
+        let about = self.about.clone()?;
+        match self.reason {
+            NotApplicableReason::ImpossibleCoverage => Some(
+                Finding::new(
+                    Code::ImpossibleCoverage,
+                    about,
+                    format!(
+                        "the printed coverage is impossible for this register: {}",
+                        self.detail
+                    ),
+                )
+                .with("coverage", self.subject.as_str()),
+            ),
+            NotApplicableReason::TooFewCounts | NotApplicableReason::ZeroTotal => None,
+            _ => Some(Finding::new(
+                Code::NoBounds,
+                about,
+                format!("no feasibility bounds: {self}"),
+            )),
+        }
+    }
+
+    /// With what the check was about.
+    pub(crate) fn about(mut self, subject: Subject) -> Self {
+        self.about = Some(subject);
+        self
     }
 }
 

@@ -3,6 +3,7 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::column::OptColumn;
 use crate::model::{ActaSet, Field};
+use crate::report::{Code, Finding, Subject};
 
 /// One field that differs between two readings of a table.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -48,6 +49,9 @@ pub struct Comparison {
     pub only_in_a: Vec<usize>,
     /// Sheet indices (in the second set) of tables only in the second set, in order.
     pub only_in_b: Vec<usize>,
+    /// The table id of the first table only in the first set, and of the first only in the
+    /// second: when the two share almost no table, they show how the keys differ.
+    pub examples: (Option<String>, Option<String>),
     /// Tables whose compared fields are all equal.
     pub identical: u64,
     /// Of those, how many have a different image reference, among the tables where both
@@ -130,6 +134,7 @@ pub fn compare(a: &ActaSet, b: &ActaSet) -> Result<Comparison> {
         fields_compared: pairs.iter().map(|p| p.0.clone()).collect(),
         only_in_a: Vec::new(),
         only_in_b: Vec::new(),
+        examples: (None, None),
         identical: 0,
         identical_other_image: 0,
         different: Vec::new(),
@@ -192,5 +197,76 @@ pub fn compare(a: &ActaSet, b: &ActaSet) -> Result<Comparison> {
             out.only_in_b.push(j);
         }
     }
+    out.examples = (
+        out.only_in_a
+            .first()
+            .and_then(|&i| a.table_id(i))
+            .map(str::to_owned),
+        out.only_in_b
+            .first()
+            .and_then(|&i| b.table_id(i))
+            .map(str::to_owned),
+    );
     Ok(out)
+}
+
+impl Comparison {
+    /// What the comparison found, as the audit reports it: `C001` to `C004`.
+    pub fn findings(&self) -> Vec<Finding> {
+        let mut out = Vec::new();
+        // Two readings of the same tables that share almost none: the keys are likely written
+        // differently (`01` and `1`); show an id from each side.
+        let common = self.identical + self.different.len() as u64;
+        let smaller =
+            (common + self.only_in_a.len() as u64).min(common + self.only_in_b.len() as u64);
+        if smaller > 0 && common * 10 < smaller {
+            let example = |e: &Option<String>| e.clone().unwrap_or_else(|| "-".to_owned());
+            out.push(
+                Finding::new(
+                    Code::ReadingsBarelyOverlap,
+                    Subject::Set,
+                    "the two readings share almost no table: are their keys written alike (a numeric key part, a padding)?",
+                )
+                .with("tables_in_common", common)
+                .with("example_only_in_first", example(&self.examples.0))
+                .with("example_only_in_second", example(&self.examples.1)),
+            );
+        }
+        for (code, n, which) in [
+            (Code::OnlyInFirstReading, self.only_in_a.len(), "first"),
+            (Code::OnlyInSecondReading, self.only_in_b.len(), "second"),
+        ] {
+            if n > 0 {
+                out.push(
+                    Finding::new(
+                        code,
+                        Subject::Set,
+                        format!("tables only in the {which} reading"),
+                    )
+                    .with("tables", n),
+                );
+            }
+        }
+        for d in &self.different {
+            let show = |v: Option<u32>| v.map_or_else(|| "absent".to_owned(), |v| v.to_string());
+            let changes: Vec<String> = d
+                .fields
+                .iter()
+                .map(|fd| format!("{}: {} -> {}", fd.field, show(fd.a), show(fd.b)))
+                .collect();
+            out.push(
+                Finding::new(
+                    Code::ReadingsDiffer,
+                    Subject::Sheet {
+                        index: d.a,
+                        table: d.table.clone(),
+                    },
+                    "the two readings differ",
+                )
+                .with("fields", d.fields.len())
+                .with("changes", changes.join(", ")),
+            );
+        }
+        out
+    }
 }

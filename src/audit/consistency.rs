@@ -1,8 +1,9 @@
 //! Each sheet's own arithmetic, against a rule set.
 
 use crate::error::Result;
-use crate::model::ActaSet;
+use crate::model::{ActaSet, RepeatKind};
 use crate::par::{self, Execution};
+use crate::report::{Code, Finding, Subject};
 use crate::rules::{BLOCK, BlockValues, BoundRule, Rule, RuleSet};
 
 /// How one rule fared over a set.
@@ -180,4 +181,70 @@ pub(crate) fn check_rules_with(
         rules: summaries,
         violations,
     })
+}
+
+impl RuleCheck {
+    /// What the check found, as the audit reports it: one `S001` per violation, with the two
+    /// sides of the rule.
+    pub fn findings(&self) -> Vec<Finding> {
+        self.violations
+            .iter()
+            .map(|v| {
+                Finding::new(
+                    Code::RuleBroken,
+                    Subject::Sheet {
+                        index: v.sheet,
+                        table: v.table.clone(),
+                    },
+                    format!("breaks {}", self.rules[v.rule].rule),
+                )
+                .with("left", v.lhs)
+                .with("right", v.rhs)
+            })
+            .collect()
+    }
+}
+
+/// The tables read more than once, as the audit reports them: `D001` for a later reading with
+/// the same numbers, `D002` for one with other numbers (the subject is the later reading; its
+/// table id finds both with [`ActaSet::readings`]).
+///
+/// # Example
+///
+/// ```
+/// use actas::audit::check_repeats;
+/// use actas::report::Code;
+/// use actas::{ActaSet, ActaSheet, Candidate, Contest, Geography, TableId};
+///
+/// let contest = Contest::new("c", vec![Candidate::new("A", "Ana")])?;
+/// let mut set = ActaSet::new(contest, Geography::new(["x"])?);
+/// for votes in [5, 5, 6] {
+///     set.push(ActaSheet::new(TableId::new("1")?).with_votes([Some(votes)]))?;
+/// }
+/// let codes: Vec<Code> = check_repeats(&set).iter().map(|f| f.code).collect();
+/// assert_eq!(codes, [Code::RepeatIdentical, Code::RepeatConflicting]);
+/// # Ok::<(), actas::Error>(())
+/// ```
+pub fn check_repeats(set: &ActaSet) -> Vec<Finding> {
+    set.repeats()
+        .iter()
+        .map(|r| {
+            let subject = Subject::Sheet {
+                index: r.sheet,
+                table: set.table_id(r.sheet).unwrap_or_default().to_owned(),
+            };
+            match r.kind {
+                RepeatKind::Conflicting => Finding::new(
+                    Code::RepeatConflicting,
+                    subject,
+                    "read twice with different numbers",
+                ),
+                _ => Finding::new(
+                    Code::RepeatIdentical,
+                    subject,
+                    "read twice with identical numbers",
+                ),
+            }
+        })
+        .collect()
 }

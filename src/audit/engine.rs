@@ -4,9 +4,9 @@ use std::fmt;
 
 use super::bounds::{BoundOptions, Feasibility, Verdict, feasibility_with};
 use super::bulletin::{BulletinCheck, check_bulletin};
-use super::checked::{Checked, NotApplicable, NotApplicableReason};
+use super::checked::Checked;
 use super::compare::{Comparison, compare};
-use super::consistency::{RuleCheck, RuleSummary, check_rules_with};
+use super::consistency::{RuleCheck, RuleSummary, check_repeats, check_rules_with};
 use super::plausibility::{PlausibilityOptions, plausibility_with};
 use super::register::check_register;
 use super::robustness::{Robustness, robustness_of};
@@ -15,7 +15,7 @@ use super::signature::{Signature, round_percentage_signature};
 use super::totals::{Coverage, Totals, coverage, totals_with};
 use crate::error::Result;
 use crate::io::InputSummary;
-use crate::model::{ActaSet, Bulletin, Candidate, Register, RepeatKind, TableRegister};
+use crate::model::{ActaSet, Bulletin, Candidate, Register, TableRegister};
 use crate::par::Execution;
 use crate::report::{Code, Finding, Severity, Subject, sort_findings, thousands};
 use crate::rules::RuleSet;
@@ -219,7 +219,7 @@ fn schema_version<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result
 /// set.push(ActaSheet::new(TableId::new("1")?).with_electors(100).with_voters(90).with_valid(90).with_votes([Some(60), Some(30)]))?;
 /// let bulletins = [Bulletin::new("final", vec![BulletinCount::new("A", 60), BulletinCount::new("B", 30)])];
 /// let report = Audit::new(&set)
-///     .register(Register::new().with_tables(1).with_electors(100))
+///     .register(&Register::new().with_tables(1).with_electors(100))
 ///     .bulletins(&bulletins)
 ///     .run()?;
 /// assert!(report.findings.iter().all(|f| f.code == Code::OutcomeSettled)); // settled, nothing else to say
@@ -249,8 +249,8 @@ impl<'a> Audit<'a> {
     }
 
     /// With the register's totals (tables, electors).
-    pub fn register(mut self, register: Register) -> Self {
-        self.register = register;
+    pub fn register(mut self, register: &Register) -> Self {
+        self.register = register.clone();
         self
     }
 
@@ -299,7 +299,7 @@ impl<'a> Audit<'a> {
         let comparison = match self.second {
             Some(other) => {
                 let c = compare(set, other)?;
-                findings.extend(comparison_findings(&c, set, other));
+                findings.extend(c.findings());
                 Some(c)
             }
             None => None,
@@ -337,49 +337,16 @@ pub(crate) fn sheet_checks(
     exec: Execution,
     offset: usize,
 ) -> Result<(RuleCheck, Vec<Finding>)> {
-    let mut findings = Vec::new();
     let rule_check = check_rules_with(set, &options.rules, exec)?;
-    for v in &rule_check.violations {
-        let rule = &rule_check.rules[v.rule].rule;
-        findings.push(
-            Finding::new(
-                Code::RuleBroken,
-                Subject::Sheet {
-                    index: offset + v.sheet,
-                    table: v.table.clone(),
-                },
-                format!("breaks {rule}"),
-            )
-            .with("left", v.lhs)
-            .with("right", v.rhs),
-        );
-    }
-    for mut f in plausibility_with(set, &options.plausibility, exec) {
-        if let Subject::Sheet { index, .. } = &mut f.subject {
-            *index += offset;
+    let mut findings = rule_check.findings();
+    findings.extend(plausibility_with(set, &options.plausibility, exec));
+    findings.extend(check_repeats(set));
+    if offset > 0 {
+        for f in &mut findings {
+            if let Subject::Sheet { index, .. } = &mut f.subject {
+                *index += offset;
+            }
         }
-        findings.push(f);
-    }
-    for r in set.repeats() {
-        let table = set.table_id(r.sheet).unwrap_or_default().to_owned();
-        let subject = Subject::Sheet {
-            index: offset + r.sheet,
-            table: table.clone(),
-        };
-        findings.push(match r.kind {
-            RepeatKind::Identical => Finding::new(
-                Code::RepeatIdentical,
-                subject,
-                "read twice with identical numbers",
-            ),
-            // The subject's table id finds both readings (`ActaSet::readings`); the finding does
-            // not carry the first reading's index, which a stream does not keep.
-            RepeatKind::Conflicting => Finding::new(
-                Code::RepeatConflicting,
-                subject,
-                "read twice with different numbers",
-            ),
-        });
     }
     Ok((rule_check, findings))
 }
@@ -390,30 +357,6 @@ pub(crate) struct Announced {
     sequence: Vec<Step>,
     robustness: Option<Robustness>,
     findings: Vec<Finding>,
-}
-
-/// `D006` when the register holds fewer tables or electors than the sheets: every bound
-/// against it would be wrong, and the reader should know why.
-fn register_findings(totals: &Totals, register: &Register) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let figures = [
-        ("tables", register.tables, totals.tables),
-        ("electors", register.electors, totals.electors.sum),
-    ];
-    for (what, registered, on_sheets) in figures {
-        if let Some(r) = registered.filter(|r| *r < on_sheets) {
-            out.push(
-                Finding::new(Code::RegisterSmallerThanSheets, Subject::Set,
-                    format!(
-                        "the register counts fewer {what} than the sheets hold: is it the register of this contest?"
-                    ),
-                )
-                .with("registered", r)
-                .with("on_sheets", on_sheets),
-            );
-        }
-    }
-    out
 }
 
 /// A finding for a check that could not run (`B008`).
@@ -429,7 +372,8 @@ fn bulletin_checks(
     options: &AuditOptions,
     feasibility: &mut impl FnMut(&Bulletin) -> Result<Checked<Feasibility>>,
 ) -> Result<(BulletinAudit, Vec<Finding>)> {
-    let (check, mut findings) = check_bulletin(b, Some(contest), register.electors)?;
+    let check = check_bulletin(b, Some(contest), register.electors)?;
+    let mut findings = check.findings();
     let counts: Vec<(&str, u64)> = b
         .counts
         .iter()
@@ -437,40 +381,13 @@ fn bulletin_checks(
         .collect();
     // A bulletin of one count, or of zeros, has no signature: nothing to report.
     let signature = round_percentage_signature(&counts)?.done();
-    if let Some(g) = signature
-        .as_ref()
-        .filter(|s| s.is_flagged(options.signature_alpha))
-        .and_then(|s| s.grid.as_ref())
-    {
-        let mut f = Finding::new(
-            Code::RoundPercentages,
-            Subject::Bulletin {
-                label: b.label.clone(),
-            },
-            format!(
-                "every count is a round percentage of their total, on a {}% grid",
-                g.step
-            ),
-        )
-        .with("total", signature.as_ref().map_or(0, |s| s.total))
-        .with("step", g.step)
-        .with("probability", g.probability);
-        if let Some(r) = g.points.iter().map(|p| p.residual.abs()).max() {
-            f = f.with("largest_residual", r);
-        }
-        findings.push(f);
+    if let Some(s) = &signature {
+        findings.extend(s.findings(&b.label, options.signature_alpha));
     }
     let feasibility = if b.coverage.is_some() {
-        match feasibility(b)? {
-            Checked::Done(f) => {
-                findings.extend(bound_findings(&f));
-                Some(f)
-            }
-            Checked::NotApplicable(na) => {
-                findings.push(not_applicable_finding(b, &na));
-                None
-            }
-        }
+        let checked = feasibility(b)?;
+        findings.extend(checked.findings());
+        checked.done()
     } else {
         None
     };
@@ -484,30 +401,6 @@ fn bulletin_checks(
     ))
 }
 
-/// The finding for bounds that do not apply: an impossible claim is an error (`F004`), missing
-/// figures are information (`F003`).
-fn not_applicable_finding(b: &Bulletin, na: &NotApplicable) -> Finding {
-    let subject = Subject::Bulletin {
-        label: b.label.clone(),
-    };
-    match na.reason {
-        NotApplicableReason::ImpossibleCoverage => Finding::new(
-            Code::ImpossibleCoverage,
-            subject,
-            format!(
-                "the printed coverage is impossible for this register: {}",
-                na.detail
-            ),
-        )
-        .with("coverage", na.subject.as_str()),
-        _ => Finding::new(
-            Code::NoBounds,
-            subject,
-            format!("no feasibility bounds: {na}"),
-        ),
-    }
-}
-
 /// The checks of the announcements: each bulletin's arithmetic, signature and feasibility (by
 /// `feasibility`), the sequence, and robustness.
 pub(crate) fn announcement_checks(
@@ -518,7 +411,11 @@ pub(crate) fn announcement_checks(
     options: &AuditOptions,
     mut feasibility: impl FnMut(&Bulletin) -> Result<Checked<Feasibility>>,
 ) -> Result<Announced> {
-    let mut findings = register_findings(totals, register);
+    let mut findings = if register.tables.is_some() || register.electors.is_some() {
+        coverage(totals, register).findings()
+    } else {
+        Vec::new()
+    };
     let mut bulletins = Vec::new();
     for b in bulletins_in {
         // A bulletin that cannot be checked (a sum past u64, a percentage too fine) is a
@@ -537,8 +434,8 @@ pub(crate) fn announcement_checks(
         }
     }
     let sequence = match sequence(bulletins_in) {
-        Ok((steps, f)) => {
-            findings.extend(f);
+        Ok(steps) => {
+            findings.extend(steps.iter().flat_map(Step::findings));
             steps
         }
         Err(e) => {
@@ -551,38 +448,7 @@ pub(crate) fn announcement_checks(
     };
     let robustness = if contest.candidates().len() >= 2 && totals.tables > 0 {
         let r = robustness_of(contest, totals, register)?;
-        if let Some(settled) = r.settled {
-            let closest = r.margins.iter().min_by_key(|m| m.margin);
-            let mut f = if settled {
-                Finding::new(
-                    Code::OutcomeSettled,
-                    Subject::Candidate {
-                        code: r.leader.clone(),
-                    },
-                    "leads whatever the uncollected tables hold",
-                )
-            } else {
-                Finding::new(
-                    Code::OutcomeOpen,
-                    Subject::Candidate {
-                        code: r.leader.clone(),
-                    },
-                    "the uncollected tables could change the leader",
-                )
-            };
-            if let Some(m) = closest {
-                f = f
-                    .with("closest_rival", m.rival.as_str())
-                    .with("margin", m.margin);
-                if let Some(t) = m.tie_turnout {
-                    f = f.with(
-                        "tie_turnout_percent",
-                        t.percent(2, crate::Rounding::HalfUp)?,
-                    );
-                }
-            }
-            findings.push(f);
-        }
+        findings.extend(r.findings());
         Some(r)
     } else {
         None
@@ -632,106 +498,6 @@ pub(crate) fn assemble(
         comparison,
         findings,
     }
-}
-
-fn comparison_findings(c: &Comparison, a: &ActaSet, b: &ActaSet) -> Vec<Finding> {
-    let mut out = Vec::new();
-    // Two readings of the same tables that share almost none: the keys are likely written
-    // differently (`01` and `1`); show an id from each side.
-    let common = c.identical + c.different.len() as u64;
-    let smaller = (common + c.only_in_a.len() as u64).min(common + c.only_in_b.len() as u64);
-    if smaller > 0 && common * 10 < smaller {
-        let example = |set: &ActaSet, list: &[usize]| {
-            list.first()
-                .and_then(|&i| set.table_id(i))
-                .unwrap_or("-")
-                .to_owned()
-        };
-        out.push(
-            Finding::new(Code::ReadingsBarelyOverlap, Subject::Set,
-                "the two readings share almost no table: are their keys written alike (a numeric key part, a padding)?",
-            )
-            .with("tables_in_common", common)
-            .with("example_only_in_first", example(a, &c.only_in_a))
-            .with("example_only_in_second", example(b, &c.only_in_b)),
-        );
-    }
-    for (code, n, which) in [
-        (Code::OnlyInFirstReading, c.only_in_a.len(), "first"),
-        (Code::OnlyInSecondReading, c.only_in_b.len(), "second"),
-    ] {
-        if n > 0 {
-            out.push(
-                Finding::new(
-                    code,
-                    Subject::Set,
-                    format!("tables only in the {which} reading"),
-                )
-                .with("tables", n),
-            );
-        }
-    }
-    for d in &c.different {
-        let show = |v: Option<u32>| v.map_or_else(|| "absent".to_owned(), |v| v.to_string());
-        let changes: Vec<String> = d
-            .fields
-            .iter()
-            .map(|fd| format!("{}: {} -> {}", fd.field, show(fd.a), show(fd.b)))
-            .collect();
-        out.push(
-            Finding::new(
-                Code::ReadingsDiffer,
-                Subject::Sheet {
-                    index: d.a,
-                    table: d.table.clone(),
-                },
-                "the two readings differ",
-            )
-            .with("fields", d.fields.len())
-            .with("changes", changes.join(", ")),
-        );
-    }
-    out
-}
-
-fn bound_findings(f: &Feasibility) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for b in &f.bounds {
-        let (code, what) = match b.verdict {
-            Verdict::Within => continue,
-            Verdict::Below => (
-                Code::AnnouncedBelowSheets,
-                "the announced count is below what the sheets allow",
-            ),
-            Verdict::Above => (
-                Code::AnnouncedAboveSheets,
-                "the announced count is above what the sheets and register allow",
-            ),
-        };
-        let what = match b.false_sheets {
-            Some(_) => what.to_owned(),
-            None => format!("{what}; no number of false sheets explains it"),
-        };
-        let mut finding = Finding::new(
-            code,
-            Subject::BulletinCount {
-                label: f.bulletin.clone(),
-                subject: b.subject.clone(),
-            },
-            what,
-        )
-        .with("announced", b.announced)
-        .with("least_possible", b.lower);
-        if let Some(u) = b.upper {
-            finding = finding.with("most_possible", u);
-        }
-        finding = finding.with("gap", b.gap);
-        if let Some(k) = b.false_sheets {
-            finding = finding.with("false_sheets", k);
-        }
-        out.push(finding.with("false_sheets_exact", b.false_sheets_exact));
-    }
-    out
 }
 
 /// "1 in 101 million" for a small probability.

@@ -35,7 +35,7 @@ pub use bounds::{
 pub use bulletin::{BulletinCheck, PercentCheck, TurnoutAgainst, TurnoutCheck, check_bulletin};
 pub use checked::{Checked, NotApplicable, NotApplicableReason};
 pub use compare::{Comparison, FieldDiff, SheetDiff, compare};
-pub use consistency::{RuleCheck, RuleSummary, Violation, check_rules};
+pub use consistency::{RuleCheck, RuleSummary, Violation, check_repeats, check_rules};
 pub use engine::{Audit, AuditOptions, AuditReport, BulletinAudit};
 pub use plausibility::{PlausibilityOptions, plausibility};
 pub use register::check_register;

@@ -3,6 +3,7 @@
 use super::totals::Totals;
 use crate::error::Result;
 use crate::model::{ActaSet, Ratio, Register};
+use crate::report::{Code, Finding, Subject};
 
 /// The leader's margin over one rival, and what the uncollected tables would need to erase it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,4 +114,43 @@ pub(crate) fn robustness_of(
         margins,
         settled,
     })
+}
+
+impl Robustness {
+    /// What the check found, as the audit reports it: `O001` when the sheets settle the
+    /// outcome, `O002` when the uncollected tables could change the leader, nothing when that
+    /// is unknown (no figure of the register's electors).
+    pub fn findings(&self) -> Vec<Finding> {
+        let Some(settled) = self.settled else {
+            return Vec::new();
+        };
+        let leader = || Subject::Candidate {
+            code: self.leader.clone(),
+        };
+        let mut f = if settled {
+            Finding::new(
+                Code::OutcomeSettled,
+                leader(),
+                "leads whatever the uncollected tables hold",
+            )
+        } else {
+            Finding::new(
+                Code::OutcomeOpen,
+                leader(),
+                "the uncollected tables could change the leader",
+            )
+        };
+        if let Some(m) = self.margins.iter().min_by_key(|m| m.margin) {
+            f = f
+                .with("closest_rival", m.rival.as_str())
+                .with("margin", m.margin);
+            if let Some(t) = m
+                .tie_turnout
+                .and_then(|t| t.percent(2, crate::Rounding::HalfUp).ok())
+            {
+                f = f.with("tie_turnout_percent", t);
+            }
+        }
+        vec![f]
+    }
 }

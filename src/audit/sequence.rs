@@ -37,6 +37,9 @@ pub struct Step {
     /// Per subject of the earlier bulletin that the later one announces (itself, or all the
     /// members of its group), in the earlier bulletin's order.
     pub increments: Vec<Increment>,
+    /// The bulletins' voters and valid votes, where both announce them (subjects `voters`,
+    /// `valid`).
+    pub figures: Vec<Increment>,
     /// Votes added: the change in the sum of the counts both announce.
     pub votes_added: i128,
     /// The most electors the added coverage can hold, when the two bulletins say (both announce
@@ -64,20 +67,15 @@ pub struct Step {
 ///
 /// let first = Bulletin::new("1", vec![BulletinCount::new("A", 100), BulletinCount::new("B", 80)]);
 /// let second = Bulletin::new("2", vec![BulletinCount::new("A", 150), BulletinCount::new("B", 70)]);
-/// let (steps, findings) = sequence(&[first, second])?;
+/// let steps = sequence(&[first, second])?;
 /// assert_eq!(steps[0].votes_added, 40);
-/// assert_eq!(findings[0].code, Code::CountDecreases); // B lost 10 votes (`Q001`)
+/// assert_eq!(steps[0].findings()[0].code, Code::CountDecreases); // B lost 10 votes (`Q001`)
 /// # Ok::<(), actas::Error>(())
 /// ```
-pub fn sequence(bulletins: &[Bulletin]) -> Result<(Vec<Step>, Vec<Finding>)> {
+pub fn sequence(bulletins: &[Bulletin]) -> Result<Vec<Step>> {
     let mut steps = Vec::new();
-    let mut findings = Vec::new();
     for pair in bulletins.windows(2) {
         let (a, b) = (&pair[0], &pair[1]);
-        let pair_subject = || Subject::BulletinPair {
-            from: a.label.clone(),
-            to: b.label.clone(),
-        };
         // A subject of the earlier bulletin is compared when the later one announces it, or
         // announces every member of it (a group such as "others" split into its candidates).
         let later = |subject: &str| -> Result<Option<u64>> {
@@ -116,21 +114,6 @@ pub fn sequence(bulletins: &[Bulletin]) -> Result<(Vec<Step>, Vec<Finding>)> {
         let mut increments = Vec::new();
         for (subject, from, to) in common {
             let delta = i128::from(to) - i128::from(from);
-            if delta < 0 {
-                findings.push(
-                    Finding::new(
-                        Code::CountDecreases,
-                        Subject::BulletinCount {
-                            label: b.label.clone(),
-                            subject: subject.clone(),
-                        },
-                        format!("the count decreases from {}", a.label),
-                    )
-                    .with("from", from)
-                    .with("to", to)
-                    .with("change", delta),
-                );
-            }
             let share_of_added = match (u64::try_from(delta), u64::try_from(votes_added)) {
                 (Ok(d), Ok(total)) if total > 0 => Some(percent_of(d, total, 2, Rounding::HalfUp)?),
                 _ => None,
@@ -143,21 +126,18 @@ pub fn sequence(bulletins: &[Bulletin]) -> Result<(Vec<Step>, Vec<Finding>)> {
                 share_of_added,
             });
         }
-        for (what, x, y) in [("voters", a.voters, b.voters), ("valid", a.valid, b.valid)] {
-            if let (Some(x), Some(y)) = (x, y) {
-                if y < x {
-                    findings.push(
-                        Finding::new(
-                            Code::CountDecreases,
-                            pair_subject(),
-                            format!("the {what} decrease"),
-                        )
-                        .with("from", x)
-                        .with("to", y),
-                    );
-                }
-            }
-        }
+        let figures = [("voters", a.voters, b.voters), ("valid", a.valid, b.valid)]
+            .into_iter()
+            .filter_map(|(what, x, y)| {
+                Some(Increment {
+                    subject: what.to_owned(),
+                    from: x?,
+                    to: y?,
+                    delta: i128::from(y?) - i128::from(x?),
+                    share_of_added: None,
+                })
+            })
+            .collect();
         let electors_added_at_most = match (a.electors_counted, b.electors_counted) {
             (Some(x), Some(y)) => Some(y.saturating_sub(x)),
             _ => match (a.coverage, b.coverage, b.electors.or(a.electors)) {
@@ -177,26 +157,68 @@ pub fn sequence(bulletins: &[Bulletin]) -> Result<(Vec<Step>, Vec<Finding>)> {
                 _ => None,
             },
         };
-        if let Some(most) = electors_added_at_most {
-            if votes_added > i128::from(most) {
-                findings.push(
-                    Finding::new(
-                        Code::AddedVotesExceedElectors,
-                        pair_subject(),
-                        "more votes added than the added coverage has electors",
-                    )
-                    .with("votes_added", votes_added)
-                    .with("electors_added_at_most", most),
-                );
-            }
-        }
         steps.push(Step {
             from: a.label.clone(),
             to: b.label.clone(),
             increments,
+            figures,
             votes_added,
             electors_added_at_most,
         });
     }
-    Ok((steps, findings))
+    Ok(steps)
+}
+
+impl Step {
+    /// What the step shows, as the audit reports it: `Q001` for each count (or voters, valid
+    /// votes) that decreases, `Q002` when more votes were added than the added coverage has
+    /// electors.
+    pub fn findings(&self) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        for i in self.increments.iter().filter(|i| i.delta < 0) {
+            findings.push(
+                Finding::new(
+                    Code::CountDecreases,
+                    Subject::BulletinCount {
+                        label: self.to.clone(),
+                        subject: i.subject.clone(),
+                    },
+                    format!("the count decreases from {}", self.from),
+                )
+                .with("from", i.from)
+                .with("to", i.to)
+                .with("change", i.delta),
+            );
+        }
+        let pair = || Subject::BulletinPair {
+            from: self.from.clone(),
+            to: self.to.clone(),
+        };
+        for x in self.figures.iter().filter(|x| x.delta < 0) {
+            findings.push(
+                Finding::new(
+                    Code::CountDecreases,
+                    pair(),
+                    format!("the {} decrease", x.subject),
+                )
+                .with("from", x.from)
+                .with("to", x.to),
+            );
+        }
+        if let Some(most) = self
+            .electors_added_at_most
+            .filter(|m| self.votes_added > i128::from(*m))
+        {
+            findings.push(
+                Finding::new(
+                    Code::AddedVotesExceedElectors,
+                    pair(),
+                    "more votes added than the added coverage has electors",
+                )
+                .with("votes_added", self.votes_added)
+                .with("electors_added_at_most", most),
+            );
+        }
+        findings
+    }
 }

@@ -4,6 +4,7 @@ use rust_decimal::Decimal;
 
 use super::checked::{Checked, NotApplicableReason, not_applicable};
 use crate::error::Result;
+use crate::report::{Code, Finding, Subject};
 
 /// One count on the grid: the grid percentage it is the rounding of, and by how much it misses
 /// the exact product.
@@ -57,6 +58,48 @@ impl Signature {
     /// Whether the counts fit a grid whose chance probability is below `alpha`.
     pub fn is_flagged(&self, alpha: f64) -> bool {
         self.grid.as_ref().is_some_and(|g| g.probability < alpha)
+    }
+
+    /// What the signature shows, as the audit reports it for the bulletin `label` at the
+    /// threshold `alpha` ([`AuditOptions::signature_alpha`](crate::audit::AuditOptions), `1e-6`
+    /// by default): `R001` when the counts fit a grid whose chance probability is below
+    /// `alpha`. A signature takes only counts, so the bulletin's label and the threshold are
+    /// given here.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use actas::audit::round_percentage_signature;
+    /// use actas::report::Code;
+    ///
+    /// let s = round_percentage_signature(&[("NM", 5_150_092), ("EG", 4_445_978), ("OTHERS", 462_704)])?
+    ///     .unwrap_done();
+    /// let f = s.findings("CNE bulletin 1", 1e-6);
+    /// assert_eq!(f[0].code, Code::RoundPercentages);
+    /// assert!(s.findings("CNE bulletin 1", 1e-9).is_empty()); // about 1 in 101 million
+    /// # Ok::<(), actas::Error>(())
+    /// ```
+    pub fn findings(&self, label: &str, alpha: f64) -> Vec<Finding> {
+        let Some(g) = self.grid.as_ref().filter(|g| g.probability < alpha) else {
+            return Vec::new();
+        };
+        let mut f = Finding::new(
+            Code::RoundPercentages,
+            Subject::Bulletin {
+                label: label.to_owned(),
+            },
+            format!(
+                "every count is a round percentage of their total, on a {}% grid",
+                g.step
+            ),
+        )
+        .with("total", self.total)
+        .with("step", g.step)
+        .with("probability", g.probability);
+        if let Some(r) = g.points.iter().map(|p| p.residual.abs()).max() {
+            f = f.with("largest_residual", r);
+        }
+        vec![f]
     }
 }
 

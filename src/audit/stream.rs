@@ -240,8 +240,8 @@ impl<'a> StreamAudit<'a> {
     }
 
     /// With the register's totals.
-    pub fn register(mut self, register: Register) -> Self {
-        self.register = register;
+    pub fn register(mut self, register: &Register) -> Self {
+        self.register = register.clone();
         self
     }
 
@@ -440,7 +440,10 @@ impl<'a> StreamAudit<'a> {
                 let subjects = index
                     .map(|k| std::mem::take(&mut tallies[k]))
                     .unwrap_or_default();
-                match b.coverage.map(|c| c.basis) {
+                let about = crate::report::Subject::Bulletin {
+                    label: b.label.clone(),
+                };
+                let checked = match b.coverage.map(|c| c.basis) {
                     Some(CoverageBasis::Tables) => tables_feasibility(
                         b,
                         &self.register,
@@ -475,7 +478,8 @@ impl<'a> StreamAudit<'a> {
                     ),
                     Some(_) => Ok(super::bounds::unspecified_basis(b)),
                     None => Ok(super::bounds::no_claim(b)),
-                }
+                };
+                checked.map(|c| c.about(about))
             },
         )?;
         let geo = chunk.geography();

@@ -4,6 +4,7 @@ use crate::error::{Result, add};
 use crate::model::column::OptColumn;
 use crate::model::{ActaSet, Field, GeoPath, Ratio, Register, Turnout};
 use crate::par::{self, Execution};
+use crate::report::{Code, Finding, Subject};
 
 /// The sum of one field over the sheets that carry it.
 ///
@@ -444,5 +445,42 @@ pub fn coverage(totals: &Totals, register: &Register) -> Coverage {
         electors: totals.electors.sum,
         tables_without_electors: totals.tables - totals.electors.sheets,
         electors_registered: register.electors,
+    }
+}
+
+impl Coverage {
+    /// What the coverage says, as the audit reports it: `D006` when the register counts fewer
+    /// tables or electors than the sheets hold (every bound against it would be wrong).
+    pub fn findings(&self) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let figures = [
+            ("tables", self.tables_registered, self.tables),
+            ("electors", self.electors_registered, self.electors),
+        ];
+        for (what, registered, on_sheets) in figures {
+            if let Some(r) = registered.filter(|r| *r < on_sheets) {
+                out.push(
+                    Finding::new(
+                        Code::RegisterSmallerThanSheets,
+                        Subject::Set,
+                        format!(
+                            "the register counts fewer {what} than the sheets hold: is it the register of this contest?"
+                        ),
+                    )
+                    .with("registered", r)
+                    .with("on_sheets", on_sheets),
+                );
+            }
+        }
+        out
+    }
+}
+
+impl Totals {
+    /// Totals judge nothing: always empty. The checks that judge the sheets are
+    /// [`check_rules`](crate::audit::check_rules), [`plausibility`](crate::audit::plausibility)
+    /// and [`check_repeats`](crate::audit::check_repeats).
+    pub fn findings(&self) -> Vec<Finding> {
+        Vec::new()
     }
 }
