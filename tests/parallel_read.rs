@@ -1,7 +1,8 @@
 //! Reading a file on every core gives the same set and the same report, line numbers included,
 //! as reading it on one.
 
-use actas::io::{read_csv, read_csv_path};
+use actas::Execution;
+use actas::io::{read_csv, read_csv_path, read_csv_path_with};
 use actas::synth::{AnomalyRates, SynthConfig, layout, write_csv};
 
 fn temp(name: &str) -> std::path::PathBuf {
@@ -31,6 +32,11 @@ fn parallel_file_read_equals_sequential() {
     for k in (5..lines.len()).step_by(17_011).rev() {
         lines.insert(k, " ".to_owned());
     }
+    // Empty lines too: the csv crate gives the row after them the first empty line's number.
+    for k in (11..lines.len()).step_by(13_007).rev() {
+        lines.insert(k, String::new());
+        lines.insert(k, String::new());
+    }
     let damaged = lines.join("\n") + "\n";
     assert!(damaged.len() > 8 << 20, "large enough to be read in parts");
     let path = temp("synthetic.csv");
@@ -43,6 +49,15 @@ fn parallel_file_read_equals_sequential() {
     assert_eq!(parallel.report, sequential.report);
     assert_eq!(parallel.set, sequential.set);
     assert_eq!(parallel.set.repeats(), sequential.set.repeats());
+    let one_core = read_csv_path_with(&path, &lay, Execution::Sequential).unwrap();
+    assert_eq!(one_core.report, sequential.report);
+    assert_eq!(one_core.set, sequential.set);
+    // Every sheet's line holds its table: the line numbers are the file's.
+    let file_lines: Vec<&str> = damaged.lines().collect();
+    for (i, &line) in sequential.report.sheet_lines.iter().enumerate().step_by(997) {
+        let id = sequential.set.table_id(i).unwrap();
+        assert!(file_lines[line as usize - 1].contains(id), "line {line}: {id}");
+    }
 
     // A quote anywhere: read on one core, the same result.
     let quoted = damaged.replacen("Region 000000", "\"Region 000000\"", 1);

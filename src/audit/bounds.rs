@@ -344,8 +344,13 @@ pub fn feasibility(
     feasibility_with(set, bulletin, register, options, Execution::default())
 }
 
-/// [`feasibility`], run as `execution` says (a subject per task).
-pub(crate) fn feasibility_with(
+/// [`feasibility`], run as `execution` says (a subject per task); the bounds are the same
+/// either way.
+///
+/// # Errors
+///
+/// As [`feasibility`].
+pub fn feasibility_with(
     set: &ActaSet,
     bulletin: &Bulletin,
     register: &Register,

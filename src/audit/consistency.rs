@@ -102,11 +102,11 @@ pub fn check_rules(set: &ActaSet, rules: &RuleSet) -> Result<RuleCheck> {
 }
 
 /// [`check_rules`], run as `execution` says.
-pub(crate) fn check_rules_with(
-    set: &ActaSet,
-    rules: &RuleSet,
-    execution: Execution,
-) -> Result<RuleCheck> {
+///
+/// # Errors
+///
+/// As [`check_rules`].
+pub fn check_rules_with(set: &ActaSet, rules: &RuleSet, execution: Execution) -> Result<RuleCheck> {
     // Every rule is bound (an unknown name is an error even in a rule that does not apply);
     // only the applicable ones are run.
     let bound: Vec<BoundRule> = rules

@@ -31,16 +31,22 @@ mod totals;
 
 pub use bounds::{
     Bound, BoundMethod, BoundOptions, CoverageReading, Feasibility, Verdict, feasibility,
+    feasibility_with,
 };
 pub use bulletin::{BulletinCheck, PercentCheck, TurnoutAgainst, TurnoutCheck, check_bulletin};
 pub use checked::{Checked, NotApplicable, NotApplicableReason};
 pub use compare::{Comparison, FieldDiff, SheetDiff, compare};
-pub use consistency::{RuleCheck, RuleSummary, Violation, check_repeats, check_rules};
+pub use consistency::{
+    RuleCheck, RuleSummary, Violation, check_repeats, check_rules, check_rules_with,
+};
 pub use engine::{Audit, AuditOptions, AuditReport, BulletinAudit};
-pub use plausibility::{PlausibilityOptions, plausibility};
+pub use plausibility::{PlausibilityOptions, plausibility, plausibility_with};
 pub use register::check_register;
 pub use robustness::{Margin, Robustness, robustness};
 pub use sequence::{Increment, Step, sequence};
 pub use signature::{Grid, GridPoint, Signature, round_percentage_signature};
 pub use stream::{PlaceTotals, StreamAudit, StreamOptions, StreamOutcome};
-pub use totals::{Coverage, FieldTotal, LevelTotals, Totals, coverage, totals, totals_by_level};
+pub use totals::{
+    Coverage, FieldTotal, LevelTotals, Totals, coverage, totals, totals_by_level,
+    totals_by_level_with, totals_with,
+};

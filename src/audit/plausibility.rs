@@ -110,7 +110,7 @@ pub fn plausibility(set: &ActaSet, options: &PlausibilityOptions) -> Vec<Finding
 }
 
 /// [`plausibility`], run as `execution` says, over chunks of sheets.
-pub(crate) fn plausibility_with(
+pub fn plausibility_with(
     set: &ActaSet,
     options: &PlausibilityOptions,
     execution: Execution,

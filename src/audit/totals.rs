@@ -337,8 +337,12 @@ pub fn totals(set: &ActaSet) -> Result<Totals> {
     totals_with(set, Execution::default())
 }
 
-/// [`totals`], run as `execution` says (a column per task).
-pub(crate) fn totals_with(set: &ActaSet, execution: Execution) -> Result<Totals> {
+/// [`totals`], run as `execution` says (a column per task); the totals are the same either way.
+///
+/// # Errors
+///
+/// As [`totals`].
+pub fn totals_with(set: &ActaSet, execution: Execution) -> Result<Totals> {
     let slots = vec![0u32; set.len()];
     Ok(accumulate(set, 1, &slots, execution)?
         .pop()
@@ -354,6 +358,20 @@ pub(crate) fn totals_with(set: &ActaSet, execution: Execution) -> Result<Totals>
 /// [`Error::InvalidValue`](crate::Error::InvalidValue) when the geography has no such level;
 /// overflow as [`totals`].
 pub fn totals_by_level(set: &ActaSet, level: usize) -> Result<LevelTotals> {
+    totals_by_level_with(set, level, Execution::default())
+}
+
+/// [`totals_by_level`], run as `execution` says (a column per task); the totals are the same
+/// either way.
+///
+/// # Errors
+///
+/// As [`totals_by_level`].
+pub fn totals_by_level_with(
+    set: &ActaSet,
+    level: usize,
+    execution: Execution,
+) -> Result<LevelTotals> {
     let geo = set.geography();
     if level >= geo.levels().len() {
         return Err(crate::Error::invalid(
@@ -382,7 +400,7 @@ pub fn totals_by_level(set: &ActaSet, level: usize) -> Result<LevelTotals> {
         };
         slot_of.push(slot);
     }
-    let mut all = accumulate(set, places.len() + 1, &slot_of, Execution::default())?;
+    let mut all = accumulate(set, places.len() + 1, &slot_of, execution)?;
     let rest = all.split_off(1);
     Ok(LevelTotals {
         level,

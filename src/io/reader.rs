@@ -10,6 +10,7 @@ use super::layout::{Encoding, Layout, Source};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::set::RawSheet;
 use crate::model::{ActaSet, Field, GeoPath, RepeatKind};
+use crate::par::Execution;
 
 /// Why a row was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -909,15 +910,32 @@ pub fn read_csv<R: Read>(reader: R, layout: &Layout) -> Result<ReadOutcome> {
 ///
 /// As [`read_csv`]; the errors of the file carry its path ([`Error::position`]).
 pub fn read_csv_path(path: impl AsRef<Path>, layout: &Layout) -> Result<ReadOutcome> {
-    let path = path.as_ref();
-    read_csv_path_inner(path, layout).map_err(|e| e.in_input(Some(path)))
+    read_csv_path_with(path, layout, Execution::default())
 }
 
-fn read_csv_path_inner(path: &Path, layout: &Layout) -> Result<ReadOutcome> {
+/// [`read_csv_path`], read as `execution` says: in parts on every core (a large file, with the
+/// `parallel` feature), or on the calling thread. The set and the report are the same either way.
+///
+/// # Errors
+///
+/// As [`read_csv_path`].
+pub fn read_csv_path_with(
+    path: impl AsRef<Path>,
+    layout: &Layout,
+    execution: Execution,
+) -> Result<ReadOutcome> {
+    let path = path.as_ref();
+    read_csv_path_inner(path, layout, execution).map_err(|e| e.in_input(Some(path)))
+}
+
+fn read_csv_path_inner(path: &Path, layout: &Layout, execution: Execution) -> Result<ReadOutcome> {
     #[cfg(feature = "parallel")]
-    if let Some(out) = super::parallel::read(path, layout)? {
-        return Ok(out);
+    if execution == Execution::Parallel {
+        if let Some(out) = super::parallel::read(path, layout)? {
+            return Ok(out);
+        }
     }
+    let _ = execution;
     let file = std::fs::File::open(path).map_err(|e| Error::io(e, Some(path)))?;
     read_csv_inner(
         std::io::BufReader::with_capacity(1 << 16, file),
