@@ -266,7 +266,7 @@ fn crlf_and_bom_keep_line_numbers() {
     );
     assert_eq!(out.report.sheet_lines, vec![2]);
     assert_eq!(
-        out.set.sheet(0).unwrap().votes,
+        out.set.sheet(0).unwrap().votes().collect::<Vec<_>>(),
         vec![Some(6), Some(4)],
         "no \\r left on the last cell"
     );
@@ -621,12 +621,12 @@ fn parts_of_a_table_are_added_up() {
     assert_eq!(out.set.len(), 2);
     let one = out.set.sheet(0).unwrap();
     assert_eq!(
-        (one.valid, one.votes.clone(), one.electors),
+        (one.valid(), one.votes().collect::<Vec<_>>(), one.electors()),
         (Some(40), vec![Some(16), Some(24)], Some(300))
     );
     let two = out.set.sheet(1).unwrap();
     assert_eq!(
-        (two.valid, two.electors),
+        (two.valid(), two.electors()),
         (Some(30), None),
         "electors disagree: 200 and 250"
     );

@@ -343,7 +343,7 @@ proptest! {
 fn build_one(set: &ActaSet, i: usize) -> Totals {
     let mut one = ActaSet::new(set.contest().clone(), Geography::new(["x"]).unwrap());
     one.declare_extra(set.extra_fields());
-    let mut s = set.sheet(i).unwrap();
+    let mut s = set.sheet(i).unwrap().to_sheet();
     s.geo = None;
     one.push(s).unwrap();
     totals(&one).unwrap()

@@ -54,9 +54,18 @@ fn parallel_file_read_equals_sequential() {
     assert_eq!(one_core.set, sequential.set);
     // Every sheet's line holds its table: the line numbers are the file's.
     let file_lines: Vec<&str> = damaged.lines().collect();
-    for (i, &line) in sequential.report.sheet_lines.iter().enumerate().step_by(997) {
+    for (i, &line) in sequential
+        .report
+        .sheet_lines
+        .iter()
+        .enumerate()
+        .step_by(997)
+    {
         let id = sequential.set.table_id(i).unwrap();
-        assert!(file_lines[line as usize - 1].contains(id), "line {line}: {id}");
+        assert!(
+            file_lines[line as usize - 1].contains(id),
+            "line {line}: {id}"
+        );
     }
 
     // A quote anywhere: read on one core, the same result.

@@ -493,8 +493,8 @@ pub struct Layout {
 /// let csv = "table,electors,valid,A\n1,300,10,10\n1,300,20,20\n2,200,5,5\n";
 /// let read = read_csv(csv.as_bytes(), &layout)?;
 /// assert_eq!(read.set.len(), 2);
-/// assert_eq!(read.set.sheet(0).unwrap().valid, Some(30));
-/// assert_eq!(read.set.sheet(0).unwrap().electors, Some(300));
+/// assert_eq!(read.set.sheet(0).unwrap().valid(), Some(30));
+/// assert_eq!(read.set.sheet(0).unwrap().electors(), Some(300));
 /// assert_eq!(read.report.parts[0].lines, [2, 3]);
 /// # }
 /// # Ok::<(), actas::Error>(())

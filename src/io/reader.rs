@@ -1083,7 +1083,8 @@ fn sum_parts(
     for t in &tables {
         let mut sheet = set
             .sheet(t.first)
-            .ok_or_else(|| Error::overflow("sheets"))?;
+            .ok_or_else(|| Error::overflow("sheets"))?
+            .to_sheet();
         let [electors, voters, valid, null, blank] = std::array::from_fn(|k| t.sums[k]);
         (
             sheet.electors,

@@ -12,6 +12,7 @@ pub(crate) mod set;
 mod sheet;
 mod table;
 mod tables;
+mod view;
 
 pub use bulletin::{
     Announcements, Bulletin, BulletinCount, CoverageBasis, CoverageClaim, Register,
@@ -26,3 +27,4 @@ pub use sheet::{ActaSheet, Field};
 pub use table::TableId;
 pub(crate) use table::table_id_problem;
 pub use tables::TableRegister;
+pub use view::SheetRef;

@@ -1,6 +1,5 @@
 //! The columnar collection of sheets.
 
-use std::collections::BTreeMap;
 use std::hash::BuildHasher;
 use std::num::NonZeroU32;
 
@@ -10,7 +9,8 @@ use super::column::{Bits, OptColumn, StrColumn};
 use super::contest::Contest;
 use super::geo::{GeoPath, Geography};
 use super::sheet::{ActaSheet, Field};
-use super::table::{self, TableId};
+use super::table;
+use super::view::SheetRef;
 use crate::error::{Error, ErrorKind, Result};
 
 /// Whether a repeated reading of a table agrees with the first one.
@@ -76,7 +76,7 @@ pub(crate) struct RawSheet<'a> {
 ///
 /// assert_eq!(set.len(), 2);
 /// assert_eq!(set.find("002"), Some(1));
-/// assert_eq!(set.sheet(1).unwrap().votes, vec![Some(2), Some(5)]);
+/// assert_eq!(set.sheet(1).unwrap().votes().collect::<Vec<_>>(), [Some(2), Some(5)]);
 /// # Ok::<(), actas::Error>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -491,34 +491,14 @@ impl ActaSet {
         self.count_columns().all(|c| c.get(a) == c.get(b))
     }
 
-    /// Sheet `i`, or `None` past the end.
-    pub fn sheet(&self, i: usize) -> Option<ActaSheet> {
-        let id = self.ids.get(i)?;
-        let [electors, voters, valid, null, blank] =
-            std::array::from_fn(|k| self.standard[k].get(i));
-        let extra: BTreeMap<String, u32> = self
-            .extra_names
-            .iter()
-            .zip(&self.extra)
-            .filter_map(|(n, c)| c.get(i).map(|v| (n.clone(), v)))
-            .collect();
-        Some(ActaSheet {
-            table: TableId::new(id).ok()?,
-            geo: self.geo(i),
-            electors,
-            voters,
-            valid,
-            null,
-            blank,
-            votes: self.lines.iter().map(|c| c.get(i)).collect(),
-            extra,
-            image: self.image(i).map(str::to_owned),
-        })
+    /// Sheet `i`, read in place, or `None` past the end.
+    pub fn sheet(&self, i: usize) -> Option<SheetRef<'_>> {
+        (i < self.len()).then(|| SheetRef::new(self, i))
     }
 
-    /// Every sheet in order, repeats included.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = ActaSheet> + '_ {
-        (0..self.len()).map(|i| self.sheet(i).expect("index within the set"))
+    /// Every sheet in order, repeats included, read in place.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = SheetRef<'_>> + '_ {
+        (0..self.len()).map(|i| SheetRef::new(self, i))
     }
 
     /// The table id of sheet `i`.
@@ -658,7 +638,10 @@ impl PartialEq for ActaSet {
             && self.extra_names == other.extra_names
             && self.len() == other.len()
             && (0..self.len()).all(|i| {
-                let (mut a, mut b) = (self.sheet(i), other.sheet(i));
+                let (mut a, mut b) = (
+                    self.sheet(i).map(|s| s.to_sheet()),
+                    other.sheet(i).map(|s| s.to_sheet()),
+                );
                 let same_place = place(self, i) == place(other, i);
                 if let (Some(a), Some(b)) = (&mut a, &mut b) {
                     a.geo = None;
@@ -695,7 +678,7 @@ mod serde_impl {
                 geography: self.geography.clone(),
                 source: self.source.clone(),
                 extra_fields: self.extra_names.clone(),
-                sheets: self.iter().collect(),
+                sheets: self.iter().map(|s| s.to_sheet()).collect(),
             }
             .serialize(s)
         }
@@ -731,6 +714,7 @@ mod serde_impl {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::TableId;
     use crate::model::contest::Candidate;
 
     fn set() -> ActaSet {
@@ -885,6 +869,6 @@ mod tests {
         assert_eq!(s.extra_fields(), &["received".to_string()]);
         assert_eq!(s.count(0, Field::Extra(0)), None);
         assert_eq!(s.count(1, Field::Extra(0)), Some(5));
-        assert_eq!(s.sheet(1).unwrap().extra.get("received"), Some(&5));
+        assert_eq!(s.sheet(1).unwrap().extra("received"), Some(5));
     }
 }
