@@ -59,6 +59,39 @@ fn ve2024(c: &mut Criterion) {
         })
     });
     g.finish();
+
+    // Reading every sheet's valid votes: through the borrowed views `ActaSet::iter` hands out,
+    // through owned sheets, and through the column accessor.
+    let mut g = c.benchmark_group("sheets");
+    g.throughput(Throughput::Elements(v1.len() as u64));
+    g.bench_function("iter_views_valid", |b| {
+        b.iter(|| {
+            black_box(&v1)
+                .iter()
+                .filter_map(|s| s.valid())
+                .map(u64::from)
+                .sum::<u64>()
+        })
+    });
+    g.bench_function("iter_owned_sheets_valid", |b| {
+        b.iter(|| {
+            black_box(&v1)
+                .iter()
+                .filter_map(|s| s.to_sheet().valid)
+                .map(u64::from)
+                .sum::<u64>()
+        })
+    });
+    g.bench_function("count_by_index_valid", |b| {
+        b.iter(|| {
+            let set = black_box(&v1);
+            (0..set.len())
+                .filter_map(|i| set.count(i, actas::Field::Valid))
+                .map(u64::from)
+                .sum::<u64>()
+        })
+    });
+    g.finish();
 }
 
 criterion_group!(benches, ve2024);
