@@ -1,0 +1,412 @@
+//! Bounds of a coverage that is a share of tables: exact, from a tally of each subject's values per table.
+
+use super::sheets::*;
+use super::*;
+
+/// A multiset of values, kept as counts: votes per table are small integers, so a histogram
+/// answers "the sum of the `k` smallest" with a walk over its buckets. Values above
+/// [`Tally::LIMIT`] (rare) are kept as they are and sorted when asked.
+///
+/// It is built a value at a time, so that the same tally serves a set in memory and a stream.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Tally {
+    pub(super) counts: Vec<u64>,
+    pub(super) large: Vec<u64>,
+    pub(super) n: u64,
+    pub(super) sum: u128,
+}
+
+impl Tally {
+    /// Values up to this are counted; larger ones are kept as values.
+    pub(super) const LIMIT: u64 = 1 << 20;
+
+    pub(crate) fn add(&mut self, v: u64) {
+        self.n += 1;
+        self.sum += u128::from(v);
+        if v > Self::LIMIT {
+            self.large.push(v);
+            return;
+        }
+        let v = v as usize;
+        if self.counts.len() <= v {
+            self.counts.resize(v + 1, 0);
+        }
+        self.counts[v] += 1;
+    }
+
+    pub(crate) fn merge(&mut self, other: &Tally) {
+        if self.counts.len() < other.counts.len() {
+            self.counts.resize(other.counts.len(), 0);
+        }
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+        self.large.extend_from_slice(&other.large);
+        self.n += other.n;
+        self.sum += other.sum;
+    }
+
+    #[cfg(test)]
+    pub(super) fn len(&self) -> u64 {
+        self.n
+    }
+
+    pub(super) fn total(&self) -> u128 {
+        self.sum
+    }
+
+    /// The counted values then the large ones, in increasing order, as (value, how many).
+    pub(super) fn ascending(&mut self) -> impl Iterator<Item = (u64, u64)> + '_ {
+        self.large.sort_unstable();
+        let counted = self
+            .counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(v, c)| (v as u64, *c));
+        counted.chain(self.large.iter().map(|v| (*v, 1)))
+    }
+
+    /// The sum of the `k` smallest values (`k` at most their number).
+    pub(super) fn sum_smallest(&mut self, k: u64) -> u128 {
+        let (mut left, mut sum) = (k, 0u128);
+        for (v, c) in self.ascending() {
+            if left == 0 {
+                break;
+            }
+            let take = left.min(c);
+            sum += u128::from(take) * u128::from(v);
+            left -= take;
+        }
+        sum
+    }
+
+    /// The sum of the `k` largest values.
+    pub(super) fn sum_largest(&mut self, k: u64) -> u128 {
+        let n = self.n;
+        self.total() - self.sum_smallest(n - k.min(n))
+    }
+
+    /// The largest `j <= m` such that the `j` smallest values sum to at most `budget`.
+    pub(super) fn most_within(&mut self, m: u64, budget: u128) -> u64 {
+        let (mut j, mut sum) = (0u64, 0u128);
+        for (v, c) in self.ascending() {
+            let c = c.min(m - j);
+            // How many of the c values equal to v still fit in the budget.
+            let fit = if v == 0 {
+                c
+            } else {
+                ((budget - sum) / u128::from(v)).min(u128::from(c)) as u64
+            };
+            j += fit;
+            sum += u128::from(fit) * u128::from(v);
+            if fit < c || j == m {
+                break;
+            }
+        }
+        j
+    }
+
+    /// The least `k` such that `base + (the sum of the k largest values) >= target`, if any.
+    pub(super) fn fewest_largest_reaching(&mut self, base: u128, target: u128) -> Option<u64> {
+        if base >= target {
+            return Some(0);
+        }
+        let descending: Vec<(u64, u64)> = {
+            let mut v: Vec<(u64, u64)> = self.ascending().collect();
+            v.reverse();
+            v
+        };
+        let (mut reach, mut k) = (base, 0u64);
+        for (v, c) in descending {
+            if v == 0 {
+                break;
+            }
+            let need = (target - reach).div_ceil(u128::from(v));
+            if need <= u128::from(c) {
+                return Some(k + need as u64);
+            }
+            reach += u128::from(c) * u128::from(v);
+            k += c;
+        }
+        None
+    }
+}
+
+/// What the tables-basis bound needs of one subject: tallies of its votes per table, built from
+/// a set at once or from a stream a table at a time.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct SubjectTally {
+    /// Votes per table, absent lines counted as 0.
+    pub(super) low: Tally,
+    /// Where lines are absent, the most the votes could be; `None` while no line is absent
+    /// (then it equals `low`).
+    pub(super) high: Option<Tally>,
+    /// Tables whose votes are absent and whose electors are unknown: unbounded above.
+    pub(super) unbounded: u64,
+    /// What a false sheet could hide upward, `electors − high`, per table with electors.
+    pub(super) gains: Tally,
+    /// Tables without electors: a false one could hide any number of votes.
+    pub(super) gains_unbounded: u64,
+}
+
+impl SubjectTally {
+    /// Adds one table: its votes (absent lines as 0), whether a line is absent, its electors.
+    pub(crate) fn add(&mut self, low: u64, absent: bool, electors: Option<u64>) {
+        if absent && self.high.is_none() {
+            self.high = Some(self.low.clone());
+        }
+        self.low.add(low);
+        let high = if absent {
+            electors.map(|e| e.max(low))
+        } else {
+            Some(low)
+        };
+        match (&mut self.high, high) {
+            (Some(h), Some(v)) => h.add(v),
+            (Some(_), None) => self.unbounded += 1,
+            (None, _) => {}
+        }
+        match (electors, high) {
+            (Some(e), Some(h)) => self.gains.add(e.saturating_sub(h)),
+            _ => self.gains_unbounded += 1,
+        }
+    }
+
+    pub(crate) fn merge(&mut self, other: &SubjectTally) {
+        match (&mut self.high, &other.high) {
+            (Some(h), Some(o)) => h.merge(o),
+            (Some(h), None) => h.merge(&other.low),
+            (None, Some(o)) => {
+                let mut h = self.low.clone();
+                h.merge(o);
+                self.high = Some(h);
+            }
+            (None, None) => {}
+        }
+        self.low.merge(&other.low);
+        self.unbounded += other.unbounded;
+        self.gains.merge(&other.gains);
+        self.gains_unbounded += other.gains_unbounded;
+    }
+
+    pub(crate) fn of(values: &Values<'_>) -> Self {
+        let mut t = SubjectTally::default();
+        for i in 0..values.len() {
+            let absent = values
+                .high
+                .as_ref()
+                .is_some_and(|h| h[i] != Some(values.low[i]));
+            t.add(values.low[i], absent, values.electors[i]);
+        }
+        t
+    }
+}
+
+/// The feasibility of a bulletin whose coverage is a share of tables, from each subject's
+/// tally: `sheets` tables collected, `all_electors` their electors when every sheet has them.
+pub(crate) fn tables_feasibility(
+    bulletin: &Bulletin,
+    register: &Register,
+    options: &BoundOptions,
+    sheets: u64,
+    all_electors: Option<u64>,
+    tallies: Vec<(String, u64, SubjectTally)>,
+) -> Result<Checked<Feasibility>> {
+    let Some(claim) = bulletin.coverage else {
+        return Ok(no_claim(bulletin));
+    };
+    let Some(n) = register.tables else {
+        return Ok(not_applicable(
+            NotApplicableReason::NoRegisterTables,
+            "tables",
+            "the number of tables is unknown",
+        ));
+    };
+    let uncollected = n.saturating_sub(sheets);
+    let (n_lo, n_hi) = match counted_interval(claim.printed, n, options.coverage) {
+        Ok(x) => x,
+        Err(na) => return Ok(Checked::NotApplicable(na)),
+    };
+    let m = n_lo.saturating_sub(uncollected).min(sheets);
+    let top = n_hi.min(sheets);
+    let uncollected_electors = match (register.electors, all_electors) {
+        (Some(r), Some(s)) => Some(r.saturating_sub(s)),
+        _ => None,
+    };
+    let frame = TablesFrame {
+        m,
+        top,
+        uncollected,
+        n_hi,
+        uncollected_electors,
+    };
+    let bounds = tallies
+        .into_iter()
+        .map(|(subject, announced, mut tally)| tables_bound(subject, announced, &mut tally, frame))
+        .collect::<Result<Vec<Bound>>>()?;
+    Ok(Checked::Done(Feasibility {
+        bulletin: bulletin.label.clone(),
+        basis: CoverageBasis::Tables,
+        method: BoundMethod::Exact,
+        sheets,
+        uncollected_tables: Some(uncollected),
+        uncollected_electors,
+        counted: (n_lo, n_hi),
+        from_sheets: m,
+        bounds,
+    }))
+}
+
+/// The numbers a tables-basis bound needs besides the subject's tally.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TablesFrame {
+    /// The least number of collected sheets in the bulletin.
+    pub m: u64,
+    /// The most.
+    pub top: u64,
+    /// Tables of the register without a sheet.
+    pub uncollected: u64,
+    /// The most tables counted.
+    pub n_hi: u64,
+    /// Electors of the uncollected tables, when known.
+    pub uncollected_electors: Option<u64>,
+}
+
+pub(crate) fn tables_bound(
+    subject: String,
+    announced: u64,
+    tally: &mut SubjectTally,
+    frame: TablesFrame,
+) -> Result<Bound> {
+    let lower = to_u64(tally.low.sum_smallest(frame.m), "lower bound")?;
+    // The `top` largest values, unbounded if any of them is (an absent count without electors).
+    let from_sheets: Option<u128> = match &mut tally.high {
+        _ if frame.top == 0 => Some(0),
+        None => Some(tally.low.sum_largest(frame.top)),
+        Some(_) if tally.unbounded > 0 => None,
+        Some(high) => Some(high.sum_largest(frame.top)),
+    };
+    let outside = if frame.uncollected > 0 && frame.n_hi > 0 {
+        frame.uncollected_electors.map(u128::from)
+    } else {
+        Some(0)
+    };
+    let upper = from_sheets.zip(outside).map(|(a, b)| a + b);
+    let on_sheets = tally.low.total();
+    let (gains_unbounded, announced128) = (tally.gains_unbounded, u128::from(announced));
+    let SubjectTally { low, gains, .. } = tally;
+    judge(
+        subject,
+        announced,
+        on_sheets,
+        lower,
+        upper,
+        || {
+            // The largest j <= m whose j smallest values fit in the announced count: the
+            // minimum number of false sheets is m − j (exact).
+            let j = low.most_within(frame.m, announced128);
+            (Some(frame.m - j), true)
+        },
+        |up| {
+            if gains_unbounded > 0 {
+                Some(1)
+            } else {
+                gains.fewest_largest_reaching(up, announced128)
+            }
+        },
+    )
+}
+
+/// The fractional greedy over `(votes, electors, how many)` items taken in increasing (`Cover`)
+/// or decreasing (`Pack`) order of votes per elector until `amount` electors are taken, the last
+/// one in part: returns the votes of the items taken whole and the part as a fraction
+/// `(numerator, denominator)` of votes. An item of multiplicity `m` stands for `m` tables with
+/// the same votes and electors.
+///
+/// Computed by weighted selection (a three-way quickselect on the ratio), `O(n)` expected; it
+/// reorders `items` and gives the same value as sorting, since items of equal ratio are
+/// interchangeable.
+pub(super) fn fractional(
+    mut items: &mut [(u64, u64, u64)],
+    mut amount: u128,
+    order: Greedy,
+) -> (u128, u128, u128) {
+    use std::cmp::Ordering;
+    let mut whole: u128 = 0;
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    loop {
+        if amount == 0 || items.is_empty() {
+            return (whole, 0, 1);
+        }
+        // A pseudo-random pivot keeps adversarial orders from making this quadratic.
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let pivot = items[(seed >> 33) as usize % items.len()];
+        let rank = |x: &(u64, u64, u64)| -> Ordering {
+            let o = (u128::from(x.0) * u128::from(pivot.1))
+                .cmp(&(u128::from(pivot.0) * u128::from(x.1)));
+            match order {
+                Greedy::Cover => o,
+                Greedy::Pack => o.reverse(),
+            }
+        };
+        // Three-way partition: [..lt] before the pivot, [lt..gt] tied with it, [gt..] after.
+        let (mut lt, mut i, mut gt) = (0, 0, items.len());
+        while i < gt {
+            match rank(&items[i]) {
+                Ordering::Less => {
+                    items.swap(lt, i);
+                    lt += 1;
+                    i += 1;
+                }
+                Ordering::Greater => {
+                    gt -= 1;
+                    items.swap(i, gt);
+                }
+                Ordering::Equal => i += 1,
+            }
+        }
+        let sums = |xs: &[(u64, u64, u64)]| {
+            xs.iter().fold((0u128, 0u128), |(v, e), x| {
+                (
+                    v + u128::from(x.0) * u128::from(x.2),
+                    e + u128::from(x.1) * u128::from(x.2),
+                )
+            })
+        };
+        let (v_before, e_before) = sums(&items[..lt]);
+        if e_before >= amount {
+            items = &mut items[..lt];
+            continue;
+        }
+        let (v_tied, e_tied) = sums(&items[lt..gt]);
+        if e_before + e_tied >= amount {
+            let rest = amount - e_before;
+            return (
+                whole + v_before,
+                rest * u128::from(pivot.0),
+                u128::from(pivot.1),
+            );
+        }
+        whole += v_before + v_tied;
+        amount -= e_before + e_tied;
+        items = &mut items[gt..];
+    }
+}
+
+/// The order of a fractional greedy.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Greedy {
+    /// Fewest votes per elector first (the least votes holding an amount of electors).
+    Cover,
+    /// Most votes per elector first (the most votes within an amount of electors).
+    Pack,
+}
+
+/// The least votes, fractionally, of sheets holding `need` electors, rounded up.
+pub(super) fn cover(need: u128, items: &mut [(u64, u64, u64)]) -> u128 {
+    let (whole, num, den) = fractional(items, need, Greedy::Cover);
+    whole + num.div_ceil(den)
+}
