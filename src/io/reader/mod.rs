@@ -1,0 +1,601 @@
+//! Reading tally sheets from CSV through a [`Layout`].
+//!
+//! In files: this one holds the entry points and the bulk reading (`Rows`, the parts of a sheet);
+//! `report` what a read returns (the report of every row); `plan` a layout resolved against a
+//! header; `row` the parsing of one row into the set; `limit` the CSV parser's setup, the record
+//! limit and line numbers.
+
+mod limit;
+mod plan;
+mod report;
+mod row;
+
+pub(crate) use limit::{RecordLimit, csv_error, record_line};
+pub use report::{
+    InputSummary, ReadOutcome, ReadReport, RejectReason, RejectedRow, RepeatedRow, TableParts,
+};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::io::layout::Layout;
+use crate::model::{ActaSet, Field, RepeatKind};
+use crate::par::Execution;
+use csv::ByteRecord;
+use std::io::Read;
+use std::path::Path;
+
+use limit::*;
+use plan::*;
+use row::*;
+
+/// Reads tally sheets from CSV text, through a layout.
+///
+/// Streams: one reusable record and row buffers, no allocation per row beyond the set's own
+/// growth. Every data row ends as a sheet or a [`RejectedRow`]; a table read twice is kept twice
+/// and listed in [`ReadReport::repeats`].
+///
+/// # Errors
+///
+/// Only what stops reading altogether: [`Error::Layout`] for an invalid layout,
+/// [`Error::new(ErrorKind::EmptyInput)`], [`Error::NoRows`], [`Error::MissingColumn`],
+/// [`Error::AmbiguousColumn`], [`Error::Io`] and [`Error::Csv`] when the stream fails.
+///
+/// # Example
+///
+/// ```
+/// use actas::io::{read_csv, Layout};
+/// use actas::Field;
+///
+/// let csv = "table,valid,A,B\n001,10,6,4\n002,7,x,5\n";
+/// let layout = Layout::new("mayor", "table")
+///     .with_valid("valid")
+///     .with_candidate("A", "Ana", "A")
+///     .with_candidate("B", "Bo", "B");
+///
+/// let read = read_csv(csv.as_bytes(), &layout)?;
+/// assert_eq!(read.set.len(), 1);
+/// assert_eq!(read.set.count(0, Field::Valid), Some(10));
+/// assert_eq!(read.report.rejected[0].to_string(), r#"line 3, column A: "x" is not a count"#);
+/// # Ok::<(), actas::Error>(())
+/// ```
+pub fn read_csv<R: Read>(reader: R, layout: &Layout) -> Result<ReadOutcome> {
+    read_csv_inner(reader, layout, None)
+}
+
+/// Reads tally sheets from a CSV file, through a layout.
+///
+/// # Errors
+///
+/// As [`read_csv`]; the errors of the file carry its path ([`Error::position`]).
+pub fn read_csv_path(path: impl AsRef<Path>, layout: &Layout) -> Result<ReadOutcome> {
+    read_csv_path_with(path, layout, Execution::default())
+}
+
+/// [`read_csv_path`], read as `execution` says: in parts on every core (a large file, with the
+/// `parallel` feature), or on the calling thread. The set and the report are the same either way.
+///
+/// # Errors
+///
+/// As [`read_csv_path`].
+pub fn read_csv_path_with(
+    path: impl AsRef<Path>,
+    layout: &Layout,
+    execution: Execution,
+) -> Result<ReadOutcome> {
+    let path = path.as_ref();
+    read_csv_path_inner(path, layout, execution).map_err(|e| e.in_input(Some(path)))
+}
+
+fn read_csv_path_inner(path: &Path, layout: &Layout, execution: Execution) -> Result<ReadOutcome> {
+    #[cfg(feature = "parallel")]
+    if execution == Execution::Parallel {
+        if let Some(out) = super::parallel::read(path, layout)? {
+            return Ok(out);
+        }
+    }
+    let _ = execution;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(e, Some(path)))?;
+    read_csv_inner(
+        std::io::BufReader::with_capacity(1 << 16, file),
+        layout,
+        Some(path),
+    )
+}
+
+fn read_csv_inner<R: Read>(reader: R, layout: &Layout, path: Option<&Path>) -> Result<ReadOutcome> {
+    let (mut rows, mut set) = Rows::open(reader, layout, path)?;
+    rows.fill(&mut set, usize::MAX, Lines::Keep)?;
+    let mut report = rows.finish()?;
+    finish_set(&mut set, &mut report, layout.parts.as_ref())?;
+    Ok(ReadOutcome { set, report })
+}
+
+/// Indexes a set read in bulk, adds up the parts of each table when the layout says rows are
+/// parts, lists its repeated tables with both lines in the report, and gives back the room both
+/// grew.
+pub(crate) fn finish_set(
+    set: &mut ActaSet,
+    report: &mut ReadReport,
+    parts: Option<&super::layout::Parts>,
+) -> Result<()> {
+    if let Some(parts) = parts {
+        sum_parts(set, report, parts)?;
+    }
+    set.index_pending()?;
+    let found: Vec<RepeatedRow> = set
+        .repeats()
+        .iter()
+        .map(|r| RepeatedRow {
+            table: set.table_id(r.sheet).unwrap_or_default().to_owned(),
+            first_line: report.sheet_lines.get(r.first).copied().unwrap_or(0),
+            line: report.sheet_lines.get(r.sheet).copied().unwrap_or(0),
+            kind: r.kind,
+        })
+        .collect();
+    report.repeats.extend(found);
+    set.shrink_to_fit();
+    report.sheet_lines.shrink_to_fit();
+    Ok(())
+}
+
+/// Replaces the sheets of `set` by one per table, the sum of its parts ([`Layout::parts`]).
+fn sum_parts(
+    set: &mut ActaSet,
+    report: &mut ReadReport,
+    parts: &super::layout::Parts,
+) -> Result<()> {
+    use std::collections::HashMap;
+    let fields: Vec<Field> = Field::STANDARD
+        .into_iter()
+        .chain((0..set.contest().lines().len()).map(Field::Line))
+        .chain((0..set.extra_fields().len()).map(Field::Extra))
+        .collect();
+    let name_of = |f: Field| match f {
+        Field::Line(_) => None,
+        Field::Extra(i) => set.extra_fields().get(i).cloned(),
+        f => f.standard_name().map(str::to_owned),
+    };
+    let repeated: Vec<bool> = fields
+        .iter()
+        .map(|f| name_of(*f).is_some_and(|n| parts.repeat.contains(&n)))
+        .collect();
+    // Per table, in order of first appearance: the first part's sheet index, the sums, the
+    // parts' lines and sheet indices, the repeated fields that disagree.
+    struct Table {
+        first: usize,
+        sums: Vec<Option<u32>>,
+        lines: Vec<u64>,
+        members: Vec<usize>,
+        disagree: Vec<bool>,
+    }
+    let mut tables: Vec<Table> = Vec::new();
+    let mut by_id: HashMap<&str, usize> = HashMap::new();
+    let mut repeats: Vec<RepeatedRow> = Vec::new();
+    let line = |i: usize| report.sheet_lines.get(i).copied().unwrap_or(0);
+    for i in 0..set.len() {
+        let id = set.table_id(i).unwrap_or_default();
+        let values: Vec<Option<u32>> = fields.iter().map(|f| set.count(i, *f)).collect();
+        let Some(&t) = by_id.get(id) else {
+            by_id.insert(id, tables.len());
+            tables.push(Table {
+                first: i,
+                sums: values,
+                lines: vec![line(i)],
+                members: vec![i],
+                disagree: vec![false; fields.len()],
+            });
+            continue;
+        };
+        let table = &mut tables[t];
+        // A part equal to another in every count is that sheet read twice.
+        if let Some(&same) = table
+            .members
+            .iter()
+            .find(|&&m| fields.iter().all(|f| set.count(m, *f) == set.count(i, *f)))
+        {
+            repeats.push(RepeatedRow {
+                table: id.to_owned(),
+                first_line: line(same),
+                line: line(i),
+                kind: RepeatKind::Identical,
+            });
+            continue;
+        }
+        for (k, v) in values.into_iter().enumerate() {
+            let sum = &mut table.sums[k];
+            *sum = match (*sum, v) {
+                _ if table.disagree[k] => None,
+                (Some(a), Some(b)) if repeated[k] => {
+                    if a != b {
+                        table.disagree[k] = true;
+                        None
+                    } else {
+                        Some(a)
+                    }
+                }
+                (Some(a), Some(b)) => Some(
+                    a.checked_add(b)
+                        .ok_or_else(|| Error::overflow(format!("the parts of table {id}")))?,
+                ),
+                _ => None,
+            };
+        }
+        table.lines.push(line(i));
+        table.members.push(i);
+    }
+    report.parts = tables
+        .iter()
+        .filter(|t| t.lines.len() > 1)
+        .map(|t| TableParts {
+            table: set.table_id(t.first).unwrap_or_default().to_owned(),
+            lines: t.lines.clone(),
+            disagree: fields
+                .iter()
+                .zip(&t.disagree)
+                .filter(|(_, d)| **d)
+                .filter_map(|(f, _)| name_of(*f))
+                .collect(),
+        })
+        .collect();
+    let mut sheets = Vec::with_capacity(tables.len());
+    for t in &tables {
+        let mut sheet = set
+            .sheet(t.first)
+            .ok_or_else(|| Error::overflow("sheets"))?
+            .to_sheet();
+        let [electors, voters, valid, null, blank] = std::array::from_fn(|k| t.sums[k]);
+        (
+            sheet.electors,
+            sheet.voters,
+            sheet.valid,
+            sheet.null,
+            sheet.blank,
+        ) = (electors, voters, valid, null, blank);
+        let lines = set.contest().lines().len();
+        sheet.votes = t.sums[5..5 + lines].to_vec();
+        sheet.extra = set
+            .extra_fields()
+            .iter()
+            .zip(&t.sums[5 + lines..])
+            .filter_map(|(n, v)| v.map(|v| (n.clone(), v)))
+            .collect();
+        sheets.push(sheet);
+    }
+    // The sheets' places are handles of this set's geography, which the new set takes over.
+    let mut summed = set.emptied();
+    for sheet in &sheets {
+        summed.push_deferred(sheet)?;
+    }
+    report.sheet_lines = tables.iter().map(|t| t.lines[0]).collect();
+    // The repeats found here come first; those index_pending finds after (none: one sheet per
+    // table) would follow.
+    report.repeats = repeats;
+    *set = summed;
+    Ok(())
+}
+
+/// Whether the reader keeps the line of every sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lines {
+    /// In [`ReadReport::sheet_lines`], and repeated tables with both lines.
+    Keep,
+    /// Not at all (streaming: the set is emptied between chunks).
+    Drop,
+}
+
+/// A CSV being read through a layout, a chunk of sheets at a time.
+pub(crate) struct Rows<R: Read> {
+    rdr: csv::Reader<RecordLimit<R>>,
+    plan: Plan,
+    buf: RowBuf,
+    rec: ByteRecord,
+    report: ReadReport,
+    header_line: u64,
+    path: Option<std::path::PathBuf>,
+}
+
+impl<R: Read> Rows<R> {
+    /// Reads the header and resolves the layout; returns the rows and an empty set to fill.
+    pub(crate) fn open(reader: R, layout: &Layout, path: Option<&Path>) -> Result<(Self, ActaSet)> {
+        layout.validate()?;
+        let mut rdr = csv_reader(reader, layout);
+        let mut header = ByteRecord::new();
+        let header_line = loop {
+            if !rdr
+                .read_byte_record(&mut header)
+                .map_err(|e| csv_error(e, path))?
+            {
+                return Err(Error::new(ErrorKind::EmptyInput));
+            }
+            if !is_blank(&header) {
+                break record_line(&header, rdr.position().line(), rdr.get_ref().ends_open());
+            }
+        };
+        let (plan, unused_columns) = Plan::new(layout, &header)?;
+        let set = layout.empty_set()?;
+        let rows = Rows {
+            rdr,
+            plan,
+            buf: RowBuf::default(),
+            rec: ByteRecord::new(),
+            report: ReadReport {
+                unused_columns,
+                unplaced: vec![0; layout.geography.len()],
+                ..ReadReport::default()
+            },
+            header_line,
+            path: path.map(Path::to_owned),
+        };
+        Ok((rows, set))
+    }
+
+    /// Interns places only down to the first `levels` geography levels; the cells below are
+    /// still checked (the stream keeps only the level it totals by).
+    pub(crate) fn intern_levels(&mut self, levels: usize) {
+        self.plan.intern_levels = levels;
+    }
+
+    /// Rows with the resolved layout of `other`, reading `reader` from the start of a line
+    /// after the header (for one part of a file read in parallel), and an empty set to fill.
+    #[cfg(feature = "parallel")]
+    pub(crate) fn resume<S: Read>(
+        other: &Rows<S>,
+        reader: R,
+        layout: &Layout,
+    ) -> Result<(Self, ActaSet)> {
+        let rdr = csv_reader(reader, layout);
+        let set = layout.empty_set()?;
+        let rows = Rows {
+            rdr,
+            plan: other.plan.clone(),
+            buf: RowBuf::default(),
+            rec: ByteRecord::new(),
+            report: ReadReport {
+                unplaced: vec![0; layout.geography.len()],
+                ..ReadReport::default()
+            },
+            header_line: other.header_line,
+            path: other.path.clone(),
+        };
+        Ok((rows, set))
+    }
+
+    /// The byte offset and line of the next record, counted from where this reader started.
+    #[cfg(feature = "parallel")]
+    pub(crate) fn position(&self) -> (u64, u64) {
+        let p = self.rdr.position();
+        (p.byte(), p.line())
+    }
+
+    /// The underlying reader.
+    #[cfg(feature = "parallel")]
+    pub(crate) fn get_ref(&self) -> &R {
+        self.rdr.get_ref().get_ref()
+    }
+
+    /// The unused columns the header showed.
+    #[cfg(feature = "parallel")]
+    pub(crate) fn unused_columns(&self) -> &[String] {
+        &self.report.unused_columns
+    }
+
+    /// The rows' report so far (a part of a file read in parallel).
+    #[cfg(feature = "parallel")]
+    pub(crate) fn into_report(self) -> ReadReport {
+        self.report
+    }
+
+    /// Reads rows into `set` until it has gained `max` sheets or the input ends; returns whether
+    /// the input may have more.
+    pub(crate) fn fill(&mut self, set: &mut ActaSet, max: usize, lines: Lines) -> Result<bool> {
+        self.fill_until(set, max, u64::MAX, lines)
+            .map(|(more, _)| more)
+    }
+
+    /// As [`Rows::fill`], stopping also before the first record that starts at or after byte
+    /// `limit` (counted from where this reader started); returns whether the input may have more
+    /// and the line where the next record starts.
+    pub(crate) fn fill_until(
+        &mut self,
+        set: &mut ActaSet,
+        max: usize,
+        limit: u64,
+        lines: Lines,
+    ) -> Result<(bool, u64)> {
+        // Borrow the fields apart, so that the row loop works on locals.
+        let Rows {
+            rdr,
+            plan,
+            buf,
+            rec,
+            report,
+            path,
+            ..
+        } = self;
+        let expected = plan.names.len();
+        let start = set.len();
+        while set.len() - start < max {
+            if rdr.position().byte() >= limit {
+                return Ok((true, rdr.position().line()));
+            }
+            if !rdr
+                .read_byte_record(rec)
+                .map_err(|e| csv_error(e, path.as_deref()))?
+            {
+                return Ok((false, rdr.position().line()));
+            }
+            let line = record_line(rec, rdr.position().line(), rdr.get_ref().ends_open());
+            if is_blank(rec) {
+                report.blank_lines += 1;
+                continue;
+            }
+            report.rows_read += 1;
+            if rec.len() != expected {
+                report.rejected.push(RejectedRow {
+                    line,
+                    column: None,
+                    raw: None,
+                    reason: RejectReason::Ragged {
+                        found: rec.len(),
+                        expected,
+                    },
+                });
+                continue;
+            }
+            match plan.row(rec, buf, set) {
+                Ok(_) => {
+                    report.accepted += 1;
+                    for &level in &buf.unplaced {
+                        report.unplaced[level] += 1;
+                    }
+                    if lines == Lines::Keep {
+                        report.sheet_lines.push(line);
+                    }
+                }
+                Err(RowError::Stop(e)) => return Err(e.at_line(line)),
+                Err(RowError::Reject(Reject { col, reason })) => {
+                    let raw = col.map(|c| shorten(cell(rec, c, expected - 1)));
+                    report.rejected.push(RejectedRow {
+                        line,
+                        column: col.map(|c| plan.names[c].clone()),
+                        raw,
+                        reason,
+                    });
+                }
+            }
+        }
+        Ok((true, rdr.position().line()))
+    }
+
+    /// The report of every row read.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NoRows`] when no data row was read.
+    pub(crate) fn finish(self) -> Result<ReadReport> {
+        if self.report.rows_read == 0 {
+            return Err(Error::new(ErrorKind::NoRows).at_line(self.header_line));
+        }
+        Ok(self.report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn count_cells() {
+        assert_eq!(parse_count(b" 12 "), Ok(Some(12)));
+        assert_eq!(parse_count(b""), Ok(None));
+        assert_eq!(parse_count(b"  "), Ok(None));
+        assert_eq!(parse_count(b"4294967295"), Ok(Some(u32::MAX)));
+        assert_eq!(parse_count(b"4294967296"), Err(CountError::TooLarge));
+        assert_eq!(
+            parse_count(b"99999999999999999999999"),
+            Err(CountError::TooLarge)
+        );
+        assert_eq!(parse_count(b"-3"), Err(CountError::Negative));
+        assert_eq!(parse_count(b"-0"), Err(CountError::NotACount));
+        assert_eq!(parse_count(b"-"), Err(CountError::NotACount));
+        assert_eq!(parse_count(b"12a"), Err(CountError::NotACount));
+        assert_eq!(parse_count(b"1.0"), Err(CountError::NotACount));
+        assert_eq!(parse_count(b"+1"), Err(CountError::NotACount));
+    }
+
+    /// Reads `input` through a [`RecordLimit`] of `max` bytes in reads of `step` bytes; the line
+    /// of the record that broke the limit, if one did.
+    fn limit(input: &[u8], max: usize, step: usize) -> Option<u64> {
+        let mut r = RecordLimit::new(input, max, b',');
+        let mut buf = vec![0; step];
+        loop {
+            match r.read(&mut buf) {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(e) => {
+                    let t = e
+                        .get_ref()
+                        .and_then(|i| i.downcast_ref::<RecordTooLong>())
+                        .unwrap();
+                    return Some(t.line);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn records_are_limited_where_the_parser_would_grow() {
+        let short = "a,b,c\n".repeat(50);
+        for step in [1, 2, 3, 7, 4096] {
+            assert_eq!(limit(short.as_bytes(), 5, step), None, "step {step}");
+            assert_eq!(limit(short.as_bytes(), 4, step), Some(1), "step {step}");
+            // No line end at all (a file of zeros).
+            assert_eq!(
+                limit(&[0u8; 100], 50, step),
+                None.or(Some(1)),
+                "step {step}"
+            );
+            // The third line is too long.
+            let third = format!("a\nb\n{}\nc\n", "x".repeat(60));
+            assert_eq!(limit(third.as_bytes(), 50, step), Some(3), "step {step}");
+            // A quoted cell holding many short lines is one record, from line 2.
+            let quoted = format!("h\nx,\"{}\"\ny\n", "ab\n".repeat(30));
+            assert_eq!(limit(quoted.as_bytes(), 50, step), Some(2), "step {step}");
+            assert_eq!(limit(quoted.as_bytes(), 200, step), None, "step {step}");
+            // A quote inside an unquoted cell is a character: the lines after it stay short.
+            let stray = format!("12\",3\n{}", "a,b\n".repeat(40));
+            assert_eq!(limit(stray.as_bytes(), 10, step), None, "step {step}");
+            // Escaped quotes inside a quoted cell keep it open; after it, lines are short.
+            let escaped = format!("\"a\"\"b\nc\",d\n{}", "a,b\n".repeat(40));
+            assert_eq!(limit(escaped.as_bytes(), 12, step), None, "step {step}");
+            assert_eq!(limit(escaped.as_bytes(), 9, step), Some(1), "step {step}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The limit does not depend on how the input is cut into reads (the block path and
+        /// the byte path agree).
+        #[test]
+        fn the_limit_does_not_depend_on_the_reads(
+            input in proptest::collection::vec(proptest::sample::select(vec![b'a', b',', b'"', b'\n']), 0..200),
+            max in 1usize..40,
+            step in 1usize..64,
+        ) {
+            let whole = limit(&input, max, 4096);
+            proptest::prop_assert_eq!(limit(&input, max, step), whole);
+            proptest::prop_assert_eq!(limit(&input, max, 1), whole);
+            // With a limit as long as the input, nothing is refused.
+            proptest::prop_assert_eq!(limit(&input, input.len().max(1), step), None);
+        }
+    }
+
+    /// Regression: a file without line ends grew the parser's buffers until the process
+    /// aborted (a 2 GB sparse file took 10.5 GB before failing on its header).
+    #[test]
+    fn a_file_of_zeros_stops_at_the_limit() {
+        let layout = Layout::new("c", "t").with_candidate("A", "A", "A");
+        let zeros = std::io::repeat(0).take(64 << 20);
+        let err = read_csv(zeros, &layout).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "line 1: a record longer than 1048576 bytes (a file without line ends? raise the layout's max_record_bytes if the rows are really this long)"
+        );
+        let mut small = layout.clone();
+        small.max_record_bytes = 10;
+        let err = read_csv(&b"t,A\n1,2\n3,12345678901\n"[..], &small).unwrap_err();
+        assert!(
+            matches!(err.kind(), ErrorKind::RecordTooLong { limit: 10 })
+                && err.position().and_then(|p| p.line()) == Some(3),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn padding() {
+        let mut s = String::new();
+        push_padded(&mut s, "10113042", Some(9));
+        assert_eq!(s, "010113042");
+        s.clear();
+        push_padded(&mut s, "1234567890", Some(9));
+        assert_eq!(s, "1234567890");
+    }
+}

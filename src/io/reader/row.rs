@@ -1,0 +1,384 @@
+//! Parsing one row into the set, or saying why not.
+
+use crate::error::Error;
+use crate::io::layout::Encoding;
+use crate::model::set::RawSheet;
+use crate::model::{ActaSet, GeoPath};
+use csv::ByteRecord;
+
+use super::plan::*;
+use super::report::*;
+
+/// Drops the `\r` of a CRLF line end, which the CSV parser leaves on the last cell.
+#[inline]
+pub(super) fn strip_cr(cell: &[u8]) -> &[u8] {
+    cell.strip_suffix(b"\r").unwrap_or(cell)
+}
+
+#[inline]
+pub(super) fn trim(cell: &[u8]) -> &[u8] {
+    cell.trim_ascii()
+}
+
+/// Why a count cell is not a count: a small copyable error, so that the hot path returns it in
+/// registers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum CountError {
+    NotACount,
+    Negative,
+    TooLarge,
+}
+
+impl From<CountError> for RejectReason {
+    fn from(e: CountError) -> Self {
+        match e {
+            CountError::NotACount => RejectReason::NotACount,
+            CountError::Negative => RejectReason::Negative,
+            CountError::TooLarge => RejectReason::TooLarge,
+        }
+    }
+}
+
+/// Parses a count cell: `Ok(None)` when empty (absent).
+#[inline]
+pub(super) fn parse_count(cell: &[u8]) -> std::result::Result<Option<u32>, CountError> {
+    let cell = trim(cell);
+    if cell.is_empty() {
+        return Ok(None);
+    }
+    let (negative, digits) = match cell.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, cell),
+    };
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return Err(CountError::NotACount);
+    }
+    if negative {
+        return Err(if digits.iter().all(|&d| d == b'0') {
+            CountError::NotACount
+        } else {
+            CountError::Negative
+        });
+    }
+    let mut v: u64 = 0;
+    for &d in digits {
+        v = v * 10 + u64::from(d - b'0');
+        if v > u64::from(u32::MAX) {
+            return Err(CountError::TooLarge);
+        }
+    }
+    Ok(Some(v as u32))
+}
+
+/// Decodes a text cell into `buf` when it must be converted, or borrows it.
+pub(super) fn text<'a>(
+    enc: Encoding,
+    cell: &'a [u8],
+    buf: &'a mut String,
+) -> std::result::Result<&'a str, RejectReason> {
+    if cell.starts_with(BOM) {
+        return Err(RejectReason::ByteOrderMark);
+    }
+    match enc {
+        Encoding::Utf8 => std::str::from_utf8(cell).map_err(|_| RejectReason::InvalidUtf8 {
+            latin1: as_latin1(cell),
+        }),
+        Encoding::Latin1 if cell.is_ascii() => {
+            std::str::from_utf8(cell).map_err(|_| RejectReason::InvalidUtf8 { latin1: None })
+        }
+        Encoding::Latin1 => {
+            buf.clear();
+            buf.extend(cell.iter().map(|&b| char::from(b)));
+            Ok(buf.as_str())
+        }
+    }
+}
+
+/// `cell` read as Latin-1, when every character is printable (no C0 or C1 control): a sign
+/// that a file declared UTF-8 is Latin-1.
+pub(super) fn as_latin1(cell: &[u8]) -> Option<String> {
+    let text: String = cell.iter().map(|&b| char::from(b)).collect();
+    (!text.chars().any(char::is_control)).then(|| shorten(text.as_bytes()))
+}
+
+/// The longest raw cell a rejection keeps: a longer one is cut, with its length said.
+pub(super) const RAW_CELL_CHARS: usize = 120;
+
+/// A raw cell for a rejection: lossily decoded, and cut after [`RAW_CELL_CHARS`] characters.
+pub(super) fn shorten(cell: &[u8]) -> String {
+    let text = String::from_utf8_lossy(cell);
+    match text.char_indices().nth(RAW_CELL_CHARS) {
+        None => text.into_owned(),
+        Some((cut, _)) => format!("{}… ({} bytes in all)", &text[..cut], cell.len()),
+    }
+}
+
+/// Appends `s` to `out`, left-padded with zeros to `pad`.
+pub(super) fn push_padded(out: &mut String, s: &str, pad: Option<usize>) {
+    if let Some(width) = pad {
+        for _ in s.chars().count()..width {
+            out.push('0');
+        }
+    }
+    out.push_str(s);
+}
+
+/// Reusable buffers for one row.
+#[derive(Default)]
+pub(super) struct RowBuf {
+    pub(super) key: String,
+    pub(super) scratch: String,
+    pub(super) code: String,
+    pub(super) name: String,
+    pub(super) votes: Vec<Option<u32>>,
+    pub(super) extra: Vec<Option<u32>>,
+    pub(super) image: String,
+    /// The raw code and name cells of the previous row and the places they resolved to, per
+    /// level. A place is reused only when both cells are the same bytes, so that every cell is
+    /// checked whatever the row before it was.
+    pub(super) prev_codes: Vec<Vec<u8>>,
+    pub(super) prev_names: Vec<Vec<u8>>,
+    pub(super) prev_paths: Vec<Option<GeoPath>>,
+    /// The levels the current row has no place at.
+    pub(super) unplaced: Vec<usize>,
+}
+
+pub(super) struct Reject {
+    pub(super) col: Option<usize>,
+    pub(super) reason: RejectReason,
+}
+
+impl Reject {
+    pub(super) fn at(col: usize, reason: RejectReason) -> Self {
+        Reject {
+            col: Some(col),
+            reason,
+        }
+    }
+}
+
+/// Why a row did not become a sheet: the row is wrong (a rejection, and reading goes on), or
+/// reading cannot go on (a set past its capacity).
+pub(super) enum RowError {
+    Reject(Reject),
+    Stop(Error),
+}
+
+impl From<Reject> for RowError {
+    fn from(r: Reject) -> Self {
+        RowError::Reject(r)
+    }
+}
+
+/// A UTF-8 byte-order mark. The CSV parser strips one at the start of the input; anywhere else
+/// it rejects the row.
+pub(super) const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+#[inline]
+pub(super) fn count_at(
+    rec: &ByteRecord,
+    col: usize,
+    last: usize,
+) -> std::result::Result<Option<u32>, Reject> {
+    let c = cell(rec, col, last);
+    match parse_count(c) {
+        Ok(v) => Ok(v),
+        Err(_) if c.starts_with(BOM) => Err(Reject::at(col, RejectReason::ByteOrderMark)),
+        Err(e) => Err(Reject::at(col, e.into())),
+    }
+}
+
+#[inline]
+pub(super) fn cell(rec: &ByteRecord, col: usize, last: usize) -> &[u8] {
+    let c = rec.get(col).unwrap_or(b"");
+    if col == last { strip_cr(c) } else { c }
+}
+
+impl Plan {
+    /// Parses one record into the set, or says why not.
+    pub(super) fn row(
+        &self,
+        rec: &ByteRecord,
+        buf: &mut RowBuf,
+        set: &mut ActaSet,
+    ) -> std::result::Result<usize, RowError> {
+        let last = self.names.len() - 1;
+        let enc = self.encoding;
+
+        // Counts first: they are the cells most often wrong, and cost nothing to check.
+        let mut standard = [None; 5];
+        for (slot, plan) in standard.iter_mut().zip(&self.standard) {
+            *slot = match plan {
+                None => None,
+                Some(p) => p.read(rec, last)?,
+            };
+        }
+        buf.votes.clear();
+        for &c in &self.lines {
+            buf.votes.push(count_at(rec, c, last)?);
+        }
+        buf.extra.clear();
+        for p in &self.extra {
+            buf.extra.push(p.read(rec, last)?);
+        }
+
+        // The table key.
+        buf.key.clear();
+        for (i, part) in self.key.iter().enumerate() {
+            let raw = trim(cell(rec, part.col, last));
+            let s = text(enc, raw, &mut buf.scratch).map_err(|r| Reject::at(part.col, r))?;
+            let s = match (part.start, part.len) {
+                (None, None) => s,
+                (start, len) => {
+                    let start = start.unwrap_or(0);
+                    let begin = s.char_indices().nth(start).map(|(b, _)| b);
+                    let Some(begin) = begin else {
+                        return Err(Reject::at(part.col, RejectReason::KeyTooShort).into());
+                    };
+                    let rest = &s[begin..];
+                    match len {
+                        None => rest,
+                        Some(n) => match rest.char_indices().nth(n) {
+                            Some((end, _)) => &rest[..end],
+                            None if rest.chars().count() == n => rest,
+                            None => {
+                                return Err(Reject::at(part.col, RejectReason::KeyTooShort).into());
+                            }
+                        },
+                    }
+                }
+            };
+            if s.is_empty() {
+                return Err(Reject::at(part.col, RejectReason::EmptyKey).into());
+            }
+            let s = if part.numeric {
+                if !s.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(Reject::at(part.col, RejectReason::KeyNotNumeric).into());
+                }
+                // Canonical: no leading zeros, "0" for zero.
+                let t = s.trim_start_matches('0');
+                if t.is_empty() { &s[s.len() - 1..] } else { t }
+            } else {
+                s
+            };
+            if i > 0 {
+                buf.key.push_str(&self.separator);
+            }
+            push_padded(&mut buf.key, s, part.pad);
+        }
+        // The place, reusing the previous row's places while the codes repeat. An optional
+        // level left empty is no place: the place below belongs to the one above.
+        let mut geo: Option<GeoPath> = None;
+        let mut reuse = true;
+        let mut ended_at: Option<usize> = None;
+        buf.unplaced.clear();
+        for (level, g) in self.geo.iter().enumerate() {
+            let raw = trim(cell(rec, g.code, last));
+            if raw.is_empty() {
+                buf.unplaced.push(level);
+                if !g.optional {
+                    ended_at.get_or_insert(level);
+                } else if level < self.intern_levels {
+                    // Remembered as empty, so that a later row reuses places below only when
+                    // it too has no place here.
+                    if !(reuse
+                        && buf.prev_codes.get(level).is_some_and(Vec::is_empty)
+                        && buf.prev_paths[level] == geo)
+                    {
+                        reuse = false;
+                        buf.prev_codes.truncate(level);
+                        buf.prev_names.truncate(level);
+                        buf.prev_paths.truncate(level);
+                        buf.prev_codes.push(Vec::new());
+                        buf.prev_names.push(Vec::new());
+                        buf.prev_paths.push(geo);
+                    }
+                }
+                continue;
+            }
+            if let Some(empty) = ended_at {
+                return Err(Reject::at(self.geo[empty].code, RejectReason::GeoGap).into());
+            }
+            if level >= self.intern_levels {
+                // Checked as if interned, and left out.
+                text(enc, raw, &mut buf.scratch).map_err(|r| Reject::at(g.code, r))?;
+                if let Some(n) = g.name {
+                    text(enc, trim(cell(rec, n, last)), &mut buf.name)
+                        .map_err(|r| Reject::at(n, r))?;
+                }
+                continue;
+            }
+            let raw_name = g.name.map(|n| trim(cell(rec, n, last)));
+            if reuse
+                && buf
+                    .prev_codes
+                    .get(level)
+                    .is_some_and(|p| p.as_slice() == raw)
+                && buf.prev_names[level].as_slice() == raw_name.unwrap_or_default()
+            {
+                geo = buf.prev_paths[level];
+                continue;
+            }
+            reuse = false;
+            let code = text(enc, raw, &mut buf.scratch).map_err(|r| Reject::at(g.code, r))?;
+            buf.code.clear();
+            push_padded(&mut buf.code, code, g.pad);
+            let name = match (g.name, raw_name) {
+                (Some(n), Some(raw_name)) => {
+                    Some(text(enc, raw_name, &mut buf.name).map_err(|r| Reject::at(n, r))?)
+                }
+                _ => None,
+            };
+            // The code is not empty (an empty code ended the path above) and the level is
+            // below the parent's: the only failure left is a geography past its capacity.
+            let path = set
+                .geography_mut()
+                .intern_at(geo, level, &buf.code, name)
+                .map_err(RowError::Stop)?;
+            geo = Some(path);
+            buf.prev_codes.truncate(level);
+            buf.prev_names.truncate(level);
+            buf.prev_paths.truncate(level);
+            buf.prev_codes.push(raw.to_vec());
+            buf.prev_names.push(raw_name.unwrap_or_default().to_vec());
+            buf.prev_paths.push(Some(path));
+        }
+        if let Some(end) = ended_at {
+            // The next row must not reuse places below a level this row lacked.
+            buf.prev_codes.truncate(end);
+            buf.prev_names.truncate(end);
+            buf.prev_paths.truncate(end);
+        }
+
+        let image = match self.image {
+            Some(c) => {
+                let raw = trim(cell(rec, c, last));
+                let s = text(enc, raw, &mut buf.scratch).map_err(|r| Reject::at(c, r))?;
+                buf.image.clear();
+                buf.image.push_str(s);
+                Some(buf.image.as_str())
+            }
+            None => None,
+        };
+
+        // A key the row built that is no table id is the row's fault; anything else the set
+        // refuses (its capacity) stops reading.
+        if let Some(reason) = crate::model::table_id_problem(&buf.key) {
+            return Err(RowError::Reject(Reject {
+                col: self.key.first().map(|k| k.col),
+                reason: RejectReason::InvalidTableId {
+                    reason: reason.to_owned(),
+                },
+            }));
+        }
+        set.push_raw_deferred(&RawSheet {
+            id: &buf.key,
+            geo,
+            standard,
+            votes: &buf.votes,
+            extra: &buf.extra,
+            image,
+        })
+        .map_err(RowError::Stop)
+    }
+}
