@@ -58,6 +58,7 @@ mod code;
 pub(crate) mod decimal;
 #[cfg(feature = "serde")]
 mod numbers;
+mod text;
 
 use std::fmt;
 

@@ -1,0 +1,473 @@
+//! The text form of an [`AuditReport`]: what a reader sees first (rows rejected, the verdict of
+//! each bulletin, the most important findings), then every figure.
+
+use std::fmt;
+
+use crate::audit::{AuditReport, Verdict};
+use crate::io::InputSummary;
+use crate::report::{Code, Finding, Severity, Subject, thousands};
+
+/// "1 in 101 million" for a small probability.
+fn one_in(p: f64) -> String {
+    if p <= 0.0 {
+        return "0".into();
+    }
+    let n = 1.0 / p;
+    if n >= 1e9 {
+        format!("about 1 in {:.1} billion", n / 1e9)
+    } else if n >= 1e6 {
+        format!("about 1 in {:.0} million", n / 1e6)
+    } else {
+        format!("about 1 in {}", thousands(n.round() as i128))
+    }
+}
+
+impl fmt::Display for AuditReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = |code: &str| {
+            self.candidates
+                .iter()
+                .find(|c| c.code == code)
+                .map_or_else(|| code.to_owned(), |c| c.name.clone())
+        };
+        writeln!(
+            f,
+            "Audit of {}: {} sheets, {} tables",
+            self.source.as_deref().unwrap_or("the sheets"),
+            thousands(self.sheets),
+            thousands(self.totals.tables)
+        )?;
+        // Rows the report does not cover come before anything it says.
+        if self.rows_rejected() > 0 {
+            writeln!(
+                f,
+                "\nROWS REJECTED: this report covers only the rows that were read"
+            )?;
+        } else if !self.inputs.is_empty() {
+            writeln!(f, "\nInputs")?;
+        }
+        for i in &self.inputs {
+            if i.rejected == 0 {
+                writeln!(
+                    f,
+                    "  {}: every row read ({} rows)",
+                    i.name,
+                    thousands(i.rows_read)
+                )?;
+                continue;
+            }
+            let share =
+                crate::percent_of(i.rejected, i.rows_read.max(1), 2, crate::Rounding::HalfUp)
+                    .map_err(|_| fmt::Error)?;
+            let reasons: Vec<String> = i
+                .reasons
+                .iter()
+                .map(|(k, n)| format!("{k} {}", thousands(*n)))
+                .collect();
+            writeln!(
+                f,
+                "  {}: {} of {} rows rejected ({share}%): {}",
+                i.name,
+                thousands(i.rejected),
+                thousands(i.rows_read),
+                reasons.join(", ")
+            )?;
+            for r in i.first_rejected.iter().take(5) {
+                writeln!(f, "    {r}")?;
+            }
+            if i.rejected > 5 {
+                writeln!(
+                    f,
+                    "    ... and {} more (the JSON report lists the first {})",
+                    thousands(i.rejected - 5),
+                    InputSummary::FIRST
+                )?;
+            }
+        }
+
+        writeln!(f, "\nVerdict")?;
+        let mut said = false;
+        for b in &self.bulletins {
+            let label = &b.check.label;
+            if let Some(feas) = &b.feasibility {
+                let out: Vec<_> = feas
+                    .bounds
+                    .iter()
+                    .filter(|x| x.verdict != Verdict::Within)
+                    .collect();
+                if out.is_empty() {
+                    writeln!(
+                        f,
+                        "  {label}: possible given the sheets (every count within its bounds)"
+                    )?;
+                } else {
+                    writeln!(f, "  {label}: NOT POSSIBLE given the sheets")?;
+                    for x in out {
+                        let side = if x.verdict == Verdict::Below {
+                            "at least"
+                        } else {
+                            "at most"
+                        };
+                        let bound = if x.verdict == Verdict::Below {
+                            Some(x.lower)
+                        } else {
+                            x.upper
+                        };
+                        let sheets = match x.false_sheets {
+                            Some(k) if x.false_sheets_exact => {
+                                format!("{} sheets would have to be false", thousands(k))
+                            }
+                            Some(k) => {
+                                format!("at least {} sheets would have to be false", thousands(k))
+                            }
+                            None => "no number of false sheets is enough".to_owned(),
+                        };
+                        writeln!(
+                            f,
+                            "    {}: announced {}; the sheets allow {} {} (off by {} votes; {})",
+                            name(&x.subject),
+                            thousands(x.announced),
+                            side,
+                            bound.map_or_else(|| "?".into(), thousands),
+                            thousands(x.gap),
+                            sheets
+                        )?;
+                    }
+                }
+                said = true;
+            }
+            if b.feasibility.is_none() {
+                if let Some(x) = self.with_code(Code::NoBounds).find(|x| {
+                    x.subject
+                        == Subject::Bulletin {
+                            label: label.clone(),
+                        }
+                }) {
+                    writeln!(f, "  {label}: {}", x.message)?;
+                    said = true;
+                }
+            }
+            let flagged = self.with_code(Code::RoundPercentages).any(|x| {
+                x.subject
+                    == Subject::Bulletin {
+                        label: label.clone(),
+                    }
+            });
+            if let Some(g) = b
+                .signature
+                .as_ref()
+                .and_then(|s| s.grid.as_ref())
+                .filter(|_| flagged)
+            {
+                let residuals: Vec<String> = g
+                    .points
+                    .iter()
+                    .map(|p| format!("{} {:+}", p.subject, p.residual))
+                    .collect();
+                writeln!(
+                    f,
+                    "  {label}: every count is a round percentage of the total on a {}% grid (residuals in votes: {}); chance {}",
+                    g.step,
+                    residuals.join(", "),
+                    one_in(g.probability)
+                )?;
+                said = true;
+            }
+        }
+        if let Some(r) = &self.robustness {
+            match r.settled {
+                Some(true) => {
+                    let closest = r.margins.iter().min_by_key(|m| m.margin);
+                    write!(
+                        f,
+                        "  The sheets settle the outcome: {} leads",
+                        name(&r.leader)
+                    )?;
+                    if let Some(m) = closest {
+                        write!(f, " {} by {}", name(&m.rival), thousands(m.margin))?;
+                        if let Some(t) = m.tie_turnout {
+                            write!(
+                                f,
+                                "; a tie needs a turnout of {t} in the uncollected tables, all for {}",
+                                name(&m.rival)
+                            )?;
+                        }
+                    }
+                    writeln!(f)?;
+                    said = true;
+                }
+                Some(false) => {
+                    writeln!(
+                        f,
+                        "  The sheets do not settle the outcome: the uncollected tables could change the leader"
+                    )?;
+                    said = true;
+                }
+                None => {}
+            }
+        }
+        if !said {
+            writeln!(
+                f,
+                "  nothing to weigh against the sheets (no bulletin or register given)"
+            )?;
+        }
+
+        let important: Vec<&Finding> = self
+            .findings
+            .iter()
+            .filter(|x| x.severity >= Severity::Warning)
+            .take(10)
+            .collect();
+        if !important.is_empty() {
+            writeln!(f, "\nMost important findings")?;
+            for x in important {
+                writeln!(f, "  {x}")?;
+            }
+        }
+
+        // Shares are of the valid votes when every counted table carries them, else of the
+        // candidates' votes (a layout without a valid field), and the heading says which.
+        let t = &self.totals;
+        let candidates_sum: u64 = t.candidates.iter().map(|c| c.sum).sum();
+        let (base, base_name) = if t.valid.sheets == t.tables && t.tables > 0 {
+            (t.valid.sum, "valid votes")
+        } else {
+            (
+                candidates_sum,
+                "the candidates' votes: the sheets do not all carry valid votes",
+            )
+        };
+        writeln!(f, "\nTotals on the sheets (shares of {base_name})")?;
+        let mut order: Vec<usize> = (0..self.candidates.len()).collect();
+        order.sort_by_key(|&c| std::cmp::Reverse(t.candidates.get(c).map_or(0, |t| t.sum)));
+        for c in order {
+            let votes = t.candidates[c].sum;
+            let share = if base == 0 {
+                "-".to_owned()
+            } else {
+                crate::percent_of(votes, base, 2, crate::Rounding::HalfUp)
+                    .map_err(|_| fmt::Error)?
+                    .to_string()
+                    + "%"
+            };
+            writeln!(
+                f,
+                "  {:<30} {:>12} {:>8}",
+                self.candidates[c].name,
+                thousands(votes),
+                share
+            )?;
+        }
+        let standard = [
+            ("electors", t.electors),
+            ("voters", t.voters),
+            ("valid", t.valid),
+            ("null", t.null),
+            ("blank", t.blank),
+        ];
+        let extra = t.extra.iter().map(|(n, x)| (n.as_str(), *x));
+        for (name, total) in standard.into_iter().chain(extra) {
+            if total.sheets == 0 {
+                writeln!(f, "  {name:<30} {:>12} (on no sheet)", "-")?;
+            } else {
+                writeln!(
+                    f,
+                    "  {name:<30} {:>12} (on {} of {} tables)",
+                    thousands(total.sum),
+                    thousands(total.sheets),
+                    thousands(t.tables)
+                )?;
+            }
+        }
+        let (voters, electors) = t.turnout_base;
+        if electors > 0 {
+            let turnout = crate::percent_of(voters, electors, 2, crate::Rounding::HalfUp)
+                .map_err(|_| fmt::Error)?;
+            writeln!(
+                f,
+                "  turnout {turnout}% ({} voters of {} electors, on the tables that carry both)",
+                thousands(voters),
+                thousands(electors)
+            )?;
+        }
+        if let Some(c) = &self.coverage {
+            if let (Some(s), Some(n)) = (c.table_share(), c.tables_registered) {
+                writeln!(
+                    f,
+                    "  tables covered:   {} of {} ({s})",
+                    thousands(c.tables),
+                    thousands(n)
+                )?;
+            }
+            if let (Some(s), Some(n)) = (c.elector_share(), c.electors_registered) {
+                writeln!(
+                    f,
+                    "  electors covered: {} of {} ({s})",
+                    thousands(c.electors),
+                    thousands(n)
+                )?;
+            }
+        }
+
+        writeln!(f, "\nSheet rules")?;
+        for r in &self.rules {
+            if let Some(why) = &r.not_applicable {
+                writeln!(f, "  {:<34} not applicable: {why}", r.rule.to_string())?;
+                continue;
+            }
+            writeln!(
+                f,
+                "  {:<34} {} checked, {} broken, {} skipped",
+                r.rule.to_string(),
+                thousands(r.checked),
+                thousands(r.broken),
+                thousands(r.skipped)
+            )?;
+        }
+
+        for b in &self.bulletins {
+            writeln!(f, "\n{}", b.check.label)?;
+            writeln!(f, "  sum of counts {}", thousands(b.check.count_total))?;
+            for p in &b.check.percents {
+                let rules: Vec<String> = p.reproduced_by.iter().map(ToString::to_string).collect();
+                writeln!(
+                    f,
+                    "  {:<8} {:>12} printed {:>6}% exact {}% reproduced by {}",
+                    p.subject,
+                    thousands(p.count),
+                    p.printed,
+                    p.exact,
+                    if rules.is_empty() {
+                        "no rule".to_owned()
+                    } else {
+                        rules.join(", ")
+                    }
+                )?;
+            }
+            if let Some(t) = &b.check.turnout {
+                for a in &t.against {
+                    writeln!(
+                        f,
+                        "  turnout printed {}%: voters over {} {} is {}%{}",
+                        t.printed,
+                        a.figure,
+                        thousands(a.electors),
+                        a.exact,
+                        if a.reproduced_by.is_empty() {
+                            " (not reproduced)"
+                        } else {
+                            " (reproduced)"
+                        }
+                    )?;
+                }
+            }
+            if let Some(s) = &b.signature {
+                match &s.grid {
+                    Some(g) => writeln!(
+                        f,
+                        "  coarsest round-percentage grid: {}% (chance {})",
+                        g.step,
+                        one_in(g.probability)
+                    )?,
+                    None => writeln!(f, "  no round-percentage grid fits")?,
+                }
+            }
+            if let Some(feas) = &b.feasibility {
+                writeln!(
+                    f,
+                    "  bounds ({} basis, {}): counted {}..{}, at least {} from the sheets",
+                    match feas.basis {
+                        crate::CoverageBasis::Tables => "tables",
+                        crate::CoverageBasis::Electors => "electors",
+                        crate::CoverageBasis::Unspecified => "unspecified",
+                    },
+                    match feas.method {
+                        crate::audit::BoundMethod::Exact => "exact",
+                        crate::audit::BoundMethod::FractionalRelaxation => "fractional relaxation",
+                    },
+                    thousands(feas.counted.0),
+                    thousands(feas.counted.1),
+                    thousands(feas.from_sheets)
+                )?;
+                for x in &feas.bounds {
+                    writeln!(
+                        f,
+                        "    {:<8} announced {:>12}  possible {:>12} ..{:>12}  {}",
+                        x.subject,
+                        thousands(x.announced),
+                        thousands(x.lower),
+                        x.upper.map_or_else(|| "unbounded".into(), thousands),
+                        match x.verdict {
+                            Verdict::Within => "within",
+                            Verdict::Below => "BELOW",
+                            Verdict::Above => "ABOVE",
+                        }
+                    )?;
+                }
+            }
+        }
+        for s in &self.sequence {
+            writeln!(
+                f,
+                "\n{} to {}: {} votes added",
+                s.from,
+                s.to,
+                thousands(s.votes_added)
+            )?;
+            for i in &s.increments {
+                let sign = if i.delta > 0 { "+" } else { "" };
+                writeln!(
+                    f,
+                    "  {:<8} {:>12} -> {:>12}  {:>12}  {}",
+                    i.subject,
+                    thousands(i.from),
+                    thousands(i.to),
+                    format!("{sign}{}", thousands(i.delta)),
+                    i.share_of_added
+                        .map_or_else(String::new, |s| format!("{s}% of the added votes"))
+                )?;
+            }
+        }
+        if let Some(c) = &self.comparison {
+            writeln!(
+                f,
+                "\nSecond reading: {} identical ({} with another image), {} different, {} only in the first, {} only in the second",
+                thousands(c.identical),
+                thousands(c.identical_other_image),
+                thousands(c.different.len()),
+                thousands(c.only_in_a.len()),
+                thousands(c.only_in_b.len())
+            )?;
+            if !c.different.is_empty() {
+                writeln!(
+                    f,
+                    "  net change per candidate, second minus first, over the tables that differ:"
+                )?;
+                for (cand, net) in self.candidates.iter().zip(&c.net_per_candidate) {
+                    writeln!(f, "    {:<30} {:>+12}", cand.name, net)?;
+                }
+            }
+        }
+        let mut counts: Vec<(Code, usize)> = Vec::new();
+        for x in &self.findings {
+            match counts.iter_mut().find(|(c, _)| *c == x.code) {
+                Some(e) => e.1 += 1,
+                None => counts.push((x.code, 1)),
+            }
+        }
+        counts.sort();
+        let shown: Vec<String> = counts.iter().map(|(c, n)| format!("{c} x{n}")).collect();
+        writeln!(
+            f,
+            "\nFindings: {} ({})",
+            self.findings.len(),
+            if shown.is_empty() {
+                "none".into()
+            } else {
+                shown.join(", ")
+            }
+        )?;
+        Ok(())
+    }
+}
