@@ -1,3 +1,5 @@
+// Over 600 lines with its unit tests (614 of code): one generator whose draws must stay in one
+// order forever (the same data from a seed); the in-memory and CSV paths share it and stay together.
 //! Seeded synthetic national elections: realistic sets of sheets with anomalies injected at known
 //! rates, as an [`ActaSet`] or as CSV with the [`Layout`] that reads it.
 //!

@@ -1,0 +1,239 @@
+//! Adding sheets to a set, one at a time or in bulk with the table-id index built afterwards.
+
+use super::*;
+
+impl ActaSet {
+    /// Adds a sheet and returns its index.
+    ///
+    /// A sheet of a table already in the set is kept and listed in [`ActaSet::repeats`]. Further
+    /// fields not seen before become new columns, absent on earlier sheets.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Shape`] when the sheet has a different number of votes than the contest has
+    /// ballot lines, or a place not of this set's geography; [`Error::Overflow`] past `u32::MAX`
+    /// sheets.
+    pub fn push(&mut self, sheet: ActaSheet) -> Result<usize> {
+        self.index_pending()?;
+        let index = self.push_sheet_deferred(&sheet)?;
+        self.index_pending()?;
+        Ok(index)
+    }
+
+    /// An empty set with this one's contest, source, further fields and geography (the same
+    /// places, with the same identity, so that this set's place handles are its places); this
+    /// set is left with an empty geography.
+    pub(crate) fn emptied(&mut self) -> ActaSet {
+        let geography = std::mem::take(&mut self.geography);
+        let mut out = ActaSet::new(self.contest.clone(), geography);
+        out.source = self.source.clone();
+        out.declare_extra(&self.extra_names);
+        out
+    }
+
+    /// [`ActaSet::push`] without looking the table up (for readers in this crate): the caller
+    /// calls [`ActaSet::index_pending`] once it has pushed everything.
+    pub(crate) fn push_deferred(&mut self, sheet: &ActaSheet) -> Result<usize> {
+        self.push_sheet_deferred(sheet)
+    }
+
+    /// [`ActaSet::push`] without looking the table up: the caller calls
+    /// [`ActaSet::index_pending`] once it has pushed everything.
+    pub(super) fn push_sheet_deferred(&mut self, sheet: &ActaSheet) -> Result<usize> {
+        // Checked before new further fields are declared, so that a refused sheet leaves no trace.
+        self.check_shape(sheet.table.as_str(), sheet.votes.len(), sheet.geo)?;
+        let mut extra = vec![None; self.extra_names.len()];
+        for (name, value) in &sheet.extra {
+            let i = self.extra_index_or_add(name);
+            if i >= extra.len() {
+                extra.resize(i + 1, None);
+            }
+            extra[i] = Some(*value);
+        }
+        self.push_raw_deferred(&RawSheet {
+            id: sheet.table.as_str(),
+            geo: sheet.geo,
+            standard: [
+                sheet.electors,
+                sheet.voters,
+                sheet.valid,
+                sheet.null,
+                sheet.blank,
+            ],
+            votes: &sheet.votes,
+            extra: &extra,
+            image: sheet.image.as_deref(),
+        })
+    }
+
+    pub(super) fn check_shape(&self, id: &str, votes: usize, geo: Option<GeoPath>) -> Result<()> {
+        if votes != self.lines.len() {
+            return Err(Error::new(ErrorKind::Shape {
+                message: format!(
+                    "table {id}: {votes} vote entries for {} ballot lines",
+                    self.lines.len()
+                ),
+            }));
+        }
+        if geo.is_some_and(|g| !self.geography.contains(g)) {
+            return Err(Error::new(ErrorKind::Shape {
+                message: format!("table {id}: its place is not of this set's geography"),
+            }));
+        }
+        Ok(())
+    }
+
+    /// Adds a sheet from borrowed parts without looking its table up: readers push a whole file
+    /// this way and call [`ActaSet::index_pending`] once at the end, which finds the repeats in
+    /// one sorted pass instead of a hash lookup (a cache miss at national scale) per sheet.
+    pub(crate) fn push_raw_deferred(&mut self, raw: &RawSheet<'_>) -> Result<usize> {
+        self.check_shape(raw.id, raw.votes.len(), raw.geo)?;
+        if raw.extra.len() != self.extra.len() {
+            return Err(Error::new(ErrorKind::Shape {
+                message: format!(
+                    "table {}: {} further fields for {} declared",
+                    raw.id,
+                    raw.extra.len(),
+                    self.extra.len()
+                ),
+            }));
+        }
+        table::validate(raw.id)?;
+        let index = self.len();
+        u32::try_from(index).map_err(|_| Error::overflow("number of sheets"))?;
+        self.ids.push(raw.id);
+        self.geo.push(raw.geo.map(GeoPath::raw));
+        for (c, v) in self.standard.iter_mut().zip(raw.standard) {
+            c.push(v);
+        }
+        for (c, v) in self.lines.iter_mut().zip(raw.votes) {
+            c.push(*v);
+        }
+        for (c, v) in self.extra.iter_mut().zip(raw.extra) {
+            c.push(*v);
+        }
+        self.images.push(raw.image.unwrap_or(""));
+        Ok(index)
+    }
+
+    /// Looks up the sheets pushed since the last indexing, in push order as if each had been
+    /// pushed with [`ActaSet::push`]: a table already seen makes a repeat of its first sheet.
+    ///
+    /// The pending sheets are sorted by hash, so that equal ids meet as neighbours, and their
+    /// first readings are inserted in the order of their buckets.
+    pub(crate) fn index_pending(&mut self) -> Result<()> {
+        let (start, end) = (self.indexed, self.len());
+        if start == end {
+            return Ok(());
+        }
+        let mut keys: Vec<(u32, u32)> = (start..end)
+            .map(|i| {
+                (
+                    self.hasher.hash_one(self.ids.get(i).unwrap_or("")) as u32,
+                    i as u32,
+                )
+            })
+            .collect();
+        keys.sort_unstable();
+        let mut new_repeats: Vec<(usize, usize)> = Vec::new();
+        let mut firsts: Vec<(u32, u32)> = Vec::with_capacity(keys.len());
+        let mut run = 0;
+        while run < keys.len() {
+            let h = keys[run].0;
+            let mut end_run = run + 1;
+            while end_run < keys.len() && keys[end_run].0 == h {
+                end_run += 1;
+            }
+            // Within a run of equal hashes, in push order: an id seen before (in the index, or
+            // earlier in the run) is a repeat of its first sheet.
+            for k in run..end_run {
+                let i = keys[k].1 as usize;
+                let id = self.ids.get(i).unwrap_or("");
+                let known = self
+                    .index
+                    .find(spread(h), |&(j, hj)| {
+                        hj == h && self.ids.get(j as usize) == Some(id)
+                    })
+                    .map(|&(j, _)| j as usize);
+                // The earliest sheet of the run with this id is its first reading.
+                let earlier = keys[run..k]
+                    .iter()
+                    .map(|&(_, j)| j as usize)
+                    .find(|&j| self.ids.get(j) == Some(id));
+                match known.or(earlier) {
+                    Some(first) => new_repeats.push((first, i)),
+                    None => firsts.push((h, i as u32)),
+                }
+            }
+            run = end_run;
+        }
+        // Insert the first readings bucket by bucket (the low bits of the table hash).
+        self.index.reserve(firsts.len(), |&(_, h)| spread(h));
+        let mask = (self.index.capacity() + 1).next_power_of_two() as u64 - 1;
+        firsts.sort_unstable_by_key(|&(h, _)| spread(h) & mask);
+        for (h, i) in firsts {
+            self.index
+                .insert_unique(spread(h), (i, h), |&(_, hh)| spread(hh));
+        }
+        new_repeats.sort_unstable_by_key(|&(_, sheet)| sheet);
+        for (first, sheet) in new_repeats {
+            let kind = if self.same_counts(first, sheet) {
+                RepeatKind::Identical
+            } else {
+                RepeatKind::Conflicting
+            };
+            self.repeats.push(Repeat { first, sheet, kind });
+            self.repeated.set(sheet);
+        }
+        self.indexed = end;
+        Ok(())
+    }
+
+    /// Appends every sheet of `other` (a set of the same contest and further fields, with its
+    /// own geography) in bulk, placing them in this set's geography; they wait for
+    /// [`ActaSet::index_pending`].
+    #[cfg(feature = "parallel")]
+    pub(crate) fn extend_deferred(&mut self, other: &ActaSet) -> Result<()> {
+        // Each place of `other`, interned here once (parents come before children).
+        let mut places: Vec<NonZeroU32> = Vec::with_capacity(other.geography.len());
+        for i in 0..other.geography.len() {
+            let node = other
+                .geography
+                .place(i)
+                .and_then(|p| other.geography.node(p))
+                .ok_or_else(|| Error::overflow("places"))?;
+            let parent = node
+                .parent_index()
+                .map(|p| self.geography.handle(places[p]));
+            places.push(
+                self.geography
+                    .intern_at(parent, node.level(), node.code(), node.name())?
+                    .raw(),
+            );
+        }
+        u32::try_from(self.len() + other.len()).map_err(|_| Error::overflow("number of sheets"))?;
+        self.ids.extend(&other.ids);
+        self.geo.extend(
+            other
+                .geo
+                .iter()
+                .map(|g| g.map(|g| places[g.get() as usize - 1])),
+        );
+        for (a, b) in self.standard.iter_mut().zip(&other.standard) {
+            a.extend(b);
+        }
+        for (a, b) in self.lines.iter_mut().zip(&other.lines) {
+            a.extend(b);
+        }
+        for (a, b) in self.extra.iter_mut().zip(&other.extra) {
+            a.extend(b);
+        }
+        self.images.extend(&other.images);
+        Ok(())
+    }
+
+    /// Whether sheets `a` and `b` carry the same counts in every field.
+    pub(super) fn same_counts(&self, a: usize, b: usize) -> bool {
+        self.count_columns().all(|c| c.get(a) == c.get(b))
+    }
+}
