@@ -4,8 +4,8 @@
 //! What an audit *finds* (sums that do not match, a conflicting duplicate, a row with a bad cell)
 //! is data, reported in the result of the call, never an `Err`.
 //!
-//! [`Error`] is opaque, as csv's and jiff's are: [`Error::kind`] says what went wrong (an
-//! [`ErrorKind`], which may gain variants), [`Error::position`] where (a [`Position`]: file,
+//! [`Error`] is opaque, as csv's and jiff's are: [`Error::kind`](crate::Error::kind) says what went wrong (an
+//! [`ErrorKind`], which may gain variants), [`Error::position`](crate::Error::position) where (a [`Position`]: file,
 //! line, column, field), and [`std::error::Error::source`] gives the cause when another library
 //! reported it (the operating system, the CSV parser, the JSON parser).
 

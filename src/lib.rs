@@ -2,57 +2,78 @@
 //! table and the totals an electoral authority announces, and checks the one against the other,
 //! exactly.
 //!
-//! # An end-to-end example
+//! # An example
 //!
-//! Load the 24,532 Venezuelan tally sheets of 28 July 2024 published by the opposition, check
-//! each sheet's arithmetic, and add them up:
+//! Three tally sheets, read from CSV through a layout, against a bulletin that announces
+//! results for all of them:
 //!
 //! ```
-//! # #[cfg(feature = "serde")] {
-//! use actas::audit::{check_rules, totals};
-//! use actas::io::{read_csv_path, Layout};
-//! use actas::rules::RuleSet;
+//! use actas::audit::Audit;
+//! use actas::io::{read_csv, Layout};
+//! use actas::report::Code;
+//! use actas::{Bulletin, BulletinCount, CoverageBasis, CoverageClaim, Register};
 //!
-//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data/ve2024");
-//! let layout = Layout::from_path(format!("{dir}/layout_v1.json"))?;
-//! let read = read_csv_path(format!("{dir}/RESULTADOS_2024_CSV_V1.csv"), &layout)?;
-//! assert_eq!(read.report.rows_read, 24_532);
-//! assert!(read.report.rejected.is_empty());
+//! let csv = "\
+//! table,electors,valid,A,B
+//! 1,300,250,150,100
+//! 2,300,240,140,100
+//! 3,300,260,160,100
+//! ";
+//! let layout = Layout::new("mayor", "table")
+//!     .with_electors("electors")
+//!     .with_valid("valid")
+//!     .with_candidate("A", "Ana", "A")
+//!     .with_candidate("B", "Bo", "B");
+//! let read = read_csv(csv.as_bytes(), &layout)?;
+//! assert!(read.report.rejected.is_empty(), "every row read");
 //!
-//! let check = check_rules(&read.set, &RuleSet::standard())?;
-//! assert!(check.violations.is_empty());
+//! // The authority says it counted every table, and gives Bo more votes than the sheets hold.
+//! let bulletin = Bulletin::new("final", vec![BulletinCount::new("A", 450), BulletinCount::new("B", 400)])
+//!     .with_coverage(CoverageClaim::new(CoverageBasis::Tables, "100".parse()?));
+//! let bulletins = [bulletin];
+//! let register = Register::new().with_tables(3).with_electors(900);
+//! let report = Audit::new(&read.set).register(&register).bulletins(&bulletins).run()?;
 //!
-//! let t = totals(&read.set)?;
-//! let eg = read.set.contest().candidate_index("EG").unwrap();
-//! let nm = read.set.contest().candidate_index("NM").unwrap();
-//! assert_eq!(t.candidates[eg].sum, 7_156_462); // Edmundo González
-//! assert_eq!(t.candidates[nm].sum, 3_241_461); // Nicolás Maduro
-//! # }
+//! let above: Vec<_> = report.with_code(Code::AnnouncedAboveSheets).collect();
+//! assert_eq!(above.len(), 1); // F002: B's 400 is above the 300 the sheets hold
+//! assert_eq!(above[0].number("gap").and_then(|v| v.as_int()), Some(100));
+//! println!("{report}"); // the text report, verdict first
+//! # #[cfg(feature = "serde")]
+//! # assert_eq!(actas::audit::AuditReport::from_json(&report.to_json()?)?, report);
 //! # Ok::<(), actas::Error>(())
 //! ```
 //!
+//! The [`tutorial`] walks from a CSV file to a verdict; the [`cookbook`] answers common tasks.
+//! The repository holds a full audit of the Venezuelan election of 28 July 2024 (the example
+//! `venezuela_2024`, on the bundled sheets).
+//!
 //! # Overview
 //!
-//! The crate is in layers; arrows point down only.
+//! The crate is in layers; each uses only the layers above it in this list.
 //!
 //! - **Model** (re-exported here): [`Contest`] with its [`Candidate`]s and [`BallotLine`]s,
-//!   [`TableId`], [`Geography`] and [`GeoPath`], [`ActaSheet`] and the columnar [`ActaSet`],
-//!   [`Bulletin`] and [`Register`], and exact shares: [`Percent`], [`Ratio`], [`Turnout`],
-//!   [`Rounding`]. Counts are integers (`u32` per sheet, `u64` totals, checked); percentages are
-//!   [`rust_decimal::Decimal`], keeping the scale they were printed with.
+//!   [`TableId`], [`Geography`] and [`GeoPath`], [`ActaSheet`] and the columnar [`ActaSet`] (read
+//!   in place through [`SheetRef`]), [`Bulletin`] and [`Register`], [`TableRegister`], and exact
+//!   shares: [`Percent`], [`Ratio`], [`Turnout`], [`Rounding`]. Counts are integers (`u32` per
+//!   sheet, `u64` totals, checked); percentages are [`Decimal`]s that keep the scale they were
+//!   printed with.
 //! - **[`rules`]**: sheet arithmetic as data, parsed from text (`valid + null + blank == voters`).
+//! - **[`report`]** (findings): [`report::Finding`] with a stable [`report::Code`] (the table is
+//!   in that module's docs), its severity, subject and named numbers.
 //! - **[`io`]**: a [`Layout`](io::Layout) maps any country's CSV to the model, from code or a
 //!   JSON file; the reader accounts for every row (accepted, or rejected with line, column, raw
-//!   value and reason).
-//! - **[`audit`]**: pure checks returning the numbers they computed and their findings: totals
-//!   per candidate and per place, coverage, rule checks, plausibility flags, comparison of two
-//!   readings, a bulletin's arithmetic, the round-percentage signature, feasibility bounds (is the
-//!   announced result possible given the sheets?), robustness, bulletin sequences.
-//!   [`audit::Audit`] runs every check that applies; [`audit::StreamAudit`] does the same over a
-//!   CSV read once, with bounded memory.
-//! - **[`report`]**: [`report::Finding`] with stable codes (the table is in that module's docs) and
-//!   the text and JSON forms of an [`audit::AuditReport`].
-//! - **[`synth`]**: seeded synthetic national elections, for tests and benchmarks at any size.
+//!   value and reason). Registers of tables, announcement files, JSON.
+//! - **[`audit`]**: pure checks, each returning its result type with a `findings()` method:
+//!   totals per candidate and per place, coverage, rule checks, plausibility flags, repeated
+//!   readings, comparison of two readings, a bulletin's arithmetic, the round-percentage
+//!   signature, feasibility bounds (is the announced result possible given the sheets?),
+//!   robustness, bulletin sequences. [`audit::Audit`] runs every check that applies and returns
+//!   an [`audit::AuditReport`]; [`audit::StreamAudit`] does the same over a CSV read once, with
+//!   bounded memory.
+//! - **[`report`]** (rendering): the text form of an [`audit::AuditReport`] (its `Display`) and
+//!   its JSON form, a versioned contract ([`report::SCHEMA_VERSION`]).
+//! - **`synth`** (feature `synth`): seeded synthetic national elections, for tests and
+//!   benchmarks at any size.
 //!
 //! # Two levels of validity
 //!
@@ -60,19 +81,23 @@
 //! more votes entries than the contest has lines). What an audit finds (sums that do not match,
 //! more voters than electors, a table read twice with different numbers) stays representable, so
 //! that it can be reported. [`Error`] is only for input that cannot be read, overflow and bad
-//! parameters.
+//! parameters; a check that does not apply to its input says so as data
+//! ([`audit::Checked::NotApplicable`]).
 //!
 //! # Features
 //!
-//! - `serde` (default): `Serialize`/`Deserialize` for the model, layout files and announcement
-//!   files in JSON.
-//! - `parallel` (default): the audit's checks run on every core with rayon
-//!   (see [`Execution`]); results are identical to the sequential path.
+//! - `serde` (default): `Serialize`/`Deserialize` for the model, the report and its results;
+//!   layout and announcement files in JSON.
+//! - `parallel` (default): the audit's checks and the reading of large files run on every core
+//!   with rayon (see [`Execution`]); results are identical to the sequential path.
+//! - `synth` (default): the `synth` module.
 
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(rust_2018_idioms)]
 
 pub mod audit;
+pub mod cookbook;
 mod error;
 #[cfg(feature = "serde")]
 #[doc(hidden)]
@@ -84,6 +109,7 @@ pub mod report;
 pub mod rules;
 #[cfg(feature = "synth")]
 pub mod synth;
+pub mod tutorial;
 
 pub use error::{Error, ErrorKind, Position, Result};
 pub use model::*;

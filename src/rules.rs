@@ -18,7 +18,7 @@
 //! ballot line, the name of a further field of the set, or `sum(candidates)` (the votes of every
 //! ballot line). A rule over a field that a sheet does not carry is skipped on that sheet and
 //! counted as skipped, never evaluated with 0; a rule over a name that is no field of the sheets
-//! at all is an error ([`Error::UnknownRuleField`]), never a rule skipped on every sheet.
+//! at all is an error ([`ErrorKind::UnknownRuleField`]), never a rule skipped on every sheet.
 //!
 //! # Grammar
 //!
@@ -443,7 +443,7 @@ impl Rule {
     ///
     /// # Errors
     ///
-    /// [`Error::UnknownRuleField`] with the first unknown name and the known ones.
+    /// [`ErrorKind::UnknownRuleField`] with the first unknown name and the known ones.
     pub fn check_names<S: AsRef<str>>(&self, known: &[S]) -> Result<()> {
         match self
             .names()
@@ -464,7 +464,7 @@ impl BoundRule {
     ///
     /// # Errors
     ///
-    /// [`Error::UnknownRuleField`] for a name that is not a field of the set.
+    /// [`ErrorKind::UnknownRuleField`] for a name that is not a field of the set.
     pub(crate) fn bind(rule: &Rule, set: &ActaSet) -> Result<BoundRule> {
         let bind_term = |t: &Term| -> Result<Bound> {
             match t {

@@ -497,7 +497,7 @@ pub fn layout(config: &SynthConfig) -> Layout {
 ///
 /// # Errors
 ///
-/// [`Error::InvalidValue`] for a configuration outside its invariant; [`Error::Io`] when writing
+/// [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) for a configuration outside its invariant; [`ErrorKind::Io`](crate::ErrorKind::Io) when writing
 /// fails.
 pub fn write_csv<W: Write>(config: &SynthConfig, writer: W) -> Result<Injected> {
     let mut generator = Generator::new(*config)?;
@@ -572,7 +572,7 @@ fn format_u32(buf: &mut [u8; 10], mut v: u32) -> &[u8] {
 ///
 /// # Errors
 ///
-/// [`Error::InvalidValue`] for a configuration outside its invariant.
+/// [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) for a configuration outside its invariant.
 pub fn generate(config: &SynthConfig) -> Result<(ActaSet, Injected)> {
     let mut generator = Generator::new(*config)?;
     let lay = layout(config);

@@ -137,7 +137,7 @@ pub(crate) fn resolve_subject(
 ///
 /// # Errors
 ///
-/// [`Error::Overflow`](crate::Error::Overflow) when the counts do not sum in a `u64`.
+/// [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) when the counts do not sum in a `u64`.
 ///
 /// # Example
 ///

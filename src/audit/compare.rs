@@ -69,8 +69,8 @@ pub struct Comparison {
 ///
 /// # Errors
 ///
-/// [`Error::Mismatch`] when the two sets do not have the same ballot line codes;
-/// [`Error::Overflow`] if a net change does not fit an `i64`.
+/// [`ErrorKind::Mismatch`](crate::ErrorKind::Mismatch) when the two sets do not have the same ballot line codes;
+/// [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) if a net change does not fit an `i64`.
 ///
 /// # Example
 ///

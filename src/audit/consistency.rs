@@ -95,7 +95,7 @@ pub struct RuleCheck {
 ///
 /// # Errors
 ///
-/// [`Error::UnknownRuleField`](crate::Error::UnknownRuleField) when a rule names a field the
+/// [`ErrorKind::UnknownRuleField`](crate::ErrorKind::UnknownRuleField) when a rule names a field the
 /// set does not have.
 pub fn check_rules(set: &ActaSet, rules: &RuleSet) -> Result<RuleCheck> {
     check_rules_with(set, rules, Execution::default())

@@ -157,7 +157,7 @@ impl AuditReport {
     ///
     /// # Errors
     ///
-    /// [`Error::Json`] if serialisation fails.
+    /// [`ErrorKind::Json`](crate::ErrorKind::Json) if serialisation fails.
     #[cfg(feature = "serde")]
     pub fn to_json(&self) -> Result<String> {
         crate::io::to_json(self)
@@ -168,7 +168,7 @@ impl AuditReport {
     ///
     /// # Errors
     ///
-    /// [`Error::Json`] for text that is not a report, or a report of a later schema version.
+    /// [`ErrorKind::Json`](crate::ErrorKind::Json) for text that is not a report, or a report of a later schema version.
     ///
     /// # Example
     ///
@@ -283,7 +283,7 @@ impl<'a> Audit<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::Overflow`] on overflow; [`Error::Mismatch`] when the second reading has other
+    /// [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) on overflow; [`ErrorKind::Mismatch`](crate::ErrorKind::Mismatch) when the second reading has other
     /// ballot lines. A check that cannot run for lack of data is reported as a finding (`F003`),
     /// not an error.
     pub fn run(&self) -> Result<AuditReport> {

@@ -47,7 +47,7 @@ pub struct Robustness {
 ///
 /// # Errors
 ///
-/// [`Error::InvalidValue`](crate::Error::InvalidValue) for a contest with fewer than two
+/// [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) for a contest with fewer than two
 /// candidates.
 ///
 /// # Example

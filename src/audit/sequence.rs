@@ -56,7 +56,7 @@ pub struct Step {
 ///
 /// # Errors
 ///
-/// [`Error::Overflow`](crate::Error::Overflow) on overflow.
+/// [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) on overflow.
 ///
 /// # Example
 ///

@@ -261,7 +261,7 @@ impl<'a> StreamAudit<'a> {
     ///
     /// # Errors
     ///
-    /// As [`StreamAudit::run`]; the errors of the file carry its path ([`Error::position`]).
+    /// As [`StreamAudit::run`]; the errors of the file carry its path ([`Error::position`](crate::Error::position)).
     pub fn run_path(&self, path: impl AsRef<Path>) -> Result<StreamOutcome> {
         let path = path.as_ref();
         let file = std::fs::File::open(path).map_err(|e| Error::io(e, Some(path)))?;
@@ -273,8 +273,8 @@ impl<'a> StreamAudit<'a> {
     ///
     /// # Errors
     ///
-    /// What stops [`read_csv`](crate::io::read_csv); [`Error::InvalidValue`] for a level the
-    /// layout does not have or a chunk of 0; [`Error::Overflow`] on overflow.
+    /// What stops [`read_csv`](crate::io::read_csv); [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) for a level the
+    /// layout does not have or a chunk of 0; [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) on overflow.
     pub fn run<R: Read>(&self, reader: R) -> Result<StreamOutcome> {
         self.run_inner(reader, None)
     }

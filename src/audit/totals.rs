@@ -80,7 +80,7 @@ impl Totals {
     ///
     /// # Errors
     ///
-    /// [`Error::Overflow`](crate::Error::Overflow) if it does not fit a `u64`.
+    /// [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) if it does not fit a `u64`.
     pub fn candidate_sum(&self) -> Result<u64> {
         self.candidates
             .iter()
@@ -316,7 +316,7 @@ fn accumulate(
 ///
 /// # Errors
 ///
-/// [`Error::Overflow`](crate::Error::Overflow) if a candidate's total over its lines does not fit.
+/// [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) if a candidate's total over its lines does not fit.
 ///
 /// # Example
 ///
@@ -355,7 +355,7 @@ pub fn totals_with(set: &ActaSet, execution: Execution) -> Result<Totals> {
 ///
 /// # Errors
 ///
-/// [`Error::InvalidValue`](crate::Error::InvalidValue) when the geography has no such level;
+/// [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) when the geography has no such level;
 /// overflow as [`totals`].
 pub fn totals_by_level(set: &ActaSet, level: usize) -> Result<LevelTotals> {
     totals_by_level_with(set, level, Execution::default())

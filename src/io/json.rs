@@ -12,7 +12,7 @@ use crate::model::Announcements;
 ///
 /// # Errors
 ///
-/// [`Error::Json`] if serialisation fails.
+/// [`ErrorKind::Json`](crate::ErrorKind::Json) if serialisation fails.
 pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
     serde_json::to_string_pretty(value).map_err(Error::json)
 }
@@ -21,7 +21,7 @@ pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
 ///
 /// # Errors
 ///
-/// [`Error::Json`] with line and column for malformed JSON or a value that breaks an invariant.
+/// [`ErrorKind::Json`](crate::ErrorKind::Json) with line and column for malformed JSON or a value that breaks an invariant.
 ///
 /// # Example
 ///
@@ -42,7 +42,7 @@ pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
 ///
 /// # Errors
 ///
-/// [`Error::Io`] when the file cannot be read; [`Error::Json`] (with the path) when it is not a
+/// [`ErrorKind::Io`](crate::ErrorKind::Io) when the file cannot be read; [`ErrorKind::Json`](crate::ErrorKind::Json) (with the path) when it is not a
 /// valid announcements file.
 pub fn read_announcements(path: impl AsRef<Path>) -> Result<Announcements> {
     let path = path.as_ref();

@@ -20,7 +20,7 @@ const MAX_RECORD_BYTES: usize = 1 << 20;
 /// # Errors
 ///
 /// [`ErrorKind::MissingColumn`] without a `table` column; [`ErrorKind::InvalidValue`] with the
-/// line ([`Error::position`]) of an invalid table id, a bad electors count or a table
+/// line ([`Error::position`](crate::Error::position)) of an invalid table id, a bad electors count or a table
 /// registered twice; [`ErrorKind::Csv`] for a row of another width than the header (the CSV
 /// parser's error is the cause); [`ErrorKind::RecordTooLong`] for a record over 1 MiB;
 /// [`ErrorKind::EmptyInput`]; [`ErrorKind::Io`].
@@ -89,7 +89,7 @@ pub fn read_table_register<R: Read>(reader: R) -> Result<TableRegister> {
 ///
 /// # Errors
 ///
-/// As [`read_table_register`]; the errors carry the path ([`Error::position`]).
+/// As [`read_table_register`]; the errors carry the path ([`Error::position`](crate::Error::position)).
 pub fn read_table_register_path(path: impl AsRef<Path>) -> Result<TableRegister> {
     let path = path.as_ref();
     let file = std::fs::File::open(path).map_err(|e| Error::io(e, Some(path)))?;

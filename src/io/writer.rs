@@ -89,7 +89,7 @@ fn canonical_layout(set: &ActaSet) -> Layout {
 ///
 /// # Errors
 ///
-/// [`Error::Io`] when writing fails.
+/// [`ErrorKind::Io`](crate::ErrorKind::Io) when writing fails.
 ///
 /// # Example
 ///

@@ -322,7 +322,7 @@ impl Bulletin {
     ///
     /// # Errors
     ///
-    /// [`Error::Overflow`](crate::Error::Overflow) when the sum does not fit a `u64`.
+    /// [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) when the sum does not fit a `u64`.
     pub fn count_total(&self) -> crate::Result<u64> {
         self.counts.iter().try_fold(0u64, |t, c| {
             crate::error::add(

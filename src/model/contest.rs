@@ -103,7 +103,7 @@ impl Contest {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidValue`] for an empty or repeated candidate code.
+    /// [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) for an empty or repeated candidate code.
     pub fn new(name: impl Into<String>, candidates: Vec<Candidate>) -> Result<Self> {
         let lines: Vec<(String, Option<String>, String)> = candidates
             .iter()
@@ -116,7 +116,7 @@ impl Contest {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidValue`] for an empty or repeated code, a line naming an unknown candidate,
+    /// [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) for an empty or repeated code, a line naming an unknown candidate,
     /// or a candidate carried by no line.
     pub fn with_lines<L, N, C>(
         name: impl Into<String>,

@@ -190,7 +190,7 @@ impl Geography {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidValue`] for an empty or repeated level name, or more than 255 levels.
+    /// [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) for an empty or repeated level name, or more than 255 levels.
     pub fn new<S: Into<String>>(levels: impl IntoIterator<Item = S>) -> Result<Self> {
         let levels: Vec<String> = levels.into_iter().map(Into::into).collect();
         for (i, l) in levels.iter().enumerate() {
@@ -273,8 +273,8 @@ impl Geography {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidValue`] for an empty code or a place below the last level;
-    /// [`Error::Shape`] when `parent` is not of this geography; [`Error::Overflow`] past
+    /// [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) for an empty code or a place below the last level;
+    /// [`ErrorKind::Shape`](crate::ErrorKind::Shape) when `parent` is not of this geography; [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) past
     /// `u32::MAX - 1` places.
     pub fn intern(
         &mut self,
@@ -312,7 +312,7 @@ impl Geography {
     ///
     /// # Errors
     ///
-    /// As [`Geography::intern`]; [`Error::InvalidValue`] when `level` is not below the
+    /// As [`Geography::intern`]; [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) when `level` is not below the
     /// parent's.
     pub fn intern_at(
         &mut self,
@@ -382,7 +382,7 @@ impl Geography {
     ///
     /// # Errors
     ///
-    /// As [`Geography::intern`]; an empty path is an [`Error::InvalidValue`].
+    /// As [`Geography::intern`]; an empty path is an [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue).
     pub fn intern_path(&mut self, path: &[(&str, Option<&str>)]) -> Result<GeoPath> {
         let mut parent = None;
         for (code, name) in path {

@@ -65,8 +65,8 @@ impl fmt::Display for Rounding {
 ///
 /// # Errors
 ///
-/// [`Error::InvalidValue`] when `den` is 0 or `scale` exceeds [`MAX_PERCENT_SCALE`];
-/// [`Error::Overflow`] when the result does not fit a [`Decimal`].
+/// [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) when `den` is 0 or `scale` exceeds [`MAX_PERCENT_SCALE`];
+/// [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) when the result does not fit a [`Decimal`].
 ///
 /// # Example
 ///
@@ -128,7 +128,7 @@ impl Percent {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidValue`] when the value is negative, over 100, or has more than
+    /// [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) when the value is negative, over 100, or has more than
     /// [`MAX_PRINTED_SCALE`] decimals.
     pub fn new(value: Decimal) -> Result<Self> {
         if value.is_sign_negative() && !value.is_zero() {
@@ -262,7 +262,7 @@ impl Ratio {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidValue`] when `denominator` is 0.
+    /// [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) when `denominator` is 0.
     pub fn new(numerator: u64, denominator: u64) -> Result<Self> {
         if denominator == 0 {
             return Err(Error::invalid(
@@ -365,7 +365,7 @@ impl Turnout {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidValue`] when `electors` is 0: turnout of an empty register is undefined.
+    /// [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) when `electors` is 0: turnout of an empty register is undefined.
     pub fn new(voters: u64, electors: u64) -> Result<Self> {
         Ratio::new(voters, electors)
             .map(Turnout)

@@ -30,7 +30,7 @@ impl TableId {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidValue`] when the key is empty, has surrounding white space or a control
+    /// [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) when the key is empty, has surrounding white space or a control
     /// character.
     pub fn new(id: impl Into<String>) -> Result<Self> {
         let id = id.into();

@@ -43,7 +43,7 @@ impl TableRegister {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidValue`] when the table is already registered.
+    /// [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) when the table is already registered.
     pub fn push(&mut self, id: TableId, electors: Option<u32>) -> Result<()> {
         if self.index.contains_key(id.as_str()) {
             return Err(Error::invalid(

@@ -47,7 +47,7 @@
 //! # JSON
 //!
 //! With the `serde` feature, an [`AuditReport`](crate::audit::AuditReport) serialises to JSON and
-//! reads back equal ([`AuditReport::from_json`](crate::audit::AuditReport::from_json)). The
+//! reads back equal (`AuditReport::from_json`). The
 //! format is a contract, versioned by [`SCHEMA_VERSION`]: every decimal is a string that keeps
 //! its scale (`"51.20"`), whatever serde features another crate enables on `rust_decimal`; every
 //! [`Value`] is tagged with its kind (`{"int": 42}`, `{"decimal": "42.50"}`, `{"text": "B"}`);

@@ -8,7 +8,7 @@ impl Layout {
     ///
     /// # Errors
     ///
-    /// [`Error::Layout`] with the line and column of the problem (an unknown key, a missing
+    /// [`ErrorKind::Layout`](crate::ErrorKind::Layout) with the line and column of the problem (an unknown key, a missing
     /// field, a wrong type), or what [`Layout::validate`] finds.
     #[cfg(feature = "serde")]
     pub fn from_json(text: &str) -> Result<Self> {
@@ -21,7 +21,7 @@ impl Layout {
     ///
     /// # Errors
     ///
-    /// [`Error::Io`] when the file cannot be read; otherwise as [`Layout::from_json`], with the
+    /// [`ErrorKind::Io`](crate::ErrorKind::Io) when the file cannot be read; otherwise as [`Layout::from_json`], with the
     /// file's path in the message.
     #[cfg(feature = "serde")]
     pub fn from_path(path: impl AsRef<std::path::Path>) -> Result<Self> {
@@ -34,7 +34,7 @@ impl Layout {
     ///
     /// # Errors
     ///
-    /// [`Error::Json`] if serialisation fails (it does not for a valid layout).
+    /// [`ErrorKind::Json`](crate::ErrorKind::Json) if serialisation fails (it does not for a valid layout).
     #[cfg(feature = "serde")]
     pub fn to_json(&self) -> Result<String> {
         serde_json::to_string_pretty(self).map_err(Error::json)
@@ -44,7 +44,7 @@ impl Layout {
     ///
     /// # Errors
     ///
-    /// [`Error::Layout`] saying what is wrong.
+    /// [`ErrorKind::Layout`](crate::ErrorKind::Layout) saying what is wrong.
     pub fn validate(&self) -> Result<()> {
         if self.key.parts.is_empty() {
             return Err(Error::layout("the key has no parts"));
@@ -148,7 +148,7 @@ impl Layout {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidValue`] for repeated or empty codes, or a line carrying an unknown candidate.
+    /// [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) for repeated or empty codes, or a line carrying an unknown candidate.
     pub fn contest(&self) -> Result<Contest> {
         let candidates: Vec<Candidate> = self
             .candidates
@@ -172,7 +172,7 @@ impl Layout {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidValue`] for an empty or repeated level name.
+    /// [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) for an empty or repeated level name.
     pub fn geography(&self) -> Result<Geography> {
         Geography::new(self.geography.iter().map(|g| g.level.clone()))
     }

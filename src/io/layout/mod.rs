@@ -454,7 +454,7 @@ pub struct Layout {
     )]
     pub rules: Vec<Rule>,
     /// The longest record the reader takes, in bytes ([`DEFAULT_MAX_RECORD_BYTES`] unless
-    /// set): a longer one stops reading with [`Error::RecordTooLong`] and its line, so that
+    /// set): a longer one stops reading with [`ErrorKind::RecordTooLong`](crate::ErrorKind::RecordTooLong) and its line, so that
     /// a file without line ends cannot take all memory.
     #[cfg_attr(
         feature = "serde",

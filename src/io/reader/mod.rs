@@ -36,9 +36,9 @@ use row::*;
 ///
 /// # Errors
 ///
-/// Only what stops reading altogether: [`Error::Layout`] for an invalid layout,
-/// [`Error::new(ErrorKind::EmptyInput)`], [`Error::NoRows`], [`Error::MissingColumn`],
-/// [`Error::AmbiguousColumn`], [`Error::Io`] and [`Error::Csv`] when the stream fails.
+/// Only what stops reading altogether: [`ErrorKind::Layout`](crate::ErrorKind::Layout) for an invalid layout,
+/// [`ErrorKind::EmptyInput`](crate::ErrorKind::EmptyInput), [`ErrorKind::NoRows`](crate::ErrorKind::NoRows), [`ErrorKind::MissingColumn`](crate::ErrorKind::MissingColumn),
+/// [`ErrorKind::AmbiguousColumn`](crate::ErrorKind::AmbiguousColumn), [`ErrorKind::Io`](crate::ErrorKind::Io) and [`ErrorKind::Csv`](crate::ErrorKind::Csv) when the stream fails.
 ///
 /// # Example
 ///
@@ -66,7 +66,7 @@ pub fn read_csv<R: Read>(reader: R, layout: &Layout) -> Result<ReadOutcome> {
 ///
 /// # Errors
 ///
-/// As [`read_csv`]; the errors of the file carry its path ([`Error::position`]).
+/// As [`read_csv`]; the errors of the file carry its path ([`Error::position`](crate::Error::position)).
 pub fn read_csv_path(path: impl AsRef<Path>, layout: &Layout) -> Result<ReadOutcome> {
     read_csv_path_with(path, layout, Execution::default())
 }
@@ -471,7 +471,7 @@ impl<R: Read> Rows<R> {
     ///
     /// # Errors
     ///
-    /// [`Error::NoRows`] when no data row was read.
+    /// [`ErrorKind::NoRows`](crate::ErrorKind::NoRows) when no data row was read.
     pub(crate) fn finish(self) -> Result<ReadReport> {
         if self.report.rows_read == 0 {
             return Err(Error::new(ErrorKind::NoRows).at_line(self.header_line));

@@ -181,11 +181,11 @@ pub struct ReadReport {
     /// Per geography level, the accepted sheets that have no place there (an optional level
     /// left empty, or a row whose places stop above it).
     pub unplaced: Vec<u64>,
-    /// The line where each sheet's row starts, by sheet index (with [`Layout::parts`], the
+    /// The line where each sheet's row starts, by sheet index (with [`Layout::parts`](crate::io::Layout::parts), the
     /// line of the table's first part).
     #[cfg_attr(feature = "serde", serde(skip))]
     pub sheet_lines: Vec<u64>,
-    /// With [`Layout::parts`], each table read in more than one part: its parts' lines, and the
+    /// With [`Layout::parts`](crate::io::Layout::parts), each table read in more than one part: its parts' lines, and the
     /// repeated fields on which they disagree.
     #[cfg_attr(
         feature = "serde",
@@ -194,7 +194,7 @@ pub struct ReadReport {
     pub parts: Vec<TableParts>,
 }
 
-/// A table whose sheet is the sum of several rows ([`Layout::parts`]).
+/// A table whose sheet is the sum of several rows ([`Layout::parts`](crate::io::Layout::parts)).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -10,8 +10,8 @@ impl ActaSet {
     ///
     /// # Errors
     ///
-    /// [`Error::Shape`] when the sheet has a different number of votes than the contest has
-    /// ballot lines, or a place not of this set's geography; [`Error::Overflow`] past `u32::MAX`
+    /// [`ErrorKind::Shape`](crate::ErrorKind::Shape) when the sheet has a different number of votes than the contest has
+    /// ballot lines, or a place not of this set's geography; [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) past `u32::MAX`
     /// sheets.
     pub fn push(&mut self, sheet: ActaSheet) -> Result<usize> {
         self.index_pending()?;

@@ -62,7 +62,7 @@ pub(crate) struct RawSheet<'a> {
 ///
 /// Invariants: every sheet has one vote entry per ballot line of the contest and one entry per
 /// further field; every sheet's place is of the set's geography; every sheet's table id is a valid
-/// [`TableId`]. Several sheets may share a table id (a repeated reading): all are kept, each
+/// [`TableId`](crate::TableId). Several sheets may share a table id (a repeated reading): all are kept, each
 /// repeat is listed in [`ActaSet::repeats`] as identical or conflicting, and totals count each
 /// table once, with its first sheet.
 ///
@@ -228,7 +228,7 @@ impl ActaSet {
     ///
     /// # Errors
     ///
-    /// As [`Geography::intern`]: a `parent` of another geography is an [`Error::Shape`].
+    /// As [`Geography::intern`]: a `parent` of another geography is an [`ErrorKind::Shape`](crate::ErrorKind::Shape).
     pub fn add_place(
         &mut self,
         parent: Option<GeoPath>,
