@@ -519,7 +519,7 @@ mod tests {
         let mut rdr = csv::ReaderBuilder::new().from_reader(data.as_bytes());
         let e = rdr
             .records()
-            .find_map(|r| r.err())
+            .find_map(std::result::Result::err)
             .expect("a ragged row is an error with a strict reader");
         let err = Error::csv(e, Some(Path::new("f.csv")));
         assert!(matches!(err.kind(), ErrorKind::Csv { .. }));

@@ -93,6 +93,36 @@
 //! - `synth` (default): the `synth` module.
 
 #![deny(missing_docs)]
+#![warn(clippy::pedantic)]
+// The pedantic lints this crate does not follow, each with its reason:
+#![allow(
+    // Getters of plain data: the compiler's unused-result lint is enough, and about 180
+    // attributes would bury the docs. Builders (`with_*`) do carry `#[must_use]`.
+    clippy::must_use_candidate,
+    // Files split in parts (`bounds/`, `reader/`) import their parent's items as one module.
+    clippy::wildcard_imports,
+    // The report's text rendering and the bound algorithms read best as one function each.
+    clippy::too_many_lines,
+    // Casts are bounded by construction: counts are `u32` by parse, sheet and place indices
+    // below the `u32` capacity that `ActaSet::push` and `Geography` enforce, geography levels
+    // below 256 (checked when a layout loads); statistics in `f64` are documented as
+    // approximate.
+    clippy::cast_possible_truncation,
+    clippy::cast_precision_loss,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap,
+    // Options are passed by reference: they are non-exhaustive and will grow past a word.
+    clippy::trivially_copy_pass_by_ref,
+    // Small helper items next to the one statement that uses them.
+    clippy::items_after_statements,
+    // Counts named as in the formulas they implement (`m`, `n`, `k`, `d`, `w`).
+    clippy::many_single_char_names,
+    // `ActaSet::push` takes its sheet by value as a collection's push does; the parallel reader
+    // takes its source by value, as the tasks that read it may own it.
+    clippy::needless_pass_by_value,
+    // State machines list each transition, even when two lead to the same state.
+    clippy::match_same_arms,
+)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(rust_2018_idioms)]
 

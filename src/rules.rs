@@ -118,6 +118,10 @@ pub struct Rule {
 
 impl Rule {
     /// `valid == sum(candidates)`: the candidates' votes add up to the valid votes.
+    ///
+    /// # Panics
+    ///
+    /// Never: the text is a constant that the tests parse.
     pub fn valid_is_sum_of_candidates() -> Rule {
         "valid == sum(candidates)"
             .parse()
@@ -125,6 +129,10 @@ impl Rule {
     }
 
     /// `valid + null + blank == voters`: every ballot cast is valid, null or blank.
+    ///
+    /// # Panics
+    ///
+    /// Never: the text is a constant that the tests parse.
     pub fn ballots_add_up() -> Rule {
         "valid + null + blank == voters"
             .parse()
@@ -132,6 +140,10 @@ impl Rule {
     }
 
     /// `voters <= electors`: no more ballots than registered electors.
+    ///
+    /// # Panics
+    ///
+    /// Never: the text is a constant that the tests parse.
     pub fn voters_within_electors() -> Rule {
         "voters <= electors".parse().expect("a well-formed rule")
     }
@@ -525,7 +537,6 @@ impl BoundRule {
     }
 
     fn add_side(
-        &self,
         set: &ActaSet,
         side: &[(i64, Bound)],
         start: usize,
@@ -561,8 +572,8 @@ impl BoundRule {
         out.rhs.resize(len, 0);
         out.absent.clear();
         out.absent.resize(len, false);
-        self.add_side(set, &self.lhs, start, &mut out.lhs, &mut out.absent);
-        self.add_side(set, &self.rhs, start, &mut out.rhs, &mut out.absent);
+        Self::add_side(set, &self.lhs, start, &mut out.lhs, &mut out.absent);
+        Self::add_side(set, &self.rhs, start, &mut out.rhs, &mut out.absent);
     }
 
     /// Whether the relation holds between two evaluated sides.

@@ -4,7 +4,7 @@
 //! rates, as an [`ActaSet`] or as CSV with the [`Layout`] that reads it.
 //!
 //! The same configuration always gives the same sheets, in memory or on disk, on every platform:
-//! the generator uses its own SplitMix64 stream (Steele, Lea and Flood, "Fast splittable
+//! the generator uses its own `SplitMix64` stream (Steele, Lea and Flood, "Fast splittable
 //! pseudorandom number generators", OOPSLA 2014), so no dependency upgrade can change the data that
 //! tests and benchmarks are built on. Its floating-point arithmetic is only IEEE 754's correctly
 //! rounded operations (`+`, `−`, `×`, `÷`, `√`, conversions), whose results are the same on every
@@ -76,24 +76,28 @@ impl Default for AnomalyRates {
 
 impl AnomalyRates {
     /// With sheets that break `valid == sum(candidates)`, per million.
+    #[must_use]
     pub fn with_rule_violation(mut self, per_million: u32) -> Self {
         self.rule_violation = per_million;
         self
     }
 
     /// With sheets of more voters than electors, per million.
+    #[must_use]
     pub fn with_over_turnout(mut self, per_million: u32) -> Self {
         self.over_turnout = per_million;
         self
     }
 
     /// With tables read twice with identical numbers, per million.
+    #[must_use]
     pub fn with_duplicate(mut self, per_million: u32) -> Self {
         self.duplicate = per_million;
         self
     }
 
     /// With tables read twice with different numbers, per million.
+    #[must_use]
     pub fn with_conflict(mut self, per_million: u32) -> Self {
         self.conflict = per_million;
         self
@@ -128,30 +132,35 @@ pub struct SynthConfig {
 
 impl SynthConfig {
     /// With `sheets` distinct tables.
+    #[must_use]
     pub fn with_sheets(mut self, sheets: usize) -> Self {
         self.sheets = sheets;
         self
     }
 
     /// With `candidates` candidates (2 to 40).
+    #[must_use]
     pub fn with_candidates(mut self, candidates: usize) -> Self {
         self.candidates = candidates;
         self
     }
 
     /// With `lines` ballot lines per candidate.
+    #[must_use]
     pub fn with_lines_per_candidate(mut self, lines: usize) -> Self {
         self.lines_per_candidate = lines;
         self
     }
 
     /// With another seed.
+    #[must_use]
     pub fn with_seed(mut self, seed: u64) -> Self {
         self.seed = seed;
         self
     }
 
     /// With these anomaly rates.
+    #[must_use]
     pub fn with_anomalies(mut self, anomalies: AnomalyRates) -> Self {
         self.anomalies = anomalies;
         self
@@ -184,7 +193,7 @@ pub struct Injected {
     pub conflicts: Vec<String>,
 }
 
-/// SplitMix64: a 64-bit state, one addition and a mix per output.
+/// `SplitMix64`: a 64-bit state, one addition and a mix per output.
 #[derive(Debug, Clone)]
 struct SplitMix64(u64);
 
@@ -609,7 +618,7 @@ pub fn generate(config: &SynthConfig) -> Result<(ActaSet, Injected)> {
             image: None,
         })?;
     }
-    set.index_pending()?;
+    set.index_pending();
     Ok((set, generator.injected))
 }
 

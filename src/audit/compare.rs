@@ -120,8 +120,16 @@ pub fn compare(a: &ActaSet, b: &ActaSet) -> Result<Comparison> {
             pairs.push((f.to_string(), f, f));
         }
     }
+    // The second reading's index of each of the first reading's ballot lines.
+    let mut line_map = Vec::with_capacity(la.len());
     for (i, code) in la.iter().enumerate() {
-        let j = lb.iter().position(|c| c == code).expect("same line codes");
+        // The codes were checked equal as sets above; a missing one is a mismatch all the same.
+        let j = lb.iter().position(|c| c == code).ok_or_else(|| {
+            Error::new(ErrorKind::Mismatch {
+                message: format!("ballot line {code} is not in the second reading"),
+            })
+        })?;
+        line_map.push(j);
         pairs.push((code.clone(), Field::Line(i), Field::Line(j)));
     }
     for (i, name) in a.extra_fields().iter().enumerate() {
@@ -173,10 +181,7 @@ pub fn compare(a: &ActaSet, b: &ActaSet) -> Result<Comparison> {
             })
             .collect();
         for (l, line) in ca.lines().iter().enumerate() {
-            let jl = lb
-                .iter()
-                .position(|c| c == line.code())
-                .expect("same line codes");
+            let jl = line_map[l];
             if let (Some(va), Some(vb)) = (a.count(i, Field::Line(l)), b.count(j, Field::Line(jl)))
             {
                 let net = &mut out.net_per_candidate[line.candidate()];

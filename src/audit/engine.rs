@@ -38,30 +38,35 @@ pub struct AuditOptions {
 
 impl AuditOptions {
     /// With these rules for every sheet.
+    #[must_use]
     pub fn with_rules(mut self, rules: RuleSet) -> Self {
         self.rules = rules;
         self
     }
 
     /// With these plausibility thresholds.
+    #[must_use]
     pub fn with_plausibility(mut self, plausibility: PlausibilityOptions) -> Self {
         self.plausibility = plausibility;
         self
     }
 
     /// With these options of the bounds.
+    #[must_use]
     pub fn with_bounds(mut self, bounds: BoundOptions) -> Self {
         self.bounds = bounds;
         self
     }
 
     /// With another chance probability under which a round-percentage signature is reported.
+    #[must_use]
     pub fn with_signature_alpha(mut self, alpha: f64) -> Self {
         self.signature_alpha = alpha;
         self
     }
 
     /// With the checks run as `execution` says.
+    #[must_use]
     pub fn with_execution(mut self, execution: Execution) -> Self {
         self.execution = execution;
         self
@@ -247,12 +252,14 @@ impl<'a> Audit<'a> {
     }
 
     /// With the register's totals (tables, electors).
+    #[must_use]
     pub fn register(mut self, register: &Register) -> Self {
         self.register = register.clone();
         self
     }
 
     /// With a register of tables; its totals fill what the register's totals lack.
+    #[must_use]
     pub fn table_register(mut self, tables: &'a TableRegister) -> Self {
         let summary = tables.summary();
         self.register.tables = self.register.tables.or(summary.tables);
@@ -262,18 +269,21 @@ impl<'a> Audit<'a> {
     }
 
     /// With the bulletins of the contest, oldest first.
+    #[must_use]
     pub fn bulletins(mut self, bulletins: &'a [Bulletin]) -> Self {
         self.bulletins = bulletins;
         self
     }
 
     /// With a second reading of the same tables, to compare with.
+    #[must_use]
     pub fn second_reading(mut self, other: &'a ActaSet) -> Self {
         self.second = Some(other);
         self
     }
 
     /// With these options.
+    #[must_use]
     pub fn options(mut self, options: AuditOptions) -> Self {
         self.options = options;
         self

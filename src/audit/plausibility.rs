@@ -37,12 +37,14 @@ impl PlausibilityOptions {
     /// let strict = PlausibilityOptions::default().with_null_share_above(Decimal::new(25, 1)); // 2.5%
     /// assert_eq!(strict.null_share_above.to_string(), "2.5");
     /// ```
+    #[must_use]
     pub fn with_null_share_above(mut self, percent: Decimal) -> Self {
         self.null_share_above = percent;
         self
     }
 
     /// With another threshold for blank votes, a percentage of the voters (`S006`).
+    #[must_use]
     pub fn with_blank_share_above(mut self, percent: Decimal) -> Self {
         self.blank_share_above = percent;
         self
@@ -171,7 +173,7 @@ fn plausibility_range(
                 );
             }
         }
-        per_candidate.iter_mut().for_each(|c| *c = 0);
+        per_candidate.fill(0);
         let mut any_line = false;
         for (l, line) in contest.lines().iter().enumerate() {
             if let Some(v) = get(Field::Line(l)) {

@@ -38,18 +38,21 @@ pub struct StreamOptions {
 
 impl StreamOptions {
     /// With these options for the checks.
+    #[must_use]
     pub fn with_audit(mut self, audit: AuditOptions) -> Self {
         self.audit = audit;
         self
     }
 
     /// With totals per place of geography level `level` (0 is the top).
+    #[must_use]
     pub fn with_level(mut self, level: usize) -> Self {
         self.level = level;
         self
     }
 
     /// With chunks of `chunk` sheets (at least 1).
+    #[must_use]
     pub fn with_chunk(mut self, chunk: usize) -> Self {
         self.chunk = chunk;
         self
@@ -240,18 +243,21 @@ impl<'a> StreamAudit<'a> {
     }
 
     /// With the register's totals.
+    #[must_use]
     pub fn register(mut self, register: &Register) -> Self {
         self.register = register.clone();
         self
     }
 
     /// With the bulletins of the contest, oldest first.
+    #[must_use]
     pub fn bulletins(mut self, bulletins: &'a [Bulletin]) -> Self {
         self.bulletins = bulletins;
         self
     }
 
     /// With these options.
+    #[must_use]
     pub fn options(mut self, options: StreamOptions) -> Self {
         self.options = options;
         self
@@ -388,12 +394,11 @@ impl<'a> StreamAudit<'a> {
                 let level = totals_by_level(&chunk, opts.level)?;
                 unplaced.merge(&level.unplaced)?;
                 for (p, t) in level.places {
-                    match place_slot.get(&p) {
-                        Some(&k) => places[k].1.merge(&t)?,
-                        None => {
-                            place_slot.insert(p, places.len());
-                            places.push((p, t));
-                        }
+                    if let Some(&k) = place_slot.get(&p) {
+                        places[k].1.merge(&t)?;
+                    } else {
+                        place_slot.insert(p, places.len());
+                        places.push((p, t));
                     }
                 }
             }

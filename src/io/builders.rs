@@ -55,6 +55,7 @@ impl Layout {
     }
 
     /// With a candidate whose votes are in `column`.
+    #[must_use]
     pub fn with_candidate(
         mut self,
         code: impl Into<String>,
@@ -67,102 +68,119 @@ impl Layout {
     }
 
     /// With a candidate as given (one without a column, whose votes are on ballot lines).
+    #[must_use]
     pub fn with_candidate_column(mut self, candidate: CandidateColumn) -> Self {
         self.candidates.push(candidate);
         self
     }
 
     /// With a ballot line (a candidate's votes on one of several lines of the form).
+    #[must_use]
     pub fn with_line(mut self, line: LineColumn) -> Self {
         self.lines.push(line);
         self
     }
 
     /// With one more geography level, below the ones before.
+    #[must_use]
     pub fn with_level(mut self, level: GeoLevel) -> Self {
         self.geography.push(level);
         self
     }
 
     /// With the electors read from `source` (a column, or a sum of columns).
+    #[must_use]
     pub fn with_electors(mut self, source: impl Into<Source>) -> Self {
         self.fields.electors = Some(source.into());
         self
     }
 
     /// With the voters read from `source`.
+    #[must_use]
     pub fn with_voters(mut self, source: impl Into<Source>) -> Self {
         self.fields.voters = Some(source.into());
         self
     }
 
     /// With the valid votes read from `source`.
+    #[must_use]
     pub fn with_valid(mut self, source: impl Into<Source>) -> Self {
         self.fields.valid = Some(source.into());
         self
     }
 
     /// With the null votes read from `source`.
+    #[must_use]
     pub fn with_null(mut self, source: impl Into<Source>) -> Self {
         self.fields.null = Some(source.into());
         self
     }
 
     /// With the blank votes read from `source`.
+    #[must_use]
     pub fn with_blank(mut self, source: impl Into<Source>) -> Self {
         self.fields.blank = Some(source.into());
         self
     }
 
     /// With a further count of the form (ballots received, ...), named `name` in rules.
+    #[must_use]
     pub fn with_extra(mut self, name: impl Into<String>, source: impl Into<Source>) -> Self {
         self.extra.push(ExtraColumn::new(name, source));
         self
     }
 
     /// With a rule the sheets of this form must satisfy, besides the standard ones.
+    #[must_use]
     pub fn with_rule(mut self, rule: Rule) -> Self {
         self.rules.push(rule);
         self
     }
 
     /// With an encoding other than UTF-8.
+    #[must_use]
     pub fn with_encoding(mut self, encoding: Encoding) -> Self {
         self.encoding = encoding;
         self
     }
 
     /// With a delimiter other than the comma.
+    #[must_use]
     pub fn with_delimiter(mut self, delimiter: char) -> Self {
         self.delimiter = delimiter;
         self
     }
 
     /// With the column of the link to each sheet's image.
+    #[must_use]
     pub fn with_image(mut self, column: impl Into<String>) -> Self {
         self.image = Some(column.into());
         self
     }
 
     /// With where the sheets come from, as the reports name it.
+    #[must_use]
     pub fn with_source(mut self, source: impl Into<String>) -> Self {
         self.source = Some(source.into());
         self
     }
 
     /// With a description of the layout.
+    #[must_use]
     pub fn with_description(mut self, description: impl Into<String>) -> Self {
         self.description = Some(description.into());
         self
     }
 
     /// With another limit on the bytes of one record.
+    #[must_use]
     pub fn with_max_record_bytes(mut self, max: usize) -> Self {
         self.max_record_bytes = max;
         self
     }
 
     /// With a sheet in several rows, one per part: see [`Layout::parts`].
+    #[must_use]
     pub fn with_parts(mut self, parts: Parts) -> Self {
         self.parts = Some(parts);
         self
@@ -193,6 +211,7 @@ impl Key {
     }
 
     /// With another separator between the parts.
+    #[must_use]
     pub fn with_separator(mut self, separator: impl Into<String>) -> Self {
         self.separator = separator.into();
         self
@@ -214,6 +233,7 @@ impl From<KeyPart> for Key {
 
 impl KeyPart {
     /// Only `len` characters from character `start` (counted from 0) of the cell.
+    #[must_use]
     pub fn chars(mut self, start: usize, len: usize) -> Self {
         self.start = Some(start);
         self.len = Some(len);
@@ -223,6 +243,7 @@ impl KeyPart {
 
 impl GeoLevel {
     /// Its codes left-padded with zeros to `width`.
+    #[must_use]
     pub fn padded(mut self, width: usize) -> Self {
         self.pad = Some(width);
         self
@@ -240,6 +261,7 @@ impl CandidateColumn {
     }
 
     /// With its votes in `column`.
+    #[must_use]
     pub fn with_column(mut self, column: impl Into<String>) -> Self {
         self.column = Some(column.into());
         self
@@ -262,6 +284,7 @@ impl LineColumn {
     }
 
     /// With a name (the party of the line).
+    #[must_use]
     pub fn with_name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self

@@ -50,7 +50,7 @@ fn canonical_layout(set: &ActaSet) -> Layout {
     let geo = set.geography();
     let mut skipped = vec![false; geo.levels().len()];
     for p in (0..geo.len()).filter_map(|i| geo.place(i)) {
-        let level = geo.node(p).map_or(0, |n| n.level());
+        let level = geo.node(p).map_or(0, crate::GeoNode::level);
         let above = geo
             .parent(p)
             .and_then(|q| geo.node(q))

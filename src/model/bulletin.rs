@@ -77,6 +77,7 @@ impl BulletinCount {
     }
 
     /// With the percentage printed beside it.
+    #[must_use]
     pub fn with_percent(mut self, percent: Percent) -> Self {
         self.percent = Some(percent);
         self
@@ -234,60 +235,70 @@ impl Bulletin {
     }
 
     /// With a coverage claim.
+    #[must_use]
     pub fn with_coverage(mut self, coverage: CoverageClaim) -> Self {
         self.coverage = Some(coverage);
         self
     }
 
     /// With when it was announced, as printed.
+    #[must_use]
     pub fn with_announced_at(mut self, at: impl Into<String>) -> Self {
         self.announced_at = Some(at.into());
         self
     }
 
     /// With the electors it announces.
+    #[must_use]
     pub fn with_electors(mut self, n: u64) -> Self {
         self.electors = Some(n);
         self
     }
 
     /// With the electors of the tables it says it counted.
+    #[must_use]
     pub fn with_electors_counted(mut self, n: u64) -> Self {
         self.electors_counted = Some(n);
         self
     }
 
     /// With the voters it announces.
+    #[must_use]
     pub fn with_voters(mut self, n: u64) -> Self {
         self.voters = Some(n);
         self
     }
 
     /// With the valid votes it announces.
+    #[must_use]
     pub fn with_valid(mut self, n: u64) -> Self {
         self.valid = Some(n);
         self
     }
 
     /// With the null votes it announces.
+    #[must_use]
     pub fn with_null(mut self, n: u64) -> Self {
         self.null = Some(n);
         self
     }
 
     /// With the blank votes it announces.
+    #[must_use]
     pub fn with_blank(mut self, n: u64) -> Self {
         self.blank = Some(n);
         self
     }
 
     /// With the turnout it prints.
+    #[must_use]
     pub fn with_turnout(mut self, printed: Percent) -> Self {
         self.turnout = Some(printed);
         self
     }
 
     /// With a group of candidates announced as one count (`"OTHERS"`).
+    #[must_use]
     pub fn with_group<S: Into<String>>(
         mut self,
         name: impl Into<String>,
@@ -299,12 +310,14 @@ impl Bulletin {
     }
 
     /// With notes.
+    #[must_use]
     pub fn with_notes(mut self, notes: impl Into<String>) -> Self {
         self.notes = Some(notes.into());
         self
     }
 
     /// With one more source (where it was read).
+    #[must_use]
     pub fn with_source(mut self, source: impl Into<String>) -> Self {
         self.sources.push(source.into());
         self
@@ -383,24 +396,28 @@ impl Register {
     }
 
     /// With the number of tables.
+    #[must_use]
     pub fn with_tables(mut self, n: u64) -> Self {
         self.tables = Some(n);
         self
     }
 
     /// With the number of electors.
+    #[must_use]
     pub fn with_electors(mut self, n: u64) -> Self {
         self.electors = Some(n);
         self
     }
 
     /// With notes.
+    #[must_use]
     pub fn with_notes(mut self, notes: impl Into<String>) -> Self {
         self.notes = Some(notes.into());
         self
     }
 
     /// With one more source.
+    #[must_use]
     pub fn with_source(mut self, source: impl Into<String>) -> Self {
         self.sources.push(source.into());
         self
@@ -439,7 +456,7 @@ impl Announcements {
 }
 
 /// Counts in JSON: whole numbers from 0 to `u64::MAX`, with a message that says so for anything
-/// else (serde_json reads 2^64 as a float, and would say "floating point").
+/// else (`serde_json` reads 2^64 as a float, and would say "floating point").
 #[cfg(feature = "serde")]
 mod count {
     use serde::Deserializer;

@@ -431,12 +431,10 @@ impl Geography {
         let mut table: Vec<Option<GeoPath>> = Vec::with_capacity(self.nodes.len());
         for (i, n) in self.nodes.iter().enumerate() {
             // Parents precede children, so the parent's entry is already known.
-            let a = if n.level == level {
-                GeoPath::new(i, self.id)
-            } else if n.level > level {
-                n.parent.and_then(|p| table[p.get() as usize - 1])
-            } else {
-                None
+            let a = match n.level.cmp(&level) {
+                std::cmp::Ordering::Equal => GeoPath::new(i, self.id),
+                std::cmp::Ordering::Greater => n.parent.and_then(|p| table[p.get() as usize - 1]),
+                std::cmp::Ordering::Less => None,
             };
             table.push(a);
         }

@@ -171,54 +171,63 @@ impl ActaSheet {
     }
 
     /// With this place.
+    #[must_use]
     pub fn with_geo(mut self, geo: GeoPath) -> Self {
         self.geo = Some(geo);
         self
     }
 
     /// With this many electors.
+    #[must_use]
     pub fn with_electors(mut self, n: u32) -> Self {
         self.electors = Some(n);
         self
     }
 
     /// With this many voters.
+    #[must_use]
     pub fn with_voters(mut self, n: u32) -> Self {
         self.voters = Some(n);
         self
     }
 
     /// With this many valid votes.
+    #[must_use]
     pub fn with_valid(mut self, n: u32) -> Self {
         self.valid = Some(n);
         self
     }
 
     /// With this many null votes.
+    #[must_use]
     pub fn with_null(mut self, n: u32) -> Self {
         self.null = Some(n);
         self
     }
 
     /// With this many blank votes.
+    #[must_use]
     pub fn with_blank(mut self, n: u32) -> Self {
         self.blank = Some(n);
         self
     }
 
     /// With these votes per ballot line.
+    #[must_use]
     pub fn with_votes(mut self, votes: impl IntoIterator<Item = Option<u32>>) -> Self {
         self.votes = votes.into_iter().collect();
         self
     }
 
     /// With a further named field.
+    #[must_use]
     pub fn with_extra(mut self, name: impl Into<String>, n: u32) -> Self {
         self.extra.insert(name.into(), n);
         self
     }
 
     /// With an image reference.
+    #[must_use]
     pub fn with_image(mut self, image: impl Into<String>) -> Self {
         self.image = Some(image.into());
         self

@@ -54,6 +54,10 @@ impl Visitor<'_> for DecimalVisitor {
 pub(crate) mod option {
     use super::*;
 
+    #[allow(
+        clippy::ref_option,
+        reason = "serde's `with` passes a reference to the field"
+    )]
     pub(crate) fn serialize<S: Serializer>(
         d: &Option<Decimal>,
         serializer: S,

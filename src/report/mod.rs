@@ -345,6 +345,7 @@ impl Finding {
     ///
     /// In debug builds, when `key` is not one of [`Code::keys`] of the finding's code: the keys
     /// are a contract of the report format.
+    #[must_use]
     pub fn with(mut self, key: &'static str, value: impl Into<Value>) -> Self {
         debug_assert!(
             self.code.keys().contains(&key),
@@ -404,8 +405,8 @@ mod tests {
             (0, "0"),
             (999, "999"),
             (1000, "1,000"),
-            (-1234567, "-1,234,567"),
-            (100000, "100,000"),
+            (-1_234_567, "-1,234,567"),
+            (100_000, "100,000"),
         ] {
             assert_eq!(thousands(n), s);
         }

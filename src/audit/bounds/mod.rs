@@ -44,6 +44,7 @@ pub struct BoundOptions {
 
 impl BoundOptions {
     /// With the printed coverage read as `coverage` says.
+    #[must_use]
     pub fn with_coverage(mut self, coverage: CoverageReading) -> Self {
         self.coverage = coverage;
         self
@@ -448,8 +449,12 @@ mod tests {
     fn tallies_merge_and_reach() {
         let mut a = Tally::default();
         let mut b = Tally::default();
-        [5, 1, 9].iter().for_each(|v| a.add(*v));
-        [3, 1 << 21].iter().for_each(|v| b.add(*v));
+        for v in [5, 1, 9] {
+            a.add(v);
+        }
+        for v in [3, 1 << 21] {
+            b.add(v);
+        }
         a.merge(&b);
         assert_eq!(a.len(), 5);
         assert_eq!(a.sum_smallest(3), 1 + 3 + 5);
@@ -457,7 +462,9 @@ mod tests {
         // 10 + the fewest largest values to reach 25: 2^21 alone.
         assert_eq!(a.fewest_largest_reaching(10, 25), Some(1));
         let mut c = Tally::default();
-        [4, 4, 4].iter().for_each(|v| c.add(*v));
+        for v in [4, 4, 4] {
+            c.add(v);
+        }
         assert_eq!(c.fewest_largest_reaching(0, 9), Some(3));
         assert_eq!(c.fewest_largest_reaching(0, 13), None);
         assert_eq!(c.fewest_largest_reaching(13, 13), Some(0));
@@ -481,7 +488,9 @@ mod tests {
                 let expect: u128 = sorted[..k].iter().map(|v| u128::from(*v)).sum();
                 let tally = |vs: &[u64], shift: u64| {
                     let mut t = Tally::default();
-                    vs.iter().for_each(|v| t.add(v + shift));
+                    for v in vs {
+                        t.add(v + shift);
+                    }
                     t
                 };
                 assert_eq!(tally(&values, 0).sum_smallest(k as u64), expect);

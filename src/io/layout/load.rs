@@ -125,7 +125,7 @@ impl Layout {
         let standard = Field::STANDARD.into_iter().filter_map(Field::standard_name);
         let known: Vec<&str> = standard
             .map(|n| -> &str { n })
-            .chain(contest.lines().iter().map(|l| l.code()))
+            .chain(contest.lines().iter().map(crate::BallotLine::code))
             .chain(self.extra.iter().map(|e| e.name.as_str()))
             .collect();
         if let Some(parts) = &self.parts {

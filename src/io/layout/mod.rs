@@ -155,12 +155,14 @@ impl KeyPart {
     }
 
     /// Read as a number: see [`KeyPart::numeric`].
+    #[must_use]
     pub fn numeric(mut self) -> Self {
         self.numeric = true;
         self
     }
 
     /// Left-padded with zeros to `width`.
+    #[must_use]
     pub fn padded(mut self, width: usize) -> Self {
         self.pad = Some(width);
         self
@@ -230,12 +232,14 @@ impl GeoLevel {
     }
 
     /// With the places' names in column `name`.
+    #[must_use]
     pub fn with_name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
 
     /// An optional level: see [`GeoLevel::optional`].
+    #[must_use]
     pub fn optional(mut self) -> Self {
         self.optional = true;
         self

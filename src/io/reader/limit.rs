@@ -116,7 +116,7 @@ impl<R> RecordLimit<R> {
 
     /// Follows the quoting over `bytes`, counting the current record's bytes.
     pub(super) fn scan(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        use Quoting::*;
+        use Quoting::{CellStart, QuoteInQuoted, Quoted, Unquoted};
         // The common case, a block without quotes outside a quoted cell, shorter than the limit
         // (so that no line wholly inside it can break it): only its line ends matter.
         let n = bytes.len();
@@ -220,7 +220,7 @@ pub(crate) fn csv_error(e: csv::Error, path: Option<&Path>) -> Error {
 /// (absent when the record ended the input, `ends_open`).
 pub(crate) fn record_line(rec: &ByteRecord, after: u64, ends_open: bool) -> u64 {
     let inside = memchr::memchr_iter(b'\n', rec.as_slice()).count() as u64;
-    let reported = rec.position().map_or(1, |p| p.line());
+    let reported = rec.position().map_or(1, csv::Position::line);
     after
         .saturating_sub(inside + u64::from(!ends_open))
         .max(reported)

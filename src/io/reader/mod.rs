@@ -121,7 +121,7 @@ pub(crate) fn finish_set(
     if let Some(parts) = parts {
         sum_parts(set, report, parts)?;
     }
-    set.index_pending()?;
+    set.index_pending();
     let found: Vec<RepeatedRow> = set
         .repeats()
         .iter()
@@ -206,11 +206,11 @@ fn sum_parts(
             *sum = match (*sum, v) {
                 _ if table.disagree[k] => None,
                 (Some(a), Some(b)) if repeated[k] => {
-                    if a != b {
+                    if a == b {
+                        Some(a)
+                    } else {
                         table.disagree[k] = true;
                         None
-                    } else {
-                        Some(a)
                     }
                 }
                 (Some(a), Some(b)) => Some(
@@ -585,7 +585,7 @@ mod tests {
         let err = read_csv(&b"t,A\n1,2\n3,12345678901\n"[..], &small).unwrap_err();
         assert!(
             matches!(err.kind(), ErrorKind::RecordTooLong { limit: 10 })
-                && err.position().and_then(|p| p.line()) == Some(3),
+                && err.position().and_then(crate::error::Position::line) == Some(3),
             "{err}"
         );
     }

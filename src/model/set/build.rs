@@ -14,9 +14,9 @@ impl ActaSet {
     /// ballot lines, or a place not of this set's geography; [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) past `u32::MAX`
     /// sheets.
     pub fn push(&mut self, sheet: ActaSheet) -> Result<usize> {
-        self.index_pending()?;
+        self.index_pending();
         let index = self.push_sheet_deferred(&sheet)?;
-        self.index_pending()?;
+        self.index_pending();
         Ok(index)
     }
 
@@ -26,7 +26,7 @@ impl ActaSet {
     pub(crate) fn emptied(&mut self) -> ActaSet {
         let geography = std::mem::take(&mut self.geography);
         let mut out = ActaSet::new(self.contest.clone(), geography);
-        out.source = self.source.clone();
+        out.source.clone_from(&self.source);
         out.declare_extra(&self.extra_names);
         out
     }
@@ -121,10 +121,10 @@ impl ActaSet {
     ///
     /// The pending sheets are sorted by hash, so that equal ids meet as neighbours, and their
     /// first readings are inserted in the order of their buckets.
-    pub(crate) fn index_pending(&mut self) -> Result<()> {
+    pub(crate) fn index_pending(&mut self) {
         let (start, end) = (self.indexed, self.len());
         if start == end {
-            return Ok(());
+            return;
         }
         let mut keys: Vec<(u32, u32)> = (start..end)
             .map(|i| {
@@ -186,7 +186,6 @@ impl ActaSet {
             self.repeated.set(sheet);
         }
         self.indexed = end;
-        Ok(())
     }
 
     /// Appends every sheet of `other` (a set of the same contest and further fields, with its

@@ -144,6 +144,7 @@ impl ActaSet {
     }
 
     /// The same set, naming where its sheets come from (`"ConVzla V1"`).
+    #[must_use]
     pub fn with_source(mut self, source: impl Into<String>) -> Self {
         self.source = Some(source.into());
         self
@@ -477,7 +478,7 @@ mod serde_impl {
                 set.push_sheet_deferred(&sheet)
                     .map_err(|e| D::Error::custom(format!("sheet {i}: {e}")))?;
             }
-            set.index_pending().map_err(D::Error::custom)?;
+            set.index_pending();
             Ok(set)
         }
     }
@@ -567,12 +568,12 @@ mod tests {
             bulk.push_raw_deferred(&raw).unwrap();
             // Half indexed in the middle, as a chunked reader would.
             if k == 999 {
-                bulk.index_pending().unwrap();
+                bulk.index_pending();
             }
             rest.push_raw_deferred(&raw).unwrap();
         }
-        bulk.index_pending().unwrap();
-        rest.index_pending().unwrap();
+        bulk.index_pending();
+        rest.index_pending();
         assert!(one_by_one.repeats().len() > 1_000);
         for b in [&bulk, &rest] {
             assert_eq!(b.repeats(), one_by_one.repeats());
