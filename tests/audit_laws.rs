@@ -242,7 +242,8 @@ mod parallel {
         #![proptest_config(ProptestConfig::with_cases(8))]
 
         /// The parallel path gives the same report as the sequential one, byte for byte, over
-        /// sets large enough to span many blocks and chunks.
+        /// sets large enough to span many blocks and chunks, with a second reading and a
+        /// register of tables (compared and checked a chunk per task).
         #[test]
         fn parallel_and_sequential_reports_are_identical(
             sheets in 5_000usize..40_000, candidates in 2usize..12, seed in any::<u64>(), share in 80u64..100,
@@ -258,9 +259,22 @@ mod parallel {
                 .with_coverage(CoverageClaim::new(CoverageBasis::Electors, "85".parse().unwrap()));
             let register = Register::new().with_tables(sheets as u64 * 11 / 10).with_electors(t.electors.sum * 11 / 10);
             let bulletins = [tables, electors];
+            // A second reading (another seed: other numbers, some tables on one side only) and
+            // a register of tables that misses some tables, has others, and other electors.
+            let (second, _) = generate(&config.with_seed(seed ^ 1).with_sheets(sheets + 100)).unwrap();
+            let mut table_register = actas::TableRegister::new();
+            for i in (0..set.len()).filter(|&i| !set.is_repeat(i) && i % 7 != 0) {
+                let electors = set.count(i, actas::Field::Electors).map(|e| if i % 5 == 0 { e + 1 } else { e });
+                table_register.push(actas::TableId::new(set.table_id(i).unwrap()).unwrap(), electors).unwrap();
+            }
+            for k in 0..50 {
+                table_register.push(actas::TableId::new(format!("extra-{k}")).unwrap(), None).unwrap();
+            }
             let run = |execution| {
                 Audit::new(&set)
                     .register(&register)
+                    .table_register(&table_register)
+                    .second_reading(&second)
                     .bulletins(&bulletins)
                     .options(AuditOptions::default().with_execution(execution))
                     .run()

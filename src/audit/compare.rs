@@ -3,6 +3,7 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::column::OptColumn;
 use crate::model::{ActaSet, Field};
+use crate::par::{self, Execution};
 use crate::report::{Code, Finding, Subject};
 
 /// One field that differs between two readings of a table.
@@ -92,6 +93,28 @@ pub struct Comparison {
 /// # Ok::<(), actas::Error>(())
 /// ```
 pub fn compare(a: &ActaSet, b: &ActaSet) -> Result<Comparison> {
+    compare_with(a, b, Execution::default())
+}
+
+/// Sheets per task of [`compare_with`].
+const CHUNK: usize = 1 << 13;
+
+/// What one chunk of the first reading's sheets compares to.
+struct Part {
+    only_in_a: Vec<usize>,
+    identical: u64,
+    identical_other_image: u64,
+    different: Vec<SheetDiff>,
+    net: Vec<i128>,
+}
+
+/// [`compare`], run as `execution` says (a chunk of sheets per task); the comparison is the same
+/// either way.
+///
+/// # Errors
+///
+/// As [`compare`].
+pub fn compare_with(a: &ActaSet, b: &ActaSet, execution: Execution) -> Result<Comparison> {
     let (ca, cb) = (a.contest(), b.contest());
     let codes = |c: &crate::Contest| {
         c.lines()
@@ -154,54 +177,79 @@ pub fn compare(a: &ActaSet, b: &ActaSet) -> Result<Comparison> {
         .map(|(name, fa, fb)| (name, a.column(*fa), b.column(*fb)))
         .collect();
     let get = |c: Option<&OptColumn>, i: usize| c.and_then(|c| c.get(i));
-    for i in 0..a.len() {
-        if a.is_repeat(i) {
-            continue;
-        }
-        let id = a.table_id(i).unwrap_or_default();
-        let Some(j) = b.find(id) else {
-            out.only_in_a.push(i);
-            continue;
+    let candidates = ca.candidates().len();
+    let parts = par::map(execution, a.len().div_ceil(CHUNK), |k| {
+        let mut part = Part {
+            only_in_a: Vec::new(),
+            identical: 0,
+            identical_other_image: 0,
+            different: Vec::new(),
+            net: vec![0; candidates],
         };
-        let other_image = matches!((a.image(i), b.image(j)), (Some(x), Some(y)) if x != y);
-        if columns.iter().all(|(_, ca, cb)| get(*ca, i) == get(*cb, j)) {
-            out.identical += 1;
-            out.identical_other_image += u64::from(other_image);
-            continue;
-        }
-        let fields: Vec<FieldDiff> = columns
-            .iter()
-            .filter_map(|(name, ca, cb)| {
-                let (va, vb) = (get(*ca, i), get(*cb, j));
-                (va != vb).then(|| FieldDiff {
-                    field: (*name).clone(),
-                    a: va,
-                    b: vb,
-                })
-            })
-            .collect();
-        for (l, line) in ca.lines().iter().enumerate() {
-            let jl = line_map[l];
-            if let (Some(va), Some(vb)) = (a.count(i, Field::Line(l)), b.count(j, Field::Line(jl)))
-            {
-                let net = &mut out.net_per_candidate[line.candidate()];
-                *net = net
-                    .checked_add(i64::from(vb) - i64::from(va))
-                    .ok_or_else(|| Error::overflow("net change per candidate"))?;
+        for i in k * CHUNK..((k + 1) * CHUNK).min(a.len()) {
+            if a.is_repeat(i) {
+                continue;
             }
+            let id = a.table_id(i).unwrap_or_default();
+            let Some(j) = b.find(id) else {
+                part.only_in_a.push(i);
+                continue;
+            };
+            let other_image = matches!((a.image(i), b.image(j)), (Some(x), Some(y)) if x != y);
+            if columns.iter().all(|(_, ca, cb)| get(*ca, i) == get(*cb, j)) {
+                part.identical += 1;
+                part.identical_other_image += u64::from(other_image);
+                continue;
+            }
+            let fields: Vec<FieldDiff> = columns
+                .iter()
+                .filter_map(|(name, ca, cb)| {
+                    let (va, vb) = (get(*ca, i), get(*cb, j));
+                    (va != vb).then(|| FieldDiff {
+                        field: (*name).clone(),
+                        a: va,
+                        b: vb,
+                    })
+                })
+                .collect();
+            for (l, line) in ca.lines().iter().enumerate() {
+                let jl = line_map[l];
+                if let (Some(va), Some(vb)) =
+                    (a.count(i, Field::Line(l)), b.count(j, Field::Line(jl)))
+                {
+                    // At most 2^32 sheets of differences under 2^32: an i128 cannot overflow.
+                    part.net[line.candidate()] += i128::from(vb) - i128::from(va);
+                }
+            }
+            part.different.push(SheetDiff {
+                table: id.to_owned(),
+                a: i,
+                b: j,
+                fields,
+            });
         }
-        out.different.push(SheetDiff {
-            table: id.to_owned(),
-            a: i,
-            b: j,
-            fields,
-        });
-    }
-    for j in 0..b.len() {
-        if !b.is_repeat(j) && a.find(b.table_id(j).unwrap_or_default()).is_none() {
-            out.only_in_b.push(j);
+        part
+    });
+    let mut net = vec![0i128; candidates];
+    for part in parts {
+        out.only_in_a.extend(part.only_in_a);
+        out.identical += part.identical;
+        out.identical_other_image += part.identical_other_image;
+        out.different.extend(part.different);
+        for (n, p) in net.iter_mut().zip(part.net) {
+            *n += p;
         }
     }
+    out.net_per_candidate = net
+        .into_iter()
+        .map(|n| i64::try_from(n).map_err(|_| Error::overflow("net change per candidate")))
+        .collect::<Result<_>>()?;
+    let only_in_b = par::map(execution, b.len().div_ceil(CHUNK), |k| {
+        (k * CHUNK..((k + 1) * CHUNK).min(b.len()))
+            .filter(|&j| !b.is_repeat(j) && a.find(b.table_id(j).unwrap_or_default()).is_none())
+            .collect::<Vec<usize>>()
+    });
+    out.only_in_b = only_in_b.into_iter().flatten().collect();
     out.examples = (
         out.only_in_a
             .first()

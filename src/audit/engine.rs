@@ -3,10 +3,10 @@
 use super::bounds::{BoundOptions, Feasibility, feasibility_with};
 use super::bulletin::{BulletinCheck, check_bulletin};
 use super::checked::Checked;
-use super::compare::{Comparison, compare};
+use super::compare::{Comparison, compare_with};
 use super::consistency::{RuleCheck, RuleSummary, check_repeats, check_rules_with};
 use super::plausibility::{PlausibilityOptions, plausibility_with};
-use super::register::check_register;
+use super::register::check_register_with;
 use super::robustness::{Robustness, robustness_of};
 use super::sequence::{Step, sequence};
 use super::signature::{Signature, round_percentage_signature};
@@ -302,11 +302,11 @@ impl<'a> Audit<'a> {
         let totals = totals_with(set, exec)?;
         let (rule_check, mut findings) = sheet_checks(set, &self.options, exec, 0)?;
         if let Some(tables) = self.tables {
-            findings.extend(check_register(set, tables));
+            findings.extend(check_register_with(set, tables, exec));
         }
         let comparison = match self.second {
             Some(other) => {
-                let c = compare(set, other)?;
+                let c = compare_with(set, other, exec)?;
                 findings.extend(c.findings());
                 Some(c)
             }

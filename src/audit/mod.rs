@@ -35,13 +35,13 @@ pub use bounds::{
 };
 pub use bulletin::{BulletinCheck, PercentCheck, TurnoutAgainst, TurnoutCheck, check_bulletin};
 pub use checked::{Checked, NotApplicable, NotApplicableReason};
-pub use compare::{Comparison, FieldDiff, SheetDiff, compare};
+pub use compare::{Comparison, FieldDiff, SheetDiff, compare, compare_with};
 pub use consistency::{
     RuleCheck, RuleSummary, Violation, check_repeats, check_rules, check_rules_with,
 };
 pub use engine::{Audit, AuditOptions, AuditReport, BulletinAudit};
 pub use plausibility::{PlausibilityOptions, plausibility, plausibility_with};
-pub use register::check_register;
+pub use register::{check_register, check_register_with};
 pub use robustness::{Margin, Robustness, robustness};
 pub use sequence::{Increment, Step, sequence};
 pub use signature::{Grid, GridPoint, Signature, round_percentage_signature};

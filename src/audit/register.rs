@@ -1,6 +1,7 @@
 //! Sheets against a register of tables.
 
 use crate::model::{ActaSet, Field, TableRegister};
+use crate::par::{self, Execution};
 use crate::report::{Code, Finding, Subject};
 
 /// Sheets whose table is not registered (`D003`), registered tables without a sheet (`D004`, one
@@ -24,40 +25,65 @@ use crate::report::{Code, Finding, Subject};
 /// # Ok::<(), actas::Error>(())
 /// ```
 pub fn check_register(set: &ActaSet, register: &TableRegister) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for i in 0..set.len() {
-        let id = set.table_id(i).unwrap_or_default();
-        let subject = || Subject::Sheet {
-            index: i,
-            table: id.to_owned(),
-        };
-        match register.electors(id) {
-            None => out.push(Finding::new(
-                Code::TableNotRegistered,
-                subject(),
-                "the table is not in the register",
-            )),
-            Some(Some(registered)) => {
-                if let Some(on_sheet) = set.count(i, Field::Electors).filter(|e| *e != registered) {
-                    out.push(
-                        Finding::new(
-                            Code::ElectorsDifferFromRegister,
-                            subject(),
-                            "electors differ from the register's",
-                        )
-                        .with("on_sheet", on_sheet)
-                        .with("registered", registered),
-                    );
+    check_register_with(set, register, Execution::default())
+}
+
+/// Sheets or registered tables per task of [`check_register_with`].
+const CHUNK: usize = 1 << 13;
+
+/// [`check_register`], run as `execution` says (a chunk of sheets per task); the findings are
+/// the same either way.
+pub fn check_register_with(
+    set: &ActaSet,
+    register: &TableRegister,
+    execution: Execution,
+) -> Vec<Finding> {
+    let parts = par::map(execution, set.len().div_ceil(CHUNK), |k| {
+        let mut out = Vec::new();
+        for i in k * CHUNK..((k + 1) * CHUNK).min(set.len()) {
+            let id = set.table_id(i).unwrap_or_default();
+            let subject = || Subject::Sheet {
+                index: i,
+                table: id.to_owned(),
+            };
+            match register.electors(id) {
+                None => out.push(Finding::new(
+                    Code::TableNotRegistered,
+                    subject(),
+                    "the table is not in the register",
+                )),
+                Some(Some(registered)) => {
+                    if let Some(on_sheet) =
+                        set.count(i, Field::Electors).filter(|e| *e != registered)
+                    {
+                        out.push(
+                            Finding::new(
+                                Code::ElectorsDifferFromRegister,
+                                subject(),
+                                "electors differ from the register's",
+                            )
+                            .with("on_sheet", on_sheet)
+                            .with("registered", registered),
+                        );
+                    }
                 }
+                Some(None) => {}
             }
-            Some(None) => {}
         }
-    }
-    let missing: Vec<&str> = register
-        .iter()
-        .filter(|(id, _)| set.find(id.as_str()).is_none())
-        .map(|(id, _)| id.as_str())
-        .collect();
+        out
+    });
+    let mut out: Vec<Finding> = parts.into_iter().flatten().collect();
+    let ids: Vec<&str> = register.iter().map(|(id, _)| id.as_str()).collect();
+    let missing: Vec<&str> = par::map(execution, ids.len().div_ceil(CHUNK), |k| {
+        ids[k * CHUNK..((k + 1) * CHUNK).min(ids.len())]
+            .iter()
+            .copied()
+            .filter(|id| set.find(id).is_none())
+            .collect::<Vec<&str>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     if !missing.is_empty() {
         let first: Vec<&str> = missing.iter().take(5).copied().collect();
         out.push(
