@@ -444,6 +444,20 @@ impl Write for SliceWriter<'_> {
 /// Columns: `region, region_name, province, district, centre, table, electors, voters, valid,
 /// null, blank`, then one column per ballot line (`C01` ... or `C01_1` ... with several lines per
 /// candidate). The key is `table` (the centre code and the table number).
+///
+/// # Example
+///
+/// ```
+/// use actas::io::read_csv;
+/// use actas::synth::{generate, layout, write_csv, SynthConfig};
+///
+/// let config = SynthConfig::default().with_sheets(500);
+/// let mut csv = Vec::new();
+/// write_csv(&config, &mut csv)?;
+/// // The file reads back as the set `generate` builds in memory.
+/// assert_eq!(read_csv(&csv[..], &layout(&config))?.set, generate(&config)?.0);
+/// # Ok::<(), actas::Error>(())
+/// ```
 pub fn layout(config: &SynthConfig) -> Layout {
     let lpc = config.lines_per_candidate;
     let candidates: Vec<CandidateColumn> = (1..=config.candidates)

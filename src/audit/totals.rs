@@ -338,10 +338,27 @@ pub fn totals(set: &ActaSet) -> Result<Totals> {
 }
 
 /// [`totals`], run as `execution` says (a column per task); the totals are the same either way.
+/// Every check over a set has such a form (`check_rules_with`, `plausibility_with`,
+/// `compare_with`, ...), and [`AuditOptions::with_execution`](crate::audit::AuditOptions::with_execution)
+/// sets it for a whole audit.
 ///
 /// # Errors
 ///
 /// As [`totals`].
+///
+/// # Example
+///
+/// ```
+/// use actas::audit::{totals, totals_with};
+/// use actas::{ActaSet, ActaSheet, Candidate, Contest, Execution, Geography, TableId};
+///
+/// let contest = Contest::new("c", vec![Candidate::new("A", "Ana")])?;
+/// let mut set = ActaSet::new(contest, Geography::new(["x"])?);
+/// set.push(ActaSheet::new(TableId::new("1")?).with_valid(7).with_votes([Some(7)]))?;
+/// // On the calling thread (inside a server with its own threads, say): the same totals.
+/// assert_eq!(totals_with(&set, Execution::Sequential)?, totals(&set)?);
+/// # Ok::<(), actas::Error>(())
+/// ```
 pub fn totals_with(set: &ActaSet, execution: Execution) -> Result<Totals> {
     let slots = vec![0u32; set.len()];
     Ok(accumulate(set, 1, &slots, execution)?
@@ -357,6 +374,25 @@ pub fn totals_with(set: &ActaSet, execution: Execution) -> Result<Totals> {
 ///
 /// [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) when the geography has no such level;
 /// overflow as [`totals`].
+///
+/// # Example
+///
+/// ```
+/// use actas::audit::{totals, totals_by_level};
+/// use actas::{ActaSet, ActaSheet, Candidate, Contest, Geography, TableId};
+///
+/// let contest = Contest::new("c", vec![Candidate::new("A", "Ana")])?;
+/// let mut set = ActaSet::new(contest, Geography::new(["state"])?);
+/// let north = set.add_place(None, "N", Some("North"))?;
+/// set.push(ActaSheet::new(TableId::new("1")?).with_geo(north).with_votes([Some(5)]))?;
+/// set.push(ActaSheet::new(TableId::new("2")?).with_geo(north).with_votes([Some(3)]))?;
+/// set.push(ActaSheet::new(TableId::new("3")?).with_votes([Some(4)]))?; // no place
+/// let states = totals_by_level(&set, 0)?;
+/// assert_eq!(states.places.len(), 1);
+/// assert_eq!((states.places[0].1.candidates[0].sum, states.unplaced.candidates[0].sum), (8, 4));
+/// assert_eq!(totals(&set)?.candidates[0].sum, 12); // the places and the unplaced add up
+/// # Ok::<(), actas::Error>(())
+/// ```
 pub fn totals_by_level(set: &ActaSet, level: usize) -> Result<LevelTotals> {
     totals_by_level_with(set, level, Execution::default())
 }

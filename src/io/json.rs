@@ -13,6 +13,17 @@ use crate::model::Announcements;
 /// # Errors
 ///
 /// [`ErrorKind::Json`](crate::ErrorKind::Json) if serialisation fails.
+///
+/// # Example
+///
+/// ```
+/// use actas::io::to_json;
+/// use actas::{Bulletin, BulletinCount};
+///
+/// let b = Bulletin::new("b", vec![BulletinCount::new("A", 5).with_percent("50.0".parse()?)]);
+/// assert!(to_json(&b)?.contains(r#""percent": "50.0""#)); // the printed scale is kept
+/// # Ok::<(), actas::Error>(())
+/// ```
 pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
     serde_json::to_string_pretty(value).map_err(Error::json)
 }
@@ -44,6 +55,28 @@ pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
 ///
 /// [`ErrorKind::Io`](crate::ErrorKind::Io) when the file cannot be read; [`ErrorKind::Json`](crate::ErrorKind::Json) (with the path) when it is not a
 /// valid announcements file.
+///
+/// # Example
+///
+/// ```
+/// use actas::io::read_announcements;
+///
+/// let path = std::env::temp_dir().join(format!("actas-announcements-{}.json", std::process::id()));
+/// std::fs::write(&path, r#"{
+///   "register": { "tables": 30026, "electors": 21392464 },
+///   "bulletins": [ {
+///     "label": "CNE bulletin 1",
+///     "coverage": { "printed": "80", "basis": "tables" },
+///     "counts": [ { "subject": "NM", "count": 5150092, "percent": "51.2" },
+///                 { "subject": "EG", "count": 4445978, "percent": "44.2" } ]
+///   } ]
+/// }"#)?;
+/// let a = read_announcements(&path)?;
+/// std::fs::remove_file(&path)?;
+/// assert_eq!(a.register.tables, Some(30_026));
+/// assert_eq!(a.bulletins[0].count("EG"), Some(4_445_978));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn read_announcements(path: impl AsRef<Path>) -> Result<Announcements> {
     let path = path.as_ref();
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(e, Some(path)))?;

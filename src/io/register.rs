@@ -90,6 +90,20 @@ pub fn read_table_register<R: Read>(reader: R) -> Result<TableRegister> {
 /// # Errors
 ///
 /// As [`read_table_register`]; the errors carry the path ([`Error::position`](crate::Error::position)).
+///
+/// # Example
+///
+/// ```
+/// use actas::io::read_table_register_path;
+///
+/// let path = std::env::temp_dir().join(format!("actas-register-{}.csv", std::process::id()));
+/// std::fs::write(&path, "table,electors\n1,300\n2,x\n")?;
+/// let err = read_table_register_path(&path).unwrap_err();
+/// std::fs::remove_file(&path)?;
+/// let at = err.position().unwrap();
+/// assert_eq!((at.path(), at.line(), at.field()), (Some(path.as_path()), Some(3), Some("electors")));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn read_table_register_path(path: impl AsRef<Path>) -> Result<TableRegister> {
     let path = path.as_ref();
     let file = std::fs::File::open(path).map_err(|e| Error::io(e, Some(path)))?;

@@ -67,6 +67,20 @@ pub fn read_csv<R: Read>(reader: R, layout: &Layout) -> Result<ReadOutcome> {
 /// # Errors
 ///
 /// As [`read_csv`]; the errors of the file carry its path ([`Error::position`](crate::Error::position)).
+///
+/// # Example
+///
+/// ```
+/// use actas::io::{read_csv_path, Layout};
+///
+/// let path = std::env::temp_dir().join(format!("actas-read-{}.csv", std::process::id()));
+/// std::fs::write(&path, "table,A\n1,5\n2,6\n")?;
+/// let layout = Layout::new("c", "table").with_candidate("A", "Ana", "A");
+/// let read = read_csv_path(&path, &layout)?;
+/// std::fs::remove_file(&path)?;
+/// assert_eq!(read.set.len(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn read_csv_path(path: impl AsRef<Path>, layout: &Layout) -> Result<ReadOutcome> {
     read_csv_path_with(path, layout, Execution::default())
 }
