@@ -18,21 +18,10 @@ use actas::report::Code;
 use actas::synth::{SynthConfig, layout, write_csv};
 use actas::{Bulletin, BulletinCount, CoverageBasis, CoverageClaim, Register};
 
-/// The peak resident memory of this process, in bytes, from `/proc/self/status` (Linux).
-/// `1234567` as `1,234,567`, for the figures this example prints.
-fn thousands(n: impl std::fmt::Display) -> String {
-    let s = n.to_string();
-    let (sign, digits) = s.split_at(usize::from(s.starts_with('-')));
-    let mut out = String::from(sign);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+mod common;
+use common::thousands;
 
+/// The peak resident memory of this process, in bytes, from `/proc/self/status` (Linux).
 fn peak_resident() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;

@@ -18,21 +18,10 @@ use actas::audit::{Totals, totals, totals_by_level};
 use actas::io::{Layout, ReadOutcome, read_announcements, read_csv_path};
 use actas::{Rounding, percent_of};
 
-/// `part / whole` as a percentage with two decimals, half-up, or `-` when `whole` is 0.
-/// `1234567` as `1,234,567`, for the figures this example prints.
-fn thousands(n: impl std::fmt::Display) -> String {
-    let s = n.to_string();
-    let (sign, digits) = s.split_at(usize::from(s.starts_with('-')));
-    let mut out = String::from(sign);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+mod common;
+use common::thousands;
 
+/// `part / whole` as a percentage with two decimals, half-up, or `-` when `whole` is 0.
 fn share(part: u64, whole: u64) -> String {
     percent_of(part, whole, 2, Rounding::HalfUp).map_or_else(|_| "-".into(), |p| format!("{p}%"))
 }
