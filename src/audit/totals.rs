@@ -530,6 +530,13 @@ impl Coverage {
     }
 }
 
+impl LevelTotals {
+    /// Totals judge nothing: always empty, as [`Totals::findings`].
+    pub fn findings(&self) -> Vec<Finding> {
+        Vec::new()
+    }
+}
+
 impl Totals {
     /// Totals judge nothing: always empty. The checks that judge the sheets are
     /// [`check_rules`](crate::audit::check_rules), [`plausibility`](crate::audit::plausibility)
