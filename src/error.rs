@@ -23,12 +23,22 @@ type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// # Example
 ///
 /// ```
-/// use actas::{ErrorKind, io::Layout};
+/// use actas::ErrorKind;
+/// use actas::io::{read_csv, Layout};
 ///
+/// let layout = Layout::new("c", "table").with_candidate("A", "Ana", "A");
+/// let err = read_csv("table,A\n".as_bytes(), &layout).unwrap_err();
+/// assert_eq!(err.kind(), &ErrorKind::NoRows);
+/// assert_eq!(err.position().and_then(|p| p.line()), Some(1));
+/// assert_eq!(err.to_string(), "line 1: a header and no data rows");
+///
+/// // A layout file that is not JSON keeps the JSON parser's error, and its line, as data.
+/// # #[cfg(feature = "serde")] {
 /// let err = Layout::from_json("{\n  \"contest\": 3\n}").unwrap_err();
 /// assert!(matches!(err.kind(), ErrorKind::Layout { .. }));
 /// assert_eq!(err.position().and_then(|p| p.line()), Some(2));
-/// assert!(std::error::Error::source(&err).is_some(), "the JSON parser's error is kept");
+/// assert!(std::error::Error::source(&err).is_some());
+/// # }
 /// ```
 pub struct Error(Box<Inner>);
 
