@@ -666,3 +666,112 @@ fn an_electors_coverage_no_whole_tables_hold_is_impossible() {
         "50.000% of 20: no choice of whole tables holds from 10 to 10 electors, with 0 electors uncollected"
     );
 }
+
+/// Shares of every ballot cast (valid + null + blank): 480 of 900 valid votes is 53.3%, of the
+/// 1,000 ballots cast 48.0%. Undeclared, the check finds the base; declared wrongly, `B004` says
+/// which base it used; declared without its figures, `B008` says what is missing.
+#[test]
+fn printed_shares_are_checked_against_their_base() {
+    use actas::PercentBase;
+    let pct = |s: &str| s.parse::<actas::Percent>().unwrap();
+    let counts = || {
+        vec![
+            BulletinCount::new("A", 480).with_percent(pct("48.0")),
+            BulletinCount::new("B", 420).with_percent(pct("42.0")),
+        ]
+    };
+    let cast = Bulletin::new("cast", counts())
+        .with_valid(900)
+        .with_null(60)
+        .with_blank(40)
+        .with_voters(1_000);
+    // Undeclared: valid does not reproduce 48.0, valid + null (960) does not, cast (1,000) does.
+    let check = check_bulletin(&cast, None, None).unwrap();
+    let bases: Vec<(PercentBase, u64, bool)> = check
+        .percents
+        .iter()
+        .map(|p| (p.base, p.denominator, p.base_declared))
+        .collect();
+    assert_eq!(
+        bases,
+        [
+            (PercentBase::Cast, 1_000, false),
+            (PercentBase::Cast, 1_000, false)
+        ]
+    );
+    // Shares of a base other than the valid votes need not add up to 100 (they add up to 90).
+    assert!(check.findings().is_empty(), "{:?}", check.findings());
+
+    // Declared as shares of the valid votes: 48.0 is not 480 / 900.
+    let valid = cast.clone().with_base(PercentBase::Valid);
+    let f = check_bulletin(&valid, None, None).unwrap().findings();
+    let b004: Vec<&actas::report::Finding> = f
+        .iter()
+        .filter(|f| f.code == Code::PercentNotReproduced)
+        .collect();
+    assert_eq!(b004.len(), 2);
+    assert_eq!(
+        b004[0].number("base").and_then(|v| v.as_text()),
+        Some("valid")
+    );
+    assert_eq!(
+        b004[0].number("exact").and_then(|v| v.as_decimal()),
+        Some("53.33333".parse().unwrap())
+    );
+    assert!(
+        b004[0].message.contains("of its base (valid)"),
+        "{}",
+        b004[0]
+    );
+
+    // A count may say otherwise than its bulletin: B's share is of the ballots cast.
+    let mixed = Bulletin::new(
+        "mixed",
+        vec![
+            BulletinCount::new("A", 480).with_percent(pct("53.3")),
+            BulletinCount::new("B", 420)
+                .with_percent(pct("42.0"))
+                .with_base(PercentBase::Cast),
+        ],
+    )
+    .with_valid(900)
+    .with_null(60)
+    .with_blank(40)
+    .with_base(PercentBase::Valid);
+    let check = check_bulletin(&mixed, None, None).unwrap();
+    assert_eq!(
+        check.percents.iter().map(|p| p.base).collect::<Vec<_>>(),
+        [PercentBase::Valid, PercentBase::Cast]
+    );
+    assert!(check.findings().is_empty(), "{:?}", check.findings());
+
+    // Declared as shares of the voters, which the bulletin does not give: not checkable, said.
+    let no_voters = Bulletin::new("no voters", counts()).with_base(PercentBase::Voters);
+    let f = check_bulletin(&no_voters, None, None).unwrap().findings();
+    assert_eq!(
+        f.iter().map(|f| f.to_string()).collect::<Vec<_>>(),
+        [
+            "B008 error    no voters, A: the printed percentage is a share of the voters figure, which the bulletin does not give",
+            "B008 error    no voters, B: the printed percentage is a share of the voters figure, which the bulletin does not give",
+        ]
+    );
+}
+
+/// The base reads from an announcements file, for a bulletin and for a count.
+#[test]
+fn the_base_of_shares_reads_from_json() {
+    let a: actas::Announcements = actas::io::from_json(
+        r#"{"bulletins": [{"label": "b", "base": "cast", "counts": [
+            {"subject": "A", "count": 480, "percent": "48.0"},
+            {"subject": "B", "count": 420, "percent": "53.3", "base": "valid_and_null"}]}]}"#,
+    )
+    .unwrap();
+    let b = &a.bulletins[0];
+    assert_eq!(b.base, Some(actas::PercentBase::Cast));
+    assert_eq!(b.counts[1].base, Some(actas::PercentBase::ValidAndNull));
+    let bad = actas::io::from_json::<actas::Announcements>(
+        r#"{"bulletins": [{"label": "b", "base": "ballots", "counts": []}]}"#,
+    )
+    .unwrap_err();
+    assert!(bad.to_string().contains("ballots"), "{bad}");
+}

@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 
 use crate::error::Result;
-use crate::model::{Bulletin, Contest, Percent, Rounding, percent_of};
+use crate::model::{Bulletin, Contest, Percent, PercentBase, Rounding, percent_of};
 use crate::report::{Code, Finding, Subject};
 
 /// A printed percentage checked against the counts.
@@ -17,14 +17,27 @@ pub struct PercentCheck {
     pub count: u64,
     /// The printed percentage.
     pub printed: Percent,
-    /// The denominator used: the announced valid votes, or the sum of the counts when no valid
-    /// total was announced.
+    /// What the share was taken of: the declared base, else the first base (in
+    /// [`PercentBase::ALL`]'s order) that reproduces the printed value, else the first the
+    /// bulletin's figures give.
+    #[cfg_attr(feature = "serde", serde(default = "valid_base"))]
+    pub base: PercentBase,
+    /// Whether the bulletin or the count declared that base.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub base_declared: bool,
+    /// The base's total: for valid votes the announced valid votes, or the sum of the counts
+    /// when no valid total was announced.
     pub denominator: u64,
     /// The exact share, to four more decimals than printed, half-up.
     #[cfg_attr(feature = "serde", serde(with = "crate::report::decimal"))]
     pub exact: Decimal,
     /// The rounding rules that reproduce the printed value at its scale.
     pub reproduced_by: Vec<Rounding>,
+}
+
+#[cfg(feature = "serde")]
+fn valid_base() -> PercentBase {
+    PercentBase::Valid
 }
 
 /// The printed turnout checked against one electors figure.
@@ -86,6 +99,10 @@ pub struct BulletinCheck {
     /// Subjects that are neither candidates of the contest nor groups of the bulletin (only
     /// when the check was given the contest).
     pub unknown_subjects: Vec<String>,
+    /// Printed percentages that could not be checked, with their declared base: the bulletin
+    /// does not give that base's figures (a share of the voters without the voters).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub percents_unchecked: Vec<(String, PercentBase)>,
     /// The sum of the printed percentages, when at least one is printed.
     #[cfg_attr(feature = "serde", serde(with = "crate::report::decimal::option"))]
     pub percent_sum: Option<Decimal>,
@@ -171,36 +188,72 @@ pub fn check_bulletin(
         None => Vec::new(),
     };
 
-    let denominator = bulletin.valid.unwrap_or(count_total);
+    let base_total = |base: PercentBase| -> Option<u64> {
+        match base {
+            PercentBase::Valid => Some(bulletin.valid.unwrap_or(count_total)),
+            PercentBase::ValidAndNull => bulletin.valid?.checked_add(bulletin.null?),
+            PercentBase::Cast => bulletin
+                .valid?
+                .checked_add(bulletin.null?)?
+                .checked_add(bulletin.blank?),
+            PercentBase::Voters => bulletin.voters,
+            PercentBase::Electors => bulletin.electors,
+        }
+        .filter(|d| *d > 0)
+    };
     let mut percents = Vec::new();
+    let mut percents_unchecked = Vec::new();
     let mut ulp_sum = Decimal::ZERO;
     let mut printed_sum: Option<Decimal> = None;
     for c in &bulletin.counts {
         let Some(printed) = c.percent else { continue };
         printed_sum = Some(printed_sum.unwrap_or_default() + printed.value());
         ulp_sum += Decimal::new(1, printed.scale());
-        if denominator == 0 {
-            continue;
+        let declared = c.base.or(bulletin.base);
+        let reproduced = |den: u64| -> Vec<Rounding> {
+            Rounding::ALL
+                .into_iter()
+                .filter(|r| printed.reproduces(c.count, den, *r).unwrap_or(false))
+                .collect()
+        };
+        // The declared base alone; else the first base that reproduces the printed value, or,
+        // when none does, the first the bulletin gives (shown with its exact share).
+        let mut shown: Option<(PercentBase, u64, Vec<Rounding>)> = None;
+        for base in declared.map_or(PercentBase::ALL.to_vec(), |b| vec![b]) {
+            let Some(den) = base_total(base) else {
+                continue;
+            };
+            let by = reproduced(den);
+            let found = !by.is_empty();
+            if found || shown.is_none() {
+                shown = Some((base, den, by));
+            }
+            if found {
+                break;
+            }
         }
-        let reproduced_by: Vec<Rounding> = Rounding::ALL
-            .into_iter()
-            .filter(|r| {
-                printed
-                    .reproduces(c.count, denominator, *r)
-                    .unwrap_or(false)
-            })
-            .collect();
+        let Some((base, denominator, reproduced_by)) = shown else {
+            if let Some(b) = declared {
+                percents_unchecked.push((c.subject.clone(), b));
+            }
+            continue;
+        };
         let exact = percent_of(c.count, denominator, printed.scale() + 4, Rounding::HalfUp)?;
         percents.push(PercentCheck {
             subject: c.subject.clone(),
             count: c.count,
             printed,
+            base,
+            base_declared: declared.is_some(),
             denominator,
             exact,
             reproduced_by,
         });
     }
-    let percents_complete = percents.len() == bulletin.counts.len() && count_total == denominator;
+    let percents_complete = percents.len() == bulletin.counts.len()
+        && percents
+            .iter()
+            .all(|p| p.base == PercentBase::Valid && p.denominator == count_total);
 
     let turnout = match (bulletin.turnout, bulletin.voters) {
         (Some(printed), Some(voters)) => {
@@ -243,6 +296,7 @@ pub fn check_bulletin(
         electors: bulletin.electors,
         electors_counted: bulletin.electors_counted,
         unknown_subjects,
+        percents_unchecked,
         percents,
         percent_sum: printed_sum,
         percent_tolerance: printed_sum.map(|_| ulp_sum),
@@ -349,13 +403,30 @@ impl BulletinCheck {
                 Finding::new(
                     Code::PercentNotReproduced,
                     count(&p.subject),
-                    "the printed percentage is reproduced by no rounding rule",
+                    if p.base_declared {
+                        format!(
+                            "the printed percentage is reproduced by no rounding rule of its base ({})",
+                            p.base
+                        )
+                    } else {
+                        "the printed percentage is reproduced by no rounding rule of any base the bulletin gives".to_owned()
+                    },
                 )
                 .with("printed", p.printed.value())
                 .with("exact", p.exact)
                 .with("count", p.count)
-                .with("denominator", p.denominator),
+                .with("denominator", p.denominator)
+                .with("base", p.base.name()),
             );
+        }
+        for (subject, base) in &self.percents_unchecked {
+            findings.push(Finding::new(
+                Code::NotCheckable,
+                count(subject),
+                format!(
+                    "the printed percentage is a share of the {base} figure, which the bulletin does not give"
+                ),
+            ));
         }
         // Each printed value is within one unit of its last digit of the exact share
         // (truncation is the widest rule), so when the counts make up the whole, the printed sum

@@ -47,6 +47,57 @@ impl CoverageClaim {
     }
 }
 
+/// What a printed share is a share of.
+///
+/// Authorities differ: most print shares of the valid votes, some of all ballots cast (valid,
+/// null and blank), some of the voters. A bulletin or a count may say which; when neither does,
+/// the checks try every base the bulletin's own figures give and report the one that reproduces
+/// the printed value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum PercentBase {
+    /// The valid votes (the announced valid total, else the sum of the counts).
+    Valid,
+    /// The valid and null votes.
+    ValidAndNull,
+    /// Every ballot cast: valid, null and blank votes.
+    Cast,
+    /// The voters.
+    Voters,
+    /// The electors (a share of the register, as a turnout is).
+    Electors,
+}
+
+impl PercentBase {
+    /// Every base, in the order the checks try them.
+    pub const ALL: [PercentBase; 5] = [
+        PercentBase::Valid,
+        PercentBase::ValidAndNull,
+        PercentBase::Cast,
+        PercentBase::Voters,
+        PercentBase::Electors,
+    ];
+
+    /// Its name in files and reports (`"valid_and_null"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            PercentBase::Valid => "valid",
+            PercentBase::ValidAndNull => "valid_and_null",
+            PercentBase::Cast => "cast",
+            PercentBase::Voters => "voters",
+            PercentBase::Electors => "electors",
+        }
+    }
+}
+
+impl std::fmt::Display for PercentBase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.name())
+    }
+}
+
 /// One announced count: a candidate's, or a group's such as "others".
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -64,6 +115,13 @@ pub struct BulletinCount {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub percent: Option<Percent>,
+    /// What that percentage is a share of, when this count says so (else the bulletin's
+    /// [`Bulletin::base`]).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub base: Option<PercentBase>,
 }
 
 impl BulletinCount {
@@ -73,7 +131,15 @@ impl BulletinCount {
             subject: subject.into(),
             count,
             percent: None,
+            base: None,
         }
+    }
+
+    /// With what its percentage is a share of.
+    #[must_use]
+    pub fn with_base(mut self, base: PercentBase) -> Self {
+        self.base = Some(base);
+        self
     }
 
     /// With the percentage printed beside it.
@@ -190,6 +256,13 @@ pub struct Bulletin {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub turnout: Option<Percent>,
+    /// What its printed percentages are shares of, when it says so; a count may say otherwise
+    /// ([`BulletinCount::base`]). Unsaid, the checks try every base its figures give.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub base: Option<PercentBase>,
     /// The announced counts, in the order announced.
     pub counts: Vec<BulletinCount>,
     /// Groups announced as one count (`"OTHERS"`), with the candidate codes they stand for;
@@ -227,6 +300,7 @@ impl Bulletin {
             null: None,
             blank: None,
             turnout: None,
+            base: None,
             counts,
             groups: BTreeMap::new(),
             notes: None,
@@ -287,6 +361,13 @@ impl Bulletin {
     #[must_use]
     pub fn with_blank(mut self, n: u64) -> Self {
         self.blank = Some(n);
+        self
+    }
+
+    /// With what its printed percentages are shares of.
+    #[must_use]
+    pub fn with_base(mut self, base: PercentBase) -> Self {
+        self.base = Some(base);
         self
     }
 

@@ -15,7 +15,7 @@ mod tables;
 mod view;
 
 pub use bulletin::{
-    Announcements, Bulletin, BulletinCount, CoverageBasis, CoverageClaim, Register,
+    Announcements, Bulletin, BulletinCount, CoverageBasis, CoverageClaim, PercentBase, Register,
 };
 pub use contest::{BallotLine, Candidate, Contest};
 pub use geo::{DisplayPath, GeoNode, GeoPath, Geography};

@@ -115,7 +115,7 @@ codes! {
     /// A bulletin announces more voters than electors (or than electors counted).
     AnnouncedMoreVotersThanElectors = "B003", Error, ["voters", "electors", "electors_counted"];
     /// A printed percentage is reproduced by no rounding rule.
-    PercentNotReproduced = "B004", Warning, ["printed", "exact", "count", "denominator"];
+    PercentNotReproduced = "B004", Warning, ["printed", "exact", "count", "denominator", "base"];
     /// The printed percentages add up to more than rounding can explain.
     PercentSumOff = "B005", Warning, ["sum", "tolerance"];
     /// The printed turnout is reproduced by no electors figure.

@@ -29,7 +29,7 @@
 //! | `B001` | error | `sum_of_counts`, `valid`, `difference` | a bulletin's counts do not add up to its valid votes |
 //! | `B002` | error | `parts`, `voters` | a bulletin's valid, null and blank votes do not add up to its voters |
 //! | `B003` | error | `voters`, `electors?`, `electors_counted?` | a bulletin announces more voters than electors (one finding per figure exceeded) |
-//! | `B004` | warning | `printed`, `exact`, `count`, `denominator` | a printed percentage is reproduced by no rounding rule |
+//! | `B004` | warning | `printed`, `exact`, `count`, `denominator`, `base` | a printed percentage is reproduced by no rounding rule of its declared base, or of any base the bulletin gives (`base` is the one shown) |
 //! | `B005` | warning | `sum`, `tolerance` | the printed percentages add up to more than rounding can explain |
 //! | `B006` | warning | `printed`, `voters`, `implied_electors_from?`, `implied_electors_to?` | the printed turnout is reproduced by no electors figure |
 //! | `B007` | warning | - | a bulletin names a subject that is neither a candidate nor a known group |
