@@ -187,6 +187,8 @@ fn bulletins_for(set: &ActaSet, flags: u8) -> (Vec<Bulletin>, Register) {
     let printed = |p: u64| -> Percent { p.min(100).to_string().parse().expect("a whole percent") };
     let tables = Bulletin::new("tables", counts.clone())
         .with_coverage(CoverageClaim::new(CoverageBasis::Tables, printed(share)));
+    // A final bulletin without a claim: bounded on every table, in memory and streamed alike.
+    let last = Bulletin::new("final", counts.clone()).with_final();
     let mut electors = Bulletin::new("electors", counts).with_coverage(CoverageClaim::new(
         CoverageBasis::Electors,
         printed(share + 1),
@@ -195,7 +197,7 @@ fn bulletins_for(set: &ActaSet, flags: u8) -> (Vec<Bulletin>, Register) {
     let register = Register::new()
         .with_tables(t.tables + u64::from(flags & 3))
         .with_electors(t.electors.sum + 50);
-    (vec![tables, electors], register)
+    (vec![tables, electors, last], register)
 }
 
 /// The layout target: a layout that loads prints as JSON that loads back to the same layout.

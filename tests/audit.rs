@@ -775,3 +775,55 @@ fn the_base_of_shares_reads_from_json() {
     .unwrap_err();
     assert!(bad.to_string().contains("ballots"), "{bad}");
 }
+
+/// A final bulletin counted every table: on 1,000 registered tables of which 4 have sheets, a
+/// printed "100" read as an interval is 995 to 1,000 tables, which may leave out every sheet;
+/// final, it is all 1,000, so every sheet is in it and A has at least 150.
+#[test]
+fn a_final_bulletin_is_bounded_on_every_table() {
+    let s = set(&ROWS);
+    let reg = register(1_000, 100_000);
+    let lower = |b: &Bulletin| {
+        let f = feasibility(&s, b, &reg, &BoundOptions::default())
+            .unwrap()
+            .unwrap_done();
+        (
+            f.counted,
+            f.from_sheets,
+            f.bounds[0].lower,
+            f.bounds[0].verdict,
+        )
+    };
+    let printed = bulletin(100, 1, "100", CoverageBasis::Tables);
+    assert_eq!(lower(&printed), ((995, 1_000), 0, 0, Verdict::Within));
+    let last = printed.clone().with_final();
+    assert_eq!(lower(&last), ((1_000, 1_000), 4, 150, Verdict::Below));
+    // Final without a coverage claim: bounded as 100% of the tables.
+    let unclaimed = Bulletin::new(
+        "final",
+        vec![BulletinCount::new("A", 100), BulletinCount::new("B", 1)],
+    )
+    .with_final();
+    assert_eq!(lower(&unclaimed), ((1_000, 1_000), 4, 150, Verdict::Below));
+    // On an electors basis, final means every registered elector.
+    let electors = bulletin(100, 1, "100", CoverageBasis::Electors).with_final();
+    let f = feasibility(&s, &electors, &reg, &BoundOptions::default())
+        .unwrap()
+        .unwrap_done();
+    assert_eq!(f.counted, (100_000, 100_000));
+    assert_eq!(
+        (f.bounds[0].lower, f.bounds[0].verdict),
+        (150, Verdict::Below)
+    );
+    // The audit reports both counts below the sheets (A 100 < 150, B 1 < 115); the
+    // announcements file says `"final": true`.
+    let bulletins = [unclaimed];
+    let report = Audit::new(&s)
+        .register(&reg)
+        .bulletins(&bulletins)
+        .run()
+        .unwrap();
+    assert_eq!(report.with_code(Code::AnnouncedBelowSheets).count(), 2);
+    let json = actas::io::to_json(&bulletins[0]).unwrap();
+    assert!(json.contains(r#""final": true"#), "{json}");
+}

@@ -392,7 +392,7 @@ fn bulletin_checks(
     if let Some(s) = &signature {
         findings.extend(s.findings(&b.label, options.signature_alpha));
     }
-    let feasibility = if b.coverage.is_some() {
+    let feasibility = if b.coverage_claim().is_some() {
         let checked = feasibility(b)?;
         findings.extend(checked.findings());
         checked.done()

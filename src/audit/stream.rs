@@ -321,7 +321,7 @@ impl<'a> StreamAudit<'a> {
             .bulletins
             .iter()
             .map(|b| {
-                let basis = b.coverage.map(|c| c.basis);
+                let basis = b.coverage_claim().map(|c| c.basis);
                 b.counts
                     .iter()
                     .filter_map(|c| {
@@ -448,7 +448,7 @@ impl<'a> StreamAudit<'a> {
                 let about = crate::report::Subject::Bulletin {
                     label: b.label.clone(),
                 };
-                let checked = match b.coverage.map(|c| c.basis) {
+                let checked = match b.coverage_claim().map(|c| c.basis) {
                     Some(CoverageBasis::Tables) => tables_feasibility(
                         b,
                         &self.register,

@@ -256,6 +256,15 @@ pub struct Bulletin {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub turnout: Option<Percent>,
+    /// Whether it declares itself final: every table of the register counted. Its bounds are then
+    /// taken over exactly all the register's tables, whatever its printed coverage (a printed
+    /// "100" is never read as 99.5%), and a final bulletin without a coverage claim is bounded
+    /// as 100% of the tables.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "final", default, skip_serializing_if = "std::ops::Not::not")
+    )]
+    pub is_final: bool,
     /// What its printed percentages are shares of, when it says so; a count may say otherwise
     /// ([`BulletinCount::base`]). Unsaid, the checks try every base its figures give.
     #[cfg_attr(
@@ -300,6 +309,7 @@ impl Bulletin {
             null: None,
             blank: None,
             turnout: None,
+            is_final: false,
             base: None,
             counts,
             groups: BTreeMap::new(),
@@ -362,6 +372,27 @@ impl Bulletin {
     pub fn with_blank(mut self, n: u64) -> Self {
         self.blank = Some(n);
         self
+    }
+
+    /// Declared final: every table of the register counted (see [`Bulletin::is_final`]).
+    #[must_use]
+    pub fn with_final(mut self) -> Self {
+        self.is_final = true;
+        self
+    }
+
+    /// The coverage its bounds are taken over: its claim, or 100% of the tables when it is final
+    /// and claims nothing.
+    pub fn coverage_claim(&self) -> Option<CoverageClaim> {
+        self.coverage.or_else(|| {
+            self.is_final.then(|| {
+                CoverageClaim::new(
+                    CoverageBasis::Tables,
+                    Percent::new(rust_decimal::Decimal::ONE_HUNDRED)
+                        .unwrap_or_else(|_| unreachable!("100 is a percentage")),
+                )
+            })
+        })
     }
 
     /// With what its printed percentages are shares of.

@@ -14,7 +14,7 @@ pub(crate) fn electors_feasibility(
     all_electors: Option<u64>,
     inputs: impl FnOnce() -> Vec<(String, u64, ElectorsInput)>,
 ) -> Result<Checked<Feasibility>> {
-    let Some(claim) = bulletin.coverage else {
+    let Some(claim) = bulletin.coverage_claim() else {
         return Ok(no_claim(bulletin));
     };
     let Some(total) = bulletin.electors.or(register.electors) else {
@@ -34,6 +34,7 @@ pub(crate) fn electors_feasibility(
     let uncollected = total.saturating_sub(on_sheets);
     let (e_lo, e_hi) = match bulletin.electors_counted {
         Some(c) => (c, c),
+        None if bulletin.is_final => (total, total),
         None => match counted_interval(claim.printed, total, options.coverage) {
             Ok(x) => x,
             Err(na) => return Ok(Checked::NotApplicable(na)),

@@ -252,7 +252,7 @@ fn feasibility_of(
     options: &BoundOptions,
     execution: Execution,
 ) -> Result<Checked<Feasibility>> {
-    let Some(claim) = bulletin.coverage else {
+    let Some(claim) = bulletin.coverage_claim() else {
         return Ok(no_claim(bulletin));
     };
     let sheets = set.tables() as u64;

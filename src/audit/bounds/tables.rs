@@ -213,7 +213,7 @@ pub(crate) fn tables_feasibility(
     all_electors: Option<u64>,
     tallies: Vec<(String, u64, SubjectTally)>,
 ) -> Result<Checked<Feasibility>> {
-    let Some(claim) = bulletin.coverage else {
+    let Some(claim) = bulletin.coverage_claim() else {
         return Ok(no_claim(bulletin));
     };
     let Some(n) = register.tables else {
@@ -224,7 +224,13 @@ pub(crate) fn tables_feasibility(
         ));
     };
     let uncollected = n.saturating_sub(sheets);
-    let (n_lo, n_hi) = match counted_interval(claim.printed, n, options.coverage) {
+    // A final bulletin counted every table of the register, whatever it printed.
+    let counted = if bulletin.is_final {
+        Ok((n, n))
+    } else {
+        counted_interval(claim.printed, n, options.coverage)
+    };
+    let (n_lo, n_hi) = match counted {
         Ok(x) => x,
         Err(na) => return Ok(Checked::NotApplicable(na)),
     };
