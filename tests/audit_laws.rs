@@ -112,8 +112,9 @@ proptest! {
         let set = set_of(3, &seed.iter().enumerate().collect::<Vec<_>>());
         let (mut b, register) = bulletin_from(&set);
         let c = &mut b.counts[which];
-        prop_assume!(up || c.count >= d);
-        c.count = if up { c.count + d } else { c.count - d };
+        let count = c.count.unwrap();
+        prop_assume!(up || count >= d);
+        c.count = Some(if up { count + d } else { count - d });
         c.percent = None;
         let subject = c.subject.clone();
         let f = feasibility(&set, &b, &register, &BoundOptions::default()).unwrap().unwrap_done();
@@ -219,7 +220,7 @@ proptest! {
         rotated.reverse();
         let (a, b) = (set_of(3, &indexed), set_of(3, &rotated));
         let (mut bulletin, register) = bulletin_from(&a);
-        bulletin.counts[0].count += 7;
+        bulletin.counts[0].count = bulletin.counts[0].count.map(|c| c + 7);
         bulletin.coverage = Some(CoverageClaim::new(CoverageBasis::Tables, "50".parse().unwrap()));
         let bs = [bulletin];
         let ra = Audit::new(&a).register(&register).bulletins(&bs).run().unwrap();

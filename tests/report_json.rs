@@ -240,9 +240,14 @@ fn findings_of_each_check(
         let counts: Vec<(&str, u64)> = b
             .counts
             .iter()
-            .map(|c| (c.subject.as_str(), c.count))
+            .filter_map(|c| Some((c.subject.as_str(), c.count?)))
             .collect();
-        if let Some(s) = round_percentage_signature(&counts).unwrap().done() {
+        let signature = if b.has_all_counts() {
+            round_percentage_signature(&counts).unwrap().done()
+        } else {
+            None
+        };
+        if let Some(s) = signature {
             out.extend(s.findings(&b.label, 1e-6));
         }
         if b.coverage.is_some() {

@@ -24,7 +24,7 @@ fn bulletins_for(set: &actas::ActaSet, share: u64) -> (Vec<Bulletin>, Register) 
         "second",
         counts
             .iter()
-            .map(|c| BulletinCount::new(c.subject.clone(), c.count + 10))
+            .map(|c| BulletinCount::new(c.subject.clone(), c.count.unwrap() + 10))
             .collect(),
     )
     .with_coverage(CoverageClaim::new(
@@ -38,7 +38,7 @@ fn bulletins_for(set: &actas::ActaSet, share: u64) -> (Vec<Bulletin>, Register) 
         "third",
         counts
             .iter()
-            .map(|c| BulletinCount::new(c.subject.clone(), c.count + 20))
+            .map(|c| BulletinCount::new(c.subject.clone(), c.count.unwrap() + 20))
             .collect(),
     )
     .with_coverage(CoverageClaim::new(

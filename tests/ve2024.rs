@@ -175,7 +175,7 @@ fn announcements_match_the_original_file() {
         let counts = o["counts"].as_object().unwrap();
         assert_eq!(b.counts.len(), counts.len());
         for c in &b.counts {
-            assert_eq!(Some(c.count), counts[&c.subject].as_u64(), "{}", c.subject);
+            assert_eq!(c.count, counts[&c.subject].as_u64(), "{}", c.subject);
             assert_eq!(
                 c.percent.unwrap().to_string(),
                 o["percent_printed"][&c.subject].as_str().unwrap()

@@ -110,9 +110,15 @@ pub struct BulletinCheck {
     /// percentage.
     #[cfg_attr(feature = "serde", serde(with = "crate::report::decimal::option"))]
     pub percent_tolerance: Option<Decimal>,
-    /// Whether every count has a printed percentage and the counts are the whole of their
-    /// denominator (only then must the percentages add up to 100).
+    /// Whether the printed percentages make up the whole of their base, so that they must add
+    /// up to 100: every count has one and the counts are the whole of the valid votes, or (shares
+    /// without counts) they are of the valid votes and their subjects stand for every candidate
+    /// of the contest, each once.
     pub percents_complete: bool,
+    /// Whether the printed percentages are all of one base (declared, or complete as above), so
+    /// that they cannot add up past 100.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub percents_one_base: bool,
     /// The printed turnout, when printed with voters.
     pub turnout: Option<TurnoutCheck>,
 }
@@ -154,7 +160,9 @@ pub(crate) fn resolve_subject(
 ///
 /// # Errors
 ///
-/// [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) when the counts do not sum in a `u64`.
+/// [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) when the counts do not sum in a `u64`;
+/// [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) for a bulletin that gives neither
+/// counts nor shares ([`Bulletin::validate`]).
 ///
 /// # Example
 ///
@@ -177,6 +185,7 @@ pub fn check_bulletin(
     contest: Option<&Contest>,
     register_electors: Option<u64>,
 ) -> Result<BulletinCheck> {
+    bulletin.validate()?;
     let count_total = bulletin.count_total()?;
     let unknown_subjects = match contest {
         Some(contest) => bulletin
@@ -209,11 +218,13 @@ pub fn check_bulletin(
         let Some(printed) = c.percent else { continue };
         printed_sum = Some(printed_sum.unwrap_or_default() + printed.value());
         ulp_sum += Decimal::new(1, printed.scale());
+        // A share without a count is bounded against the sheets, not checked here.
+        let Some(count) = c.count else { continue };
         let declared = c.base.or(bulletin.base);
         let reproduced = |den: u64| -> Vec<Rounding> {
             Rounding::ALL
                 .into_iter()
-                .filter(|r| printed.reproduces(c.count, den, *r).unwrap_or(false))
+                .filter(|r| printed.reproduces(count, den, *r).unwrap_or(false))
                 .collect()
         };
         // The declared base alone; else the first base that reproduces the printed value, or,
@@ -238,10 +249,10 @@ pub fn check_bulletin(
             }
             continue;
         };
-        let exact = percent_of(c.count, denominator, printed.scale() + 4, Rounding::HalfUp)?;
+        let exact = percent_of(count, denominator, printed.scale() + 4, Rounding::HalfUp)?;
         percents.push(PercentCheck {
             subject: c.subject.clone(),
-            count: c.count,
+            count,
             printed,
             base,
             base_declared: declared.is_some(),
@@ -250,10 +261,39 @@ pub fn check_bulletin(
             reproduced_by,
         });
     }
-    let percents_complete = percents.len() == bulletin.counts.len()
+    let counts_complete = percents.len() == bulletin.counts.len()
         && percents
             .iter()
             .all(|p| p.base == PercentBase::Valid && p.denominator == count_total);
+    // Shares without counts make up the whole when they are of the valid votes (declared or
+    // not) and their subjects stand for every candidate of the contest, each once.
+    let shares_complete = bulletin.shares_only()
+        && bulletin.counts.iter().all(|c| {
+            c.percent.is_some()
+                && c.base
+                    .or(bulletin.base)
+                    .is_none_or(|b| b == PercentBase::Valid)
+        })
+        && contest.is_some_and(|contest| {
+            let mut seen = vec![0u32; contest.candidates().len()];
+            for c in &bulletin.counts {
+                for m in resolve_subject(contest, bulletin, &c.subject).unwrap_or_default() {
+                    seen[m] += 1;
+                }
+            }
+            seen.iter().all(|n| *n == 1)
+        });
+    let percents_complete = counts_complete || shares_complete;
+    // Shares of one base, of subjects that do not overlap, cannot add up past 100.
+    let one_base = {
+        let mut bases = bulletin
+            .counts
+            .iter()
+            .filter(|c| c.percent.is_some())
+            .map(|c| c.base.or(bulletin.base));
+        let first = bases.next().flatten();
+        first.is_some() && bases.all(|b| b == first)
+    };
 
     let turnout = match (bulletin.turnout, bulletin.voters) {
         (Some(printed), Some(voters)) => {
@@ -301,12 +341,13 @@ pub fn check_bulletin(
         percent_sum: printed_sum,
         percent_tolerance: printed_sum.map(|_| ulp_sum),
         percents_complete,
+        percents_one_base: one_base || percents_complete,
         turnout,
     })
 }
 
 impl BulletinCheck {
-    /// What the check found, as the audit reports it: `B001` to `B007`.
+    /// What the check found, as the audit reports it: `B001` to `B008`.
     ///
     /// # Example
     ///
@@ -442,6 +483,22 @@ impl BulletinCheck {
                         Code::PercentSumOff,
                         whole(),
                         "the printed percentages add up further from 100 than rounding can explain",
+                    )
+                    .with("sum", sum)
+                    .with("tolerance", tolerance),
+                );
+            }
+        } else if let (Some(sum), Some(tolerance), true) = (
+            self.percent_sum,
+            self.percent_tolerance,
+            self.percents_one_base,
+        ) {
+            if sum - Decimal::ONE_HUNDRED > tolerance {
+                findings.push(
+                    Finding::new(
+                        Code::PercentSumOff,
+                        whole(),
+                        "the printed shares of one base add up past 100 by more than rounding can explain",
                     )
                     .with("sum", sum)
                     .with("tolerance", tolerance),

@@ -385,10 +385,15 @@ fn bulletin_checks(
     let counts: Vec<(&str, u64)> = b
         .counts
         .iter()
-        .map(|c| (c.subject.as_str(), c.count))
+        .filter_map(|c| Some((c.subject.as_str(), c.count?)))
         .collect();
-    // A bulletin of one count, or of zeros, has no signature: nothing to report.
-    let signature = round_percentage_signature(&counts)?.done();
+    // A bulletin of one count, or of zeros, has no signature: nothing to report; nor has one
+    // that gives some subjects only a share.
+    let signature = if b.has_all_counts() {
+        round_percentage_signature(&counts)?.done()
+    } else {
+        None
+    };
     if let Some(s) = &signature {
         findings.extend(s.findings(&b.label, options.signature_alpha));
     }

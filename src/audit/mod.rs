@@ -30,8 +30,8 @@ mod stream;
 mod totals;
 
 pub use bounds::{
-    Bound, BoundMethod, BoundOptions, CoverageReading, Feasibility, Verdict, feasibility,
-    feasibility_with,
+    Bound, BoundMethod, BoundOptions, CoverageReading, Feasibility, ShareBound, ShareNotBounded,
+    Verdict, feasibility, feasibility_with,
 };
 pub use bulletin::{BulletinCheck, PercentCheck, TurnoutAgainst, TurnoutCheck, check_bulletin};
 pub use checked::{Checked, NotApplicable, NotApplicableReason};

@@ -103,8 +103,9 @@ pub fn sequence(bulletins: &[Bulletin]) -> Result<Vec<Step>> {
         };
         let mut common: Vec<(String, u64, u64)> = Vec::new();
         for c in &a.counts {
+            let Some(from) = c.count else { continue };
             if let Some(to) = later(&c.subject)? {
-                common.push((c.subject.clone(), c.count, to));
+                common.push((c.subject.clone(), from, to));
             }
         }
         let votes_added: i128 = common

@@ -334,9 +334,10 @@ impl<'a> StreamAudit<'a> {
                             }
                             _ => return None,
                         };
+                        let count = c.count?;
                         resolve_subject(&contest, b, &c.subject).map(|members| Counted {
                             subject: c.subject.clone(),
-                            count: c.count,
+                            count,
                             members,
                             tally,
                         })
@@ -484,7 +485,24 @@ impl<'a> StreamAudit<'a> {
                     Some(_) => Ok(super::bounds::unspecified_basis(b)),
                     None => Ok(super::bounds::no_claim(b)),
                 };
-                checked.map(|c| c.about(about))
+                checked.map(|c| {
+                    let mut c = c.about(about);
+                    if let super::checked::Checked::Done(f) = &mut c {
+                        // Said loudly (F003 per share): the ranges need every table's figures.
+                        f.shares_not_bounded = b
+                            .counts
+                            .iter()
+                            .filter(|c| c.count.is_none() && c.percent.is_some())
+                            .map(|c| super::bounds::ShareNotBounded {
+                                subject: c.subject.clone(),
+                                reason: "shares without counts are not bounded on a stream; \
+                                         read the sheets into an ActaSet to bound them"
+                                    .to_owned(),
+                            })
+                            .collect();
+                    }
+                    c
+                })
             },
         )?;
         let geo = chunk.geography();

@@ -54,7 +54,8 @@ pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
 /// # Errors
 ///
 /// [`ErrorKind::Io`](crate::ErrorKind::Io) when the file cannot be read; [`ErrorKind::Json`](crate::ErrorKind::Json) (with the path) when it is not a
-/// valid announcements file.
+/// valid announcements file; [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) (with
+/// the path and the bulletin's label) for a bulletin that gives neither counts nor shares.
 ///
 /// # Example
 ///
@@ -80,5 +81,7 @@ pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
 pub fn read_announcements(path: impl AsRef<Path>) -> Result<Announcements> {
     let path = path.as_ref();
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(e, Some(path)))?;
-    from_json(&text).map_err(|e| e.with_path(path))
+    let announcements: Announcements = from_json(&text).map_err(|e| e.with_path(path))?;
+    announcements.validate().map_err(|e| e.with_path(path))?;
+    Ok(announcements)
 }

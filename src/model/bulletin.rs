@@ -106,9 +106,17 @@ impl std::fmt::Display for PercentBase {
 pub struct BulletinCount {
     /// A candidate code of the contest, or a group named in [`Bulletin::groups`].
     pub subject: String,
-    /// The announced votes.
-    #[cfg_attr(feature = "serde", serde(deserialize_with = "count::one"))]
-    pub count: u64,
+    /// The announced votes; `None` when the authority printed only a share (a live count on
+    /// television: "48.12%").
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "count::option"
+        )
+    )]
+    pub count: Option<u64>,
     /// The percentage printed beside it, if any.
     #[cfg_attr(
         feature = "serde",
@@ -129,8 +137,33 @@ impl BulletinCount {
     pub fn new(subject: impl Into<String>, count: u64) -> Self {
         BulletinCount {
             subject: subject.into(),
-            count,
+            count: Some(count),
             percent: None,
+            base: None,
+        }
+    }
+
+    /// A printed share without a count, as a live count on television gives it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use actas::{Bulletin, BulletinCount, CoverageBasis, CoverageClaim};
+    ///
+    /// let b = Bulletin::new("TV 21:00", vec![
+    ///     BulletinCount::share("A", "48.12".parse()?),
+    ///     BulletinCount::share("B", "39.20".parse()?),
+    /// ])
+    /// .with_coverage(CoverageClaim::new(CoverageBasis::Tables, "85.30".parse()?));
+    /// assert!(b.shares_only());
+    /// assert_eq!(b.count("A"), None);
+    /// # Ok::<(), actas::Error>(())
+    /// ```
+    pub fn share(subject: impl Into<String>, percent: Percent) -> Self {
+        BulletinCount {
+            subject: subject.into(),
+            count: None,
+            percent: Some(percent),
             base: None,
         }
     }
@@ -435,27 +468,83 @@ impl Bulletin {
         self
     }
 
-    /// The announced count of `subject`, if announced.
+    /// The announced count of `subject`, if announced with a count.
     pub fn count(&self, subject: &str) -> Option<u64> {
         self.counts
             .iter()
             .find(|c| c.subject == subject)
-            .map(|c| c.count)
+            .and_then(|c| c.count)
     }
 
-    /// The sum of the announced counts.
+    /// Whether it gives a count for every subject (the form its count checks need).
+    pub fn has_all_counts(&self) -> bool {
+        !self.counts.is_empty() && self.counts.iter().all(|c| c.count.is_some())
+    }
+
+    /// Whether it gives printed shares and no count at all (a live count on television).
+    pub fn shares_only(&self) -> bool {
+        !self.counts.is_empty() && self.counts.iter().all(|c| c.count.is_none())
+    }
+
+    /// Checks that it announces something: at least one subject, and a count or a printed
+    /// share for each.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) naming the bulletin's label
+    /// (and the subject) when it gives neither counts nor shares.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use actas::{Bulletin, BulletinCount};
+    ///
+    /// assert!(Bulletin::new("b", vec![BulletinCount::new("A", 5)]).validate().is_ok());
+    /// let empty = Bulletin::new("late news", vec![]);
+    /// assert!(empty.validate().unwrap_err().to_string().contains("late news"));
+    /// ```
+    pub fn validate(&self) -> crate::Result<()> {
+        if self.counts.is_empty() {
+            return Err(crate::Error::invalid(
+                "bulletin",
+                self.label.as_str(),
+                "gives neither counts nor shares; give each subject a count, a printed percent, or both",
+            ));
+        }
+        if let Some(c) = self
+            .counts
+            .iter()
+            .find(|c| c.count.is_none() && c.percent.is_none())
+        {
+            return Err(crate::Error::invalid(
+                "bulletin",
+                self.label.as_str(),
+                format!(
+                    "gives subject {} neither a count nor a share; give it a count, a printed percent, or both",
+                    c.subject
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The sum of the announced counts (subjects given only a share count as nothing: see
+    /// [`Bulletin::has_all_counts`]).
     ///
     /// # Errors
     ///
     /// [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) when the sum does not fit a `u64`.
     pub fn count_total(&self) -> crate::Result<u64> {
-        self.counts.iter().try_fold(0u64, |t, c| {
-            crate::error::add(
-                t,
-                c.count,
-                &format!("the sum of the counts of bulletin {}", self.label),
-            )
-        })
+        self.counts
+            .iter()
+            .filter_map(|c| c.count)
+            .try_fold(0u64, |t, c| {
+                crate::error::add(
+                    t,
+                    c,
+                    &format!("the sum of the counts of bulletin {}", self.label),
+                )
+            })
     }
 }
 
@@ -564,6 +653,15 @@ impl Announcements {
             register,
             bulletins,
         }
+    }
+
+    /// Checks that every bulletin announces something ([`Bulletin::validate`]).
+    ///
+    /// # Errors
+    ///
+    /// The first bulletin's error, with its label.
+    pub fn validate(&self) -> crate::Result<()> {
+        self.bulletins.iter().try_for_each(Bulletin::validate)
     }
 }
 

@@ -136,6 +136,10 @@ codes! {
     /// The printed coverage matches no whole number of the register's tables (or electors):
     /// the claim is impossible as printed.
     ImpossibleCoverage = "F004", Error, ["coverage"];
+    /// A share printed without a count is below what any qualifying choice of tables gives.
+    ShareBelowSheets = "F005", Critical, ["printed", "least_possible", "most_possible", "base", "false_sheets", "false_sheets_exact"];
+    /// A share printed without a count is above what any qualifying choice of tables gives.
+    ShareAboveSheets = "F006", Critical, ["printed", "least_possible", "most_possible", "base", "false_sheets", "false_sheets_exact"];
     /// The sheets settle the outcome whatever the uncollected tables hold.
     OutcomeSettled = "O001", Info, ["closest_rival", "margin", "tie_turnout_percent"];
     /// The uncollected tables could still change the leader.

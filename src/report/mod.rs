@@ -37,8 +37,10 @@
 //! | `R001` | critical | `total`, `step`, `probability`, `largest_residual` | the counts are round percentages of their total (fabrication signature); `probability` is approximate |
 //! | `F001` | critical | `announced`, `least_possible`, `most_possible?`, `gap`, `false_sheets?`, `false_sheets_exact` | an announced count is below what the sheets allow; `false_sheets` is absent when no number of false sheets explains it |
 //! | `F002` | critical | `announced`, `least_possible`, `most_possible?`, `gap`, `false_sheets?`, `false_sheets_exact` | an announced count is above what the sheets and register allow |
-//! | `F003` | info | - | a bound could not be computed (missing register figure or electors) |
+//! | `F003` | info | - | a bound could not be computed (missing register figure or electors, a share's base missing on the sheets) |
 //! | `F004` | error | `coverage` | the printed coverage matches no whole number of the register's tables (or electors): the claim is impossible as printed |
+//! | `F005` | critical | `printed`, `least_possible`, `most_possible?`, `base`, `false_sheets?`, `false_sheets_exact` | a share printed without a count is below the range of shares any qualifying choice of tables gives (`false_sheets` at least) |
+//! | `F006` | critical | `printed`, `least_possible`, `most_possible?`, `base`, `false_sheets?`, `false_sheets_exact` | a share printed without a count is above that range |
 //! | `O001` | info | `closest_rival?`, `margin?`, `tie_turnout_percent?` | the sheets settle the outcome whatever the uncollected tables hold |
 //! | `O002` | warning | `closest_rival?`, `margin?`, `tie_turnout_percent?` | the uncollected tables could still change the leader |
 //! | `Q001` | error | `from`, `to`, `change?` | a count (or a bulletin's electors, voters, ...) decreases from one bulletin to the next |

@@ -385,6 +385,7 @@ impl fmt::Display for AuditReport {
                     match feas.method {
                         crate::audit::BoundMethod::Exact => "exact",
                         crate::audit::BoundMethod::FractionalRelaxation => "fractional relaxation",
+                        crate::audit::BoundMethod::Widened => "widened",
                     },
                     thousands(feas.counted.0),
                     thousands(feas.counted.1),
@@ -404,6 +405,26 @@ impl fmt::Display for AuditReport {
                             Verdict::Above => "ABOVE",
                         }
                     )?;
+                }
+                for x in &feas.shares {
+                    writeln!(
+                        f,
+                        "    {:<8} printed {:>8}% of {}  possible {}% .. {}  {}",
+                        x.subject,
+                        x.printed,
+                        x.base,
+                        x.least,
+                        x.most
+                            .map_or_else(|| "unbounded".into(), |m| format!("{m}%")),
+                        match x.verdict {
+                            Verdict::Within => "within",
+                            Verdict::Below => "BELOW",
+                            Verdict::Above => "ABOVE",
+                        }
+                    )?;
+                }
+                for x in &feas.shares_not_bounded {
+                    writeln!(f, "    {:<8} no range: {}", x.subject, x.reason)?;
                 }
             }
         }

@@ -74,6 +74,8 @@ pub(crate) fn electors_feasibility(
         counted: (e_lo, e_hi),
         from_sheets: need,
         bounds,
+        shares: Vec::new(),
+        shares_not_bounded: Vec::new(),
     }))
 }
 

@@ -6,8 +6,12 @@
 //! values); `electors` the bounds of a share of electors (a fractional relaxation).
 
 mod electors;
+mod ratio;
+mod shares;
 mod sheets;
 mod tables;
+
+pub use shares::{ShareBound, ShareNotBounded};
 
 pub(crate) use electors::{ElectorsInput, ElectorsTally, electors_feasibility};
 pub(crate) use sheets::{Values, table_electors};
@@ -61,6 +65,10 @@ pub enum BoundMethod {
     Exact,
     /// The interval contains every reachable value; it may be wider (electors basis).
     FractionalRelaxation,
+    /// The interval contains every reachable value; it may be wider because what the
+    /// uncollected tables could hold is relaxed (a share of electors bounded on a tables basis:
+    /// an uncollected table is taken to hold any electors from none to all of theirs).
+    Widened,
 }
 
 /// Where an announced count stands against its interval.
@@ -132,6 +140,18 @@ pub struct Feasibility {
     pub from_sheets: u64,
     /// One bound per announced count whose subject the contest knows.
     pub bounds: Vec<Bound>,
+    /// One range per share printed without a count whose subject the contest knows.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub shares: Vec<ShareBound>,
+    /// Shares printed without a count that could not be bounded, and why (finding `F003`).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub shares_not_bounded: Vec<ShareNotBounded>,
 }
 
 /// The feasibility of `bulletin` against the sheets of `set` and the `register`.
@@ -252,6 +272,26 @@ fn feasibility_of(
     options: &BoundOptions,
     execution: Execution,
 ) -> Result<Checked<Feasibility>> {
+    let mut checked = count_feasibility(set, bulletin, register, options, execution)?;
+    if let Checked::Done(f) = &mut checked {
+        if bulletin.counts.iter().any(|c| c.count.is_none()) {
+            let (shares, not_bounded) =
+                shares::share_bounds(set, bulletin, shares::ShareFrame::of(f))?;
+            f.shares = shares;
+            f.shares_not_bounded = not_bounded;
+        }
+    }
+    Ok(checked)
+}
+
+/// The bounds of the counts (the frame the shares' bounds use too).
+fn count_feasibility(
+    set: &ActaSet,
+    bulletin: &Bulletin,
+    register: &Register,
+    options: &BoundOptions,
+    execution: Execution,
+) -> Result<Checked<Feasibility>> {
     let Some(claim) = bulletin.coverage_claim() else {
         return Ok(no_claim(bulletin));
     };
@@ -260,8 +300,9 @@ fn feasibility_of(
         .counts
         .iter()
         .filter_map(|c| {
+            let count = c.count?;
             resolve_subject(set.contest(), bulletin, &c.subject)
-                .map(|m| (c.subject.clone(), c.count, m))
+                .map(|m| (c.subject.clone(), count, m))
         })
         .collect();
     // The electors of every table, when every table's sheet has them.
@@ -323,7 +364,9 @@ pub(crate) fn unspecified_basis<T>(bulletin: &Bulletin) -> Checked<T> {
 
 impl Feasibility {
     /// What the bounds found, as the audit reports it: `F001` for a count below what the sheets
-    /// allow, `F002` for one above what the sheets and the register allow.
+    /// allow, `F002` for one above what the sheets and the register allow; `F005` and `F006`
+    /// for a share printed without a count below or above the range of shares the sheets allow,
+    /// `F003` for such a share that could not be bounded.
     pub fn findings(&self) -> Vec<Finding> {
         let mut out = Vec::new();
         for b in &self.bounds {
@@ -360,6 +403,17 @@ impl Feasibility {
                 finding = finding.with("false_sheets", k);
             }
             out.push(finding.with("false_sheets_exact", b.false_sheets_exact));
+        }
+        out.extend(self.shares.iter().filter_map(|s| s.finding(&self.bulletin)));
+        for n in &self.shares_not_bounded {
+            out.push(Finding::new(
+                Code::NoBounds,
+                Subject::BulletinCount {
+                    label: self.bulletin.clone(),
+                    subject: n.subject.clone(),
+                },
+                format!("no range for the printed share: {}", n.reason),
+            ));
         }
         out
     }

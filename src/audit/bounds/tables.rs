@@ -261,6 +261,8 @@ pub(crate) fn tables_feasibility(
         counted: (n_lo, n_hi),
         from_sheets: m,
         bounds,
+        shares: Vec::new(),
+        shares_not_bounded: Vec::new(),
     }))
 }
 

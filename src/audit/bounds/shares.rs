@@ -1,0 +1,640 @@
+//! Bounds of a share printed without a count: the range of shares any qualifying choice of
+//! tables gives a subject, from [`ratio`](super::ratio)'s parametric search.
+
+use rust_decimal::Decimal;
+
+use super::ratio::{
+    BySize, Extreme, Frac, extreme_fractional, extreme_sized, value_at_fractional, value_at_sized,
+};
+use super::sheets::Values;
+use super::*;
+use crate::model::{Percent, PercentBase};
+
+/// The range of shares the sheets allow one subject of a bulletin that printed a share and no
+/// count, and where the printed share stands.
+///
+/// The range is of exact shares, shown as percentages rounded outward (the least down, the
+/// most up) to two decimals more than printed. The printed share stands for every exact share
+/// that prints as it under half-up, half-even or truncation: from half a unit of its last digit
+/// below to one unit above. Its verdict is [`Verdict::Within`] when that interval meets the
+/// range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ShareBound {
+    /// The bulletin's subject (a candidate code or group).
+    pub subject: String,
+    /// The printed share.
+    pub printed: Percent,
+    /// What the share is of: the declared base, else the first base (valid, valid and null,
+    /// cast, voters) whose range holds the printed share, else the first the sheets give.
+    pub base: PercentBase,
+    /// Whether the bulletin or the count declared that base.
+    pub base_declared: bool,
+    /// How the range was computed: exact for a share of tables (when what the uncollected tables
+    /// hold is not relaxed), a relaxation that can only widen it otherwise.
+    pub method: BoundMethod,
+    /// The subject's share over all the collected sheets, half-up.
+    #[cfg_attr(feature = "serde", serde(with = "crate::report::decimal::option"))]
+    pub on_sheets: Option<Decimal>,
+    /// The least share (percent, rounded down).
+    #[cfg_attr(feature = "serde", serde(with = "crate::report::decimal"))]
+    pub least: Decimal,
+    /// The greatest share (percent, rounded up), or `None` when unbounded: the register does not
+    /// bound the uncollected tables, or some sheet has votes for the subject over a base of 0.
+    #[cfg_attr(feature = "serde", serde(with = "crate::report::decimal::option"))]
+    pub most: Option<Decimal>,
+    /// Where the printed share stands.
+    pub verdict: Verdict,
+    /// At least how many collected sheets would have to be false for the printed share to be
+    /// possible; `None` when no number is enough. A false sheet's table may hold any votes up to
+    /// its electors.
+    pub false_sheets: Option<u64>,
+    /// Whether `false_sheets` is the exact minimum; it is a lower bound ("at least") here.
+    pub false_sheets_exact: bool,
+}
+
+/// A share that could not be bounded, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ShareNotBounded {
+    /// The bulletin's subject.
+    pub subject: String,
+    /// Why, in one lowercase sentence.
+    pub reason: String,
+}
+
+/// The bases tried, in order, when a share does not say its own.
+const TRIED: [PercentBase; 4] = [
+    PercentBase::Valid,
+    PercentBase::ValidAndNull,
+    PercentBase::Cast,
+    PercentBase::Voters,
+];
+
+/// What the share bounds need of the bulletin's frame.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ShareFrame {
+    /// A share of tables: the least and most sheets of `S` in the bulletin, the most tables it
+    /// counted, the uncollected tables and their electors.
+    Tables {
+        k_lo: u64,
+        k_hi: u64,
+        n_hi: u64,
+        uncollected: u64,
+        uncollected_electors: Option<u64>,
+    },
+    /// A share of electors: the electors counted, and those of the uncollected tables.
+    Electors {
+        e_lo: u64,
+        e_hi: u64,
+        uncollected_electors: u64,
+    },
+}
+
+impl ShareFrame {
+    /// The frame of a finished count-bounds computation.
+    pub(crate) fn of(f: &Feasibility) -> ShareFrame {
+        match f.basis {
+            CoverageBasis::Electors => ShareFrame::Electors {
+                e_lo: f.counted.0,
+                e_hi: f.counted.1,
+                uncollected_electors: f.uncollected_electors.unwrap_or(0),
+            },
+            _ => ShareFrame::Tables {
+                k_lo: f.from_sheets,
+                k_hi: f.counted.1.min(f.sheets),
+                n_hi: f.counted.1,
+                uncollected: f.uncollected_tables.unwrap_or(0),
+                uncollected_electors: f.uncollected_electors,
+            },
+        }
+    }
+}
+
+/// The per-table figures of one share: the subject's votes (least, and most when a line is
+/// absent), the base, the electors.
+struct Tables {
+    low: Vec<u64>,
+    high: Option<Vec<u64>>,
+    base: Vec<u64>,
+    electors: Vec<Option<u64>>,
+}
+
+/// The base figure of every table (first readings), or `None` when some table lacks it.
+fn base_values(
+    set: &ActaSet,
+    base: PercentBase,
+    keep: Option<&[usize]>,
+    electors: &[Option<u64>],
+) -> Option<Vec<u64>> {
+    let n = keep.map_or(set.len(), <[usize]>::len);
+    let at = |k: usize| keep.map_or(k, |keep| keep[k]);
+    let field = |f: Field| set.column(f);
+    // Valid votes: the field, else the sum of the lines where none is absent.
+    let lines: Vec<&crate::model::column::OptColumn> = (0..set.contest().lines().len())
+        .filter_map(|l| set.column(Field::Line(l)))
+        .collect();
+    let valid = |i: usize| -> Option<u64> {
+        if let Some(v) = field(Field::Valid).and_then(|c| c.get(i)) {
+            return Some(u64::from(v));
+        }
+        lines
+            .iter()
+            .map(|c| c.get(i).map(u64::from))
+            .sum::<Option<u64>>()
+    };
+    let get = |f: Field, i: usize| field(f).and_then(|c| c.get(i)).map(u64::from);
+    (0..n)
+        .map(|k| {
+            let i = at(k);
+            match base {
+                PercentBase::Valid => valid(i),
+                PercentBase::ValidAndNull => Some(valid(i)? + get(Field::Null, i)?),
+                PercentBase::Cast => Some(valid(i)? + get(Field::Null, i)? + get(Field::Blank, i)?),
+                PercentBase::Voters => get(Field::Voters, i),
+                PercentBase::Electors => electors[k],
+            }
+        })
+        .collect()
+}
+
+/// The bounds of every share printed without a count in `bulletin`.
+pub(crate) fn share_bounds(
+    set: &ActaSet,
+    bulletin: &Bulletin,
+    frame: ShareFrame,
+) -> Result<(Vec<ShareBound>, Vec<ShareNotBounded>)> {
+    let (electors, keep) = table_electors(set);
+    let mut bounds = Vec::new();
+    let mut not_bounded = Vec::new();
+    for c in &bulletin.counts {
+        let (None, Some(printed)) = (c.count, c.percent) else {
+            continue;
+        };
+        let Some(members) = resolve_subject(set.contest(), bulletin, &c.subject) else {
+            continue; // B007 says so
+        };
+        let values = Values::new(set, &members, keep.as_deref(), &electors);
+        let high = values
+            .high
+            .as_ref()
+            .map(|h| h.iter().copied().collect::<Option<Vec<u64>>>());
+        let declared = c.base.or(bulletin.base);
+        let bases: Vec<PercentBase> = declared.map_or(TRIED.to_vec(), |b| vec![b]);
+        let mut shown: Option<ShareBound> = None;
+        for base in bases {
+            let Some(base_figures) = base_values(set, base, keep.as_deref(), &electors) else {
+                continue;
+            };
+            let tables = Tables {
+                low: values.low.clone(),
+                high: match &high {
+                    None => None,
+                    Some(Some(h)) => Some(h.clone()),
+                    // An absent line without electors: no greatest share.
+                    Some(None) => Some(Vec::new()),
+                },
+                base: base_figures,
+                electors: electors.clone(),
+            };
+            let b = share_bound(
+                &c.subject,
+                printed,
+                base,
+                declared.is_some(),
+                &tables,
+                frame,
+            )?;
+            let within = b.verdict == Verdict::Within;
+            if within || shown.is_none() {
+                shown = Some(b);
+            }
+            if within {
+                break;
+            }
+        }
+        match shown {
+            Some(b) => bounds.push(b),
+            None => not_bounded.push(ShareNotBounded {
+                subject: c.subject.clone(),
+                reason: match declared {
+                    Some(b) => format!("some sheets lack the {b} figure the share is of"),
+                    None => "some sheets lack every figure a share may be of".to_owned(),
+                },
+            }),
+        }
+    }
+    Ok((bounds, not_bounded))
+}
+
+/// The least and most share over the frame's family, of votes `x` over `d`.
+fn range(
+    low: &[(u64, u64)],
+    high: Option<&[(u64, u64)]>,
+    electors: &[Option<u64>],
+    frame: ShareFrame,
+) -> Result<Option<(Frac, Option<Frac>)>> {
+    match frame {
+        ShareFrame::Tables {
+            k_lo,
+            k_hi,
+            n_hi,
+            uncollected,
+            uncollected_electors,
+        } => {
+            let (families_lo, families_hi) = tables_families(
+                k_lo,
+                k_hi,
+                n_hi,
+                uncollected,
+                uncollected_electors,
+                low.len(),
+            );
+            let mut least: Option<Frac> = None;
+            for f in families_lo {
+                match f {
+                    None => least = Some(Frac::ZERO), // an unbounded base outside the sheets
+                    Some(f) => {
+                        if let Some(r) = extreme_sized(low, f, Extreme::Least)? {
+                            least = Some(match least {
+                                Some(l) if l.cmp_exact(r)?.is_le() => l,
+                                _ => r,
+                            });
+                        }
+                    }
+                }
+            }
+            let Some(least) = least else {
+                return Ok(None);
+            };
+            let mut most: Option<Option<Frac>> = Some(None);
+            match high {
+                None => most = None,
+                Some(high) => {
+                    for f in families_hi {
+                        let r = match f {
+                            None => None,
+                            Some(f) => extreme_sized(high, f, Extreme::Most)?,
+                        };
+                        most = match (most, r) {
+                            (None, _) | (_, None) => None,
+                            (Some(None), Some(r)) => Some(Some(r)),
+                            (Some(Some(m)), Some(r)) => {
+                                Some(Some(if m.cmp_exact(r)?.is_ge() { m } else { r }))
+                            }
+                        };
+                        if most.is_none() {
+                            break;
+                        }
+                    }
+                }
+            }
+            Ok(Some((least, most.flatten())))
+        }
+        ShareFrame::Electors {
+            e_lo,
+            e_hi,
+            uncollected_electors,
+        } => {
+            let Some(w) = electors.iter().copied().collect::<Option<Vec<u64>>>() else {
+                return Ok(None);
+            };
+            let u = uncollected_electors;
+            let with = |items: &[(u64, u64)], outside: (u64, u64)| -> Vec<(u64, u64, u64)> {
+                let mut v: Vec<(u64, u64, u64)> = items
+                    .iter()
+                    .zip(&w)
+                    .map(|(&(x, d), &e)| (x, d, e))
+                    .collect();
+                if u > 0 {
+                    // The uncollected electors: voting (for the subject, or not) or not voting.
+                    v.push((outside.0, outside.1, u));
+                    v.push((0, 0, u));
+                }
+                v
+            };
+            let (lo, hi) = (u128::from(e_lo), u128::from(e_hi));
+            let Some(least) = extreme_fractional(&with(low, (0, u)), lo, hi, Extreme::Least)?
+            else {
+                return Ok(None);
+            };
+            let most = match high {
+                Some(high) => extreme_fractional(&with(high, (u, u)), lo, hi, Extreme::Most)?,
+                None => None,
+            };
+            Ok(Some((least, most)))
+        }
+    }
+}
+
+/// The families of sheet subsets of a share of tables: for the least and for the most. `None`
+/// stands for a family whose uncollected tables are unbounded (their electors unknown).
+#[allow(clippy::type_complexity)]
+fn tables_families(
+    k_lo: u64,
+    k_hi: u64,
+    n_hi: u64,
+    uncollected: u64,
+    uncollected_electors: Option<u64>,
+    sheets: usize,
+) -> (Vec<Option<BySize>>, Vec<Option<BySize>>) {
+    let to = |k: u64| usize::try_from(k).unwrap_or(usize::MAX).min(sheets);
+    let (a, b) = (to(k_lo), to(k_hi).max(to(k_lo)));
+    // Without uncollected tables in the bulletin (or with some that hold nothing).
+    let mut lo = vec![Some(BySize {
+        a,
+        b,
+        extra: (0, 0),
+    })];
+    let mut hi = lo.clone();
+    // With at least one: at most n_hi − 1 sheets.
+    if uncollected > 0 && n_hi > 0 && k_lo < n_hi {
+        let b1 = to(k_hi.min(n_hi - 1)).max(a);
+        if let Some(e) = uncollected_electors {
+            let e = u128::from(e);
+            lo.push(Some(BySize {
+                a,
+                b: b1,
+                extra: (0, e),
+            }));
+            hi.push(Some(BySize {
+                a,
+                b: b1,
+                extra: (e, e),
+            }));
+        } else {
+            lo.push(None);
+            hi.push(None);
+        }
+    }
+    (lo, hi)
+}
+
+/// A printed share's interval `[p − ½u, p + u]` as fractions of 1, `u` a unit of its last digit.
+fn printed_edges(printed: Percent) -> (Frac, Frac) {
+    let m = u128::try_from(printed.value().mantissa()).unwrap_or(0);
+    let unit = 100 * 10u128.pow(printed.scale());
+    (
+        Frac {
+            num: (2 * m).saturating_sub(1),
+            den: 2 * unit,
+        },
+        Frac {
+            num: m + 1,
+            den: unit,
+        },
+    )
+}
+
+/// How a fraction is shown as a percentage.
+#[derive(Clone, Copy)]
+enum Round {
+    Down,
+    Up,
+    HalfUp,
+}
+
+/// A fraction of 1 as a percentage at `scale`.
+fn percent(f: Frac, scale: u32, round: Round) -> Result<Decimal> {
+    let ov = || Error::overflow("a share as a percentage");
+    let n = f.num.checked_mul(100 * 10u128.pow(scale)).ok_or_else(ov)?;
+    let v = match round {
+        Round::Down => n / f.den,
+        Round::Up => n.div_ceil(f.den),
+        Round::HalfUp => (n / f.den) + u128::from(2 * (n % f.den) >= f.den),
+    };
+    let v = i128::try_from(v).map_err(|_| ov())?;
+    Decimal::try_from_i128_with_scale(v, scale).map_err(|_| ov())
+}
+
+fn share_bound(
+    subject: &str,
+    printed: Percent,
+    base: PercentBase,
+    base_declared: bool,
+    t: &Tables,
+    frame: ShareFrame,
+) -> Result<ShareBound> {
+    let low: Vec<(u64, u64)> = t.low.iter().copied().zip(t.base.iter().copied()).collect();
+    let high: Option<Vec<(u64, u64)>> = match &t.high {
+        None => Some(low.clone()),
+        Some(h) if h.is_empty() && !t.low.is_empty() => None,
+        Some(h) => Some(h.iter().copied().zip(t.base.iter().copied()).collect()),
+    };
+    let scale = printed.scale() + 2;
+    let (sx, sd): (u128, u128) = low.iter().fold((0, 0), |(a, b), &(x, d)| {
+        (a + u128::from(x), b + u128::from(d))
+    });
+    let on_sheets = (sd > 0)
+        .then(|| percent(Frac { num: sx, den: sd }, scale, Round::HalfUp))
+        .transpose()?;
+    let method = match frame {
+        ShareFrame::Electors { .. } => BoundMethod::FractionalRelaxation,
+        ShareFrame::Tables { uncollected, .. }
+            if base == PercentBase::Electors && uncollected > 0 =>
+        {
+            BoundMethod::Widened
+        }
+        ShareFrame::Tables { .. } => BoundMethod::Exact,
+    };
+    let Some((least, most)) = range(&low, high.as_deref(), &t.electors, frame)? else {
+        // No choice of tables has a base above 0: every share is as possible as any other.
+        return Ok(ShareBound {
+            subject: subject.to_owned(),
+            printed,
+            base,
+            base_declared,
+            method,
+            on_sheets,
+            least: Decimal::ZERO,
+            most: None,
+            verdict: Verdict::Within,
+            false_sheets: Some(0),
+            false_sheets_exact: true,
+        });
+    };
+    let (lo_edge, hi_edge) = printed_edges(printed);
+    let (verdict, false_sheets) = if hi_edge.cmp_exact(least)?.is_lt() {
+        (
+            Verdict::Below,
+            false_sheets_for(&low, &t.electors, hi_edge, frame, Extreme::Least)?,
+        )
+    } else if most
+        .map(|m| lo_edge.cmp_exact(m))
+        .transpose()?
+        .is_some_and(std::cmp::Ordering::is_gt)
+    {
+        let high = high.as_deref().unwrap_or(&low);
+        (
+            Verdict::Above,
+            false_sheets_for(high, &t.electors, lo_edge, frame, Extreme::Most)?,
+        )
+    } else {
+        (Verdict::Within, Some(0))
+    };
+    Ok(ShareBound {
+        subject: subject.to_owned(),
+        printed,
+        base,
+        base_declared,
+        method,
+        on_sheets,
+        least: percent(least, scale, Round::Down)?,
+        most: most.map(|m| percent(m, scale, Round::Up)).transpose()?,
+        verdict,
+        false_sheets,
+        false_sheets_exact: verdict == Verdict::Within,
+    })
+}
+
+/// At least how many sheets must be false for some choice of tables to reach `edge`: the best
+/// value of the family at `edge` is at least what `k` false sheets can change (each the most
+/// its table's electors allow), so the least `k` whose largest changes cover it is a lower bound.
+fn false_sheets_for(
+    items: &[(u64, u64)],
+    electors: &[Option<u64>],
+    edge: Frac,
+    frame: ShareFrame,
+    end: Extreme,
+) -> Result<Option<u64>> {
+    let (p, q) = (edge.num, edge.den);
+    let ov = || Error::overflow("the false sheets of a share");
+    // The best value at the edge, and its scale.
+    let (need, scale): (i128, u128) = match frame {
+        ShareFrame::Tables {
+            k_lo,
+            k_hi,
+            n_hi,
+            uncollected,
+            uncollected_electors,
+        } => {
+            let (lo, hi) = tables_families(
+                k_lo,
+                k_hi,
+                n_hi,
+                uncollected,
+                uncollected_electors,
+                items.len(),
+            );
+            let families = if end == Extreme::Least { lo } else { hi };
+            let mut best: Option<i128> = None;
+            for f in families {
+                let Some(f) = f else {
+                    return Ok(Some(0));
+                };
+                let v = value_at_sized(items, f, edge, end)?;
+                best = Some(best.map_or(v, |b| b.min(v)));
+            }
+            (best.unwrap_or(0), 1)
+        }
+        ShareFrame::Electors {
+            e_lo,
+            e_hi,
+            uncollected_electors: u,
+        } => {
+            let Some(w) = electors.iter().copied().collect::<Option<Vec<u64>>>() else {
+                return Ok(Some(1));
+            };
+            let outside = if end == Extreme::Least {
+                (0, u)
+            } else {
+                (u, u)
+            };
+            let mut v: Vec<(u64, u64, u64)> = items
+                .iter()
+                .zip(&w)
+                .map(|(&(x, d), &e)| (x, d, e))
+                .collect();
+            if u > 0 {
+                v.push((outside.0, outside.1, u));
+                v.push((0, 0, u));
+            }
+            value_at_fractional(&v, u128::from(e_lo), u128::from(e_hi), edge, end)?
+        }
+    };
+    if need <= 0 {
+        return Ok(Some(0));
+    }
+    // What each sheet can change, at the edge's scale: a false sheet's table may hold from
+    // nothing to every elector for the subject, over a base up to its electors.
+    let mut changes: Vec<u128> = Vec::with_capacity(items.len());
+    for (&(x, d), e) in items.iter().zip(electors) {
+        let Some(e) = e else {
+            return Ok(Some(1)); // no electors: a false sheet may hide anything
+        };
+        let e = i128::from((*e).max(d));
+        let (x, d) = (i128::from(x), i128::from(d));
+        let (p, q) = (
+            i128::try_from(p).map_err(|_| ov())?,
+            i128::try_from(q).map_err(|_| ov())?,
+        );
+        let change = match end {
+            // From x q − p d to 0 − p e.
+            Extreme::Least => x
+                .checked_mul(q)
+                .and_then(|a| a.checked_add(p.checked_mul(e - d)?)),
+            // From p d − x q to p e − e q: p (d − e) + q (e − x), never negative where
+            // x ≤ d ≤ e.
+            Extreme::Most => p
+                .checked_mul(d - e)
+                .and_then(|a| a.checked_add(q.checked_mul(e - x)?)),
+        }
+        .ok_or_else(ov)?;
+        let change = u128::try_from(change.max(0)).unwrap_or(0);
+        changes.push(change.checked_mul(scale).ok_or_else(ov)?);
+    }
+    changes.sort_unstable_by(|a, b| b.cmp(a));
+    let need = need.unsigned_abs();
+    let mut reach = 0u128;
+    for (k, c) in changes.iter().enumerate() {
+        if *c == 0 {
+            break;
+        }
+        reach = reach.saturating_add(*c);
+        if reach >= need {
+            return Ok(Some(k as u64 + 1));
+        }
+    }
+    Ok(None)
+}
+
+impl ShareBound {
+    /// The finding for a share outside its range: `F005` below, `F006` above.
+    pub(crate) fn finding(&self, label: &str) -> Option<Finding> {
+        let (code, what) = match self.verdict {
+            Verdict::Below => (
+                Code::ShareBelowSheets,
+                "the printed share is below what any qualifying choice of tables gives",
+            ),
+            Verdict::Above => (
+                Code::ShareAboveSheets,
+                "the printed share is above what any qualifying choice of tables gives",
+            ),
+            _ => return None,
+        };
+        let what = match self.false_sheets {
+            Some(_) => what.to_owned(),
+            None => format!("{what}; no number of false sheets explains it"),
+        };
+        let mut f = Finding::new(
+            code,
+            Subject::BulletinCount {
+                label: label.to_owned(),
+                subject: self.subject.clone(),
+            },
+            what,
+        )
+        .with("printed", self.printed.value())
+        .with("least_possible", self.least);
+        if let Some(m) = self.most {
+            f = f.with("most_possible", m);
+        }
+        f = f.with("base", self.base.name());
+        if let Some(k) = self.false_sheets {
+            f = f.with("false_sheets", k);
+        }
+        Some(f.with("false_sheets_exact", self.false_sheets_exact))
+    }
+}
