@@ -6,6 +6,7 @@
 //! values); `electors` the bounds of a share of electors (a fractional relaxation).
 
 mod electors;
+mod groups;
 mod ratio;
 mod shares;
 mod sheets;
@@ -276,7 +277,7 @@ fn feasibility_of(
     if let Checked::Done(f) = &mut checked {
         if bulletin.counts.iter().any(|c| c.count.is_none()) {
             let (shares, not_bounded) =
-                shares::share_bounds(set, bulletin, shares::ShareFrame::of(f))?;
+                shares::share_bounds(set, bulletin, shares::ShareFrame::of(f), execution)?;
             f.shares = shares;
             f.shares_not_bounded = not_bounded;
         }
@@ -322,7 +323,12 @@ fn count_feasibility(
     });
     match claim.basis {
         CoverageBasis::Tables => {
-            let (electors, keep) = table_electors(set);
+            // Nothing to read of the sheets for a bulletin of shares only.
+            let (electors, keep) = if subjects.is_empty() {
+                (Vec::new(), None)
+            } else {
+                table_electors(set)
+            };
             let tallies = par::map(execution, subjects.len(), |k| {
                 let (subject, announced, members) = &subjects[k];
                 let values = Values::new(set, members, keep.as_deref(), &electors);
@@ -332,6 +338,9 @@ fn count_feasibility(
         }
         CoverageBasis::Electors => {
             electors_feasibility(bulletin, register, options, sheets, all_electors, || {
+                if subjects.is_empty() {
+                    return Vec::new();
+                }
                 let (electors, keep) = table_electors(set);
                 par::map(execution, subjects.len(), |k| {
                     let (subject, announced, members) = &subjects[k];

@@ -43,6 +43,28 @@ impl Frac {
     }
 }
 
+/// Tables as two columns: the subject's votes `x` and the share's base `d`, of equal length.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Items<'a> {
+    pub x: &'a [u64],
+    pub d: &'a [u64],
+}
+
+impl<'a> Items<'a> {
+    pub(crate) fn new(x: &'a [u64], d: &'a [u64]) -> Self {
+        debug_assert_eq!(x.len(), d.len());
+        Items { x, d }
+    }
+
+    pub(crate) fn len(self) -> usize {
+        self.x.len()
+    }
+
+    pub(crate) fn iter(self) -> impl Iterator<Item = (u64, u64)> + 'a {
+        self.x.iter().copied().zip(self.d.iter().copied())
+    }
+}
+
 /// Which end of the range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Extreme {
@@ -75,37 +97,87 @@ fn key(x: u128, d: u128, p: u128, q: u128, end: Extreme) -> Option<i128> {
     })
 }
 
-/// Buffers of a search, kept between its steps.
-#[derive(Default)]
-struct Buffers {
-    keys: Vec<i128>,
-    scratch: Vec<i128>,
+/// [`key`] for the sums of a subset or the extra part.
+pub(crate) fn extra_key(x: u128, d: u128, p: u128, q: u128, end: Extreme) -> Option<i128> {
+    key(x, d, p, q, end)
+}
+
+/// The integer type of the keys: `i64` when `λ`'s terms are small enough (the common case,
+/// about twice as fast to select), else `i128`.
+trait Key: Copy + Ord + Into<i128> {
+    const ZERO: Self;
+    /// The key of `(x, d)` at `λ = p / q`, `None` on overflow of the type.
+    fn of(x: u64, d: u64, p: u128, q: u128, end: Extreme) -> Option<Self>;
+}
+
+impl Key for i64 {
+    const ZERO: i64 = 0;
+    #[inline]
+    fn of(x: u64, d: u64, p: u128, q: u128, end: Extreme) -> Option<i64> {
+        let (p, q) = (i64::try_from(p).ok()?, i64::try_from(q).ok()?);
+        let xq = i64::try_from(x).ok()?.checked_mul(q)?;
+        let pd = p.checked_mul(i64::try_from(d).ok()?)?;
+        Some(match end {
+            Extreme::Least => xq - pd,
+            Extreme::Most => pd - xq,
+        })
+    }
+}
+
+impl Key for i128 {
+    const ZERO: i128 = 0;
+    #[inline]
+    fn of(x: u64, d: u64, p: u128, q: u128, end: Extreme) -> Option<i128> {
+        key(u128::from(x), u128::from(d), p, q, end)
+    }
+}
+
+/// Buffers of a search, kept between its steps: the keys in item order, a copy to select in,
+/// and which items the last best subset holds.
+struct Buffers<K> {
+    keys: Vec<K>,
+    scratch: Vec<K>,
+    taken: Vec<bool>,
+}
+
+impl<K> Default for Buffers<K> {
+    fn default() -> Self {
+        Buffers {
+            keys: Vec::new(),
+            scratch: Vec::new(),
+            taken: Vec::new(),
+        }
+    }
 }
 
 /// The best subset of the family at `λ = p / q`: the least total key, with its sums of `x` and
-/// `d` (extra part included).
-fn best_sized(
-    items: &[(u64, u64)],
+/// `d` (extra part included); `buf.taken` marks it. `None` when a key overflows `K`.
+fn best_sized<K: Key>(
+    items: Items<'_>,
     family: BySize,
     p: u128,
     q: u128,
     end: Extreme,
-    buf: &mut Buffers,
-) -> Result<(i128, u128, u128)> {
+    buf: &mut Buffers<K>,
+) -> Result<Option<(i128, u128, u128)>> {
     buf.keys.clear();
     let mut negative = 0usize;
-    for &(x, d) in items {
-        let k = key(u128::from(x), u128::from(d), p, q, end).ok_or_else(overflow)?;
-        negative += usize::from(k < 0);
+    for (x, d) in items.iter() {
+        let Some(k) = K::of(x, d, p, q, end) else {
+            return Ok(None);
+        };
+        negative += usize::from(k < K::ZERO);
         buf.keys.push(k);
     }
     let (cx, cd) = family.extra;
     let mut value = key(cx, cd, p, q, end).ok_or_else(overflow)?;
     let (mut sx, mut sd) = (cx, cd);
+    buf.taken.clear();
+    buf.taken.resize(items.len(), false);
     // Every negative key helps, within the sizes allowed.
     let k = negative.clamp(family.a, family.b).min(items.len());
     if k == 0 {
-        return Ok((value, sx, sd));
+        return Ok(Some((value, sx, sd)));
     }
     // The k-th least key `t`: every key below it is taken, and as many equal to it as fill k.
     buf.scratch.clear();
@@ -113,55 +185,249 @@ fn best_sized(
     let (_, &mut t, _) = buf.scratch.select_nth_unstable(k - 1);
     let below = buf.scratch[..k - 1].iter().filter(|v| **v < t).count();
     let mut ties = k - below;
-    for (&(x, d), &kv) in items.iter().zip(&buf.keys) {
+    let mut total: i128 = 0;
+    for (((x, d), &kv), taken) in items.iter().zip(&buf.keys).zip(&mut buf.taken) {
         let take = kv < t || (kv == t && ties > 0);
         if kv == t && take {
             ties -= 1;
         }
         if take {
-            value = value.checked_add(kv).ok_or_else(overflow)?;
+            *taken = true;
+            total += kv.into();
             sx += u128::from(x);
             sd += u128::from(d);
         }
     }
-    Ok((value, sx, sd))
+    value = value.checked_add(total).ok_or_else(overflow)?;
+    Ok(Some((value, sx, sd)))
 }
 
-/// The least or greatest of `(Σ_T x + cx) / (Σ_T d + cd)` over the subsets `T` of `items` whose
-/// size lies in `[a, b]` (`a ≤ items.len()`, `a ≤ b`).
-///
-/// `None` for the least when no subset has a positive denominator (no share is defined); for
-/// the greatest, also when a subset with votes and a zero denominator makes it unbounded.
-pub(crate) fn extreme_sized(
+/// Whether the subset `buf.taken` is a best one of the family at `λ = p / q`: every key in it
+/// at most every key outside, no helpful (negative) key left out while it is under `b`, no
+/// unhelpful (positive) one in while it is over `a`. One pass, no selection: when it holds,
+/// Dinkelbach's method may stop at `λ`. `None` when a key overflows `K`.
+fn is_best<K: Key>(
+    items: Items<'_>,
+    family: BySize,
+    p: u128,
+    q: u128,
+    end: Extreme,
+    buf: &Buffers<K>,
+) -> Option<bool> {
+    let (mut max_in, mut min_out): (Option<K>, Option<K>) = (None, None);
+    let mut size = 0usize;
+    for ((x, d), &taken) in items.iter().zip(&buf.taken) {
+        let k = K::of(x, d, p, q, end)?;
+        if taken {
+            size += 1;
+            max_in = Some(max_in.map_or(k, |m| m.max(k)));
+        } else {
+            min_out = Some(min_out.map_or(k, |m| m.min(k)));
+        }
+    }
+    let ordered = match (max_in, min_out) {
+        (Some(a), Some(b)) => a <= b,
+        _ => true,
+    };
+    let full = size >= family.b || min_out.is_none_or(|m| m >= K::ZERO);
+    let lean = size <= family.a || max_in.is_none_or(|m| m <= K::ZERO);
+    Some(ordered && full && lean)
+}
+
+/// One step of Dinkelbach's method over a family of subsets, and the check that ends it.
+pub(crate) trait Stepper {
+    /// The best subset at `λ = p / q`: its total key (extra part included) and its sums of `x`
+    /// and `d`; the stepper remembers it.
+    fn best(&mut self, p: u128, q: u128) -> Result<(i128, u128, u128)>;
+    /// Whether the subset last found is a best one at `λ = p / q`.
+    fn is_best(&mut self, p: u128, q: u128) -> bool;
+}
+
+/// The stepper that selects among every item (any values).
+struct Selecting<'a> {
+    items: Items<'a>,
+    family: BySize,
+    end: Extreme,
+    small: Buffers<i64>,
+    wide: Buffers<i128>,
+    small_used: bool,
+}
+
+impl Stepper for Selecting<'_> {
+    fn best(&mut self, p: u128, q: u128) -> Result<(i128, u128, u128)> {
+        let (items, family, end) = (self.items, self.family, self.end);
+        if let Some(b) = best_sized(items, family, p, q, end, &mut self.small)? {
+            self.small_used = true;
+            return Ok(b);
+        }
+        self.small_used = false;
+        best_sized(items, family, p, q, end, &mut self.wide)?.ok_or_else(overflow)
+    }
+
+    fn is_best(&mut self, p: u128, q: u128) -> bool {
+        let (items, family, end) = (self.items, self.family, self.end);
+        let best = if self.small_used {
+            is_best(items, family, p, q, end, &self.small)
+        } else {
+            is_best(items, family, p, q, end, &self.wide)
+        };
+        best == Some(true)
+    }
+}
+
+/// How a search steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Method {
+    /// Grouped when the items allow it (see `groups`), else selecting.
+    Auto,
+    /// A selection among every item at every step.
+    #[cfg(test)]
+    Select,
+    /// Grouped whenever the values allow it, however many the groups.
+    #[cfg(test)]
+    Group,
+}
+
+/// Items ready for searches of both ends and any family: their sums, and their groups when
+/// [`Grouped`](super::groups::Grouped) can hold them.
+pub(crate) struct Prepared<'a> {
+    items: Items<'a>,
+    all: (u128, u128),
+    /// Whether every item's `x` is at most its `d` (votes within their base).
+    consistent: bool,
+    grouped: Option<super::groups::Grouped>,
+}
+
+impl<'a> Prepared<'a> {
+    /// `items` prepared for searches stepping as `method` says.
+    pub(crate) fn new(items: Items<'a>, method: Method) -> Self {
+        // One pass for the sums and the largest values.
+        let (mut all, mut max, mut consistent) = ((0u128, 0u128), (0u64, 0u64), true);
+        for (x, d) in items.iter() {
+            all = (all.0 + u128::from(x), all.1 + u128::from(d));
+            max = (max.0.max(x), max.1.max(d));
+            consistent &= x <= d;
+        }
+        let grouped = match method {
+            Method::Auto => super::groups::Grouped::new(items, max, false),
+            #[cfg(test)]
+            Method::Select => None,
+            #[cfg(test)]
+            Method::Group => super::groups::Grouped::new(items, max, true),
+        };
+        Prepared {
+            items,
+            all,
+            consistent,
+            grouped,
+        }
+    }
+
+    /// Whether every item's votes are within its base.
+    pub(crate) fn consistent(&self) -> bool {
+        self.consistent
+    }
+
+    /// The least or greatest of `(Σ_T x + cx) / (Σ_T d + cd)` over the subsets `T` of the items
+    /// whose size lies in `[a, b]` (`a ≤ items.len()`, `a ≤ b`).
+    ///
+    /// `None` for the least when no subset has a positive denominator (no share is defined);
+    /// for the greatest, also when a subset with votes and a zero denominator makes it
+    /// unbounded.
+    pub(crate) fn extreme(&self, family: BySize, end: Extreme) -> Result<Option<Frac>> {
+        debug_assert!(family.a <= family.b && family.a <= self.items.len());
+        let all = (self.all.0 + family.extra.0, self.all.1 + family.extra.1);
+        // Near: the ratio of every item with the extra part. Far: above every ratio (the sum
+        // of every x, plus one), or 0.
+        let near = (all.1 > 0).then_some(Frac {
+            num: all.0,
+            den: all.1,
+        });
+        let far = match end {
+            Extreme::Least => Frac {
+                num: all.0 + 1,
+                den: 1,
+            },
+            Extreme::Most => Frac::ZERO,
+        };
+        match &self.grouped {
+            Some(g) => dinkelbach(&mut g.stepper(family, end), near, far, end),
+            None => dinkelbach(&mut self.selecting(family, end), near, far, end),
+        }
+    }
+
+    /// The best value of the family at a fixed `λ`: `min_T Σ key`, whose sign says whether some
+    /// subset has a ratio below `λ` (for the least) or above it (for the most). Its scale is
+    /// `λ`'s denominator.
+    pub(crate) fn value_at(&self, family: BySize, lambda: Frac, end: Extreme) -> Result<i128> {
+        let (p, q) = (lambda.num, lambda.den);
+        Ok(match &self.grouped {
+            Some(g) => g.stepper(family, end).best(p, q)?.0,
+            None => self.selecting(family, end).best(p, q)?.0,
+        })
+    }
+
+    fn selecting(&self, family: BySize, end: Extreme) -> Selecting<'a> {
+        Selecting {
+            items: self.items,
+            family,
+            end,
+            small: Buffers::default(),
+            wide: Buffers::default(),
+            small_used: true,
+        }
+    }
+}
+
+/// The least or greatest ratio over a family, preparing `items` for this one search.
+#[cfg(test)]
+pub(crate) fn extreme_sized_by(
     items: &[(u64, u64)],
     family: BySize,
     end: Extreme,
+    method: Method,
 ) -> Result<Option<Frac>> {
-    debug_assert!(family.a <= family.b && family.a <= items.len());
-    let mut buf = Buffers::default();
-    let mut lambda = match end {
-        // Above every ratio: the sum of every x (and the extra part's), plus one.
-        Extreme::Least => {
-            let all: u128 = items.iter().map(|i| u128::from(i.0)).sum();
-            Frac {
-                num: all + family.extra.0 + 1,
-                den: 1,
+    let (x, d): (Vec<u64>, Vec<u64>) = items.iter().copied().unzip();
+    Prepared::new(Items::new(&x, &d), method).extreme(family, end)
+}
+
+/// Dinkelbach's method with `stepper`, from `near` (a ratio close to the answer, when known)
+/// and else from `far` (a λ no subset beats the other way: above every ratio of a subset with a
+/// positive denominator for the least, 0 for the most), which makes no assumption.
+fn dinkelbach(
+    stepper: &mut dyn Stepper,
+    near: Option<Frac>,
+    far: Frac,
+    end: Extreme,
+) -> Result<Option<Frac>> {
+    let starts: Vec<Frac> = near.into_iter().chain([far]).collect();
+    for (s, start) in starts.iter().enumerate() {
+        let near = s + 1 < starts.len();
+        let mut lambda = *start;
+        for step in 0..STEPS {
+            let (value, sx, sd) = stepper.best(lambda.num, lambda.den)?;
+            if value >= 0 {
+                if step == 0 && near {
+                    break; // no subset beats the near start: it is no answer; from far
+                }
+                // No subset beats λ. At the first step of the least from far, λ is no subset's
+                // ratio: no subset has a positive denominator.
+                return Ok((step > 0 || end == Extreme::Most).then_some(lambda));
+            }
+            if sd == 0 {
+                // Votes over a zero base: no greatest share.
+                return Ok(None);
+            }
+            lambda = Frac { num: sx, den: sd };
+            // The subset just found may already be a best one at its own ratio: then that
+            // ratio is the answer, without another step.
+            if stepper.is_best(sx, sd) {
+                return Ok(Some(lambda));
             }
         }
-        Extreme::Most => Frac::ZERO,
-    };
-    for step in 0..STEPS {
-        let (value, sx, sd) = best_sized(items, family, lambda.num, lambda.den, end, &mut buf)?;
-        if value >= 0 {
-            // No subset beats λ. At the first step of the least, λ is no subset's ratio: no
-            // subset has a positive denominator.
-            return Ok((step > 0 || end == Extreme::Most).then_some(lambda));
+        if !near {
+            break;
         }
-        if sd == 0 {
-            // Votes over a zero base: no greatest share.
-            return Ok(None);
-        }
-        lambda = Frac { num: sx, den: sd };
     }
     Err(overflow())
 }
@@ -177,36 +443,60 @@ pub(crate) fn extreme_fractional(
     if lo > hi || lo > total_w {
         return Ok(None);
     }
-    let mut order: Vec<(i128, u64, u64, u64)> = Vec::with_capacity(items.len());
-    let mut lambda = match end {
-        // Above the least ratio: a part of an item is at least 1 / w of it, so a positive
-        // denominator is at least 1 / (the largest weight).
-        Extreme::Least => {
-            let all: u128 = items.iter().map(|i| u128::from(i.0)).sum();
-            let widest = items
-                .iter()
-                .map(|i| u128::from(i.2))
-                .max()
-                .unwrap_or(1)
-                .max(1);
-            Frac {
-                num: (all + 1).checked_mul(widest).ok_or_else(overflow)?,
-                den: 1,
-            }
-        }
+    // Above the least ratio: a part of an item is at least 1 / w of it, so a positive
+    // denominator is at least 1 / (the largest weight).
+    let (mut all, mut widest) = ((0u128, 0u128), 1u128);
+    for &(x, d, w) in items {
+        all = (all.0 + u128::from(x), all.1 + u128::from(d));
+        widest = widest.max(u128::from(w));
+    }
+    let far = match end {
+        Extreme::Least => Frac {
+            num: (all.0 + 1).checked_mul(widest).ok_or_else(overflow)?,
+            den: 1,
+        },
         Extreme::Most => Frac::ZERO,
     };
-    for step in 0..STEPS {
-        let (value, sx, sd, _) = best_fractional(items, lo, hi, lambda, end, &mut order)?;
-        if value >= 0 {
-            return Ok((step > 0 || end == Extreme::Most).then_some(lambda));
-        }
-        if sd == 0 {
-            return Ok(None);
-        }
-        lambda = Frac { num: sx, den: sd };
+    let near = (all.1 > 0).then_some(Frac {
+        num: all.0,
+        den: all.1,
+    });
+    let mut stepper = Fractional {
+        items,
+        lo,
+        hi,
+        end,
+        order: Vec::with_capacity(items.len()),
+    };
+    dinkelbach(&mut stepper, near, far, end)
+}
+
+/// The stepper of the fractional family (no cheap check of a best subset: each step selects).
+struct Fractional<'a> {
+    items: &'a [(u64, u64, u64)],
+    lo: u128,
+    hi: u128,
+    end: Extreme,
+    order: Vec<(i128, u64, u64, u64)>,
+}
+
+impl Stepper for Fractional<'_> {
+    fn best(&mut self, p: u128, q: u128) -> Result<(i128, u128, u128)> {
+        let lambda = Frac { num: p, den: q };
+        let (value, sx, sd, _) = best_fractional(
+            self.items,
+            self.lo,
+            self.hi,
+            lambda,
+            self.end,
+            &mut self.order,
+        )?;
+        Ok((value, sx, sd))
     }
-    Err(overflow())
+
+    fn is_best(&mut self, _p: u128, _q: u128) -> bool {
+        false
+    }
 }
 
 /// The fractional greedy at `λ`: items by key per unit of weight, ascending; negative keys taken
@@ -237,71 +527,153 @@ fn best_fractional(
             order.push((k, x, d, w));
         }
     }
-    // Key per unit of weight, ascending: k_i / w_i < k_j / w_j ⟺ k_i w_j < k_j w_i.
-    let mut bad = false;
-    order.sort_unstable_by(|a, b| {
-        let l = a.0.checked_mul(i128::from(b.3));
-        let r = b.0.checked_mul(i128::from(a.3));
-        if let (Some(l), Some(r)) = (l, r) {
-            l.cmp(&r)
-        } else {
-            bad = true;
-            Ordering::Equal
-        }
-    });
-    if bad {
-        return Err(overflow());
-    }
-    let mut weight = 0u128;
-    for &(k, x, d, w) in order.iter() {
-        // Helpful items fill up to `hi`; the others only what `lo` still asks.
-        let limit = if k < 0 { hi } else { lo };
-        if weight >= limit {
-            break;
-        }
-        let room = limit - weight;
-        let w128 = u128::from(w);
-        if room >= w128 {
+    // Helpful (negative) items first, up to `hi`; then the others only while under `lo`. Within
+    // each, by key per unit of weight ascending: a weighted selection, not a sort.
+    let split = partition_in_place(order, |i| i.0 < 0);
+    let (helpful, others) = order.split_at_mut(split);
+    let helpful_weight: u128 = helpful.iter().map(|i| u128::from(i.3)).sum();
+    let (taken, amount) = if helpful_weight >= hi {
+        (helpful, hi)
+    } else {
+        for &(k, x, d, _) in helpful.iter() {
             value = value.checked_add(k).ok_or_else(overflow)?;
             sx += u128::from(x);
             sd += u128::from(d);
-            weight += w128;
-        } else {
-            // Part of the item: everything over the denominator w.
-            let (r, room_i) = (room, i128::try_from(room).map_err(|_| overflow())?);
-            let w_i = i128::from(w);
-            let value_n = value
-                .checked_mul(w_i)
-                .and_then(|v| v.checked_add(k.checked_mul(room_i)?))
-                .ok_or_else(overflow)?;
-            let x_part = sx
-                .checked_mul(w128)
-                .and_then(|v| v.checked_add(r.checked_mul(u128::from(x))?))
-                .ok_or_else(overflow)?;
-            let d_part = sd
-                .checked_mul(w128)
-                .and_then(|v| v.checked_add(r.checked_mul(u128::from(d))?))
-                .ok_or_else(overflow)?;
-            return Ok((value_n, x_part, d_part, w128));
+        }
+        (others, lo.saturating_sub(helpful_weight))
+    };
+    let (whole, part) = weighted_prefix(taken, amount)?;
+    value = value.checked_add(whole.0).ok_or_else(overflow)?;
+    sx += whole.1;
+    sd += whole.2;
+    let Some((k, x, d, w, room)) = part else {
+        return Ok((value, sx, sd, 1));
+    };
+    // Part of an item: everything over the denominator w.
+    let w128 = u128::from(w);
+    let room_i = i128::try_from(room).map_err(|_| overflow())?;
+    let value_n = value
+        .checked_mul(i128::from(w))
+        .and_then(|v| v.checked_add(k.checked_mul(room_i)?))
+        .ok_or_else(overflow)?;
+    let x_part = sx
+        .checked_mul(w128)
+        .and_then(|v| v.checked_add(room.checked_mul(u128::from(x))?))
+        .ok_or_else(overflow)?;
+    let d_part = sd
+        .checked_mul(w128)
+        .and_then(|v| v.checked_add(room.checked_mul(u128::from(d))?))
+        .ok_or_else(overflow)?;
+    Ok((value_n, x_part, d_part, w128))
+}
+
+/// Moves the items for which `pred` holds to the front; returns how many they are.
+fn partition_in_place<T>(items: &mut [T], pred: impl Fn(&T) -> bool) -> usize {
+    let mut front = 0;
+    for i in 0..items.len() {
+        if pred(&items[i]) {
+            items.swap(front, i);
+            front += 1;
         }
     }
-    Ok((value, sx, sd, 1))
+    front
 }
 
-/// The best value of the family at a fixed `λ`: `min_T Σ key`, whose sign says whether some
-/// subset has a ratio below `λ` (for the least) or above it (for the most). Its scale is `λ`'s
-/// denominator.
-pub(crate) fn value_at_sized(
-    items: &[(u64, u64)],
-    family: BySize,
-    lambda: Frac,
-    end: Extreme,
-) -> Result<i128> {
-    let mut buf = Buffers::default();
-    Ok(best_sized(items, family, lambda.num, lambda.den, end, &mut buf)?.0)
+/// The items of least key per unit of weight whose weights add up to `amount` (all of them when
+/// they hold less): the sums `(key, x, d)` of those taken whole, and the one taken in part with
+/// the weight taken of it. A weighted quickselect on `k / w` (exact cross products, a
+/// pseudo-random pivot), `O(n)` expected; items of equal ratio are interchangeable.
+#[allow(clippy::type_complexity)]
+fn weighted_prefix(
+    mut items: &mut [(i128, u64, u64, u64)],
+    mut amount: u128,
+) -> Result<((i128, u128, u128), Option<(i128, u64, u64, u64, u128)>)> {
+    let mut whole = (0i128, 0u128, 0u128);
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let sums = |xs: &[(i128, u64, u64, u64)]| -> Option<(i128, u128, u128, u128)> {
+        xs.iter().try_fold((0i128, 0u128, 0u128, 0u128), |a, i| {
+            Some((
+                a.0.checked_add(i.0)?,
+                a.1 + u128::from(i.1),
+                a.2 + u128::from(i.2),
+                a.3 + u128::from(i.3),
+            ))
+        })
+    };
+    let add = |whole: (i128, u128, u128), s: (i128, u128, u128, u128)| {
+        Some((whole.0.checked_add(s.0)?, whole.1 + s.1, whole.2 + s.2))
+    };
+    loop {
+        if amount == 0 || items.is_empty() {
+            return Ok((whole, None));
+        }
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let pivot = items[(seed >> 33) as usize % items.len()];
+        let mut bad = false;
+        let mut rank = |x: &(i128, u64, u64, u64)| -> Ordering {
+            if let (Some(l), Some(r)) = (
+                x.0.checked_mul(i128::from(pivot.3)),
+                pivot.0.checked_mul(i128::from(x.3)),
+            ) {
+                l.cmp(&r)
+            } else {
+                bad = true;
+                Ordering::Equal
+            }
+        };
+        // Three-way partition: [..lt] before the pivot, [lt..gt] tied with it, [gt..] after.
+        let (mut lt, mut i, mut gt) = (0, 0, items.len());
+        while i < gt {
+            match rank(&items[i]) {
+                Ordering::Less => {
+                    items.swap(lt, i);
+                    lt += 1;
+                    i += 1;
+                }
+                Ordering::Greater => {
+                    gt -= 1;
+                    items.swap(i, gt);
+                }
+                Ordering::Equal => i += 1,
+            }
+        }
+        if bad {
+            return Err(overflow());
+        }
+        let before = sums(&items[..lt]).ok_or_else(overflow)?;
+        if before.3 >= amount {
+            items = &mut items[..lt];
+            continue;
+        }
+        let tied = sums(&items[lt..gt]).ok_or_else(overflow)?;
+        if before.3 + tied.3 >= amount {
+            whole = add(whole, before).ok_or_else(overflow)?;
+            amount -= before.3;
+            // The tied items in any order: whole ones, then part of one.
+            for &(k, x, d, w) in &items[lt..gt] {
+                let w128 = u128::from(w);
+                if amount >= w128 {
+                    whole =
+                        add(whole, (k, u128::from(x), u128::from(d), w128)).ok_or_else(overflow)?;
+                    amount -= w128;
+                    if amount == 0 {
+                        return Ok((whole, None));
+                    }
+                } else {
+                    return Ok((whole, Some((k, x, d, w, amount))));
+                }
+            }
+            return Ok((whole, None));
+        }
+        whole = add(add(whole, before).ok_or_else(overflow)?, tied).ok_or_else(overflow)?;
+        amount -= before.3 + tied.3;
+        items = &mut items[gt..];
+    }
 }
 
-/// [`value_at_sized`] for the fractional family, as a fraction `(numerator, denominator)` of
+/// [`Prepared::value_at`] for the fractional family, as a fraction `(numerator, denominator)` of
 /// the same scale.
 pub(crate) fn value_at_fractional(
     items: &[(u64, u64, u64)],
@@ -368,8 +740,12 @@ mod tests {
             b: 2,
             extra: (0, 0),
         };
-        let least = extreme_sized(&items, two, Extreme::Least).unwrap().unwrap();
-        let most = extreme_sized(&items, two, Extreme::Most).unwrap().unwrap();
+        let least = extreme_sized_by(&items, two, Extreme::Least, Method::Auto)
+            .unwrap()
+            .unwrap();
+        let most = extreme_sized_by(&items, two, Extreme::Most, Method::Auto)
+            .unwrap()
+            .unwrap();
         assert_eq!(
             least.cmp_exact(Frac { num: 6, den: 20 }).unwrap(),
             Ordering::Equal
@@ -381,7 +757,9 @@ mod tests {
         // A ratio of sums, not of ratios: 1/1 and 10/100 give 11/101 together, so the least pair
         // is not the pair of least ratios when sizes differ.
         let items = [(1, 1), (10, 100), (30, 100)];
-        let least = extreme_sized(&items, two, Extreme::Least).unwrap().unwrap();
+        let least = extreme_sized_by(&items, two, Extreme::Least, Method::Auto)
+            .unwrap()
+            .unwrap();
         assert_eq!(
             least.cmp_exact(Frac { num: 11, den: 101 }).unwrap(),
             Ordering::Equal
@@ -392,7 +770,9 @@ mod tests {
             b: 2,
             extra: (0, 50),
         };
-        let least = extreme_sized(&items, f, Extreme::Least).unwrap().unwrap();
+        let least = extreme_sized_by(&items, f, Extreme::Least, Method::Auto)
+            .unwrap()
+            .unwrap();
         assert_eq!(
             least.cmp_exact(Frac { num: 1, den: 51 }).unwrap(),
             Ordering::Equal
@@ -404,12 +784,18 @@ mod tests {
             b: 2,
             extra: (0, 0),
         };
-        assert_eq!(extreme_sized(&zeros, any, Extreme::Least).unwrap(), None);
+        assert_eq!(
+            extreme_sized_by(&zeros, any, Extreme::Least, Method::Auto).unwrap(),
+            None
+        );
         // Votes over a zero base: no greatest.
         let odd = [(3, 0), (1, 2)];
-        assert_eq!(extreme_sized(&odd, any, Extreme::Most).unwrap(), None);
+        assert_eq!(
+            extreme_sized_by(&odd, any, Extreme::Most, Method::Auto).unwrap(),
+            None
+        );
         assert!(same(
-            extreme_sized(&odd, any, Extreme::Least).unwrap(),
+            extreme_sized_by(&odd, any, Extreme::Least, Method::Auto).unwrap(),
             Some(Frac { num: 1, den: 2 })
         ));
     }
@@ -468,11 +854,30 @@ mod tests {
             let a = a.min(items.len());
             let f = BySize { a, b: (a + width).min(items.len()).max(a), extra: (cx.min(cd), cd) };
             let (least, most) = brute(&items, f);
-            let got_least = extreme_sized(&items, f, Extreme::Least).unwrap();
-            prop_assert!(same(got_least, least), "least {got_least:?} brute {least:?}");
-            if least.is_some() {
-                let got_most = extreme_sized(&items, f, Extreme::Most).unwrap();
-                prop_assert!(same(got_most, most), "most {got_most:?} brute {most:?}");
+            for method in [Method::Select, Method::Group] {
+                let got_least = extreme_sized_by(&items, f, Extreme::Least, method).unwrap();
+                prop_assert!(same(got_least, least), "{method:?} least {got_least:?} brute {least:?}");
+                if least.is_some() {
+                    let got_most = extreme_sized_by(&items, f, Extreme::Most, method).unwrap();
+                    prop_assert!(same(got_most, most), "{method:?} most {got_most:?} brute {most:?}");
+                }
+            }
+        }
+
+        /// With every weight 1 and a whole amount, the fractional family is the family of that
+        /// size: both ends are the sized search's (the relaxation is tight there).
+        #[test]
+        fn fractional_ends_with_unit_weights_are_the_sized_ones(
+            items in items(),
+            k in 0usize..9,
+        ) {
+            let k = k.min(items.len());
+            let weighted: Vec<(u64, u64, u64)> = items.iter().map(|&(x, d)| (x, d, 1)).collect();
+            let f = BySize { a: k, b: k, extra: (0, 0) };
+            for end in [Extreme::Least, Extreme::Most] {
+                let sized = extreme_sized_by(&items, f, end, Method::Select).unwrap();
+                let frac = extreme_fractional(&weighted, k as u128, k as u128, end).unwrap();
+                prop_assert!(same(sized, frac), "{end:?} sized {sized:?} fractional {frac:?}");
             }
         }
 

@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::ratio::{
-    BySize, Extreme, Frac, extreme_fractional, extreme_sized, value_at_fractional, value_at_sized,
+    BySize, Extreme, Frac, Items, Method, Prepared, extreme_fractional, value_at_fractional,
 };
 use super::sheets::Values;
 use super::*;
@@ -114,116 +114,159 @@ impl ShareFrame {
 }
 
 /// The per-table figures of one share: the subject's votes (least, and most when a line is
-/// absent), the base, the electors.
-struct Tables {
-    low: Vec<u64>,
-    high: Option<Vec<u64>>,
-    base: Vec<u64>,
-    electors: Vec<Option<u64>>,
+/// absent: `Some(empty)` when some absent line has no electors to bound it), the base, the
+/// electors.
+struct Tables<'a> {
+    low: &'a [u64],
+    high: Option<&'a [u64]>,
+    base: &'a [u64],
+    electors: &'a [Option<u64>],
 }
 
-/// The base figure of every table (first readings), or `None` when some table lacks it.
+/// A field of every table (first readings), or `None` when some table lacks it: the column
+/// as it is when no value is absent, else a table at a time.
+fn field_values(set: &ActaSet, field: Field, keep: Option<&[usize]>) -> Option<Vec<u64>> {
+    let col = set.column(field)?;
+    if !col.has_absent() {
+        let raw = col.raw();
+        return Some(match keep {
+            None => raw.iter().map(|&v| u64::from(v)).collect(),
+            Some(keep) => keep.iter().map(|&i| u64::from(raw[i])).collect(),
+        });
+    }
+    match keep {
+        None => (0..set.len()).map(|i| col.get(i).map(u64::from)).collect(),
+        Some(keep) => keep.iter().map(|&i| col.get(i).map(u64::from)).collect(),
+    }
+}
+
+/// The base figure of every table (first readings), or `None` when some table lacks it. The
+/// valid votes are the field, or, where it is absent, the sum of the lines when none is absent.
 fn base_values(
     set: &ActaSet,
     base: PercentBase,
     keep: Option<&[usize]>,
     electors: &[Option<u64>],
 ) -> Option<Vec<u64>> {
-    let n = keep.map_or(set.len(), <[usize]>::len);
-    let at = |k: usize| keep.map_or(k, |keep| keep[k]);
-    let field = |f: Field| set.column(f);
-    // Valid votes: the field, else the sum of the lines where none is absent.
-    let lines: Vec<&crate::model::column::OptColumn> = (0..set.contest().lines().len())
-        .filter_map(|l| set.column(Field::Line(l)))
-        .collect();
-    let valid = |i: usize| -> Option<u64> {
-        if let Some(v) = field(Field::Valid).and_then(|c| c.get(i)) {
-            return Some(u64::from(v));
-        }
-        lines
-            .iter()
-            .map(|c| c.get(i).map(u64::from))
-            .sum::<Option<u64>>()
+    let add = |a: Option<Vec<u64>>, b: Option<Vec<u64>>| -> Option<Vec<u64>> {
+        let (mut a, b) = (a?, b?);
+        a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
+        Some(a)
     };
-    let get = |f: Field, i: usize| field(f).and_then(|c| c.get(i)).map(u64::from);
-    (0..n)
-        .map(|k| {
-            let i = at(k);
-            match base {
-                PercentBase::Valid => valid(i),
-                PercentBase::ValidAndNull => Some(valid(i)? + get(Field::Null, i)?),
-                PercentBase::Cast => Some(valid(i)? + get(Field::Null, i)? + get(Field::Blank, i)?),
-                PercentBase::Voters => get(Field::Voters, i),
-                PercentBase::Electors => electors[k],
-            }
+    let valid = || -> Option<Vec<u64>> {
+        field_values(set, Field::Valid, keep).or_else(|| {
+            let at = |k: usize| keep.map_or(k, |keep| keep[k]);
+            let n = keep.map_or(set.len(), <[usize]>::len);
+            let valid = set.column(Field::Valid);
+            let lines: Vec<&crate::model::column::OptColumn> = (0..set.contest().lines().len())
+                .filter_map(|l| set.column(Field::Line(l)))
+                .collect();
+            (0..n)
+                .map(|k| {
+                    let i = at(k);
+                    match valid.and_then(|c| c.get(i)) {
+                        Some(v) => Some(u64::from(v)),
+                        None => lines.iter().map(|c| c.get(i).map(u64::from)).sum(),
+                    }
+                })
+                .collect()
         })
-        .collect()
+    };
+    match base {
+        PercentBase::Valid => valid(),
+        PercentBase::ValidAndNull => add(valid(), field_values(set, Field::Null, keep)),
+        PercentBase::Cast => add(
+            add(valid(), field_values(set, Field::Null, keep)),
+            field_values(set, Field::Blank, keep),
+        ),
+        PercentBase::Voters => field_values(set, Field::Voters, keep),
+        PercentBase::Electors => electors.iter().copied().collect(),
+    }
 }
 
-/// The bounds of every share printed without a count in `bulletin`.
+/// The bounds of every share printed without a count in `bulletin`, a subject per task.
 pub(crate) fn share_bounds(
     set: &ActaSet,
     bulletin: &Bulletin,
     frame: ShareFrame,
+    execution: crate::par::Execution,
 ) -> Result<(Vec<ShareBound>, Vec<ShareNotBounded>)> {
     let (electors, keep) = table_electors(set);
-    let mut bounds = Vec::new();
-    let mut not_bounded = Vec::new();
-    for c in &bulletin.counts {
-        let (None, Some(printed)) = (c.count, c.percent) else {
-            continue;
-        };
-        let Some(members) = resolve_subject(set.contest(), bulletin, &c.subject) else {
-            continue; // B007 says so
-        };
-        let values = Values::new(set, &members, keep.as_deref(), &electors);
-        let high = values
-            .high
-            .as_ref()
-            .map(|h| h.iter().copied().collect::<Option<Vec<u64>>>());
-        let declared = c.base.or(bulletin.base);
-        let bases: Vec<PercentBase> = declared.map_or(TRIED.to_vec(), |b| vec![b]);
-        let mut shown: Option<ShareBound> = None;
-        for base in bases {
-            let Some(base_figures) = base_values(set, base, keep.as_deref(), &electors) else {
-                continue;
+    let shares: Vec<(&crate::model::BulletinCount, Percent, Vec<usize>)> = bulletin
+        .counts
+        .iter()
+        .filter_map(|c| {
+            let (None, Some(printed)) = (c.count, c.percent) else {
+                return None;
             };
-            let tables = Tables {
-                low: values.low.clone(),
-                high: match &high {
-                    None => None,
-                    Some(Some(h)) => Some(h.clone()),
-                    // An absent line without electors: no greatest share.
-                    Some(None) => Some(Vec::new()),
-                },
-                base: base_figures,
-                electors: electors.clone(),
-            };
-            let b = share_bound(
-                &c.subject,
-                printed,
-                base,
-                declared.is_some(),
-                &tables,
-                frame,
-            )?;
-            let within = b.verdict == Verdict::Within;
-            if within || shown.is_none() {
-                shown = Some(b);
+            // An unknown subject is B007's.
+            let members = resolve_subject(set.contest(), bulletin, &c.subject)?;
+            Some((c, printed, members))
+        })
+        .collect();
+    // Each base's figures, computed once, when a subject first needs them (an undeclared base
+    // tries the next only when the first does not hold the printed share).
+    let figures: Vec<(PercentBase, std::sync::OnceLock<Option<Vec<u64>>>)> = PercentBase::ALL
+        .iter()
+        .map(|b| (*b, std::sync::OnceLock::new()))
+        .collect();
+    let figures_of = |b: PercentBase| -> Option<&[u64]> {
+        let (_, cell) = figures.iter().find(|(x, _)| *x == b)?;
+        cell.get_or_init(|| base_values(set, b, keep.as_deref(), &electors))
+            .as_deref()
+    };
+    let results: Vec<Result<std::result::Result<ShareBound, ShareNotBounded>>> =
+        crate::par::map(execution, shares.len(), |k| {
+            let (c, printed, members) = &shares[k];
+            let values = Values::new(set, members, keep.as_deref(), &electors);
+            let high: Option<Vec<u64>> = values.high.as_ref().map(|h| {
+                h.iter()
+                    .copied()
+                    .collect::<Option<Vec<u64>>>()
+                    .unwrap_or_default()
+            });
+            let declared = c.base.or(bulletin.base);
+            let mut shown: Option<ShareBound> = None;
+            for base in declared.map_or(TRIED.to_vec(), |b| vec![b]) {
+                let Some(base_figures) = figures_of(base) else {
+                    continue;
+                };
+                let tables = Tables {
+                    low: &values.low,
+                    high: high.as_deref(),
+                    base: base_figures,
+                    electors: &electors,
+                };
+                let b = share_bound(
+                    &c.subject,
+                    *printed,
+                    base,
+                    declared.is_some(),
+                    &tables,
+                    frame,
+                )?;
+                let within = b.verdict == Verdict::Within;
+                if within || shown.is_none() {
+                    shown = Some(b);
+                }
+                if within {
+                    break;
+                }
             }
-            if within {
-                break;
-            }
-        }
-        match shown {
-            Some(b) => bounds.push(b),
-            None => not_bounded.push(ShareNotBounded {
+            Ok(shown.ok_or_else(|| ShareNotBounded {
                 subject: c.subject.clone(),
                 reason: match declared {
                     Some(b) => format!("some sheets lack the {b} figure the share is of"),
                     None => "some sheets lack every figure a share may be of".to_owned(),
                 },
-            }),
+            }))
+        });
+    let mut bounds = Vec::new();
+    let mut not_bounded = Vec::new();
+    for r in results {
+        match r? {
+            Ok(b) => bounds.push(b),
+            Err(n) => not_bounded.push(n),
         }
     }
     Ok((bounds, not_bounded))
@@ -231,8 +274,8 @@ pub(crate) fn share_bounds(
 
 /// The least and most share over the frame's family, of votes `x` over `d`.
 fn range(
-    low: &[(u64, u64)],
-    high: Option<&[(u64, u64)]>,
+    low: Items<'_>,
+    high: Option<Items<'_>>,
     electors: &[Option<u64>],
     frame: ShareFrame,
 ) -> Result<Option<(Frac, Option<Frac>)>> {
@@ -252,12 +295,23 @@ fn range(
                 uncollected_electors,
                 low.len(),
             );
+            // Prepared once for both ends when the most votes are the least (no absent line).
+            let low_p = Prepared::new(low, Method::Auto);
+            let high_own = high
+                .filter(|h| !std::ptr::eq(h.x.as_ptr(), low.x.as_ptr()))
+                .map(|h| Prepared::new(h, Method::Auto));
+            let high_p = high_own.as_ref().unwrap_or(&low_p);
+            let families_lo = reduce(families_lo, low_p.consistent());
+            let families_hi = match high {
+                Some(_) => reduce(families_hi, high_p.consistent()),
+                None => families_hi,
+            };
             let mut least: Option<Frac> = None;
             for f in families_lo {
                 match f {
                     None => least = Some(Frac::ZERO), // an unbounded base outside the sheets
                     Some(f) => {
-                        if let Some(r) = extreme_sized(low, f, Extreme::Least)? {
+                        if let Some(r) = low_p.extreme(f, Extreme::Least)? {
                             least = Some(match least {
                                 Some(l) if l.cmp_exact(r)?.is_le() => l,
                                 _ => r,
@@ -272,11 +326,11 @@ fn range(
             let mut most: Option<Option<Frac>> = Some(None);
             match high {
                 None => most = None,
-                Some(high) => {
+                Some(_) => {
                     for f in families_hi {
                         let r = match f {
                             None => None,
-                            Some(f) => extreme_sized(high, f, Extreme::Most)?,
+                            Some(f) => high_p.extreme(f, Extreme::Most)?,
                         };
                         most = match (most, r) {
                             (None, _) | (_, None) => None,
@@ -302,12 +356,9 @@ fn range(
                 return Ok(None);
             };
             let u = uncollected_electors;
-            let with = |items: &[(u64, u64)], outside: (u64, u64)| -> Vec<(u64, u64, u64)> {
-                let mut v: Vec<(u64, u64, u64)> = items
-                    .iter()
-                    .zip(&w)
-                    .map(|(&(x, d), &e)| (x, d, e))
-                    .collect();
+            let with = |items: Items<'_>, outside: (u64, u64)| -> Vec<(u64, u64, u64)> {
+                let mut v: Vec<(u64, u64, u64)> =
+                    items.iter().zip(&w).map(|((x, d), &e)| (x, d, e)).collect();
                 if u > 0 {
                     // The uncollected electors: voting (for the subject, or not) or not voting.
                     v.push((outside.0, outside.1, u));
@@ -326,6 +377,19 @@ fn range(
             };
             Ok(Some((least, most)))
         }
+    }
+}
+
+/// The families of a share of tables reduced to the one that holds both ends, when every table's
+/// votes are within its base and at least one sheet is in the bulletin: the least share is then
+/// never above with fewer sheets (dropping the sheet of the greatest share does not raise the
+/// share of the rest, uncollected base included) and is lowest with the uncollected tables'
+/// electors in the base; the greatest likewise with the fewest sheets and the uncollected
+/// electors all for the subject. One search instead of up to two, each of the smallest size.
+fn reduce(families: Vec<Option<BySize>>, consistent: bool) -> Vec<Option<BySize>> {
+    match families.last() {
+        Some(Some(f)) if consistent && f.a >= 1 => vec![Some(BySize { b: f.a, ..*f })],
+        _ => families,
     }
 }
 
@@ -414,17 +478,16 @@ fn share_bound(
     printed: Percent,
     base: PercentBase,
     base_declared: bool,
-    t: &Tables,
+    t: &Tables<'_>,
     frame: ShareFrame,
 ) -> Result<ShareBound> {
-    let low: Vec<(u64, u64)> = t.low.iter().copied().zip(t.base.iter().copied()).collect();
-    let high: Option<Vec<(u64, u64)>> = match &t.high {
-        None => Some(low.clone()),
-        Some(h) if h.is_empty() && !t.low.is_empty() => None,
-        Some(h) => Some(h.iter().copied().zip(t.base.iter().copied()).collect()),
-    };
+    let low = Items::new(t.low, t.base);
+    // The most votes: the least when no line is absent, none when an absent line has no
+    // electors to bound it.
+    let unbounded = t.high.is_some_and(|h| h.is_empty() && !t.low.is_empty());
+    let high: Option<Items<'_>> = (!unbounded).then(|| Items::new(t.high.unwrap_or(t.low), t.base));
     let scale = printed.scale() + 2;
-    let (sx, sd): (u128, u128) = low.iter().fold((0, 0), |(a, b), &(x, d)| {
+    let (sx, sd): (u128, u128) = low.iter().fold((0, 0), |(a, b), (x, d)| {
         (a + u128::from(x), b + u128::from(d))
     });
     let on_sheets = (sd > 0)
@@ -439,7 +502,7 @@ fn share_bound(
         }
         ShareFrame::Tables { .. } => BoundMethod::Exact,
     };
-    let Some((least, most)) = range(&low, high.as_deref(), &t.electors, frame)? else {
+    let Some((least, most)) = range(low, high, t.electors, frame)? else {
         // No choice of tables has a base above 0: every share is as possible as any other.
         return Ok(ShareBound {
             subject: subject.to_owned(),
@@ -459,17 +522,17 @@ fn share_bound(
     let (verdict, false_sheets) = if hi_edge.cmp_exact(least)?.is_lt() {
         (
             Verdict::Below,
-            false_sheets_for(&low, &t.electors, hi_edge, frame, Extreme::Least)?,
+            false_sheets_for(low, t.electors, hi_edge, frame, Extreme::Least)?,
         )
     } else if most
         .map(|m| lo_edge.cmp_exact(m))
         .transpose()?
         .is_some_and(std::cmp::Ordering::is_gt)
     {
-        let high = high.as_deref().unwrap_or(&low);
+        let high = high.unwrap_or(low);
         (
             Verdict::Above,
-            false_sheets_for(high, &t.electors, lo_edge, frame, Extreme::Most)?,
+            false_sheets_for(high, t.electors, lo_edge, frame, Extreme::Most)?,
         )
     } else {
         (Verdict::Within, Some(0))
@@ -493,7 +556,7 @@ fn share_bound(
 /// value of the family at `edge` is at least what `k` false sheets can change (each the most
 /// its table's electors allow), so the least `k` whose largest changes cover it is a lower bound.
 fn false_sheets_for(
-    items: &[(u64, u64)],
+    items: Items<'_>,
     electors: &[Option<u64>],
     edge: Frac,
     frame: ShareFrame,
@@ -519,12 +582,13 @@ fn false_sheets_for(
                 items.len(),
             );
             let families = if end == Extreme::Least { lo } else { hi };
+            let prepared = Prepared::new(items, Method::Auto);
             let mut best: Option<i128> = None;
             for f in families {
                 let Some(f) = f else {
                     return Ok(Some(0));
                 };
-                let v = value_at_sized(items, f, edge, end)?;
+                let v = prepared.value_at(f, edge, end)?;
                 best = Some(best.map_or(v, |b| b.min(v)));
             }
             (best.unwrap_or(0), 1)
@@ -542,11 +606,8 @@ fn false_sheets_for(
             } else {
                 (u, u)
             };
-            let mut v: Vec<(u64, u64, u64)> = items
-                .iter()
-                .zip(&w)
-                .map(|(&(x, d), &e)| (x, d, e))
-                .collect();
+            let mut v: Vec<(u64, u64, u64)> =
+                items.iter().zip(&w).map(|((x, d), &e)| (x, d, e)).collect();
             if u > 0 {
                 v.push((outside.0, outside.1, u));
                 v.push((0, 0, u));
@@ -560,7 +621,7 @@ fn false_sheets_for(
     // What each sheet can change, at the edge's scale: a false sheet's table may hold from
     // nothing to every elector for the subject, over a base up to its electors.
     let mut changes: Vec<u128> = Vec::with_capacity(items.len());
-    for (&(x, d), e) in items.iter().zip(electors) {
+    for ((x, d), e) in items.iter().zip(electors) {
         let Some(e) = e else {
             return Ok(Some(1)); // no electors: a false sheet may hide anything
         };
