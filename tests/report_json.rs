@@ -259,7 +259,11 @@ fn findings_of_each_check(
         }
     }
     out.extend(sequence(bulletins).unwrap().iter().flat_map(Step::findings));
-    out.extend(robustness(set, &t, register).unwrap().findings());
+    out.extend(
+        outcome(set, &t, register, &actas::OutcomeRule::Plurality, bulletins)
+            .unwrap()
+            .findings(),
+    );
     out.extend(compare(set, second).unwrap().findings());
     out
 }

@@ -5,6 +5,7 @@ use super::bulletin::{BulletinCheck, check_bulletin};
 use super::checked::Checked;
 use super::compare::{Comparison, compare_with};
 use super::consistency::{RuleCheck, RuleSummary, check_repeats, check_rules_with};
+use super::outcome::{OutcomeCheck, outcome_of};
 use super::plausibility::{PlausibilityOptions, plausibility_with};
 use super::register::check_register_with;
 use super::robustness::{Robustness, robustness_of};
@@ -13,7 +14,7 @@ use super::signature::{Signature, round_percentage_signature};
 use super::totals::{Coverage, Totals, coverage, totals_with};
 use crate::error::Result;
 use crate::io::InputSummary;
-use crate::model::{ActaSet, Bulletin, Candidate, Register, TableRegister};
+use crate::model::{ActaSet, Bulletin, Candidate, OutcomeRule, Register, TableRegister};
 use crate::par::Execution;
 use crate::report::{Code, Finding, Subject, sort_findings};
 use crate::rules::RuleSet;
@@ -34,6 +35,8 @@ pub struct AuditOptions {
     /// Whether checks run on every core (the default, with the `parallel` feature) or on the
     /// calling thread; the report is the same either way.
     pub execution: Execution,
+    /// The election's rule: who is elected, or who goes to a runoff (default plurality).
+    pub rule: OutcomeRule,
 }
 
 impl AuditOptions {
@@ -65,6 +68,13 @@ impl AuditOptions {
         self
     }
 
+    /// With the election's rule (an announcements file carries it as `"rule"`).
+    #[must_use]
+    pub fn with_rule(mut self, rule: OutcomeRule) -> Self {
+        self.rule = rule;
+        self
+    }
+
     /// With the checks run as `execution` says.
     #[must_use]
     pub fn with_execution(mut self, execution: Execution) -> Self {
@@ -81,6 +91,7 @@ impl Default for AuditOptions {
             bounds: BoundOptions::default(),
             signature_alpha: 1e-6,
             execution: Execution::default(),
+            rule: OutcomeRule::Plurality,
         }
     }
 }
@@ -133,8 +144,15 @@ pub struct AuditReport {
     pub bulletins: Vec<BulletinAudit>,
     /// The steps between successive bulletins.
     pub sequence: Vec<Step>,
-    /// Whether the sheets settle the outcome.
+    /// Whether the sheets settle the leader (plurality margins).
     pub robustness: Option<Robustness>,
+    /// The outcome of the election's rule on the sheets, on each bulletin and with the
+    /// uncollected tables; its findings are the report's `O001` to `O003`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub outcome: Option<OutcomeCheck>,
     /// The comparison with a second reading, when one was given.
     pub comparison: Option<Comparison>,
     /// Every finding, most severe first.
@@ -289,6 +307,13 @@ impl<'a> Audit<'a> {
         self
     }
 
+    /// With the election's rule (as [`AuditOptions::with_rule`]).
+    #[must_use]
+    pub fn rule(mut self, rule: &OutcomeRule) -> Self {
+        self.options.rule = rule.clone();
+        self
+    }
+
     /// Runs every check that applies.
     ///
     /// # Errors
@@ -318,6 +343,7 @@ impl<'a> Audit<'a> {
             &self.register,
             self.bulletins,
             &self.options,
+            Some(super::outcome::SheetElectors::of(set)),
             |b| feasibility_with(set, b, &self.register, &self.options.bounds, exec),
         )?;
         Ok(assemble(
@@ -364,6 +390,7 @@ pub(crate) struct Announced {
     bulletins: Vec<BulletinAudit>,
     sequence: Vec<Step>,
     robustness: Option<Robustness>,
+    outcome: Option<OutcomeCheck>,
     findings: Vec<Finding>,
 }
 
@@ -415,13 +442,15 @@ fn bulletin_checks(
 }
 
 /// The checks of the announcements: each bulletin's arithmetic, signature and feasibility (by
-/// `feasibility`), the sequence, and robustness.
+/// `feasibility`), the sequence, robustness and the rule's outcome (`electors` per table, when at
+/// hand, for the sheets it takes to change it).
 pub(crate) fn announcement_checks(
     contest: &crate::Contest,
     totals: &Totals,
     register: &Register,
     bulletins_in: &[Bulletin],
     options: &AuditOptions,
+    electors: Option<super::outcome::SheetElectors>,
     mut feasibility: impl FnMut(&Bulletin) -> Result<Checked<Feasibility>>,
 ) -> Result<Announced> {
     let mut findings = if register.tables.is_some() || register.electors.is_some() {
@@ -459,18 +488,27 @@ pub(crate) fn announcement_checks(
             Vec::new()
         }
     };
-    let robustness = if contest.candidates().len() >= 2 && totals.tables > 0 {
+    let (robustness, outcome) = if contest.candidates().len() >= 2 && totals.tables > 0 {
         let r = robustness_of(contest, totals, register)?;
-        findings.extend(r.findings());
-        Some(r)
+        let o = outcome_of(
+            contest,
+            totals,
+            register,
+            &options.rule,
+            bulletins_in,
+            electors,
+        )?;
+        findings.extend(o.findings());
+        (Some(r), Some(o))
     } else {
-        None
+        (None, None)
     };
 
     Ok(Announced {
         bulletins,
         sequence,
         robustness,
+        outcome,
         findings,
     })
 }
@@ -508,6 +546,7 @@ pub(crate) fn assemble(
         bulletins: announced.bulletins,
         sequence: announced.sequence,
         robustness: announced.robustness,
+        outcome: announced.outcome,
         comparison,
         findings,
     }

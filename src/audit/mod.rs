@@ -21,6 +21,7 @@ mod checked;
 mod compare;
 mod consistency;
 mod engine;
+mod outcome;
 mod plausibility;
 mod register;
 mod robustness;
@@ -40,6 +41,7 @@ pub use consistency::{
     RuleCheck, RuleSummary, Violation, check_repeats, check_rules, check_rules_with,
 };
 pub use engine::{Audit, AuditOptions, AuditReport, BulletinAudit};
+pub use outcome::{BulletinOutcome, ConditionMargin, OutcomeCheck, outcome};
 pub use plausibility::{PlausibilityOptions, plausibility, plausibility_with};
 pub use register::{check_register, check_register_with};
 pub use robustness::{Margin, Robustness, robustness};

@@ -357,6 +357,7 @@ impl<'a> StreamAudit<'a> {
         let mut unplaced = Totals::default();
         let mut electors_missing = false;
         let mut electors_sum = 0u64;
+        let mut sheet_electors = super::outcome::SheetElectors::default();
         loop {
             let more = rows.fill(&mut chunk, opts.chunk, Lines::Drop)?;
             // Repeats across the whole stream, not only within the chunk.
@@ -405,6 +406,7 @@ impl<'a> StreamAudit<'a> {
             }
             let (electors, keep) = super::bounds::table_electors(&chunk);
             for e in &electors {
+                sheet_electors.add(*e);
                 match e {
                     Some(e) => {
                         electors_sum = electors_sum
@@ -441,6 +443,7 @@ impl<'a> StreamAudit<'a> {
             &self.register,
             self.bulletins,
             &opts.audit,
+            Some(sheet_electors),
             |b| {
                 let index = self.bulletins.iter().position(|x| std::ptr::eq(x, b));
                 let subjects = index

@@ -641,6 +641,13 @@ pub struct Announcements {
     /// The register.
     #[cfg_attr(feature = "serde", serde(default))]
     pub register: Register,
+    /// The election's rule (`"rule": {"rule": "absolute_majority", "base": "valid"}`; default
+    /// plurality): give it to the audit with [`AuditOptions::with_rule`](crate::audit::AuditOptions::with_rule).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "is_plurality")
+    )]
+    pub rule: super::rule::OutcomeRule,
     /// The bulletins, oldest first.
     pub bulletins: Vec<Bulletin>,
 }
@@ -651,18 +658,33 @@ impl Announcements {
         Announcements {
             about: None,
             register,
+            rule: super::rule::OutcomeRule::Plurality,
             bulletins,
         }
     }
 
-    /// Checks that every bulletin announces something ([`Bulletin::validate`]).
+    /// With the election's rule.
+    #[must_use]
+    pub fn with_rule(mut self, rule: super::rule::OutcomeRule) -> Self {
+        self.rule = rule;
+        self
+    }
+
+    /// Checks that every bulletin announces something ([`Bulletin::validate`]) and that the rule
+    /// is sound ([`OutcomeRule::validate`](super::rule::OutcomeRule::validate)).
     ///
     /// # Errors
     ///
-    /// The first bulletin's error, with its label.
+    /// The first bulletin's error, with its label; the rule's.
     pub fn validate(&self) -> crate::Result<()> {
-        self.bulletins.iter().try_for_each(Bulletin::validate)
+        self.bulletins.iter().try_for_each(Bulletin::validate)?;
+        self.rule.validate()
     }
+}
+
+#[cfg(feature = "serde")]
+fn is_plurality(rule: &super::rule::OutcomeRule) -> bool {
+    *rule == super::rule::OutcomeRule::Plurality
 }
 
 /// Counts in JSON: whole numbers from 0 to `u64::MAX`, with a message that says so for anything

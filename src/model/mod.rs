@@ -8,6 +8,7 @@ pub(crate) mod column;
 mod contest;
 mod geo;
 mod number;
+pub(crate) mod rule;
 pub(crate) mod set;
 mod sheet;
 mod table;
@@ -22,6 +23,7 @@ pub use geo::{DisplayPath, GeoNode, GeoPath, Geography};
 pub use number::{
     MAX_PERCENT_SCALE, MAX_PRINTED_SCALE, Percent, Ratio, Rounding, Turnout, percent_of,
 };
+pub use rule::{Condition, Outcome, OutcomeRule};
 pub use set::{ActaSet, Repeat, RepeatKind};
 pub use sheet::{ActaSheet, Field};
 pub use table::TableId;

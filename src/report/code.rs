@@ -141,9 +141,12 @@ codes! {
     /// A share printed without a count is above what any qualifying choice of tables gives.
     ShareAboveSheets = "F006", Critical, ["printed", "least_possible", "most_possible", "base", "false_sheets", "false_sheets_exact"];
     /// The sheets settle the outcome whatever the uncollected tables hold.
-    OutcomeSettled = "O001", Info, ["closest_rival", "margin", "tie_turnout_percent"];
-    /// The uncollected tables could still change the leader.
-    OutcomeOpen = "O002", Warning, ["closest_rival", "margin", "tie_turnout_percent"];
+    OutcomeSettled = "O001", Info, ["closest_rival", "margin", "tie_turnout_percent", "outcome", "votes_to_change", "sheets_to_change"];
+    /// The uncollected tables could still change the outcome.
+    OutcomeOpen = "O002", Warning, ["closest_rival", "margin", "tie_turnout_percent", "outcome", "votes_to_change", "sheets_to_change"];
+    /// A bulletin's figures give an outcome the sheets rule out, whatever the uncollected
+    /// tables hold.
+    OutcomeContradicted = "O003", Critical, ["announced", "on_sheets"];
     /// A count decreases from one bulletin to the next.
     CountDecreases = "Q001", Error, ["from", "to", "change"];
     /// The votes added between two bulletins exceed the electors the added coverage holds.

@@ -41,8 +41,9 @@
 //! | `F004` | error | `coverage` | the printed coverage matches no whole number of the register's tables (or electors): the claim is impossible as printed |
 //! | `F005` | critical | `printed`, `least_possible`, `most_possible?`, `base`, `false_sheets?`, `false_sheets_exact` | a share printed without a count is below the range of shares any qualifying choice of tables gives (`false_sheets` at least) |
 //! | `F006` | critical | `printed`, `least_possible`, `most_possible?`, `base`, `false_sheets?`, `false_sheets_exact` | a share printed without a count is above that range |
-//! | `O001` | info | `closest_rival?`, `margin?`, `tie_turnout_percent?` | the sheets settle the outcome whatever the uncollected tables hold |
-//! | `O002` | warning | `closest_rival?`, `margin?`, `tie_turnout_percent?` | the uncollected tables could still change the leader |
+//! | `O001` | info | `closest_rival?`, `margin?`, `tie_turnout_percent?`, `outcome?`, `votes_to_change?`, `sheets_to_change?` | the sheets settle the outcome of the election's rule whatever the uncollected tables hold (`Robustness::findings` gives the plurality keys, the audit the rule's) |
+//! | `O002` | warning | `closest_rival?`, `margin?`, `tie_turnout_percent?`, `outcome?`, `votes_to_change?`, `sheets_to_change?` | the uncollected tables could still change the outcome |
+//! | `O003` | critical | `announced`, `on_sheets` | a bulletin's figures give an outcome the sheets rule out, whatever the uncollected tables hold |
 //! | `Q001` | error | `from`, `to`, `change?` | a count (or a bulletin's electors, voters, ...) decreases from one bulletin to the next |
 //! | `Q002` | error | `votes_added`, `electors_added_at_most` | the votes added between two bulletins exceed the electors the added coverage holds |
 //!

@@ -16,7 +16,7 @@ pub use shares::{ShareBound, ShareNotBounded};
 
 pub(crate) use electors::{ElectorsInput, ElectorsTally, electors_feasibility};
 pub(crate) use sheets::{Values, table_electors};
-pub(crate) use tables::{SubjectTally, tables_feasibility};
+pub(crate) use tables::{SubjectTally, Tally, tables_feasibility};
 
 use super::bulletin::resolve_subject;
 use super::checked::{Checked, NotApplicable, NotApplicableReason, not_applicable};

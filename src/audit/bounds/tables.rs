@@ -108,7 +108,7 @@ impl Tally {
     }
 
     /// The least `k` such that `base + (the sum of the k largest values) >= target`, if any.
-    pub(super) fn fewest_largest_reaching(&mut self, base: u128, target: u128) -> Option<u64> {
+    pub(crate) fn fewest_largest_reaching(&mut self, base: u128, target: u128) -> Option<u64> {
         if base >= target {
             return Some(0);
         }
