@@ -404,8 +404,9 @@ pub(crate) fn outcome_of(
 /// let register = Register::new().with_electors(1_520); // 20 electors uncollected
 /// let check = outcome(&set, &totals(&set)?, &register, &rule, &[])?;
 /// assert_eq!(check.on_sheets, Some(Outcome::Winner("A".into())));
-/// // A leads by 11 points where 10 are needed: moving 1 vote from A to B leaves a lead of 9.
-/// assert_eq!(check.votes_to_change, Some(1));
+/// // A leads by 110 votes where 100 (10 points) are needed: 6 votes moved from A to B leave a
+/// // lead of 98.
+/// assert_eq!(check.votes_to_change, Some(6));
 /// // 20 votes for B elsewhere bring the lead to 90 of 1,020: under 10 points.
 /// assert_eq!(check.settled, Some(false));
 /// # Ok::<(), actas::Error>(())
