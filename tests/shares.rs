@@ -359,3 +359,44 @@ fn shares_without_counts_add_up() {
     .with_base(PercentBase::Voters);
     assert_eq!(codes(&past), [Code::PercentSumOff]);
 }
+
+#[test]
+fn a_declared_base_is_the_signatures_total_and_parts_make_the_turnout() {
+    use actas::audit::{Audit, check_bulletin};
+    // 45.0% and 40.0% of 2,000,000 ballots cast (valid 1,700,000, null 200,000, blank 100,000):
+    // round percentages of the cast total, not of the counts' sum (52.94% and 47.06%).
+    let b = Bulletin::new(
+        "b",
+        vec![
+            BulletinCount::new("A", 900_000),
+            BulletinCount::new("B", 800_000),
+        ],
+    )
+    .with_valid(1_700_000)
+    .with_null(200_000)
+    .with_blank(100_000)
+    .with_base(PercentBase::Cast)
+    .with_electors(4_000_000)
+    .with_turnout(pct("50"));
+    let set = set_of(&[(70, 30, 120)]);
+    let report = Audit::new(&set)
+        .bulletins(std::slice::from_ref(&b))
+        .run()
+        .unwrap();
+    let s = report.bulletins[0].signature.as_ref().unwrap();
+    assert_eq!((s.total, s.base), (2_000_000, Some(PercentBase::Cast)));
+    assert!(report.with_code(Code::RoundPercentages).count() == 1);
+    // Undeclared, the counts' sum is the total: 52.94% and 47.06% are no round grid.
+    let mut undeclared = b.clone();
+    undeclared.base = None;
+    let report = Audit::new(&set).bulletins(&[undeclared]).run().unwrap();
+    assert_eq!(
+        report.bulletins[0].signature.as_ref().unwrap().total,
+        1_700_000
+    );
+    assert_eq!(report.with_code(Code::RoundPercentages).count(), 0);
+    // No voters announced: the turnout is of valid + null + blank, 2,000,000 of 4,000,000.
+    let t = check_bulletin(&b, None, None).unwrap().turnout.unwrap();
+    assert_eq!(t.voters, 2_000_000);
+    assert!(!t.against[0].reproduced_by.is_empty());
+}

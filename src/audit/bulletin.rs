@@ -63,7 +63,8 @@ pub struct TurnoutAgainst {
 pub struct TurnoutCheck {
     /// The printed turnout.
     pub printed: Percent,
-    /// The announced voters.
+    /// The voters: announced, else valid (or the sum of the counts) + null + blank when the
+    /// bulletin gives them.
     pub voters: u64,
     /// Each electors figure tried.
     pub against: Vec<TurnoutAgainst>,
@@ -295,7 +296,11 @@ pub fn check_bulletin(
         first.is_some() && bases.all(|b| b == first)
     };
 
-    let turnout = match (bulletin.turnout, bulletin.voters) {
+    // The voters, else every ballot cast when the bulletin gives valid, null and blank.
+    let voters = bulletin
+        .voters
+        .or_else(|| bulletin.base_total(PercentBase::Cast));
+    let turnout = match (bulletin.turnout, voters) {
         (Some(printed), Some(voters)) => {
             let mut against = Vec::new();
             let figures = [

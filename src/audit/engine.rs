@@ -10,7 +10,7 @@ use super::plausibility::{PlausibilityOptions, plausibility_with};
 use super::register::check_register_with;
 use super::robustness::{Robustness, robustness_of};
 use super::sequence::{Step, sequence};
-use super::signature::{Signature, round_percentage_signature};
+use super::signature::{Signature, round_percentage_signature, round_percentage_signature_over};
 use super::totals::{Coverage, Totals, coverage, totals_with};
 use crate::error::Result;
 use crate::io::InputSummary;
@@ -416,10 +416,17 @@ fn bulletin_checks(
         .collect();
     // A bulletin of one count, or of zeros, has no signature: nothing to report; nor has one
     // that gives some subjects only a share.
-    let signature = if b.has_all_counts() {
-        round_percentage_signature(&counts)?.done()
-    } else {
-        None
+    // Of the declared base's total when the bulletin gives it, else of the counts' sum.
+    // (A total equal to the counts' sum is that sum: its last count is not free.)
+    let sum = b.count_total()?;
+    let declared = b
+        .base
+        .and_then(|base| Some((base, b.base_total(base)?)))
+        .filter(|(_, total)| *total != sum);
+    let signature = match declared {
+        _ if !b.has_all_counts() => None,
+        Some((base, total)) => round_percentage_signature_over(&counts, total, base)?.done(),
+        None => round_percentage_signature(&counts)?.done(),
     };
     if let Some(s) = &signature {
         findings.extend(s.findings(&b.label, options.signature_alpha));

@@ -46,7 +46,9 @@ pub use plausibility::{PlausibilityOptions, plausibility, plausibility_with};
 pub use register::{check_register, check_register_with};
 pub use robustness::{Margin, Robustness, robustness};
 pub use sequence::{Increment, Step, sequence};
-pub use signature::{Grid, GridPoint, Signature, round_percentage_signature};
+pub use signature::{
+    Grid, GridPoint, Signature, round_percentage_signature, round_percentage_signature_over,
+};
 pub use stream::{PlaceTotals, StreamAudit, StreamOptions, StreamOutcome};
 pub use totals::{
     Coverage, FieldTotal, LevelTotals, Totals, coverage, totals, totals_by_level,

@@ -105,20 +105,6 @@ fn sheets_base(totals: &Totals, base: PercentBase) -> Option<u64> {
     }
 }
 
-/// A bulletin's total of a base.
-fn bulletin_base(b: &Bulletin, base: PercentBase) -> Option<u64> {
-    let valid = b
-        .valid
-        .or_else(|| b.has_all_counts().then(|| b.count_total().ok()).flatten());
-    match base {
-        PercentBase::Valid => valid,
-        PercentBase::ValidAndNull => valid?.checked_add(b.null?),
-        PercentBase::Cast => valid?.checked_add(b.null?)?.checked_add(b.blank?),
-        PercentBase::Voters => b.voters,
-        PercentBase::Electors => b.electors_counted.or(b.electors),
-    }
-}
-
 /// The outcome of `rule` on a bulletin's figures: its candidates' counts (or its shares, when
 /// it prints only shares of the rule's base).
 fn bulletin_outcome(contest: &Contest, rule: &OutcomeRule, b: &Bulletin) -> BulletinOutcome {
@@ -167,7 +153,7 @@ fn bulletin_outcome(contest: &Contest, rule: &OutcomeRule, b: &Bulletin) -> Bull
             }
             100 * 10u64.pow(scale)
         }
-        Some(base) => match bulletin_base(b, base) {
+        Some(base) => match b.base_total(base) {
             Some(t) => t,
             None => return none(format!("it does not announce the {base} figure")),
         },

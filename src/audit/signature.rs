@@ -36,8 +36,9 @@ pub struct Grid {
     pub denominator: u64,
     /// Each count on the grid, in the order given.
     pub points: Vec<GridPoint>,
-    /// The probability of landing on that grid by chance, `(D / total)^(k-1)` for `k` counts.
-    /// Approximate (`f64`); see [`round_percentage_signature`] for the model.
+    /// The probability of landing on that grid by chance, `(D / total)^(k-1)` for `k` counts of
+    /// their own sum (`(D / total)^k` over a declared base's total). Approximate (`f64`); see
+    /// [`round_percentage_signature`] for the model.
     pub probability: f64,
 }
 
@@ -46,8 +47,15 @@ pub struct Grid {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct Signature {
-    /// The sum of the counts, `T`.
+    /// The total the counts are percentages of, `T`: their sum, or a declared base's total.
     pub total: u64,
+    /// The declared base `T` is the total of, when it is not the sum of the counts
+    /// ([`round_percentage_signature_over`]).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub base: Option<crate::PercentBase>,
     /// The number of counts, `k`.
     pub counts: usize,
     /// The coarsest grid that fits, if any grid with at least one vote between its points does.
@@ -89,7 +97,9 @@ impl Signature {
                 label: label.to_owned(),
             },
             format!(
-                "every count is a round percentage of their total, on a {}% grid",
+                "every count is a round percentage of {}, on a {}% grid",
+                self.base
+                    .map_or_else(|| "their total".to_owned(), |b| format!("the {b} total")),
                 g.step
             ),
         )
@@ -160,12 +170,60 @@ pub fn round_percentage_signature<S: AsRef<str>>(
     let total = counts.iter().try_fold(0u64, |t, (_, c)| {
         crate::error::add(t, *c, "sum of the counts")
     })?;
-    if total == 0 {
+    Ok(signature(counts, total, None))
+}
+
+/// [`round_percentage_signature`] with the counts as percentages of a declared base's `total`
+/// (valid + null + blank, the voters, ...) instead of their sum: a bulletin that declares its
+/// shares are of all ballots cast is reverse-engineered from that total.
+///
+/// The counts are then all free under chance (none is fixed by the others): the probability
+/// is `(D / T)^k` for `k` counts, and one count is enough.
+///
+/// # Errors
+///
+/// As [`round_percentage_signature`]; it does not apply to no count or a zero total.
+///
+/// # Example
+///
+/// ```
+/// use actas::audit::round_percentage_signature_over;
+/// use actas::PercentBase;
+///
+/// // 45.0% and 40.0% of 2,000,000 ballots cast, 15% null and blank.
+/// let s = round_percentage_signature_over(&[("A", 900_000), ("B", 800_000)], 2_000_000,
+///                                         PercentBase::Cast)?.unwrap_done();
+/// let g = s.grid.unwrap();
+/// assert_eq!(g.step.to_string(), "1"); // 45% and 40%
+/// assert!((g.probability - 2.5e-9).abs() < 1e-15); // (100 / 2,000,000)^2
+/// # Ok::<(), actas::Error>(())
+/// ```
+pub fn round_percentage_signature_over<S: AsRef<str>>(
+    counts: &[(S, u64)],
+    total: u64,
+    base: crate::PercentBase,
+) -> Result<Checked<Signature>> {
+    if counts.is_empty() {
         return Ok(not_applicable(
+            NotApplicableReason::TooFewCounts,
+            "0",
+            "a signature needs at least one count",
+        ));
+    }
+    Ok(signature(counts, total, Some(base)))
+}
+
+fn signature<S: AsRef<str>>(
+    counts: &[(S, u64)],
+    total: u64,
+    base: Option<crate::PercentBase>,
+) -> Checked<Signature> {
+    if total == 0 {
+        return not_applicable(
             NotApplicableReason::ZeroTotal,
             "0",
             "the counts sum to 0",
-        ));
+        );
     }
     let t = i128::from(total);
     let mut denominator: u64 = 100;
@@ -190,9 +248,11 @@ pub fn round_percentage_signature<S: AsRef<str>>(
             true
         });
         if fits {
-            let probability = (denominator as f64 / total as f64).powi(counts.len() as i32 - 1);
-            return Ok(Checked::Done(Signature {
+            let free = counts.len() as i32 - i32::from(base.is_none());
+            let probability = (denominator as f64 / total as f64).powi(free);
+            return Checked::Done(Signature {
                 total,
+                base,
                 counts: counts.len(),
                 grid: Some(Grid {
                     step: Decimal::from_i128_with_scale(1, scale),
@@ -200,16 +260,17 @@ pub fn round_percentage_signature<S: AsRef<str>>(
                     points,
                     probability,
                 }),
-            }));
+            });
         }
         denominator *= 10;
         scale += 1;
     }
-    Ok(Checked::Done(Signature {
+    Checked::Done(Signature {
         total,
+        base,
         counts: counts.len(),
         grid: None,
-    }))
+    })
 }
 
 #[cfg(test)]

@@ -528,6 +528,36 @@ impl Bulletin {
         Ok(())
     }
 
+    /// The total of a base as it announces it: valid votes (announced, else the sum of the
+    /// counts when every subject has one), with null and blank as the base asks, voters, or
+    /// electors (of the tables counted when announced, else all). `None` when it does not give it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use actas::{Bulletin, BulletinCount, PercentBase};
+    ///
+    /// let b = Bulletin::new("b", vec![BulletinCount::new("A", 60), BulletinCount::new("B", 30)])
+    ///     .with_null(10);
+    /// assert_eq!(b.base_total(PercentBase::Valid), Some(90));
+    /// assert_eq!(b.base_total(PercentBase::ValidAndNull), Some(100));
+    /// assert_eq!(b.base_total(PercentBase::Cast), None); // no blank votes announced
+    /// ```
+    pub fn base_total(&self, base: PercentBase) -> Option<u64> {
+        let valid = self.valid.or_else(|| {
+            self.has_all_counts()
+                .then(|| self.count_total().ok())
+                .flatten()
+        });
+        match base {
+            PercentBase::Valid => valid,
+            PercentBase::ValidAndNull => valid?.checked_add(self.null?),
+            PercentBase::Cast => valid?.checked_add(self.null?)?.checked_add(self.blank?),
+            PercentBase::Voters => self.voters,
+            PercentBase::Electors => self.electors_counted.or(self.electors),
+        }
+    }
+
     /// The sum of the announced counts (subjects given only a share count as nothing: see
     /// [`Bulletin::has_all_counts`]).
     ///

@@ -206,6 +206,46 @@ impl fmt::Display for AuditReport {
                 None => {}
             }
         }
+        if let Some(o) = &self.outcome {
+            if let (Some(on_sheets), false) =
+                (&o.on_sheets, o.rule == crate::OutcomeRule::Plurality)
+            {
+                let rule: Vec<String> = o
+                    .rule
+                    .conditions()
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect();
+                write!(
+                    f,
+                    "  Under the rule (elected with {}, of the {} votes; else a runoff): on the sheets, {on_sheets}",
+                    rule.join(", or "),
+                    o.rule.base().map_or("valid", crate::PercentBase::name),
+                )?;
+                match o.settled {
+                    Some(true) => write!(f, ", whatever the uncollected tables hold")?,
+                    Some(false) => write!(f, "; the uncollected tables could change it")?,
+                    None => {}
+                }
+                if let Some(k) = o.votes_to_change {
+                    write!(f, " ({} votes moved would change it)", thousands(k))?;
+                }
+                writeln!(f)?;
+                said = true;
+            }
+            if let (Some(on_sheets), Some(true)) = (&o.on_sheets, o.settled) {
+                for b in &o.bulletins {
+                    if let Some(x) = b.outcome.as_ref().filter(|x| *x != on_sheets) {
+                        writeln!(
+                            f,
+                            "  {}: its figures give {x}; the sheets rule that out",
+                            b.label
+                        )?;
+                        said = true;
+                    }
+                }
+            }
+        }
         if !said {
             writeln!(
                 f,
