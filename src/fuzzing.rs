@@ -228,9 +228,14 @@ pub fn check_announcements(data: &[u8]) {
     let layout = Layout::from_json(LAYOUTS[0]).expect("the fuzz layouts are valid");
     let csv = [HEADERS[0], b"1,01,N,1,100,10,0,6,4\n"].concat();
     let set = read_csv(&csv[..], &layout).expect("a good row").set;
+    // An unsound rule (a threshold past 100) is the one input the audit refuses outright.
+    if a.rule.validate().is_err() {
+        return;
+    }
     let report = Audit::new(&set)
         .register(&a.register)
         .bulletins(&a.bulletins)
+        .rule(&a.rule)
         .run()
         .expect("an audit reports what it cannot check as findings");
     check_report(&report);

@@ -219,11 +219,7 @@ fn signature<S: AsRef<str>>(
     base: Option<crate::PercentBase>,
 ) -> Checked<Signature> {
     if total == 0 {
-        return not_applicable(
-            NotApplicableReason::ZeroTotal,
-            "0",
-            "the counts sum to 0",
-        );
+        return not_applicable(NotApplicableReason::ZeroTotal, "0", "the counts sum to 0");
     }
     let t = i128::from(total);
     let mut denominator: u64 = 100;
