@@ -149,6 +149,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<bool, Box<dyn Error>> {
     };
     let options = AuditOptions::default()
         .with_rules(layout.rule_set())
+        .with_rule(announcements.rule.clone())
         .with_bounds(
             BoundOptions::default().with_coverage(if args.exact_coverage {
                 CoverageReading::Exact

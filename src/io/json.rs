@@ -49,7 +49,33 @@ pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
     serde_json::from_str(text).map_err(Error::json)
 }
 
-/// Reads an announcements file: the register and the bulletins of one contest.
+/// Reads an announcements file: the election's rule, the register and the bulletins of one
+/// contest.
+///
+/// # The format
+///
+/// A JSON object (every field but `bulletins` optional; unknown fields are refused):
+///
+/// | field | what |
+/// |---|---|
+/// | `about` | what the file is, where it comes from |
+/// | `rule` | the election's rule ([`OutcomeRule`](crate::OutcomeRule)): `{"rule": "plurality"}` (the default), `{"rule": "absolute_majority", "base": "valid"}`, or `{"rule": "threshold_and_lead", "base": "valid", "conditions": [{"at_least": "45"}, {"at_least": "40", "lead": "10"}]}` (each condition `more_than` or `at_least` a percentage, optionally with a `lead` in points) |
+/// | `register` | `tables`, `electors` (whole numbers), `notes`, `sources` |
+/// | `bulletins` | the bulletins, oldest first |
+///
+/// Each bulletin:
+///
+/// | field | what |
+/// |---|---|
+/// | `label` | its name in reports (required) |
+/// | `counts` | each subject's `count`, printed `percent` (a string, its scale kept: `"51.20"`), or both, and optionally the `base` of that percent; at least one subject, each with a count or a percent |
+/// | `base` | what its printed percentages are shares of: `valid`, `valid_and_null`, `cast` (valid + null + blank), `voters` or `electors`; unsaid, every base its figures give is tried |
+/// | `coverage` | `{"printed": "80", "basis": "tables"}` (or `"electors"`, `"unspecified"`) |
+/// | `final` | `true` for a final count: bounded on every table of the register, whatever it prints |
+/// | `electors`, `electors_counted`, `voters`, `valid`, `null`, `blank` | the figures it announces |
+/// | `turnout` | its printed turnout |
+/// | `groups` | groups announced as one count: `{"OTHERS": ["LM", "JABE"]}`, `[]` for every candidate not announced separately |
+/// | `announced_at`, `notes`, `sources` | when, caveats, where it was read |
 ///
 /// # Errors
 ///

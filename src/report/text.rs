@@ -113,13 +113,16 @@ impl fmt::Display for AuditReport {
                         } else {
                             x.upper
                         };
+                        let noun = |k: u64| if k == 1 { "sheet" } else { "sheets" };
                         let sheets = match x.false_sheets {
                             Some(k) if x.false_sheets_exact => {
-                                format!("{} sheets would have to be false", thousands(k))
+                                format!("{} {} would have to be false", thousands(k), noun(k))
                             }
-                            Some(k) => {
-                                format!("at least {} sheets would have to be false", thousands(k))
-                            }
+                            Some(k) => format!(
+                                "at least {} {} would have to be false",
+                                thousands(k),
+                                noun(k)
+                            ),
                             None => "no number of false sheets is enough".to_owned(),
                         };
                         writeln!(
@@ -174,7 +177,13 @@ impl fmt::Display for AuditReport {
                 said = true;
             }
         }
-        if let Some(r) = &self.robustness {
+        // The leader's margins speak of the outcome only under plurality; another rule's
+        // outcome is said below.
+        let plurality = self
+            .outcome
+            .as_ref()
+            .is_none_or(|o| o.rule == crate::OutcomeRule::Plurality);
+        if let Some(r) = self.robustness.as_ref().filter(|_| plurality) {
             match r.settled {
                 Some(true) => {
                     let closest = r.margins.iter().min_by_key(|m| m.margin);
