@@ -171,7 +171,8 @@ fn check_parts(csv: &[u8], layout: &Layout, one: &ReadOutcome, rest: &[u8]) {
 }
 
 /// Bulletins from the set's totals: one on a tables basis and one on an electors basis, their
-/// shares and coverage picked by `flags`, and a register a little larger than the sheets.
+/// shares and coverage picked by `flags`, a final one, two of shares without counts, and a
+/// register a little larger than the sheets.
 fn bulletins_for(set: &ActaSet, flags: u8) -> (Vec<Bulletin>, Register) {
     let Ok(t) = totals(set) else {
         return (Vec::new(), Register::default());
@@ -194,10 +195,26 @@ fn bulletins_for(set: &ActaSet, flags: u8) -> (Vec<Bulletin>, Register) {
         printed(share + 1),
     ));
     electors.electors = Some(t.electors.sum + 50);
+    // Shares without counts, one bulletin per basis (the second of the voters, declared): their
+    // ranges in memory and streamed alike.
+    let shares: Vec<BulletinCount> = set
+        .contest()
+        .candidates()
+        .iter()
+        .map(|c| BulletinCount::share(c.code.clone(), printed(share / 2)))
+        .collect();
+    let tv = Bulletin::new("tv", shares.clone())
+        .with_coverage(CoverageClaim::new(CoverageBasis::Tables, printed(share)));
+    let tv_electors = Bulletin::new("tv electors", shares)
+        .with_base(crate::PercentBase::Voters)
+        .with_coverage(CoverageClaim::new(
+            CoverageBasis::Electors,
+            printed(share + 1),
+        ));
     let register = Register::new()
         .with_tables(t.tables + u64::from(flags & 3))
         .with_electors(t.electors.sum + 50);
-    (vec![tables, electors, last], register)
+    (vec![tables, electors, last, tv, tv_electors], register)
 }
 
 /// The layout target: a layout that loads prints as JSON that loads back to the same layout.

@@ -46,7 +46,38 @@ fn bulletins_for(set: &actas::ActaSet, share: u64) -> (Vec<Bulletin>, Register) 
         "85".parse().unwrap(),
     ));
     third.electors = Some(t.electors.sum * 11 / 10);
-    (vec![first, second, third], register)
+    // Shares without counts: each candidate's share of the sheets, and half of it (outside its
+    // range), on each basis; the electors one of the voters, declared.
+    let valid: u64 = t.candidates.iter().map(|c| c.sum).sum::<u64>().max(1);
+    let shares = |half: bool| -> Vec<BulletinCount> {
+        set.contest()
+            .candidates()
+            .iter()
+            .zip(&t.candidates)
+            .enumerate()
+            .map(|(i, (c, x))| {
+                let p = actas::percent_of(x.sum, valid, 1, actas::Rounding::HalfUp).unwrap();
+                let p = if half && i % 2 == 0 {
+                    p / actas::Decimal::TWO
+                } else {
+                    p
+                };
+                BulletinCount::share(c.code.clone(), actas::Percent::new(p.round_dp(2)).unwrap())
+            })
+            .collect()
+    };
+    let tv = Bulletin::new("tv", shares(true)).with_coverage(CoverageClaim::new(
+        CoverageBasis::Tables,
+        "90".parse().unwrap(),
+    ));
+    let mut tv_electors = Bulletin::new("tv electors", shares(false))
+        .with_base(actas::PercentBase::Voters)
+        .with_coverage(CoverageClaim::new(
+            CoverageBasis::Electors,
+            "85".parse().unwrap(),
+        ));
+    tv_electors.electors = third.electors;
+    (vec![first, second, third, tv, tv_electors], register)
 }
 
 proptest! {

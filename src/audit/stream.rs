@@ -346,6 +346,8 @@ impl<'a> StreamAudit<'a> {
             })
             .collect();
 
+        // The shares without counts need every table's figures (memory grows with them).
+        let mut share_columns = super::bounds::ShareColumns::new(&contest, self.bulletins);
         let mut seen = Seen::new();
         let content_hasher = DefaultHashBuilder::default();
         let mut offset = 0usize;
@@ -416,6 +418,7 @@ impl<'a> StreamAudit<'a> {
                     None => electors_missing = true,
                 }
             }
+            share_columns.add(&chunk, &electors, keep.as_deref());
             for counted in tallies.iter_mut().flatten() {
                 let values = Values::new(&chunk, &counted.members, keep.as_deref(), &electors);
                 match &mut counted.tally {
@@ -488,24 +491,16 @@ impl<'a> StreamAudit<'a> {
                     Some(_) => Ok(super::bounds::unspecified_basis(b)),
                     None => Ok(super::bounds::no_claim(b)),
                 };
-                checked.map(|c| {
-                    let mut c = c.about(about);
-                    if let super::checked::Checked::Done(f) = &mut c {
-                        // Said loudly (F003 per share): the ranges need every table's figures.
-                        f.shares_not_bounded = b
-                            .counts
-                            .iter()
-                            .filter(|c| c.count.is_none() && c.percent.is_some())
-                            .map(|c| super::bounds::ShareNotBounded {
-                                subject: c.subject.clone(),
-                                reason: "shares without counts are not bounded on a stream; \
-                                         read the sheets into an ActaSet to bound them"
-                                    .to_owned(),
-                            })
-                            .collect();
+                let mut c = checked?.about(about);
+                if let (super::checked::Checked::Done(f), Some(k)) = (&mut c, index) {
+                    if b.counts.iter().any(|c| c.count.is_none()) {
+                        let (shares, not_bounded) =
+                            share_columns.bounds(k, super::bounds::ShareFrame::of(f))?;
+                        f.shares = shares;
+                        f.shares_not_bounded = not_bounded;
                     }
-                    c
-                })
+                }
+                Ok(c)
             },
         )?;
         let geo = chunk.geography();

@@ -13,6 +13,7 @@ mod sheets;
 mod tables;
 
 pub use shares::{ShareBound, ShareNotBounded};
+pub(crate) use shares::{ShareColumns, ShareFrame};
 
 pub(crate) use electors::{ElectorsInput, ElectorsTally, electors_feasibility};
 pub(crate) use sheets::{Values, table_electors};

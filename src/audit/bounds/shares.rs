@@ -219,48 +219,25 @@ pub(crate) fn share_bounds(
         crate::par::map(execution, shares.len(), |k| {
             let (c, printed, members) = &shares[k];
             let values = Values::new(set, members, keep.as_deref(), &electors);
-            let high: Option<Vec<u64>> = values.high.as_ref().map(|h| {
-                h.iter()
-                    .copied()
-                    .collect::<Option<Vec<u64>>>()
-                    .unwrap_or_default()
-            });
             let declared = c.base.or(bulletin.base);
-            let mut shown: Option<ShareBound> = None;
-            for base in declared.map_or(TRIED.to_vec(), |b| vec![b]) {
-                let Some(base_figures) = figures_of(base) else {
-                    continue;
-                };
-                let tables = Tables {
-                    low: &values.low,
-                    high: high.as_deref(),
-                    base: base_figures,
-                    electors: &electors,
-                };
-                let b = share_bound(
-                    &c.subject,
-                    *printed,
-                    base,
-                    declared.is_some(),
-                    &tables,
-                    frame,
-                )?;
-                let within = b.verdict == Verdict::Within;
-                if within || shown.is_none() {
-                    shown = Some(b);
-                }
-                if within {
-                    break;
-                }
-            }
-            Ok(shown.ok_or_else(|| ShareNotBounded {
-                subject: c.subject.clone(),
-                reason: match declared {
-                    Some(b) => format!("some sheets lack the {b} figure the share is of"),
-                    None => "some sheets lack every figure a share may be of".to_owned(),
-                },
-            }))
+            subject_bound(
+                &c.subject,
+                *printed,
+                declared,
+                &values.low,
+                values.high.as_deref(),
+                &figures_of,
+                &electors,
+                frame,
+            )
         });
+    collect(results)
+}
+
+/// The bounds and the shares without bounds, in order; the first error.
+fn collect(
+    results: Vec<Result<std::result::Result<ShareBound, ShareNotBounded>>>,
+) -> Result<(Vec<ShareBound>, Vec<ShareNotBounded>)> {
     let mut bounds = Vec::new();
     let mut not_bounded = Vec::new();
     for r in results {
@@ -270,6 +247,192 @@ pub(crate) fn share_bounds(
         }
     }
     Ok((bounds, not_bounded))
+}
+
+/// The bound of one share from its tables' figures: the subject's votes (`high`, where a line
+/// is absent, the most they could be), each base's figures (`figures_of`), the electors.
+#[allow(clippy::too_many_arguments)]
+fn subject_bound<'a>(
+    subject: &str,
+    printed: Percent,
+    declared: Option<PercentBase>,
+    low: &[u64],
+    high: Option<&[Option<u64>]>,
+    figures_of: &dyn Fn(PercentBase) -> Option<&'a [u64]>,
+    electors: &[Option<u64>],
+    frame: ShareFrame,
+) -> Result<std::result::Result<ShareBound, ShareNotBounded>> {
+    // An absent line without electors leaves the most unbounded: an empty list says so.
+    let high: Option<Vec<u64>> = high.map(|h| {
+        h.iter()
+            .copied()
+            .collect::<Option<Vec<u64>>>()
+            .unwrap_or_default()
+    });
+    let mut shown: Option<ShareBound> = None;
+    for base in declared.map_or(TRIED.to_vec(), |b| vec![b]) {
+        let Some(base_figures) = figures_of(base) else {
+            continue;
+        };
+        let tables = Tables {
+            low,
+            high: high.as_deref(),
+            base: base_figures,
+            electors,
+        };
+        let b = share_bound(subject, printed, base, declared.is_some(), &tables, frame)?;
+        let within = b.verdict == Verdict::Within;
+        if within || shown.is_none() {
+            shown = Some(b);
+        }
+        if within {
+            break;
+        }
+    }
+    Ok(shown.ok_or_else(|| ShareNotBounded {
+        subject: subject.to_owned(),
+        reason: match declared {
+            Some(b) => format!("some sheets lack the {b} figure the share is of"),
+            None => "some sheets lack every figure a share may be of".to_owned(),
+        },
+    }))
+}
+
+/// The figures the shares of a stream's bulletins need, gathered a chunk at a time: the
+/// electors and each base of every table, and each share subject's votes. Memory grows with the
+/// tables (8 bytes per table for each share subject and each base): the ranges need every
+/// table's figures.
+#[derive(Debug, Default)]
+pub(crate) struct ShareColumns {
+    electors: Vec<Option<u64>>,
+    /// Each base some share needs, with its figures while every table has them.
+    bases: Vec<(PercentBase, Option<Vec<u64>>)>,
+    /// Per bulletin, each share without a count: the count, its members, its declared base, its
+    /// votes, and the most they could be where a line is absent (from the first such table).
+    subjects: Vec<Vec<StreamShare>>,
+}
+
+#[derive(Debug)]
+struct StreamShare {
+    subject: String,
+    printed: Percent,
+    declared: Option<PercentBase>,
+    members: Vec<usize>,
+    low: Vec<u64>,
+    high: Option<Vec<Option<u64>>>,
+}
+
+impl ShareColumns {
+    /// The columns the shares of `bulletins` (those with a coverage claim) need.
+    pub(crate) fn new(contest: &crate::Contest, bulletins: &[Bulletin]) -> Self {
+        let mut bases: Vec<PercentBase> = Vec::new();
+        let subjects = bulletins
+            .iter()
+            .map(|b| {
+                if b.coverage_claim().is_none() {
+                    return Vec::new();
+                }
+                b.counts
+                    .iter()
+                    .filter_map(|c| {
+                        let (None, Some(printed)) = (c.count, c.percent) else {
+                            return None;
+                        };
+                        let members = resolve_subject(contest, b, &c.subject)?;
+                        let declared = c.base.or(b.base);
+                        match declared {
+                            Some(d) => bases.push(d),
+                            None => bases.extend(TRIED),
+                        }
+                        Some(StreamShare {
+                            subject: c.subject.clone(),
+                            printed,
+                            declared,
+                            members,
+                            low: Vec::new(),
+                            high: None,
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        bases.sort_unstable();
+        bases.dedup();
+        ShareColumns {
+            electors: Vec::new(),
+            bases: bases.into_iter().map(|b| (b, Some(Vec::new()))).collect(),
+            subjects,
+        }
+    }
+
+    /// Whether any share needs the figures.
+    pub(crate) fn wanted(&self) -> bool {
+        self.subjects.iter().any(|s| !s.is_empty())
+    }
+
+    /// Adds the tables of a chunk: `electors` and `keep` as [`table_electors`] gives them.
+    pub(crate) fn add(
+        &mut self,
+        chunk: &ActaSet,
+        electors: &[Option<u64>],
+        keep: Option<&[usize]>,
+    ) {
+        if !self.wanted() {
+            return;
+        }
+        let before = self.electors.len();
+        self.electors.extend_from_slice(electors);
+        for (base, figures) in &mut self.bases {
+            if let Some(f) = figures {
+                match base_values(chunk, *base, keep, electors) {
+                    Some(v) => f.extend(v),
+                    None => *figures = None,
+                }
+            }
+        }
+        for s in self.subjects.iter_mut().flatten() {
+            let values = Values::new(chunk, &s.members, keep, electors);
+            if let Some(h) = &values.high {
+                let high = s
+                    .high
+                    .get_or_insert_with(|| s.low.iter().map(|v| Some(*v)).collect());
+                high.extend_from_slice(h);
+            } else if let Some(high) = &mut s.high {
+                high.extend(values.low.iter().map(|v| Some(*v)));
+            }
+            s.low.extend_from_slice(&values.low);
+            debug_assert_eq!(s.low.len(), before + electors.len());
+        }
+    }
+
+    /// The bounds of bulletin `index`'s shares over the frame its count bounds found.
+    pub(crate) fn bounds(
+        &mut self,
+        index: usize,
+        frame: ShareFrame,
+    ) -> Result<(Vec<ShareBound>, Vec<ShareNotBounded>)> {
+        let subjects = std::mem::take(&mut self.subjects[index]);
+        let bases = &self.bases;
+        let figures_of = |b: PercentBase| -> Option<&[u64]> {
+            bases.iter().find(|(x, _)| *x == b)?.1.as_deref()
+        };
+        let results = subjects
+            .iter()
+            .map(|s| {
+                subject_bound(
+                    &s.subject,
+                    s.printed,
+                    s.declared,
+                    &s.low,
+                    s.high.as_deref(),
+                    &figures_of,
+                    &self.electors,
+                    frame,
+                )
+            })
+            .collect();
+        collect(results)
+    }
 }
 
 /// The least and most share over the frame's family, of votes `x` over `d`.
