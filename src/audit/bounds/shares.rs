@@ -515,32 +515,43 @@ fn range(
             e_hi,
             uncollected_electors,
         } => {
-            let Some(w) = electors.iter().copied().collect::<Option<Vec<u64>>>() else {
-                return Ok(None);
-            };
             let u = uncollected_electors;
-            let with = |items: Items<'_>, outside: (u64, u64)| -> Vec<(u64, u64, u64)> {
-                let mut v: Vec<(u64, u64, u64)> =
-                    items.iter().zip(&w).map(|((x, d), &e)| (x, d, e)).collect();
-                if u > 0 {
-                    // The uncollected electors: voting (for the subject, or not) or not voting.
-                    v.push((outside.0, outside.1, u));
-                    v.push((0, 0, u));
-                }
-                v
-            };
             let (lo, hi) = (u128::from(e_lo), u128::from(e_hi));
-            let Some(least) = extreme_fractional(&with(low, (0, u)), lo, hi, Extreme::Least)?
-            else {
+            let Some(items) = weighted(low, electors, Extreme::Least, u) else {
                 return Ok(None);
             };
-            let most = match high {
-                Some(high) => extreme_fractional(&with(high, (u, u)), lo, hi, Extreme::Most)?,
+            let Some(least) = extreme_fractional(&items, lo, hi, Extreme::Least)? else {
+                return Ok(None);
+            };
+            let most = match high.and_then(|h| weighted(h, electors, Extreme::Most, u)) {
+                Some(items) => extreme_fractional(&items, lo, hi, Extreme::Most)?,
                 None => None,
             };
             Ok(Some((least, most)))
         }
     }
+}
+
+/// The items of a share of electors: each table's votes, base and electors (`None` when some
+/// table lacks electors), and the `u` uncollected electors, voting (for the subject at the most
+/// end, for others at the least) or not voting.
+fn weighted(
+    items: Items<'_>,
+    electors: &[Option<u64>],
+    end: Extreme,
+    u: u64,
+) -> Option<Vec<(u64, u64, u64)>> {
+    let mut v: Vec<(u64, u64, u64)> = items
+        .iter()
+        .zip(electors)
+        .map(|((x, d), e)| Some((x, d, (*e)?)))
+        .collect::<Option<_>>()?;
+    if u > 0 {
+        let voting = if end == Extreme::Least { 0 } else { u };
+        v.push((voting, u, u));
+        v.push((0, 0, u));
+    }
+    Some(v)
 }
 
 /// The families of a share of tables reduced to the one that holds both ends, when every table's
@@ -761,20 +772,9 @@ fn false_sheets_for(
             e_hi,
             uncollected_electors: u,
         } => {
-            let Some(w) = electors.iter().copied().collect::<Option<Vec<u64>>>() else {
+            let Some(v) = weighted(items, electors, end, u) else {
                 return Ok(Some(1));
             };
-            let outside = if end == Extreme::Least {
-                (0, u)
-            } else {
-                (u, u)
-            };
-            let mut v: Vec<(u64, u64, u64)> =
-                items.iter().zip(&w).map(|((x, d), &e)| (x, d, e)).collect();
-            if u > 0 {
-                v.push((outside.0, outside.1, u));
-                v.push((0, 0, u));
-            }
             value_at_fractional(&v, u128::from(e_lo), u128::from(e_hi), edge, end)?
         }
     };
