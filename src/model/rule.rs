@@ -288,12 +288,15 @@ impl OutcomeRule {
     }
 
     /// The outcome of `votes` (each candidate's, in any order) over a base of `base_total`
-    /// (ignored by plurality): `None` when a share rule has a base of 0.
+    /// (ignored by plurality): `None` when a share rule has a base of 0, or when the rule breaks
+    /// [`OutcomeRule::validate`] (a threshold past 100, or finer than 12 decimals).
     ///
     /// Candidates are ranked by votes; a tie at first place, or (for a runoff) at second, is
     /// [`Outcome::Tie`]. A condition's share holds when `100 · votes ≥ share · base` (or `>`),
     /// its lead when `100 · (first − second) ≥ lead · base`: exact, in integers.
     pub fn outcome<S: AsRef<str>>(&self, votes: &[(S, u64)], base_total: u64) -> Option<Outcome> {
+        // Thresholds within 0..=100 and 12 decimals keep every product within an i128.
+        self.validate().ok()?;
         let ranked = rank(votes);
         let first = ranked.first()?;
         let tied = |v: u64| -> Vec<String> {
@@ -461,5 +464,15 @@ mod tests {
                 .validate()
                 .is_ok()
         );
+        // A rule past the limits gives no outcome rather than overflowing: a threshold of 26
+        // decimals (a mantissa near 10^28) times the largest base is past an i128.
+        let fine = OutcomeRule::threshold_and_lead(
+            PercentBase::Valid,
+            [Condition::at_least(Decimal::from_i128_with_scale(
+                9_999_999_999_999_999_999_999_999_999,
+                26,
+            ))],
+        );
+        assert_eq!(fine.outcome(&[("A", u64::MAX), ("B", 1)], u64::MAX), None);
     }
 }
