@@ -150,3 +150,34 @@
 //! let io = std::error::Error::source(&err).and_then(|e| e.downcast_ref::<std::io::Error>());
 //! assert_eq!(io.map(|e| e.kind()), Some(std::io::ErrorKind::NotFound));
 //! ```
+//!
+//! # An announcements file with a rule, shares only and a declared base
+//!
+//! ```
+//! # #[cfg(feature = "serde")] {
+//! use actas::{Announcements, Condition, OutcomeRule, PercentBase};
+//!
+//! let a: Announcements = actas::io::from_json(r#"{
+//!   "rule": { "rule": "threshold_and_lead", "base": "valid",
+//!             "conditions": [ { "at_least": "45" }, { "at_least": "40", "lead": "10" } ] },
+//!   "register": { "tables": 1200, "electors": 900000 },
+//!   "bulletins": [
+//!     { "label": "TV 21:00", "coverage": { "printed": "85.30", "basis": "tables" },
+//!       "counts": [ { "subject": "A", "percent": "48.12" }, { "subject": "B", "percent": "39.20" } ] },
+//!     { "label": "official", "final": true, "base": "cast",
+//!       "valid": 700000, "null": 20000, "blank": 10000,
+//!       "counts": [ { "subject": "A", "count": 330000, "percent": "45.21" },
+//!                   { "subject": "B", "count": 280000, "percent": "38.36" } ] }
+//!   ]
+//! }"#)?;
+//! a.validate()?;
+//! assert_eq!(a.rule, OutcomeRule::threshold_and_lead(PercentBase::Valid,
+//!     [Condition::at_least(45), Condition::at_least(40).with_lead(10)]));
+//! assert!(a.bulletins[0].shares_only());
+//! // 330,000 of 730,000 ballots cast is 45.21%: the declared base reproduces the printed share.
+//! let check = actas::audit::check_bulletin(&a.bulletins[1], None, None)?;
+//! assert_eq!(check.percents[0].base, PercentBase::Cast);
+//! assert!(!check.percents[0].reproduced_by.is_empty());
+//! # }
+//! # Ok::<(), actas::Error>(())
+//! ```
