@@ -443,21 +443,8 @@ fn range(
     frame: ShareFrame,
 ) -> Result<Option<(Frac, Option<Frac>)>> {
     match frame {
-        ShareFrame::Tables {
-            k_lo,
-            k_hi,
-            n_hi,
-            uncollected,
-            uncollected_electors,
-        } => {
-            let (families_lo, families_hi) = tables_families(
-                k_lo,
-                k_hi,
-                n_hi,
-                uncollected,
-                uncollected_electors,
-                low.len(),
-            );
+        ShareFrame::Tables { .. } => {
+            let (families_lo, families_hi) = tables_families(frame, low.len());
             // Prepared once for both ends when the most votes are the least (no absent line).
             let low_p = Prepared::new(low, Method::Auto);
             let high_own = high
@@ -568,16 +555,20 @@ fn reduce(families: Vec<Option<BySize>>, consistent: bool) -> Vec<Option<BySize>
 }
 
 /// The families of sheet subsets of a share of tables: for the least and for the most. `None`
-/// stands for a family whose uncollected tables are unbounded (their electors unknown).
+/// stands for a family whose uncollected tables are unbounded (their electors unknown); a share
+/// of electors has none.
 #[allow(clippy::type_complexity)]
-fn tables_families(
-    k_lo: u64,
-    k_hi: u64,
-    n_hi: u64,
-    uncollected: u64,
-    uncollected_electors: Option<u64>,
-    sheets: usize,
-) -> (Vec<Option<BySize>>, Vec<Option<BySize>>) {
+fn tables_families(frame: ShareFrame, sheets: usize) -> (Vec<Option<BySize>>, Vec<Option<BySize>>) {
+    let ShareFrame::Tables {
+        k_lo,
+        k_hi,
+        n_hi,
+        uncollected,
+        uncollected_electors,
+    } = frame
+    else {
+        return (Vec::new(), Vec::new());
+    };
     let to = |k: u64| usize::try_from(k).unwrap_or(usize::MAX).min(sheets);
     let (a, b) = (to(k_lo), to(k_hi).max(to(k_lo)));
     // Without uncollected tables in the bulletin (or with some that hold nothing).
@@ -740,21 +731,8 @@ fn false_sheets_for(
     let ov = || Error::overflow("the false sheets of a share");
     // The best value at the edge, and its scale.
     let (need, scale): (i128, u128) = match frame {
-        ShareFrame::Tables {
-            k_lo,
-            k_hi,
-            n_hi,
-            uncollected,
-            uncollected_electors,
-        } => {
-            let (lo, hi) = tables_families(
-                k_lo,
-                k_hi,
-                n_hi,
-                uncollected,
-                uncollected_electors,
-                items.len(),
-            );
+        ShareFrame::Tables { .. } => {
+            let (lo, hi) = tables_families(frame, items.len());
             let families = if end == Extreme::Least { lo } else { hi };
             let prepared = Prepared::new(items, Method::Auto);
             let mut best: Option<i128> = None;
