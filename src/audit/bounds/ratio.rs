@@ -433,11 +433,23 @@ fn dinkelbach(
 }
 
 /// Fractional subsets of `(x, d, w)` items: `t_i ∈ [0, 1]` with `lo ≤ Σ t_i w_i ≤ hi`.
+#[cfg(test)]
 pub(crate) fn extreme_fractional(
     items: &[(u64, u64, u64)],
     lo: u128,
     hi: u128,
     end: Extreme,
+) -> Result<Option<Frac>> {
+    extreme_fractional_in(items, lo, hi, end, &mut Units::new(true))
+}
+
+/// [`extreme_fractional`] with the buffers of an earlier search (their memory is reused).
+pub(crate) fn extreme_fractional_in(
+    items: &[(u64, u64, u64)],
+    lo: u128,
+    hi: u128,
+    end: Extreme,
+    buf: &mut Units,
 ) -> Result<Option<Frac>> {
     let total_w: u128 = items.iter().map(|i| u128::from(i.2)).sum();
     if lo > hi || lo > total_w {
@@ -466,90 +478,415 @@ pub(crate) fn extreme_fractional(
         lo,
         hi,
         end,
-        order: Vec::with_capacity(items.len()),
+        buf,
     };
     dinkelbach(&mut stepper, near, far, end)
 }
 
-/// The stepper of the fractional family (no cheap check of a best subset: each step selects).
+/// The stepper of the fractional family: a weighted selection at each step, and a one-pass
+/// check that the solution found is a best one at its own ratio.
 struct Fractional<'a> {
     items: &'a [(u64, u64, u64)],
     lo: u128,
     hi: u128,
     end: Extreme,
-    order: Vec<(i128, u64, u64, u64)>,
+    buf: &'a mut Units,
 }
 
 impl Stepper for Fractional<'_> {
     fn best(&mut self, p: u128, q: u128) -> Result<(i128, u128, u128)> {
         let lambda = Frac { num: p, den: q };
-        let (value, sx, sd, _) = best_fractional(
-            self.items,
-            self.lo,
-            self.hi,
-            lambda,
-            self.end,
-            &mut self.order,
-        )?;
+        let (value, sx, sd, _) =
+            best_fractional(self.items, self.lo, self.hi, lambda, self.end, self.buf)?;
         Ok((value, sx, sd))
     }
 
-    fn is_best(&mut self, _p: u128, _q: u128) -> bool {
-        false
+    fn is_best(&mut self, p: u128, q: u128) -> bool {
+        let ctx = Ctx::new(p, q, self.end);
+        let best = if self.buf.last_wide {
+            is_best_fractional(&self.buf.wide, self.buf, (self.lo, self.hi), &ctx)
+        } else {
+            is_best_fractional(&self.buf.narrow, self.buf, (self.lo, self.hi), &ctx)
+        };
+        best == Some(true)
     }
 }
 
-/// The fractional greedy at `λ`: items by key per unit of weight, ascending; negative keys taken
-/// up to `hi`, then the rest until `lo`. Returns the total key's sign-carrying numerator and
-/// the sums of `x` and `d`, all over the same denominator (the weight of the item taken in
-/// part, or 1), and that denominator.
+/// Buffers of fractional searches, kept between their steps (and between searches, to reuse
+/// their memory), and the last solution: the units of the helpful items (`[0]`) and of the
+/// others (`[1]`), each with those taken whole in front, and the one taken in part.
+pub(crate) struct Units {
+    /// Whether narrow units may be tried first.
+    narrow_allowed: bool,
+    narrow: [Vec<Narrow>; 2],
+    wide: [Vec<Wide>; 2],
+    /// Whether the last solution is in `wide`.
+    last_wide: bool,
+    /// Items without weight: `x`, `d`, whether taken.
+    weightless: Vec<(u64, u64, bool)>,
+    /// How many units of each side are taken whole.
+    whole: [usize; 2],
+    /// The unit taken in part: its side, its place, the weight taken of it.
+    part: Option<(usize, usize, u128)>,
+}
+
+impl Default for Units {
+    fn default() -> Self {
+        Units::new(true)
+    }
+}
+
+impl Units {
+    /// Buffers that select among narrow units first when `narrow_allowed` (else only among wide
+    /// ones, to test them on small values).
+    fn new(narrow_allowed: bool) -> Self {
+        Units {
+            narrow_allowed,
+            narrow: [Vec::new(), Vec::new()],
+            wide: [Vec::new(), Vec::new()],
+            last_wide: false,
+            weightless: Vec::new(),
+            whole: [0, 0],
+            part: None,
+        }
+    }
+}
+
+/// `λ = p / q` and the end: what a unit's key needs.
+#[derive(Clone, Copy)]
+struct Ctx {
+    p: u128,
+    q: u128,
+    end: Extreme,
+    /// `p` and `q` when both fit a `u64` (the common case): each product is then one widening
+    /// multiplication.
+    small: Option<(u64, u64)>,
+    /// `p` and `q` when both fit an `i64`: keys then often fit one too.
+    tiny: Option<(i64, i64)>,
+}
+
+impl Ctx {
+    fn new(p: u128, q: u128, end: Extreme) -> Self {
+        let small = u64::try_from(p).ok().zip(u64::try_from(q).ok());
+        let tiny = i64::try_from(p).ok().zip(i64::try_from(q).ok());
+        Ctx {
+            p,
+            q,
+            end,
+            small,
+            tiny,
+        }
+    }
+
+    /// The key of `(x, d)` rounded to the nearest `f64`: with machine integers when they hold
+    /// it, else from the exact key.
+    #[inline]
+    fn key_f64(&self, x: u64, d: u64) -> Option<f64> {
+        let machine = self.tiny.and_then(|(p, q)| {
+            let (x, d) = (i64::try_from(x).ok()?, i64::try_from(d).ok()?);
+            Some((x.checked_mul(q)?, p.checked_mul(d)?))
+        });
+        match machine {
+            // Both products are non-negative: the difference fits.
+            #[allow(clippy::cast_precision_loss)] // rounding to nearest, see `Narrow::GAP`
+            Some((xq, pd)) => Some(match self.end {
+                Extreme::Least => (xq - pd) as f64,
+                Extreme::Most => (pd - xq) as f64,
+            }),
+            None => Some(wide_f64(self.key(x, d)?)),
+        }
+    }
+
+    /// The exact key of `(x, d)`.
+    #[inline]
+    fn key(&self, x: u64, d: u64) -> Option<i128> {
+        match self.small {
+            Some((p, q)) => {
+                let xq = i128::try_from(u128::from(x) * u128::from(q)).ok()?;
+                let pd = i128::try_from(u128::from(p) * u128::from(d)).ok()?;
+                Some(match self.end {
+                    Extreme::Least => xq - pd,
+                    Extreme::Most => pd - xq,
+                })
+            }
+            None => key(u128::from(x), u128::from(d), self.p, self.q, self.end),
+        }
+    }
+}
+
+/// `k` as the nearest `f64` (a library routine, out of the common path).
+#[inline(never)]
+#[allow(clippy::cast_precision_loss)] // rounding to nearest, see `Narrow::GAP`
+fn wide_f64(k: i128) -> f64 {
+    k as f64
+}
+
+/// An item with a weight, in the weighted selection: ordered by key per unit of weight, exactly.
+trait Unit: Copy {
+    /// The unit of `(x, d, w)` (`w > 0`) at `ctx`'s `λ`, `None` when it does not fit the type.
+    fn make(x: u64, d: u64, w: u64, ctx: &Ctx) -> Option<Self>;
+    fn x(&self) -> u64;
+    fn d(&self) -> u64;
+    fn weight(&self) -> u64;
+    /// The sign of its key: negative when taking it lowers the total.
+    fn sign(&self) -> Ordering;
+    /// The order of the keys per unit of weight at `ctx`'s `λ` (the one it was made at),
+    /// `None` on overflow.
+    fn cmp_unit(&self, other: &Self, ctx: &Ctx) -> Option<Ordering>;
+}
+
+/// The common unit (24 bytes): votes, base and weight that fit a `u32`, and the key per unit of
+/// weight as an `f64`, within 3 units in the last place of the exact ratio (two roundings). Two
+/// quotients farther apart than their error bounds are ordered as the exact ratios are; only
+/// close ones (in practice, equal ratios) are compared exactly.
+#[derive(Debug, Clone, Copy)]
+struct Narrow {
+    r: f64,
+    x: u32,
+    d: u32,
+    w: u32,
+}
+
+impl Narrow {
+    /// A relative gap beyond which two quotients are surely ordered: the error of each is at
+    /// most `(2u + u²)` of its ratio (`u = 2^-53`), the test's own roundings far below the
+    /// margin `2^-49`.
+    const GAP: f64 = 1.0 / (1u64 << 49) as f64;
+}
+
+impl Unit for Narrow {
+    #[inline]
+    fn make(x: u64, d: u64, w: u64, ctx: &Ctx) -> Option<Self> {
+        let w = u32::try_from(w).ok()?;
+        // Two roundings to nearest: the error is bounded, see `GAP`.
+        let r = ctx.key_f64(x, d)? / f64::from(w);
+        Some(Narrow {
+            r,
+            x: u32::try_from(x).ok()?,
+            d: u32::try_from(d).ok()?,
+            w,
+        })
+    }
+
+    #[inline]
+    fn x(&self) -> u64 {
+        u64::from(self.x)
+    }
+
+    #[inline]
+    fn d(&self) -> u64 {
+        u64::from(self.d)
+    }
+
+    #[inline]
+    fn weight(&self) -> u64 {
+        u64::from(self.w)
+    }
+
+    #[inline]
+    fn sign(&self) -> Ordering {
+        // Rounding keeps the sign, and 0 is exact.
+        self.r.partial_cmp(&0.0).unwrap_or(Ordering::Equal)
+    }
+
+    #[inline]
+    fn cmp_unit(&self, other: &Self, ctx: &Ctx) -> Option<Ordering> {
+        let diff = other.r - self.r;
+        let gap = Self::GAP * (self.r.abs() + other.r.abs());
+        if diff > gap {
+            Some(Ordering::Less)
+        } else if -diff > gap {
+            Some(Ordering::Greater)
+        } else {
+            let mine = ctx.key(self.x(), self.d())?;
+            let theirs = ctx.key(other.x(), other.d())?;
+            let l = mine.checked_mul(i128::from(other.w))?;
+            let r = theirs.checked_mul(i128::from(self.w))?;
+            Some(l.cmp(&r))
+        }
+    }
+}
+
+/// The unit for any values: an `i128` key, compared by checked cross products.
+#[derive(Debug, Clone, Copy)]
+struct Wide {
+    k: i128,
+    x: u64,
+    d: u64,
+    w: u64,
+}
+
+impl Unit for Wide {
+    fn make(x: u64, d: u64, w: u64, ctx: &Ctx) -> Option<Self> {
+        Some(Wide {
+            k: ctx.key(x, d)?,
+            x,
+            d,
+            w,
+        })
+    }
+
+    fn x(&self) -> u64 {
+        self.x
+    }
+
+    fn d(&self) -> u64 {
+        self.d
+    }
+
+    fn weight(&self) -> u64 {
+        self.w
+    }
+
+    fn sign(&self) -> Ordering {
+        self.k.cmp(&0)
+    }
+
+    fn cmp_unit(&self, other: &Self, _ctx: &Ctx) -> Option<Ordering> {
+        let l = self.k.checked_mul(i128::from(other.w))?;
+        let r = other.k.checked_mul(i128::from(self.w))?;
+        Some(l.cmp(&r))
+    }
+}
+
+/// Sums of weight, `x` and `d`.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sums {
+    w: u128,
+    x: u128,
+    d: u128,
+}
+
+impl Sums {
+    #[inline]
+    fn add<U: Unit>(&mut self, u: &U) {
+        self.w += u128::from(u.weight());
+        self.x += u128::from(u.x());
+        self.d += u128::from(u.d());
+    }
+}
+
+/// The units of the items with a weight at `ctx`'s `λ`, the helpful ones (negative key) in
+/// `sides[0]` and the others in `sides[1]`, with the sums of the helpful ones; the weightless
+/// items in `weightless`, taken when they help, with the sums of those taken. `Ok(None)` when
+/// some item does not fit `U`.
+fn fill<U: Unit>(
+    items: &[(u64, u64, u64)],
+    ctx: &Ctx,
+    sides: &mut [Vec<U>; 2],
+    weightless: &mut Vec<(u64, u64, bool)>,
+) -> Result<Option<(Sums, Sums)>> {
+    let [helpful, others] = sides;
+    helpful.clear();
+    others.clear();
+    weightless.clear();
+    // Room for every item on each side: no copies as they grow.
+    helpful.reserve(items.len());
+    others.reserve(items.len());
+    let (mut help, mut free) = (Sums::default(), Sums::default());
+    for &(x, d, w) in items {
+        if w == 0 {
+            let taken = ctx.key(x, d).ok_or_else(overflow)? < 0;
+            if taken {
+                free.x += u128::from(x);
+                free.d += u128::from(d);
+            }
+            weightless.push((x, d, taken));
+            continue;
+        }
+        let Some(u) = U::make(x, d, w, ctx) else {
+            return Ok(None);
+        };
+        if u.sign() == Ordering::Less {
+            help.add(&u);
+            helpful.push(u);
+        } else {
+            others.push(u);
+        }
+    }
+    Ok(Some((help, free)))
+}
+
+/// The greedy of the fractional family on `sides` (see [`fill`]): helpful units first, up to
+/// `hi`, then the others while under `lo`, each by key per unit of weight ascending. Sets
+/// `whole` and `part` and returns the sums of `x` and `d` of the units taken whole.
+fn take<U: Unit>(
+    sides: &mut [Vec<U>; 2],
+    help: Sums,
+    (lo, hi): (u128, u128),
+    ctx: &Ctx,
+    whole: &mut [usize; 2],
+    part: &mut Option<(usize, usize, u128)>,
+) -> Result<Sums> {
+    let (side, amount, mut sums) = if help.w >= hi {
+        (0, hi, Sums::default())
+    } else {
+        (1, lo.saturating_sub(help.w), help)
+    };
+    let (m, room, taken) = select_weighted(&mut sides[side], amount, ctx)?;
+    *whole = if side == 0 {
+        [m, 0]
+    } else {
+        [sides[0].len(), m]
+    };
+    *part = room.map(|room| (side, m, room));
+    sums.x += taken.x;
+    sums.d += taken.d;
+    Ok(sums)
+}
+
+/// The fractional greedy at `λ`: the least total key over the family, with the sums of `x` and
+/// `d` of its solution, all over the same denominator (the weight of the item taken in part,
+/// or 1), and that denominator. `buf` keeps the solution for [`is_best_fractional`].
 fn best_fractional(
     items: &[(u64, u64, u64)],
     lo: u128,
     hi: u128,
     lambda: Frac,
     end: Extreme,
-    order: &mut Vec<(i128, u64, u64, u64)>,
+    buf: &mut Units,
 ) -> Result<(i128, u128, u128, u128)> {
     let (p, q) = (lambda.num, lambda.den);
-    order.clear();
-    let (mut value, mut sx, mut sd) = (0i128, 0u128, 0u128);
-    for &(x, d, w) in items {
-        let k = key(u128::from(x), u128::from(d), p, q, end).ok_or_else(overflow)?;
-        if w == 0 {
-            // Weightless: taken when it helps.
-            if k < 0 {
-                value = value.checked_add(k).ok_or_else(overflow)?;
-                sx += u128::from(x);
-                sd += u128::from(d);
-            }
-        } else {
-            order.push((k, x, d, w));
-        }
-    }
-    // Helpful (negative) items first, up to `hi`; then the others only while under `lo`. Within
-    // each, by key per unit of weight ascending: a weighted selection, not a sort.
-    let split = partition_in_place(order, |i| i.0 < 0);
-    let (helpful, others) = order.split_at_mut(split);
-    let helpful_weight: u128 = helpful.iter().map(|i| u128::from(i.3)).sum();
-    let (taken, amount) = if helpful_weight >= hi {
-        (helpful, hi)
+    let ctx = Ctx::new(p, q, end);
+    let Units {
+        narrow,
+        wide,
+        weightless,
+        whole,
+        part,
+        ..
+    } = buf;
+    let narrow_sums = if buf.narrow_allowed {
+        fill(items, &ctx, narrow, weightless)?
     } else {
-        for &(k, x, d, _) in helpful.iter() {
-            value = value.checked_add(k).ok_or_else(overflow)?;
-            sx += u128::from(x);
-            sd += u128::from(d);
-        }
-        (others, lo.saturating_sub(helpful_weight))
+        None
     };
-    let (whole, part) = weighted_prefix(taken, amount)?;
-    value = value.checked_add(whole.0).ok_or_else(overflow)?;
-    sx += whole.1;
-    sd += whole.2;
-    let Some((k, x, d, w, room)) = part else {
+    let (sums, (x, d, w)) = if let Some((help, free)) = narrow_sums {
+        buf.last_wide = false;
+        let s = take(narrow, help, (lo, hi), &ctx, whole, part)?;
+        let u = part.map(|(side, i, _)| narrow[side][i]);
+        (
+            add(s, free),
+            u.map_or((0, 0, 0), |u| (u.x(), u.d(), u.weight())),
+        )
+    } else if let Some((help, free)) = fill(items, &ctx, wide, weightless)? {
+        buf.last_wide = true;
+        let s = take(wide, help, (lo, hi), &ctx, whole, part)?;
+        let u = part.map(|(side, i, _)| wide[side][i]);
+        (
+            add(s, free),
+            u.map_or((0, 0, 0), |u| (u.x(), u.d(), u.weight())),
+        )
+    } else {
+        return Err(overflow());
+    };
+    let (sx, sd) = (sums.x, sums.d);
+    let value = key(sx, sd, p, q, end).ok_or_else(overflow)?;
+    let Some((_, _, room)) = *part else {
         return Ok((value, sx, sd, 1));
     };
     // Part of an item: everything over the denominator w.
+    let k = key(u128::from(x), u128::from(d), p, q, end).ok_or_else(overflow)?;
     let w128 = u128::from(w);
     let room_i = i128::try_from(room).map_err(|_| overflow())?;
     let value_n = value
@@ -567,109 +904,137 @@ fn best_fractional(
     Ok((value_n, x_part, d_part, w128))
 }
 
-/// Moves the items for which `pred` holds to the front; returns how many they are.
-fn partition_in_place<T>(items: &mut [T], pred: impl Fn(&T) -> bool) -> usize {
-    let mut front = 0;
-    for i in 0..items.len() {
-        if pred(&items[i]) {
-            items.swap(front, i);
-            front += 1;
-        }
+/// `a` and `b`'s sums of `x` and `d`.
+fn add(a: Sums, b: Sums) -> Sums {
+    Sums {
+        w: a.w + b.w,
+        x: a.x + b.x,
+        d: a.d + b.d,
     }
-    front
 }
 
-/// The items of least key per unit of weight whose weights add up to `amount` (all of them when
-/// they hold less): the sums `(key, x, d)` of those taken whole, and the one taken in part with
-/// the weight taken of it. A weighted quickselect on `k / w` (exact cross products, a
-/// pseudo-random pivot), `O(n)` expected; items of equal ratio are interchangeable.
-#[allow(clippy::type_complexity)]
-fn weighted_prefix(
-    mut items: &mut [(i128, u64, u64, u64)],
+/// Whether the solution `buf` holds (in `sides`) is a best one of the fractional family at
+/// `ctx`'s `λ`, by the optimality conditions of the linear programme: some threshold `μ` has
+/// every item held (whole or in part) at most `μ` and every item not wholly held at least `μ`,
+/// key per unit of weight; `μ ≤ 0` unless the weight held is `lo`, `μ ≥ 0` unless it is `hi`;
+/// weightless items held exactly when they help. One pass, no selection. `None` when a unit
+/// does not fit `U` at this `λ`, or on overflow.
+fn is_best_fractional<U: Unit>(
+    sides: &[Vec<U>; 2],
+    buf: &Units,
+    (lo, hi): (u128, u128),
+    ctx: &Ctx,
+) -> Option<bool> {
+    for &(x, d, taken) in &buf.weightless {
+        let k = ctx.key(x, d)?;
+        if k != 0 && (k < 0) != taken {
+            return Some(false);
+        }
+    }
+    let (mut max_in, mut min_out): (Option<U>, Option<U>) = (None, None);
+    let mut weight = buf.part.map_or(0, |p| p.2);
+    for (s, units) in sides.iter().enumerate() {
+        for (i, u) in units.iter().enumerate() {
+            let whole = i < buf.whole[s];
+            let part = buf.part.is_some_and(|(ps, pi, _)| (ps, pi) == (s, i));
+            let unit = U::make(u.x(), u.d(), u.weight(), ctx)?;
+            if whole {
+                weight += u128::from(u.weight());
+            }
+            if (whole || part)
+                && max_in.map_or(Some(true), |m| {
+                    Some(unit.cmp_unit(&m, ctx)? == Ordering::Greater)
+                })?
+            {
+                max_in = Some(unit);
+            }
+            if !whole
+                && min_out.map_or(Some(true), |m| {
+                    Some(unit.cmp_unit(&m, ctx)? == Ordering::Less)
+                })?
+            {
+                min_out = Some(unit);
+            }
+        }
+    }
+    let ordered = match (max_in, min_out) {
+        (Some(a), Some(b)) => a.cmp_unit(&b, ctx)? != Ordering::Greater,
+        _ => true,
+    };
+    let lean = weight <= lo || max_in.is_none_or(|m| m.sign() != Ordering::Greater);
+    let full = weight >= hi || min_out.is_none_or(|m| m.sign() != Ordering::Less);
+    Some(ordered && lean && full)
+}
+
+/// Moves to the front the units of least key per unit of weight whose weights add up to
+/// `amount` (all of them when they hold less): returns how many are taken whole, the weight
+/// taken of the next one when it is taken in part, and the sums of those taken whole. A
+/// weighted quickselect (three-way partitions around a pseudo-random pivot, summing as it goes),
+/// `O(n)` expected; units of equal ratio are interchangeable.
+fn select_weighted<U: Unit>(
+    units: &mut [U],
     mut amount: u128,
-) -> Result<((i128, u128, u128), Option<(i128, u64, u64, u64, u128)>)> {
-    let mut whole = (0i128, 0u128, 0u128);
+    ctx: &Ctx,
+) -> Result<(usize, Option<u128>, Sums)> {
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-    let sums = |xs: &[(i128, u64, u64, u64)]| -> Option<(i128, u128, u128, u128)> {
-        xs.iter().try_fold((0i128, 0u128, 0u128, 0u128), |a, i| {
-            Some((
-                a.0.checked_add(i.0)?,
-                a.1 + u128::from(i.1),
-                a.2 + u128::from(i.2),
-                a.3 + u128::from(i.3),
-            ))
-        })
-    };
-    let add = |whole: (i128, u128, u128), s: (i128, u128, u128, u128)| {
-        Some((whole.0.checked_add(s.0)?, whole.1 + s.1, whole.2 + s.2))
-    };
+    let (mut from, mut to) = (0usize, units.len());
+    let mut taken = Sums::default();
     loop {
-        if amount == 0 || items.is_empty() {
-            return Ok((whole, None));
+        if amount == 0 || from == to {
+            return Ok((from, None, taken));
         }
         seed = seed
             .wrapping_mul(6_364_136_223_846_793_005)
             .wrapping_add(1_442_695_040_888_963_407);
-        let pivot = items[(seed >> 33) as usize % items.len()];
-        let mut bad = false;
-        let mut rank = |x: &(i128, u64, u64, u64)| -> Ordering {
-            if let (Some(l), Some(r)) = (
-                x.0.checked_mul(i128::from(pivot.3)),
-                pivot.0.checked_mul(i128::from(x.3)),
-            ) {
-                l.cmp(&r)
-            } else {
-                bad = true;
-                Ordering::Equal
-            }
-        };
-        // Three-way partition: [..lt] before the pivot, [lt..gt] tied with it, [gt..] after.
-        let (mut lt, mut i, mut gt) = (0, 0, items.len());
+        let pivot = units[from + (seed >> 33) as usize % (to - from)];
+        // Three-way partition: [from..lt] before the pivot, [lt..gt] tied with it, [gt..to]
+        // after; the sums of those before and tied.
+        let (mut lt, mut i, mut gt) = (from, from, to);
+        let (mut before, mut tied) = (Sums::default(), Sums::default());
         while i < gt {
-            match rank(&items[i]) {
+            let u = units[i];
+            match u.cmp_unit(&pivot, ctx).ok_or_else(overflow)? {
                 Ordering::Less => {
-                    items.swap(lt, i);
+                    before.add(&u);
+                    units.swap(lt, i);
                     lt += 1;
                     i += 1;
                 }
                 Ordering::Greater => {
                     gt -= 1;
-                    items.swap(i, gt);
+                    units.swap(i, gt);
                 }
-                Ordering::Equal => i += 1,
+                Ordering::Equal => {
+                    tied.add(&u);
+                    i += 1;
+                }
             }
         }
-        if bad {
-            return Err(overflow());
-        }
-        let before = sums(&items[..lt]).ok_or_else(overflow)?;
-        if before.3 >= amount {
-            items = &mut items[..lt];
+        if before.w >= amount {
+            to = lt;
             continue;
         }
-        let tied = sums(&items[lt..gt]).ok_or_else(overflow)?;
-        if before.3 + tied.3 >= amount {
-            whole = add(whole, before).ok_or_else(overflow)?;
-            amount -= before.3;
-            // The tied items in any order: whole ones, then part of one.
-            for &(k, x, d, w) in &items[lt..gt] {
-                let w128 = u128::from(w);
-                if amount >= w128 {
-                    whole =
-                        add(whole, (k, u128::from(x), u128::from(d), w128)).ok_or_else(overflow)?;
-                    amount -= w128;
+        amount -= before.w;
+        taken = add(taken, before);
+        if tied.w >= amount {
+            // The tied units in any order: whole ones, then part of one.
+            for (j, u) in units.iter().enumerate().take(gt).skip(lt) {
+                let w = u128::from(u.weight());
+                if amount >= w {
+                    amount -= w;
+                    taken.add(u);
                     if amount == 0 {
-                        return Ok((whole, None));
+                        return Ok((j + 1, None, taken));
                     }
                 } else {
-                    return Ok((whole, Some((k, x, d, w, amount))));
+                    return Ok((j, Some(amount), taken));
                 }
             }
-            return Ok((whole, None));
+            return Ok((gt, None, taken));
         }
-        whole = add(add(whole, before).ok_or_else(overflow)?, tied).ok_or_else(overflow)?;
-        amount -= before.3 + tied.3;
-        items = &mut items[gt..];
+        amount -= tied.w;
+        taken = add(taken, tied);
+        from = gt;
     }
 }
 
@@ -682,8 +1047,8 @@ pub(crate) fn value_at_fractional(
     lambda: Frac,
     end: Extreme,
 ) -> Result<(i128, u128)> {
-    let mut order = Vec::with_capacity(items.len());
-    let (value, _, _, den) = best_fractional(items, lo, hi, lambda, end, &mut order)?;
+    let mut buf = Units::default();
+    let (value, _, _, den) = best_fractional(items, lo, hi, lambda, end, &mut buf)?;
     Ok((value, den))
 }
 
@@ -826,6 +1191,151 @@ mod tests {
         );
     }
 
+    /// Both ends of the fractional family by enumeration of the vertices of its polytope (at
+    /// most one item taken in part, and then the weight is `lo` or `hi`): `None` for the least
+    /// when no solution has a base, for the most also when one has votes and no base.
+    fn brute_fractional(
+        items: &[(u64, u64, u64)],
+        lo: u128,
+        hi: u128,
+    ) -> (Option<Frac>, Option<Frac>) {
+        let n = items.len();
+        let (mut least, mut most): (Option<Frac>, Option<Frac>) = (None, None);
+        let mut unbounded = false;
+        let mut see = |num: u128, den: u128| {
+            if den == 0 {
+                unbounded |= num > 0;
+                return;
+            }
+            let r = Frac { num, den };
+            if least.is_none_or(|l| r.cmp_exact(l).unwrap() == Ordering::Less) {
+                least = Some(r);
+            }
+            if most.is_none_or(|m| r.cmp_exact(m).unwrap() == Ordering::Greater) {
+                most = Some(r);
+            }
+        };
+        for part in (0..n).map(Some).chain([None]) {
+            for mask in 0u32..(1 << n) {
+                if part.is_some_and(|j| mask & (1 << j) != 0) {
+                    continue;
+                }
+                let (mut x, mut d, mut w) = (0u128, 0u128, 0u128);
+                for (i, it) in items.iter().enumerate() {
+                    if mask & (1 << i) != 0 {
+                        x += u128::from(it.0);
+                        d += u128::from(it.1);
+                        w += u128::from(it.2);
+                    }
+                }
+                match part {
+                    None => {
+                        if lo <= w && w <= hi {
+                            see(x, d);
+                        }
+                    }
+                    Some(j) => {
+                        let (xj, dj, wj) = items[j];
+                        let (xj, dj, wj) = (u128::from(xj), u128::from(dj), u128::from(wj));
+                        for target in [lo, hi] {
+                            // The part t = (target − w) / wj strictly between 0 and 1.
+                            if target > w && target - w < wj {
+                                let t = target - w;
+                                see(x * wj + t * xj, d * wj + t * dj);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        (least, if unbounded { None } else { most })
+    }
+
+    /// The end of the fractional family through narrow units (when they fit) and through wide
+    /// ones only.
+    fn both_paths(
+        items: &[(u64, u64, u64)],
+        lo: u128,
+        hi: u128,
+        end: Extreme,
+    ) -> [Option<Frac>; 2] {
+        [true, false].map(|narrow| {
+            extreme_fractional_in(items, lo, hi, end, &mut Units::new(narrow)).unwrap()
+        })
+    }
+
+    fn brute_end(items: &[(u64, u64, u64)], lo: u128, hi: u128, end: Extreme) -> Option<Frac> {
+        let (least, most) = brute_fractional(items, lo, hi);
+        match end {
+            Extreme::Least => least,
+            Extreme::Most => most.filter(|_| least.is_some()),
+        }
+    }
+
+    /// `f` in lowest terms.
+    fn reduced(f: Frac) -> Frac {
+        let (mut a, mut b) = (f.num, f.den);
+        while b != 0 {
+            (a, b) = (b, a % b);
+        }
+        Frac {
+            num: f.num / a,
+            den: f.den / a,
+        }
+    }
+
+    #[test]
+    fn fractional_ends_at_the_edges() {
+        // Nothing to choose from, and weightless items only.
+        assert_eq!(both_paths(&[], 0, 0, Extreme::Least), [None, None]);
+        assert_eq!(both_paths(&[], 1, 5, Extreme::Least), [None, None]);
+        let free = [(1, 2, 0), (3, 4, 0)];
+        for got in both_paths(&free, 0, 0, Extreme::Least) {
+            assert!(same(got, Some(Frac { num: 1, den: 2 })), "{got:?}");
+        }
+        for got in both_paths(&free, 0, 0, Extreme::Most) {
+            assert!(same(got, Some(Frac { num: 3, den: 4 })), "{got:?}");
+        }
+        // The largest values a narrow unit holds, and one past them (wide units). A weight of
+        // 1 or 2: the least is (1, 3, 1) alone (any part of (1, 2, b) raises it), the most
+        // (b, b, 1) alone.
+        let m = u64::from(u32::MAX);
+        for big in [m, m + 1] {
+            let items = [(big, big, 1), (1, 2, big), (1, 3, 1)];
+            for (end, want) in [(Extreme::Least, (1, 3)), (Extreme::Most, (1, 1))] {
+                for got in both_paths(&items, 1, 2, end) {
+                    let got = reduced(got.unwrap());
+                    assert_eq!((got.num, got.den), want, "{big} {end:?}");
+                }
+            }
+        }
+    }
+
+    /// Two units whose ratios differ by far less than an `f64` tells apart are ordered
+    /// exactly, both ways, and equal ones are tied.
+    #[test]
+    fn narrow_units_are_ordered_exactly_when_their_quotients_are_close() {
+        let ctx = Ctx::new(3, 1_000_000_000_039, Extreme::Least);
+        let a = Narrow::make(4_000_000_000, 1, 4_000_000_000, &ctx).unwrap();
+        // Half the votes, half the weight, no base: not the same key per unit of weight.
+        let b = Narrow::make(2_000_000_000, 0, 2_000_000_000, &ctx).unwrap();
+        assert_eq!(a.cmp_unit(&b, &ctx), Some(Ordering::Less));
+        assert_eq!(b.cmp_unit(&a, &ctx), Some(Ordering::Greater));
+        // The same ratio at half the scale: tied.
+        let a2 = Narrow::make(2_000_000_000, 0, 2_000_000_000, &ctx).unwrap();
+        assert_eq!(a2.cmp_unit(&b, &ctx), Some(Ordering::Equal));
+        // One elector of base less: above a, by far less than 2^-49 of the ratio.
+        let c = Narrow::make(4_000_000_000, 0, 4_000_000_000, &ctx).unwrap();
+        assert!(
+            (c.r - a.r).abs() <= Narrow::GAP * a.r.abs(),
+            "{} {}",
+            a.r,
+            c.r
+        );
+        assert_eq!(a.cmp_unit(&c, &ctx), Some(Ordering::Less));
+        assert_eq!(c.cmp_unit(&a, &ctx), Some(Ordering::Greater));
+    }
+
     use proptest::prelude::*;
 
     fn items() -> impl Strategy<Value = Vec<(u64, u64)>> {
@@ -879,6 +1389,67 @@ mod tests {
                 let frac = extreme_fractional(&weighted, k as u128, k as u128, end).unwrap();
                 prop_assert!(same(sized, frac), "{end:?} sized {sized:?} fractional {frac:?}");
             }
+        }
+
+        /// Both ends of the fractional family are the optimum of its linear programme (found by
+        /// enumerating the vertices), through narrow and through wide units, with small values
+        /// (many ties) and large ones (quotients an `f64` cannot tell apart).
+        #[test]
+        fn fractional_ends_are_the_vertex_enumerations(
+            items in prop::collection::vec((0u64..12, 0u64..12, 0u64..6), 0..8),
+            scale in prop::sample::select(vec![1u64, 1 << 10, (1 << 20) - 3]),
+            lo in 0u128..40,
+            span in 0u128..40,
+            consistent in any::<bool>(),
+        ) {
+            let items: Vec<(u64, u64, u64)> = items
+                .into_iter()
+                .map(|(x, d, w)| {
+                    let x = if consistent { x.min(d) } else { x };
+                    (x * scale + x % 2, d * scale, w * scale)
+                })
+                .collect();
+            let (lo, hi) = (lo * u128::from(scale), (lo + span) * u128::from(scale));
+            // The greatest is asked only where a least exists (see `extreme_fractional_in`).
+            let ends = if brute_fractional(&items, lo, hi).0.is_some() {
+                &[Extreme::Least, Extreme::Most][..]
+            } else {
+                &[Extreme::Least][..]
+            };
+            for &end in ends {
+                let want = brute_end(&items, lo, hi, end);
+                for got in both_paths(&items, lo, hi, end) {
+                    prop_assert!(same(got, want), "{end:?}: {got:?} against {want:?}");
+                }
+            }
+        }
+
+        /// Narrow units are ordered as their exact keys per unit of weight, whatever their
+        /// quotients' roundings: among them pairs a hair apart (b three times a, with a vote or
+        /// an elector of base more: a relative difference far below an `f64`'s precision when
+        /// `p` is small and `q` large, and roundings of `3k` that do not follow those of `k`).
+        #[test]
+        fn narrow_units_are_ordered_as_the_exact_ratios(
+            a in (0u64..1 << 30, 0u64..1 << 30, 1u64..1 << 30),
+            b in (0u64..1 << 32, 0u64..1 << 32, 1u64..1 << 32),
+            near in prop::option::of((0u64..2, 0u64..2)),
+            p in prop_oneof![0u128..16, 0u128..1 << 40],
+            q in prop_oneof![1u128..16, (1u128 << 39)..1 << 40],
+            most in any::<bool>(),
+        ) {
+            let end = if most { Extreme::Most } else { Extreme::Least };
+            let ctx = Ctx::new(p, q, end);
+            let b = match near {
+                Some((ex, ed)) => (3 * a.0 + ex, 3 * a.1 + ed, 3 * a.2),
+                None => b,
+            };
+            let ua = Narrow::make(a.0, a.1, a.2, &ctx).unwrap();
+            let ub = Narrow::make(b.0, b.1, b.2, &ctx).unwrap();
+            let (ka, kb) = (ctx.key(a.0, a.1).unwrap(), ctx.key(b.0, b.1).unwrap());
+            let exact = (ka * i128::from(b.2)).cmp(&(kb * i128::from(a.2)));
+            prop_assert_eq!(ua.cmp_unit(&ub, &ctx), Some(exact));
+            prop_assert_eq!(ub.cmp_unit(&ua, &ctx), Some(exact.reverse()));
+            prop_assert_eq!(ua.sign(), ka.cmp(&0));
         }
 
         /// The fractional family's range contains the ratio of every whole subset whose weight

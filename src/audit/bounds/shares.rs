@@ -4,7 +4,8 @@
 use rust_decimal::Decimal;
 
 use super::ratio::{
-    BySize, Extreme, Frac, Items, Method, Prepared, extreme_fractional, value_at_fractional,
+    BySize, Extreme, Frac, Items, Method, Prepared, Units, extreme_fractional_in,
+    value_at_fractional,
 };
 use super::sheets::Values;
 use super::*;
@@ -507,11 +508,14 @@ fn range(
             let Some(items) = weighted(low, electors, Extreme::Least, u) else {
                 return Ok(None);
             };
-            let Some(least) = extreme_fractional(&items, lo, hi, Extreme::Least)? else {
+            // One set of buffers for both ends.
+            let mut buf = Units::default();
+            let Some(least) = extreme_fractional_in(&items, lo, hi, Extreme::Least, &mut buf)?
+            else {
                 return Ok(None);
             };
             let most = match high.and_then(|h| weighted(h, electors, Extreme::Most, u)) {
-                Some(items) => extreme_fractional(&items, lo, hi, Extreme::Most)?,
+                Some(items) => extreme_fractional_in(&items, lo, hi, Extreme::Most, &mut buf)?,
                 None => None,
             };
             Ok(Some((least, most)))
