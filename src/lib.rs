@@ -129,6 +129,7 @@
 pub mod audit;
 pub mod cookbook;
 mod error;
+pub mod forensics;
 #[cfg(feature = "serde")]
 #[doc(hidden)]
 pub mod fuzzing;

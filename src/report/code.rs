@@ -151,6 +151,16 @@ codes! {
     CountDecreases = "Q001", Error, ["from", "to", "change"];
     /// The votes added between two bulletins exceed the electors the added coverage holds.
     AddedVotesExceedElectors = "Q002", Error, ["votes_added", "electors_added_at_most"];
+    /// The second digits of a field's counts depart from Benford's second-digit law (a
+    /// benchmark, not a law of counts: evidence to look closer).
+    SecondDigitDeparts = "X001", Info, ["n", "mean", "expected_mean", "statistic", "p_value"];
+    /// The last digits of a field's counts (with enough digits) are not uniform.
+    LastDigitDeparts = "X002", Warning, ["n", "mean", "statistic", "p_value"];
+    /// More of a field's counts end in 0 or 5 than the fifth uniform digits give.
+    ZeroOrFiveExcess = "X003", Warning, ["n", "zero_or_five", "share", "p_value"];
+    /// Beber and Scacco's last-digit tests: a digit too frequent, another too rare, too few
+    /// non-adjacent last pairs.
+    LastDigitsBeberScacco = "X004", Warning, ["n", "extremes_p", "non_adjacent_p", "combined_p"];
 }
 
 impl fmt::Display for Code {
@@ -225,7 +235,7 @@ mod tests {
                 );
             }
         }
-        for bad in ["", "F0001", "f001", "F01", " F001", "X001"] {
+        for bad in ["", "F0001", "f001", "F01", " F001", "Z001"] {
             let e = bad.parse::<Code>().unwrap_err();
             assert!(e.to_string().contains("finding code"), "{e}");
         }

@@ -46,6 +46,10 @@
 //! | `O003` | critical | `announced`, `on_sheets` | a bulletin's figures give an outcome the sheets rule out, whatever the uncollected tables hold |
 //! | `Q001` | error | `from`, `to`, `change?` | a count (or a bulletin's electors, voters, ...) decreases from one bulletin to the next |
 //! | `Q002` | error | `votes_added`, `electors_added_at_most` | the votes added between two bulletins exceed the electors the added coverage holds |
+//! | `X001` | info | `n`, `mean`, `expected_mean`, `statistic`, `p_value` | the second digits of a field's counts depart from Benford's second-digit law |
+//! | `X002` | warning | `n`, `mean`, `statistic`, `p_value` | the last digits of a field's counts (with enough digits) are not uniform |
+//! | `X003` | warning | `n`, `zero_or_five`, `share`, `p_value` | more of a field's counts end in 0 or 5 than uniform digits give |
+//! | `X004` | warning | `n`, `extremes_p`, `non_adjacent_p`, `combined_p` | Beber and Scacco's last-digit tests: a digit too frequent, another too rare, too few non-adjacent last pairs |
 //!
 //! # JSON
 //!
@@ -133,6 +137,12 @@ pub enum Subject {
         /// The count's subject (a candidate code or group).
         subject: String,
     },
+    /// One count field across the set: a ballot line's code, or `electors`, `voters`,
+    /// `valid`, `null`, `blank`.
+    Field {
+        /// The field's name.
+        field: String,
+    },
     /// Two successive bulletins.
     BulletinPair {
         /// The earlier bulletin's label.
@@ -151,6 +161,7 @@ impl fmt::Display for Subject {
             Subject::Bulletin { label } => write!(f, "{label}"),
             Subject::BulletinCount { label, subject } => write!(f, "{label}, {subject}"),
             Subject::BulletinPair { from, to } => write!(f, "{from} to {to}"),
+            Subject::Field { field } => write!(f, "field {field}"),
         }
     }
 }

@@ -1,0 +1,30 @@
+//! Election forensics: the statistical traces that manipulated counts tend to leave.
+//!
+//! These checks answer a different question than reconciliation. Reconciliation says whether an
+//! announced result is what the sheets allow: a contradiction there is arithmetic. Forensics
+//! asks whether the sheets themselves look like counts people made: digits that are not as
+//! random as counts are, percentages that pile up on round values. A departure is **evidence to
+//! look closer, never a verdict of fraud**: findings here are `info` or `warning`, never
+//! `error` or `critical`. Read them with three caveats.
+//!
+//! - **Many tests, some will fire.** Every field of every sheet is tested; at a significance of
+//!   0.001 one test in a thousand fires on honest data. The report says how many tests ran.
+//! - **Post-hoc selection.** A test chosen after looking at the data, or a subset of tables
+//!   chosen because it looks odd, has no p-value worth the name.
+//! - **Small counts.** Digits of small numbers are not uniform, and ratios of small numbers pile
+//!   up on simple fractions; each test leaves out what is too small and says how many.
+//!
+//! Statistics here are `f64` and approximate (p-values, means, intervals); the counts behind
+//! them (digit frequencies, how many counts were read or left out) are exact integers. Every
+//! random procedure (Monte Carlo p-values, bootstrap intervals) takes a seed and gives the same
+//! numbers for the same seed and the same dependency versions.
+//!
+//! The module so far: [digit tests](digits) (second-digit Benford, last digit, counts ending in
+//! 0 or 5, and Beber and Scacco's pair of last-digit tests).
+
+pub mod digits;
+
+pub use digits::{
+    BeberScacco, DigitDistribution, DigitOptions, DigitReport, DigitSeries, LastDigit, PMethod,
+    SecondDigit, beber_scacco, digit_tests, last_digit, second_digit, second_digit_probabilities,
+};
