@@ -54,12 +54,12 @@ fn last_digits_and_zero_or_five_by_hand() {
     assert_eq!(t.zero_or_five, 3);
     assert!((t.zero_or_five_share - 0.75).abs() < 1e-12);
     assert!((t.dist.mean - 13.0 / 4.0).abs() < 1e-12);
+    // Against the expected shares of 0 and 5 (the smooth null of these four isolated counts).
+    let p05 = t.dist.expected[0] + t.dist.expected[5];
+    assert_eq!(t.zero_or_five_p, upper_tail(3, 4, p05));
     // P(X ≥ 3 | 4, 0.2) = 4 · 0.2³ · 0.8 + 0.2⁴ = 0.0272.
-    assert!(
-        (t.zero_or_five_p - 0.0272).abs() < 1e-12,
-        "{}",
-        t.zero_or_five_p
-    );
+    assert!((upper_tail(3, 4, 0.2) - 0.0272).abs() < 1e-12);
+    assert_eq!(upper_tail(0, 4, 0.2), 1.0);
     // The threshold is a parameter.
     let t = last_digit([7, 12, 99], &o.clone().with_last_digit_min(0));
     assert_eq!(t.dist.n, 3);
@@ -67,32 +67,34 @@ fn last_digits_and_zero_or_five_by_hand() {
 
 #[test]
 fn chi_square_by_hand() {
-    // 1,000 last digits: 100 each but 0 (150) and 9 (50): χ² = 25 + 25 = 50 on 9 df.
-    let mut counts = Vec::new();
-    for d in 0..10u64 {
-        let k = match d {
-            0 => 150,
-            9 => 50,
-            _ => 100,
-        };
-        counts.extend(std::iter::repeat_n(1_000 + d, k));
-    }
-    let t = last_digit(counts, &DigitOptions::default());
-    assert_eq!(t.dist.p_method, PMethod::ChiSquare);
-    assert!((t.dist.chi_square - 50.0).abs() < 1e-9);
+    // 1,000 last digits against the uniform: 100 each but 0 (150) and 9 (50): χ² = 25 + 25 =
+    // 50 on 9 df.
+    let o = DigitOptions::default();
+    let dist = distribution(
+        [150, 100, 100, 100, 100, 100, 100, 100, 100, 50],
+        UNIFORM,
+        &o,
+        0,
+    );
+    assert_eq!(dist.p_method, PMethod::ChiSquare);
+    assert!((dist.chi_square - 50.0).abs() < 1e-9);
     // P(χ²₉ ≥ 50) = Q(4.5, 25) = 1.0772382022575e-7 (mpmath 1.3, 30 digits:
     // gammainc(4.5, 25, inf, regularized=True)).
     assert!(
-        (t.dist.p_value / 1.077_238_202_257_5e-7 - 1.0).abs() < 1e-9,
+        (dist.p_value / 1.077_238_202_257_5e-7 - 1.0).abs() < 1e-9,
         "{}",
-        t.dist.p_value
+        dist.p_value
     );
     // P(X ≥ 250 | 1000, 0.2) = 6.88301222273e-5 (mpmath 1.3, the binomial sum to 30 digits).
-    assert!(
-        (t.zero_or_five_p / 6.883_012_222_73e-5 - 1.0).abs() < 1e-8,
-        "{}",
-        t.zero_or_five_p
-    );
+    let p05 = upper_tail(250, 1_000, 0.2);
+    assert!((p05 / 6.883_012_222_73e-5 - 1.0).abs() < 1e-8, "{p05}");
+    let t = LastDigit {
+        dist,
+        left_out: 0,
+        zero_or_five: 250,
+        zero_or_five_share: 0.25,
+        zero_or_five_p: p05,
+    };
     let f = DigitReport {
         series: vec![DigitSeries {
             field: "A".into(),
@@ -224,7 +226,7 @@ fn monte_carlo_and_chi_square_agree_where_both_hold() {
     // count no cell reaches, agree within Monte Carlo error (3 sd of a proportion).
     let counts = uniform_counts(2_000, 5);
     let mut skewed = counts.clone();
-    skewed.extend(std::iter::repeat_n(1_007, 25)); // a few more 7s: a p-value mid-range
+    skewed.extend((0..12).map(|i| 1_007 + 2_470 * i)); // a few more 7s: a p-value mid-range
     let o = DigitOptions::default().with_monte_carlo(20_000);
     let chi = last_digit(skewed.iter().copied(), &o);
     let mc = last_digit(
@@ -237,10 +239,10 @@ fn monte_carlo_and_chi_square_agree_where_both_hold() {
     assert_eq!(chi.dist.p_method, PMethod::ChiSquare);
     assert_eq!(mc.dist.p_method, PMethod::MonteCarlo { replicates: 20_000 });
     let p = chi.dist.p_value;
-    assert!(p > 0.01 && p < 0.9, "{p}");
+    assert!(p > 0.001 && p < 0.9, "{p}");
     let sd = (p * (1.0 - p) / 20_000.0).sqrt();
     assert!(
-        (mc.dist.p_value - p).abs() < 3.0 * sd + 0.005,
+        (mc.dist.p_value - p).abs() < 3.0 * sd + 0.001,
         "{} against {p}",
         mc.dist.p_value
     );
@@ -256,6 +258,70 @@ fn the_bootstrap_interval_is_as_wide_as_the_mean_varies() {
     let half = (hi - lo) / 2.0;
     let want = 1.96 * 8.25f64.sqrt() / 100.0;
     assert!((half / want - 1.0).abs() < 0.15, "{half} against {want}");
+}
+
+/// Counts from 100 up whose density falls steeply (a small party's tail: 100 plus a geometric
+/// of mean 15), from a seed.
+fn steep_counts(n: usize, seed: u64) -> Vec<u64> {
+    use rand::RngExt;
+    let mut rng = stream(seed, 98);
+    (0..n)
+        .map(|_| {
+            let u: f64 = rng.random_range(0.0..1.0);
+            90 + (-(1.0 - u).ln() * 15.0) as u64
+        })
+        .collect()
+}
+
+#[test]
+fn a_steep_honest_tail_is_no_fabrication_but_made_up_digits_are() {
+    let o = DigitOptions::default();
+    let counts = steep_counts(40_000, 3);
+    let honest = last_digit(counts.iter().copied(), &o);
+    assert!(honest.dist.n > 20_000);
+    // Against a uniform null these honest digits look made up.
+    let uniform = distribution(honest.dist.frequencies, UNIFORM, &o, 0);
+    assert!(uniform.p_value < 1e-12, "{}", uniform.p_value);
+    // Against the smooth null they do not.
+    assert!(honest.dist.p_value > 0.001, "{}", honest.dist.p_value);
+    assert!(honest.zero_or_five_p > 0.001, "{}", honest.zero_or_five_p);
+    assert!(honest.dist.expected[0] > honest.dist.expected[9]);
+    // One count in ten given a last digit by hand: 0 or 5, then 7.
+    let rounded: Vec<u64> = counts
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            if i % 10 == 0 {
+                c / 10 * 10 + 5 * (i as u64 / 10 % 2)
+            } else {
+                c
+            }
+        })
+        .collect();
+    let t = last_digit(rounded, &o);
+    assert!(t.zero_or_five_p < 1e-6, "{}", t.zero_or_five_p);
+    assert!(t.dist.p_value < 1e-6, "{}", t.dist.p_value);
+    let sevens: Vec<u64> = counts
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| if i % 10 == 0 { c / 10 * 10 + 7 } else { c })
+        .collect();
+    let t = last_digit(sevens, &o);
+    assert!(t.dist.p_value < 1e-6, "{}", t.dist.p_value);
+}
+
+#[test]
+fn widely_spread_counts_expect_uniform_last_digits() {
+    let t = last_digit(uniform_counts(50_000, 4), &DigitOptions::default());
+    for (d, e) in t.dist.expected.iter().enumerate() {
+        assert!((e - 0.1).abs() < 0.001, "digit {d}: {e}");
+    }
+    // A threshold that is no multiple of 10 is rounded up: 105 reads from 110.
+    let t = last_digit(
+        [104, 105, 109, 110, 111],
+        &DigitOptions::default().with_last_digit_min(105),
+    );
+    assert_eq!((t.dist.n, t.left_out), (2, 3));
 }
 
 proptest! {
