@@ -20,11 +20,16 @@
 //! numbers for the same seed and the same dependency versions.
 //!
 //! The module so far: [digit tests](digits) (second-digit Benford, last digit, counts ending in
-//! 0 or 5, and Beber and Scacco's pair of last-digit tests).
+//! 0 or 5, and Beber and Scacco's pair of last-digit tests) and [integer-percentage
+//! peaks](peaks) with an exact null.
 
 pub mod digits;
+pub mod peaks;
 
 pub use digits::{
     BeberScacco, DigitDistribution, DigitOptions, DigitReport, DigitSeries, LastDigit, PMethod,
     SecondDigit, beber_scacco, digit_tests, last_digit, second_digit, second_digit_probabilities,
+};
+pub use peaks::{
+    IntegerNull, IntegerPeaks, MonteCarloNull, PeakOptions, ShareBase, ValuePeak, integer_peaks,
 };

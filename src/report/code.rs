@@ -161,6 +161,9 @@ codes! {
     /// Beber and Scacco's last-digit tests: a digit too frequent, another too rare, too few
     /// non-adjacent last pairs.
     LastDigitsBeberScacco = "X004", Warning, ["n", "extremes_p", "non_adjacent_p", "combined_p"];
+    /// More tables on an integer percentage (turnout, the leader's share, or either) than the
+    /// exact binomial null allows; `null_upper` is the null's 99.9th percentile.
+    IntegerPercentExcess = "X005", Warning, ["observed", "expected", "excess", "z", "null_upper", "p_value"];
 }
 
 impl fmt::Display for Code {
