@@ -24,12 +24,66 @@
 //! peaks](peaks) with an exact null.
 
 pub mod digits;
+pub mod fingerprint;
 pub mod peaks;
 
 pub use digits::{
     BeberScacco, DigitDistribution, DigitOptions, DigitReport, DigitSeries, LastDigit, PMethod,
     SecondDigit, beber_scacco, digit_tests, last_digit, second_digit, second_digit_probabilities,
 };
+pub use fingerprint::{
+    Fingerprint, FingerprintOptions, HighTurnout, Histogram, Moments, Weight, fingerprint,
+};
 pub use peaks::{
     IntegerNull, IntegerPeaks, MonteCarloNull, PeakOptions, ShareBase, ValuePeak, integer_peaks,
 };
+
+/// The candidate whose share a test looks at.
+pub(crate) struct Leader {
+    /// The candidate's code.
+    pub(crate) code: String,
+    /// The ballot lines of the candidate.
+    lines: Vec<usize>,
+}
+
+impl Leader {
+    /// The candidate `code`, or the one with the most votes (the first of equals).
+    pub(crate) fn of(
+        set: &crate::model::ActaSet,
+        code: Option<&str>,
+        what: &'static str,
+    ) -> crate::Result<Leader> {
+        let contest = set.contest();
+        let at = if let Some(code) = code {
+            contest.candidate_index(code).ok_or_else(|| {
+                crate::Error::invalid(
+                    what,
+                    code.to_owned(),
+                    "name a candidate of the contest by its code",
+                )
+            })?
+        } else {
+            let t = crate::audit::totals(set)?;
+            t.candidates
+                .iter()
+                .enumerate()
+                .max_by_key(|(i, c)| (c.sum, std::cmp::Reverse(*i)))
+                .map_or(0, |(i, _)| i)
+        };
+        Ok(Leader {
+            code: contest
+                .candidates()
+                .get(at)
+                .map_or_else(String::new, |c| c.code.clone()),
+            lines: contest.lines_of(at).collect(),
+        })
+    }
+
+    /// The leader's votes on sheet `i`; `None` when a line is missing.
+    pub(crate) fn votes(&self, set: &crate::model::ActaSet, i: usize) -> Option<u64> {
+        self.lines
+            .iter()
+            .map(|&l| set.count(i, crate::model::Field::Line(l)).map(u64::from))
+            .sum()
+    }
+}

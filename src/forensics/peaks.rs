@@ -657,29 +657,11 @@ impl Tally {
 /// leader's votes cannot be summed.
 pub fn integer_peaks(set: &ActaSet, options: &PeakOptions) -> Result<IntegerPeaks> {
     let half = half_bin(options.bin)?;
-    let contest = set.contest();
-    let leader_at = if let Some(code) = &options.leader {
-        contest.candidate_index(code).ok_or_else(|| {
-            Error::invalid(
-                "leader of the integer-percentage test",
-                code.clone(),
-                "name a candidate of the contest by its code",
-            )
-        })?
-    } else {
-        // The candidate with the most votes (the first of equals).
-        let t = crate::audit::totals(set)?;
-        t.candidates
-            .iter()
-            .enumerate()
-            .max_by_key(|(i, c)| (c.sum, std::cmp::Reverse(*i)))
-            .map_or(0, |(i, _)| i)
-    };
-    let code = contest
-        .candidates()
-        .get(leader_at)
-        .map_or_else(String::new, |c| c.code.clone());
-    let lines: Vec<usize> = contest.lines_of(leader_at).collect();
+    let leader = super::Leader::of(
+        set,
+        options.leader.as_deref(),
+        "leader of the integer-percentage test",
+    )?;
     let base_field = match options.share_base {
         ShareBase::Voters => Field::Voters,
         ShareBase::Valid => Field::Valid,
@@ -695,7 +677,7 @@ pub fn integer_peaks(set: &ActaSet, options: &PeakOptions) -> Result<IntegerPeak
     let (max_t, max_s) = (fraction(options.max_turnout), fraction(options.max_share));
     for i in (0..set.len()).filter(|&i| !set.is_repeat(i)) {
         let get = |f: Field| set.count(i, f).map(u64::from);
-        let leader_votes: Option<u64> = lines.iter().map(|&l| get(Field::Line(l))).sum();
+        let leader_votes = leader.votes(set, i);
         let (Some(electors), Some(voters), Some(leader), Some(base)) = (
             get(Field::Electors),
             get(Field::Voters),
@@ -770,7 +752,7 @@ pub fn integer_peaks(set: &ActaSet, options: &PeakOptions) -> Result<IntegerPeak
     let monte_carlo = (options.monte_carlo > 0)
         .then(|| monte_carlo(&rows, half, options.monte_carlo, options.seed));
     Ok(IntegerPeaks {
-        leader: code,
+        leader: leader.code,
         tables: rows.len() as u64,
         left_out,
         turnout: null_of(nt, &pt, values(&ot, &vt), options.execution),

@@ -164,6 +164,9 @@ codes! {
     /// More tables on an integer percentage (turnout, the leader's share, or either) than the
     /// exact binomial null allows; `null_upper` is the null's 99.9th percentile.
     IntegerPercentExcess = "X005", Warning, ["observed", "expected", "excess", "z", "null_upper", "p_value"];
+    /// Turnout and the leader's share move together over the tables: a correlation, weighted
+    /// by electors, at or above the threshold (a rule of thumb, not a test).
+    TurnoutShareCorrelation = "X006", Info, ["correlation", "threshold", "tables"];
 }
 
 impl fmt::Display for Code {

@@ -51,6 +51,7 @@
 //! | `X003` | warning | `n`, `zero_or_five`, `share`, `p_value` | more of a field's counts end in 0 or 5 than uniform digits give |
 //! | `X004` | warning | `n`, `extremes_p`, `non_adjacent_p`, `combined_p` | Beber and Scacco's last-digit tests: a digit too frequent, another too rare, too few non-adjacent last pairs |
 //! | `X005` | warning | `observed`, `expected`, `excess`, `z`, `null_upper`, `p_value` | more tables on an integer percentage (turnout, the leader's share, or either) than the exact binomial null allows |
+//! | `X006` | info | `correlation`, `threshold`, `tables` | turnout and the leader's share move together over the tables (correlation weighted by electors at or above the threshold; a rule of thumb) |
 //!
 //! # JSON
 //!

@@ -1,0 +1,545 @@
+//! Election fingerprints: how turnout and the leader's share are distributed over the tables,
+//! and how they move together (Klimek, Yegorov, Hanel and Thurner, PNAS 2012).
+//!
+//! In a clean election the tables form one compact cloud on the turnout × share plane, turnout
+//! and share are close to uncorrelated, and their distributions are close to normal. Ballot
+//! stuffing moves tables up and to the right together: a smear towards 100% turnout and 100%
+//! share, a positive correlation, heavy right tails (skewness and kurtosis), and a large part of
+//! the leader's votes coming from tables at 90% turnout or more. [`fingerprint`] computes all
+//! of it in one pass over the tables; the counts behind it (table counts, weights, votes) are
+//! exact integers, the moments and the correlation `f64`.
+//!
+//! Legitimate causes give some of the same shapes: rural tables with higher turnout and a
+//! different vote, a region that votes as one. The fingerprint shows where to look.
+//!
+//! **Bins.** A histogram of `bins` intervals over 0-100% has `bins + 1` cells *centred* on the
+//! multiples of its width (0.1 point by default: 0.0, 0.1, ..., 100.0, the first and last half
+//! as wide), so that a table on an integer percentage sits in the middle of its cell, as in the
+//! integer-percentage plots. A value is placed exactly, in integers: cell `round(bins · k / n)`,
+//! halves rounded up. Tables above 100% (more voters than electors, or a leader with more votes
+//! than the share's base) are counted in `above`, not in a cell.
+//!
+//! # Example
+//!
+//! ```
+//! # #[cfg(feature = "synth")] {
+//! use actas::forensics::{FingerprintOptions, fingerprint};
+//! use actas::synth::{SynthConfig, generate};
+//!
+//! let (set, _) = generate(&SynthConfig::default().with_sheets(2_000))?;
+//! let f = fingerprint(&set, &FingerprintOptions::default())?;
+//! assert_eq!(f.tables + f.left_out, set.tables() as u64);
+//! // Every table's weight is in a cell of the turnout histogram, or above 100%.
+//! assert_eq!(f.turnout.counts.iter().sum::<u64>() + f.turnout.above, f.total_weight);
+//! println!("correlation {:.3}", f.correlation.unwrap_or(0.0));
+//! # }
+//! # Ok::<(), actas::Error>(())
+//! ```
+
+use rust_decimal::Decimal;
+
+use super::ShareBase;
+use crate::error::{Error, Result};
+use crate::model::{ActaSet, Field, Rounding, percent_of};
+use crate::report::{Code, Finding, Subject};
+
+/// What each table counts for in the histograms and moments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum Weight {
+    /// Each table counts once (Klimek et al.'s fingerprints). The default.
+    #[default]
+    Tables,
+    /// Each table counts for its voters (Kobak et al.'s histograms in the Annals of Applied
+    /// Statistics, 2016).
+    Voters,
+    /// Each table counts for its electors.
+    Electors,
+}
+
+/// The parameters of [`fingerprint`].
+///
+/// # Example
+///
+/// ```
+/// use actas::forensics::{FingerprintOptions, Weight};
+///
+/// let o = FingerprintOptions::default().with_weight(Weight::Voters).with_grid(50);
+/// assert_eq!(o.histogram_bins, 1_000);
+/// assert_eq!(o.thresholds.len(), 3);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct FingerprintOptions {
+    /// The leader: a candidate's code; `None` for the candidate with the most votes.
+    pub leader: Option<String>,
+    /// The ballots the leader's share is of.
+    pub share_base: ShareBase,
+    /// What each table counts for.
+    pub weight: Weight,
+    /// Intervals per axis of the two-dimensional fingerprint (100: cells of one point).
+    pub grid: u32,
+    /// Intervals of the turnout and share histograms (1,000: cells of 0.1 point).
+    pub histogram_bins: u32,
+    /// Turnouts, in percent, at or above which the leader's votes are summed (90, 95, 100).
+    pub thresholds: Vec<Decimal>,
+    /// The least electors of a table included (0: every table with electors).
+    pub min_electors: u64,
+    /// The correlation of turnout and share (weighted by electors) at or above which
+    /// [`Fingerprint::findings`] reports it (0.5); a rule of thumb, not a test.
+    pub correlation_alert: f64,
+}
+
+impl Default for FingerprintOptions {
+    fn default() -> Self {
+        FingerprintOptions {
+            leader: None,
+            share_base: ShareBase::Voters,
+            weight: Weight::Tables,
+            grid: 100,
+            histogram_bins: 1_000,
+            thresholds: vec![Decimal::from(90), Decimal::from(95), Decimal::from(100)],
+            min_electors: 0,
+            correlation_alert: 0.5,
+        }
+    }
+}
+
+impl FingerprintOptions {
+    /// With a named leader.
+    #[must_use]
+    pub fn with_leader(mut self, code: impl Into<String>) -> Self {
+        self.leader = Some(code.into());
+        self
+    }
+
+    /// With another base for the leader's share.
+    #[must_use]
+    pub fn with_share_base(mut self, base: ShareBase) -> Self {
+        self.share_base = base;
+        self
+    }
+
+    /// With another weight.
+    #[must_use]
+    pub fn with_weight(mut self, weight: Weight) -> Self {
+        self.weight = weight;
+        self
+    }
+
+    /// With `grid` intervals per axis of the fingerprint.
+    #[must_use]
+    pub fn with_grid(mut self, grid: u32) -> Self {
+        self.grid = grid;
+        self
+    }
+
+    /// With `bins` intervals in the histograms.
+    #[must_use]
+    pub fn with_histogram_bins(mut self, bins: u32) -> Self {
+        self.histogram_bins = bins;
+        self
+    }
+
+    /// With tables of fewer than `electors` left out.
+    #[must_use]
+    pub fn with_min_electors(mut self, electors: u64) -> Self {
+        self.min_electors = electors;
+        self
+    }
+
+    /// With another correlation reported by the findings.
+    #[must_use]
+    pub fn with_correlation_alert(mut self, correlation: f64) -> Self {
+        self.correlation_alert = correlation;
+        self
+    }
+
+    /// With other turnout thresholds, in percent.
+    #[must_use]
+    pub fn with_thresholds(mut self, thresholds: Vec<Decimal>) -> Self {
+        self.thresholds = thresholds;
+        self
+    }
+}
+
+/// A histogram over 0-100% with cells centred on the multiples of its width.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct Histogram {
+    /// Intervals over 0-100%; there are `bins + 1` cells.
+    pub bins: u32,
+    /// The weight in each cell. Exact.
+    pub counts: Vec<u64>,
+    /// The weight above 100%. Exact.
+    pub above: u64,
+}
+
+impl Histogram {
+    /// An empty histogram of `bins` intervals (`bins + 1` cells).
+    ///
+    /// ```
+    /// use actas::forensics::Histogram;
+    ///
+    /// let h = Histogram::new(1_000);
+    /// assert_eq!(h.counts.len(), 1_001);
+    /// assert_eq!(h.width().to_string(), "0.1");
+    /// assert_eq!(h.centre(605).to_string(), "60.5");
+    /// ```
+    pub fn new(bins: u32) -> Self {
+        Histogram {
+            bins,
+            counts: vec![0; bins as usize + 1],
+            above: 0,
+        }
+    }
+
+    /// The cell's width in percentage points.
+    pub fn width(&self) -> Decimal {
+        (Decimal::ONE_HUNDRED / Decimal::from(self.bins.max(1))).normalize()
+    }
+
+    /// The percentage at the centre of cell `i`.
+    pub fn centre(&self, i: usize) -> Decimal {
+        (Decimal::from(i) * Decimal::ONE_HUNDRED / Decimal::from(self.bins.max(1))).normalize()
+    }
+
+    /// The cell of `k / n` (`n > 0`), or `None` above 100%.
+    fn cell(bins: u32, k: u64, n: u64) -> Option<usize> {
+        if k > n {
+            return None;
+        }
+        // round(bins k / n), halves up: floor((2 bins k + n) / 2n).
+        let (k, n) = (u128::from(k), u128::from(n));
+        usize::try_from((2 * u128::from(bins) * k + n) / (2 * n)).ok()
+    }
+
+    fn add(&mut self, k: u64, n: u64, w: u64) {
+        match Self::cell(self.bins, k, n) {
+            Some(i) => self.counts[i] += w,
+            None => self.above += w,
+        }
+    }
+}
+
+/// Weighted mean, spread and shape of a distribution, in percentage points. Approximate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct Moments {
+    /// The mean.
+    pub mean: f64,
+    /// The standard deviation (of the population: the weights are the whole).
+    pub sd: f64,
+    /// The skewness, `m3 / m2^1.5`; `None` when the spread is 0.
+    pub skewness: Option<f64>,
+    /// The excess kurtosis, `m4 / m2² − 3` (0 for a normal distribution); `None` when the
+    /// spread is 0.
+    pub excess_kurtosis: Option<f64>,
+}
+
+/// The leader's votes from the tables at or above a turnout.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct HighTurnout {
+    /// The turnout, in percent.
+    #[cfg_attr(feature = "serde", serde(with = "crate::report::decimal"))]
+    pub threshold: Decimal,
+    /// Tables at or above it. Exact.
+    pub tables: u64,
+    /// The leader's votes there. Exact.
+    pub leader_votes: u64,
+    /// Their share of the leader's votes in all included tables, in percent, two decimals
+    /// (half to even); 0 when the leader has no votes.
+    #[cfg_attr(feature = "serde", serde(with = "crate::report::decimal"))]
+    pub share_of_leader_votes: Decimal,
+}
+
+/// The fingerprint of a set ([`fingerprint`]).
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct Fingerprint {
+    /// The leader's code.
+    pub leader: String,
+    /// Tables included.
+    pub tables: u64,
+    /// Tables left out: a field missing, no electors, no ballots in the share's base, or fewer
+    /// electors than [`FingerprintOptions::min_electors`].
+    pub left_out: u64,
+    /// What each table counts for.
+    pub weight: Weight,
+    /// The included tables' total weight.
+    pub total_weight: u64,
+    /// Intervals per axis of the fingerprint; it has `(grid + 1)²` cells.
+    pub grid: u32,
+    /// The weight in each cell, turnout major: the cell of turnout cell `t` and share cell `s`
+    /// is `cells[t * (grid + 1) + s]` ([`Fingerprint::cell`]). Exact.
+    pub cells: Vec<u64>,
+    /// The weight of tables whose turnout or share is above 100%, in no cell.
+    pub above: u64,
+    /// The turnout histogram.
+    pub turnout: Histogram,
+    /// The leader's share histogram.
+    pub share: Histogram,
+    /// The turnout's moments, weighted.
+    pub turnout_moments: Option<Moments>,
+    /// The share's moments, weighted.
+    pub share_moments: Option<Moments>,
+    /// The correlation of turnout and the leader's share, weighted by electors (Pearson);
+    /// `None` when either does not vary. Approximate.
+    pub correlation: Option<f64>,
+    /// The leader's votes in the included tables. Exact.
+    pub leader_votes: u64,
+    /// The leader's votes at or above each turnout threshold.
+    pub high_turnout: Vec<HighTurnout>,
+    /// The correlation reported by [`Fingerprint::findings`].
+    pub correlation_alert: f64,
+}
+
+impl Fingerprint {
+    /// The weight in the cell of turnout cell `t` and share cell `s` (0 outside the grid).
+    pub fn cell(&self, t: usize, s: usize) -> u64 {
+        let side = self.grid as usize + 1;
+        if t >= side || s >= side {
+            return 0;
+        }
+        self.cells[t * side + s]
+    }
+
+    /// `X006` (info) when turnout and the leader's share move together: a correlation
+    /// (weighted by electors) at or above [`FingerprintOptions::correlation_alert`].
+    pub fn findings(&self) -> Vec<Finding> {
+        match self.correlation {
+            Some(r) if r >= self.correlation_alert => vec![
+                Finding::new(
+                    Code::TurnoutShareCorrelation,
+                    Subject::Candidate {
+                        code: self.leader.clone(),
+                    },
+                    format!(
+                        "turnout and the leader's share move together over {} tables \
+                         (correlation {r:.3}, weighted by electors)",
+                        self.tables
+                    ),
+                )
+                .with("correlation", r)
+                .with("threshold", self.correlation_alert)
+                .with("tables", self.tables),
+            ],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// One included table.
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    electors: u64,
+    voters: u64,
+    leader: u64,
+    base: u64,
+}
+
+/// The fingerprint of `set` (each table once, with its first sheet).
+///
+/// # Errors
+///
+/// A leader who is no candidate of the contest, a grid or histogram of 0 intervals or more
+/// than 100,000, a negative turnout threshold, or a set whose votes cannot be summed.
+pub fn fingerprint(set: &ActaSet, options: &FingerprintOptions) -> Result<Fingerprint> {
+    for (what, n, max) in [
+        ("fingerprint grid", options.grid, 10_000),
+        (
+            "fingerprint histogram bins",
+            options.histogram_bins,
+            100_000,
+        ),
+    ] {
+        if n == 0 || n > max {
+            return Err(Error::invalid(
+                what,
+                n.to_string(),
+                format!("give 1 to {max} intervals over 0-100%"),
+            ));
+        }
+    }
+    if let Some(t) = options.thresholds.iter().find(|t| t.is_sign_negative()) {
+        return Err(Error::invalid(
+            "fingerprint turnout threshold",
+            t.to_string(),
+            "give turnouts of 0% or more",
+        ));
+    }
+    let leader = super::Leader::of(set, options.leader.as_deref(), "leader of the fingerprint")?;
+    let base_field = match options.share_base {
+        ShareBase::Voters => Field::Voters,
+        ShareBase::Valid => Field::Valid,
+    };
+    let (mut rows, mut left_out) = (Vec::new(), 0u64);
+    for i in (0..set.len()).filter(|&i| !set.is_repeat(i)) {
+        let get = |f: Field| set.count(i, f).map(u64::from);
+        match (
+            get(Field::Electors),
+            get(Field::Voters),
+            leader.votes(set, i),
+            get(base_field),
+        ) {
+            (Some(electors), Some(voters), Some(l), Some(base))
+                if electors > 0 && base > 0 && electors >= options.min_electors =>
+            {
+                rows.push(Row {
+                    electors,
+                    voters,
+                    leader: l,
+                    base,
+                });
+            }
+            _ => left_out += 1,
+        }
+    }
+    let weight = |r: &Row| match options.weight {
+        Weight::Tables => 1,
+        Weight::Voters => r.voters,
+        Weight::Electors => r.electors,
+    };
+    let side = options.grid as usize + 1;
+    let mut cells = vec![0u64; side * side];
+    let (mut above, mut total_weight, mut leader_votes) = (0u64, 0u64, 0u64);
+    let mut turnout = Histogram::new(options.histogram_bins);
+    let mut share = Histogram::new(options.histogram_bins);
+    let sum = |a: u64, b: u64| {
+        a.checked_add(b)
+            .ok_or_else(|| Error::overflow("fingerprint weights"))
+    };
+    for r in &rows {
+        let w = weight(r);
+        total_weight = sum(total_weight, w)?;
+        leader_votes = sum(leader_votes, r.leader)?;
+        turnout.add(r.voters, r.electors, w);
+        share.add(r.leader, r.base, w);
+        match (
+            Histogram::cell(options.grid, r.voters, r.electors),
+            Histogram::cell(options.grid, r.leader, r.base),
+        ) {
+            (Some(t), Some(s)) => cells[t * side + s] += w,
+            _ => above += w,
+        }
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let pct = |k: u64, n: u64| 100.0 * k as f64 / n as f64;
+    #[allow(clippy::cast_precision_loss)]
+    let weighted: Vec<(f64, f64, f64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                weight(r) as f64,
+                pct(r.voters, r.electors),
+                pct(r.leader, r.base),
+            )
+        })
+        .collect();
+    let turnout_moments = moments(weighted.iter().map(|&(w, t, _)| (w, t)));
+    let share_moments = moments(weighted.iter().map(|&(w, _, s)| (w, s)));
+    #[allow(clippy::cast_precision_loss)]
+    let correlation = correlation(rows.iter().map(|r| {
+        (
+            r.electors as f64,
+            pct(r.voters, r.electors),
+            pct(r.leader, r.base),
+        )
+    }));
+    let mut high_turnout = Vec::with_capacity(options.thresholds.len());
+    for &threshold in &options.thresholds {
+        let (num, den) = (
+            u128::try_from(threshold.mantissa()).unwrap_or(0),
+            10u128.pow(threshold.scale()),
+        );
+        // voters / electors ≥ num / (100 den)  ⇔  100 den voters ≥ num electors.
+        let (mut tables, mut votes) = (0u64, 0u64);
+        for r in rows
+            .iter()
+            .filter(|r| 100 * den * u128::from(r.voters) >= num * u128::from(r.electors))
+        {
+            tables += 1;
+            votes += r.leader;
+        }
+        high_turnout.push(HighTurnout {
+            threshold,
+            tables,
+            leader_votes: votes,
+            share_of_leader_votes: if leader_votes == 0 {
+                Decimal::ZERO
+            } else {
+                percent_of(votes, leader_votes, 2, Rounding::HalfEven)?
+            },
+        });
+    }
+    Ok(Fingerprint {
+        leader: leader.code,
+        tables: rows.len() as u64,
+        left_out,
+        weight: options.weight,
+        total_weight,
+        grid: options.grid,
+        cells,
+        above,
+        turnout,
+        share,
+        turnout_moments,
+        share_moments,
+        correlation,
+        leader_votes,
+        high_turnout,
+        correlation_alert: options.correlation_alert,
+    })
+}
+
+/// Weighted moments of `(weight, value)`, two passes; `None` without weight.
+fn moments(values: impl Iterator<Item = (f64, f64)> + Clone) -> Option<Moments> {
+    let (w, s) = values
+        .clone()
+        .fold((0.0, 0.0), |(w, s), (wi, x)| (w + wi, s + wi * x));
+    if w <= 0.0 {
+        return None;
+    }
+    let mean = s / w;
+    let (m2, m3, m4) = values.fold((0.0, 0.0, 0.0), |(a, b, c), (wi, x)| {
+        let d = x - mean;
+        let d2 = d * d;
+        (a + wi * d2, b + wi * d2 * d, c + wi * d2 * d2)
+    });
+    let (m2, m3, m4) = (m2 / w, m3 / w, m4 / w);
+    let spread = m2 > 0.0;
+    Some(Moments {
+        mean,
+        sd: m2.sqrt(),
+        skewness: spread.then(|| m3 / (m2 * m2.sqrt())),
+        excess_kurtosis: spread.then(|| m4 / (m2 * m2) - 3.0),
+    })
+}
+
+/// The weighted Pearson correlation of `(weight, x, y)`; `None` when either does not vary.
+fn correlation(values: impl Iterator<Item = (f64, f64, f64)> + Clone) -> Option<f64> {
+    let (w, sx, sy) = values
+        .clone()
+        .fold((0.0, 0.0, 0.0), |(w, sx, sy), (wi, x, y)| {
+            (w + wi, sx + wi * x, sy + wi * y)
+        });
+    if w <= 0.0 {
+        return None;
+    }
+    let (mx, my) = (sx / w, sy / w);
+    let (cxy, cxx, cyy) = values.fold((0.0, 0.0, 0.0), |(a, b, c), (wi, x, y)| {
+        let (dx, dy) = (x - mx, y - my);
+        (a + wi * dx * dy, b + wi * dx * dx, c + wi * dy * dy)
+    });
+    (cxx > 0.0 && cyy > 0.0).then(|| (cxy / (cxx.sqrt() * cyy.sqrt())).clamp(-1.0, 1.0))
+}
+
+#[cfg(test)]
+mod tests;
