@@ -29,6 +29,20 @@
 //! - a **conflict**: a second reading of the table with one candidate's votes changed (its own
 //!   arithmetic still holds).
 //!
+//! And the signatures [election forensics](crate::forensics) look for, 0 by default, at most one
+//! per table, each sheet still satisfying the rules (tables with over-100% turnout get none):
+//! - **stuffing** (Klimek et al.'s extreme fraud): ballots added for the first candidate up to
+//!   95 to 100% turnout, and 50 to 90% of the other candidates' votes moved to it;
+//! - a **rounded turnout**: voters set so that the turnout lies within 0.05 point of an integer
+//!   percentage (the nearest, or one up to 5 points away), the valid votes shared again;
+//! - a **rounded share**: the first candidate's share of the voters set the same way, the
+//!   difference taken from or given to the candidate with the most other votes;
+//! - **made-up digits**: every line's votes rounded down to end in 0 or 5, valid votes and
+//!   voters following.
+//!
+//! A configuration without signatures gives the same data as before they existed: a rate of 0
+//! draws nothing from the generator.
+//!
 //! # Example
 //!
 //! ```
@@ -60,16 +74,32 @@ pub struct AnomalyRates {
     pub duplicate: u32,
     /// Tables read twice with different numbers.
     pub conflict: u32,
+    /// Tables whose turnout is set on an integer percentage (a forensic signature; 0 by
+    /// default).
+    pub rounded_turnout: u32,
+    /// Tables whose first candidate's share of the voters is set on an integer percentage (a
+    /// forensic signature; 0 by default).
+    pub rounded_share: u32,
+    /// Tables stuffed to 95-100% turnout for the first candidate (a forensic signature; 0 by
+    /// default).
+    pub stuffing: u32,
+    /// Tables whose vote counts were made up: every line rounded down to end in 0 or 5 (a
+    /// forensic signature; 0 by default).
+    pub made_up_digits: u32,
 }
 
 impl Default for AnomalyRates {
-    /// One in a thousand of each.
+    /// One in a thousand of each rule-breaking anomaly; no forensic signature.
     fn default() -> Self {
         AnomalyRates {
             rule_violation: 1_000,
             over_turnout: 1_000,
             duplicate: 1_000,
             conflict: 1_000,
+            rounded_turnout: 0,
+            rounded_share: 0,
+            stuffing: 0,
+            made_up_digits: 0,
         }
     }
 }
@@ -103,12 +133,44 @@ impl AnomalyRates {
         self
     }
 
+    /// With tables whose turnout is an integer percentage, per million.
+    #[must_use]
+    pub fn with_rounded_turnout(mut self, per_million: u32) -> Self {
+        self.rounded_turnout = per_million;
+        self
+    }
+
+    /// With tables whose first candidate's share is an integer percentage, per million.
+    #[must_use]
+    pub fn with_rounded_share(mut self, per_million: u32) -> Self {
+        self.rounded_share = per_million;
+        self
+    }
+
+    /// With tables stuffed to 95-100% turnout, per million.
+    #[must_use]
+    pub fn with_stuffing(mut self, per_million: u32) -> Self {
+        self.stuffing = per_million;
+        self
+    }
+
+    /// With tables whose vote counts end in 0 or 5, per million.
+    #[must_use]
+    pub fn with_made_up_digits(mut self, per_million: u32) -> Self {
+        self.made_up_digits = per_million;
+        self
+    }
+
     /// No anomalies at all.
     pub const NONE: AnomalyRates = AnomalyRates {
         rule_violation: 0,
         over_turnout: 0,
         duplicate: 0,
         conflict: 0,
+        rounded_turnout: 0,
+        rounded_share: 0,
+        stuffing: 0,
+        made_up_digits: 0,
     };
 }
 
@@ -191,6 +253,14 @@ pub struct Injected {
     pub duplicates: Vec<String>,
     /// Tables read twice with different numbers.
     pub conflicts: Vec<String>,
+    /// Tables whose turnout was set on an integer percentage.
+    pub rounded_turnout: Vec<String>,
+    /// Tables whose first candidate's share was set on an integer percentage.
+    pub rounded_share: Vec<String>,
+    /// Tables stuffed for the first candidate.
+    pub stuffing: Vec<String>,
+    /// Tables whose vote counts were made up.
+    pub made_up_digits: Vec<String>,
 }
 
 /// `SplitMix64`: a 64-bit state, one addition and a mix per output.
@@ -214,6 +284,12 @@ impl SplitMix64 {
     /// True with probability `ppm` per million.
     fn chance(&mut self, ppm: u32) -> bool {
         self.next() % 1_000_000 < u64::from(ppm)
+    }
+
+    /// As [`SplitMix64::chance`], without a draw when `ppm` is 0: anomalies added later must
+    /// not change the data of configurations without them.
+    fn maybe(&mut self, ppm: u32) -> bool {
+        ppm > 0 && self.chance(ppm)
     }
 
     /// Uniform in [0, 1) with 53 bits.
@@ -362,6 +438,8 @@ impl Generator {
             let valid = row.valid;
             self.share(row, valid, &weights);
             self.injected.over_turnout.push(id.clone());
+        } else {
+            self.signatures(row, &weights, &id);
         }
         if self.rng.chance(self.cfg.anomalies.rule_violation) {
             let line = self.rng.range(0, row.votes.len() as u32 - 1) as usize;
@@ -397,6 +475,66 @@ impl Generator {
         Some(Reading::First)
     }
 
+    /// The forensic signatures, each at its rate, at most one per table (the first drawn, in
+    /// the order below, so that none undoes another); every sheet still satisfies the rules.
+    fn signatures(&mut self, row: &mut Row, weights: &[f64], id: &str) {
+        let rates = self.cfg.anomalies;
+        if self.rng.maybe(rates.stuffing) {
+            // Klimek et al.'s extreme fraud: ballots added for the first candidate up to 95 to
+            // 100% turnout, and 50 to 90% of the other candidates' votes moved to it.
+            let target = row.electors * self.rng.range(950, 1000) / 1000;
+            let added = target.saturating_sub(row.voters);
+            let share = self.rng.range(50, 90);
+            let lpc = self.cfg.lines_per_candidate;
+            let mut moved = 0;
+            for v in &mut row.votes[lpc..] {
+                let m = *v * share / 100;
+                *v -= m;
+                moved += m;
+            }
+            row.votes[0] += added + moved;
+            row.voters += added;
+            row.valid += added;
+            self.injected.stuffing.push(id.to_owned());
+        } else if self.rng.maybe(rates.rounded_turnout) {
+            if let Some(v) = on_integer(row.voters, row.electors) {
+                if v >= row.null + row.blank {
+                    row.voters = v;
+                    row.valid = v - row.null - row.blank;
+                    let valid = row.valid;
+                    self.share(row, valid, weights);
+                    self.injected.rounded_turnout.push(id.to_owned());
+                }
+            }
+        } else if self.rng.maybe(rates.rounded_share) {
+            let lpc = self.cfg.lines_per_candidate;
+            let first: u32 = row.votes[..lpc].iter().sum();
+            // The other line with the most votes gives or takes the difference.
+            let other = (lpc..row.votes.len()).max_by_key(|&l| row.votes[l]);
+            if let (Some(a), Some(o)) = (on_integer(first, row.voters), other) {
+                let (from, to, d) = if a >= first {
+                    (o, 0, a - first)
+                } else {
+                    (0, o, first - a)
+                };
+                if row.votes[from] >= d {
+                    row.votes[from] -= d;
+                    row.votes[to] += d;
+                    self.injected.rounded_share.push(id.to_owned());
+                }
+            }
+        } else if self.rng.maybe(rates.made_up_digits) {
+            let mut taken = 0;
+            for v in &mut row.votes {
+                taken += *v % 5;
+                *v -= *v % 5;
+            }
+            row.valid -= taken;
+            row.voters -= taken;
+            self.injected.made_up_digits.push(id.to_owned());
+        }
+    }
+
     /// Shares `valid` among the lines by `weights` with noise; the shares add up to `valid`.
     fn share(&mut self, row: &mut Row, valid: u32, weights: &[f64]) {
         let k = self.cfg.candidates;
@@ -422,6 +560,28 @@ impl Generator {
         // Rounding leftovers go to the first line.
         row.votes[0] += valid - given;
     }
+}
+
+/// A count near `k` whose share of `n` lies within 0.05 point of an integer percentage, the
+/// nearest integer tried first, then up to 5 points either side; `None` if none does.
+fn on_integer(k: u32, n: u32) -> Option<u32> {
+    if n == 0 {
+        return None;
+    }
+    let (k, n) = (u64::from(k), u64::from(n));
+    let m0 = (200 * k + n) / (2 * n);
+    for delta in [0i64, 1, -1, 2, -2, 3, -3, 4, -4, 5, -5] {
+        let Some(m) = m0.checked_add_signed(delta).filter(|&m| m <= 100) else {
+            continue;
+        };
+        // The count nearest m% of n, and whether it is within 0.05 point:
+        // |100 v − m n| ≤ n / 20.
+        let v = (2 * m * n + 100) / 200;
+        if 20 * (100 * v).abs_diff(m * n) <= n {
+            return u32::try_from(v).ok();
+        }
+    }
+    None
 }
 
 /// `write!` into a `String` through `std::io::Write`, so that `{:06}` formats without a

@@ -25,6 +25,7 @@
 
 pub mod digits;
 pub mod fingerprint;
+pub mod klimek;
 pub mod peaks;
 
 pub use digits::{
@@ -33,6 +34,10 @@ pub use digits::{
 };
 pub use fingerprint::{
     Fingerprint, FingerprintOptions, HighTurnout, Histogram, Moments, Weight, fingerprint,
+};
+pub use klimek::{
+    Fraud, FraudModel, GridPoint, KlimekFit, KlimekOptions, SimulatedTable, klimek_fit,
+    klimek_fit_tables,
 };
 pub use peaks::{
     IntegerNull, IntegerPeaks, MonteCarloNull, PeakOptions, ShareBase, ValuePeak, integer_peaks,

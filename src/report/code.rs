@@ -167,6 +167,9 @@ codes! {
     /// Turnout and the leader's share move together over the tables: a correlation, weighted
     /// by electors, at or above the threshold (a rule of thumb, not a test).
     TurnoutShareCorrelation = "X006", Info, ["correlation", "threshold", "tables"];
+    /// Klimek et al.'s fraud model fits the leader's share histogram better with fraud than
+    /// without.
+    FraudModelFits = "X007", Info, ["incremental", "extreme", "alpha", "distance", "fair_distance"];
 }
 
 impl fmt::Display for Code {

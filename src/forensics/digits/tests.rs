@@ -95,19 +95,33 @@ fn chi_square_by_hand() {
         zero_or_five_share: 0.25,
         zero_or_five_p: p05,
     };
-    let f = DigitReport {
+    // Second digits all 5: a departure, a finding only when asked for.
+    let second = second_digit([15u64; 1_000], &DigitOptions::default());
+    assert!(second.dist.p_value < 1e-100);
+    let mut report = DigitReport {
         series: vec![DigitSeries {
             field: "A".into(),
-            second: second_digit([], &DigitOptions::default()),
+            second,
             last: t,
         }],
         alpha: 0.001,
-    }
-    .findings();
+        second_digit_findings: false,
+    };
+    let f = report.findings();
     // 250 of 1,000 end in 0 or 5: an excess too.
     let codes: Vec<Code> = f.iter().map(|f| f.code).collect();
     assert_eq!(codes, [Code::LastDigitDeparts, Code::ZeroOrFiveExcess]);
     assert_eq!(f[0].subject, Subject::Field { field: "A".into() });
+    report.second_digit_findings = true;
+    let codes: Vec<Code> = report.findings().iter().map(|f| f.code).collect();
+    assert_eq!(
+        codes,
+        [
+            Code::SecondDigitDeparts,
+            Code::LastDigitDeparts,
+            Code::ZeroOrFiveExcess
+        ]
+    );
 }
 
 #[test]
