@@ -24,7 +24,14 @@
 //! The fitted numbers depend on the seed, the grid, the iterations and the estimated fair
 //! model; the published caution applies: test the structure, not fitted values from papers.
 //! A fit with fraud is evidence to look closer (`X007`, info), never proof: a fair model that
-//! is not normal (two regions voting differently) can be fitted better with some "fraud".
+//! is not normal (regions voting differently) can be fitted better with some "fraud". Measured
+//! on the crate's synthetic elections of 30,000 tables (seven regions, each with its own
+//! turnout and vote; the normal fair model does not describe them): a clean election fitted
+//! with 50% incremental fraud (seed 7, distance ratio 0.49, reported), and one with 3% of tables
+//! stuffed fitted without fraud (seed 2024). On elections the model describes, simulated by
+//! [`FraudModel::simulate`], the fit is reliable (the tests: no fraud found in fair elections,
+//! 5% extreme fraud recovered exactly on the grid, 20% incremental within a step). Read the fit
+//! with the fingerprint: if the share histogram is not one bell, the fit says little.
 
 use rand::{Rng, RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;

@@ -51,7 +51,7 @@
 //! | `X003` | warning | `n`, `zero_or_five`, `share`, `p_value` | more of a field's counts end in 0 or 5 than uniform digits give |
 //! | `X004` | warning | `n`, `extremes_p`, `non_adjacent_p`, `combined_p` | Beber and Scacco's last-digit tests: a digit too frequent, another too rare, too few non-adjacent last pairs |
 //! | `X005` | warning | `observed`, `expected`, `excess`, `z`, `null_upper`, `p_value` | more tables on an integer percentage (turnout, the leader's share, or either) than the exact binomial null allows |
-//! | `X006` | info | `correlation`, `threshold`, `tables` | turnout and the leader's share move together over the tables (correlation weighted by electors at or above the threshold; a rule of thumb) |
+//! | `X006` | info | `correlation`, `threshold`, `tables` | turnout and the leader's share move together over the tables (correlation weighted by electors at or above a threshold the user gives; a rule of thumb) |
 //! | `X007` | info | `incremental`, `extreme`, `alpha`, `distance`, `fair_distance` | Klimek et al.'s fraud model fits the leader's share histogram better with fraud (on at least 2% of tables by default) than without |
 //!
 //! # JSON

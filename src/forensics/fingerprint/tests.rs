@@ -183,6 +183,10 @@ fn stuffing_moves_turnout_and_share_together() {
         .collect();
     let f = fingerprint(&set(&rows), &FingerprintOptions::default()).unwrap();
     assert!(f.correlation.unwrap() > 0.9, "{:?}", f.correlation);
+    // No finding unless asked for.
+    assert!(f.findings().is_empty());
+    let alert = FingerprintOptions::default().with_correlation_alert(0.5);
+    let f = fingerprint(&set(&rows), &alert).unwrap();
     let x = f.findings();
     assert_eq!(x.len(), 1);
     assert_eq!(x[0].code, Code::TurnoutShareCorrelation);
@@ -192,7 +196,7 @@ fn stuffing_moves_turnout_and_share_together() {
             (1_000, v, v * if i % 2 == 0 { 45 } else { 55 } / 100)
         })
         .collect();
-    let f = fingerprint(&set(&flat), &FingerprintOptions::default()).unwrap();
+    let f = fingerprint(&set(&flat), &alert).unwrap();
     assert!(f.correlation.unwrap().abs() < 0.1, "{:?}", f.correlation);
     assert!(f.findings().is_empty());
 }
