@@ -128,3 +128,35 @@ fn stuffing_is_found() {
     };
     assert!(skew(&s) > skew(&c), "{} against {}", skew(&s), skew(&c));
 }
+
+#[test]
+fn the_audit_runs_forensics_only_when_asked() {
+    use actas::audit::{Audit, AuditOptions};
+    use actas::forensics::ForensicsOptions;
+    let set = election(AnomalyRates::NONE.with_rounded_turnout(20_000));
+    let plain = Audit::new(&set).run().expect("audit");
+    assert!(plain.forensics.is_none());
+    assert!(plain.with_code(Code::IntegerPercentExcess).next().is_none());
+    let asked = Audit::new(&set)
+        .options(AuditOptions::default().with_forensics(ForensicsOptions::standard()))
+        .run()
+        .expect("audit");
+    let f = asked.forensics.as_ref().expect("forensics");
+    assert!(f.klimek.is_none());
+    // Turnout and either. (Other tests may fire by chance: 42 digit tests at 0.001 each; here
+    // the electors' zero-or-five does, on counts drawn uniformly.)
+    let peaks: Vec<_> = f
+        .findings()
+        .into_iter()
+        .filter(|x| x.code == Code::IntegerPercentExcess)
+        .collect();
+    assert_eq!(peaks.len(), 2, "{:?}", codes(&peaks));
+    assert_eq!(asked.with_code(Code::IntegerPercentExcess).count(), 2);
+    // Every forensic finding is among the report's.
+    assert!(f.findings().iter().all(|x| asked.findings.contains(x)));
+    let text = asked.to_string();
+    assert!(
+        text.contains("Forensics") && text.contains("integer turnout"),
+        "{text}"
+    );
+}

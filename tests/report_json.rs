@@ -273,3 +273,34 @@ fn sorted(mut v: Vec<actas::report::Finding>) -> Vec<String> {
     s.sort();
     s
 }
+
+/// A report with every forensic test (the Venezuelan sheets; the fraud model on a small grid)
+/// writes every figure and reads back equal: no value JSON cannot hold (an infinite distance, a
+/// NaN moment).
+#[test]
+fn a_report_with_forensics_reads_back() {
+    use actas::audit::AuditOptions;
+    use actas::forensics::{ForensicsOptions, KlimekOptions};
+    let layout = Layout::from_path(format!("{DIR}/layout_v1.json")).unwrap();
+    let v1 = read_csv_path(format!("{DIR}/RESULTADOS_2024_CSV_V1.csv"), &layout).unwrap();
+    let klimek = KlimekOptions::default()
+        .with_grid(vec![0.0, 0.2], vec![0.0, 0.05], vec![1.0])
+        .with_iterations(1);
+    let options =
+        AuditOptions::default().with_forensics(ForensicsOptions::standard().with_klimek(klimek));
+    let report = Audit::new(&v1.set).options(options).run().unwrap();
+    let f = report.forensics.as_ref().expect("forensics asked for");
+    assert!(f.digits.is_some() && f.peaks.is_some() && f.fingerprint.is_some());
+    assert!(f.klimek.is_some());
+    // Every forensic finding is in the report's findings.
+    for x in f.findings() {
+        assert!(report.findings.contains(&x), "{x:?}");
+    }
+    let json = report.to_json().unwrap();
+    assert_eq!(AuditReport::from_json(&json).unwrap(), report);
+    assert!(report.to_string().contains("Forensics"));
+    // Without forensics, no section and no key.
+    let plain = Audit::new(&v1.set).run().unwrap();
+    assert!(plain.forensics.is_none());
+    assert!(!plain.to_json().unwrap().contains("\"forensics\""));
+}

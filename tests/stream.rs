@@ -215,6 +215,21 @@ fn bad_options_are_errors() {
         "geography level \"9\": the layout has 4 levels"
     );
     assert!(StreamAudit::new(&lay).run(&b""[..]).is_err());
+    // Forensic tests need every table at once: asked of a stream, an error, not silence.
+    let forensics = StreamAudit::new(&lay)
+        .options(
+            StreamOptions::default().with_audit(
+                actas::audit::AuditOptions::default()
+                    .with_forensics(actas::forensics::ForensicsOptions::standard()),
+            ),
+        )
+        .run(&csv[..]);
+    assert!(
+        forensics
+            .unwrap_err()
+            .to_string()
+            .contains("forensics in a streaming audit")
+    );
 }
 
 /// The in-memory audit and the stream of `csv` with every chunk size in `chunks`: identical JSON

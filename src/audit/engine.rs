@@ -13,6 +13,7 @@ use super::sequence::{Step, sequence};
 use super::signature::{Signature, round_percentage_signature, round_percentage_signature_over};
 use super::totals::{Coverage, Totals, coverage, totals_with};
 use crate::error::Result;
+use crate::forensics::{ForensicsOptions, ForensicsReport};
 use crate::io::InputSummary;
 use crate::model::{ActaSet, Bulletin, Candidate, OutcomeRule, Register, TableRegister};
 use crate::par::Execution;
@@ -37,6 +38,10 @@ pub struct AuditOptions {
     pub execution: Execution,
     /// The election's rule: who is elected, or who goes to a runoff (default plurality).
     pub rule: OutcomeRule,
+    /// The forensic tests to run (none by default): [`ForensicsOptions::standard`] for the
+    /// digit tests, the integer-percentage test and the fingerprint. A streaming audit refuses
+    /// them (an error): they need every table at once.
+    pub forensics: ForensicsOptions,
 }
 
 impl AuditOptions {
@@ -81,6 +86,13 @@ impl AuditOptions {
         self.execution = execution;
         self
     }
+
+    /// With these forensic tests.
+    #[must_use]
+    pub fn with_forensics(mut self, forensics: ForensicsOptions) -> Self {
+        self.forensics = forensics;
+        self
+    }
 }
 
 impl Default for AuditOptions {
@@ -92,6 +104,7 @@ impl Default for AuditOptions {
             signature_alpha: 1e-6,
             execution: Execution::default(),
             rule: OutcomeRule::Plurality,
+            forensics: ForensicsOptions::default(),
         }
     }
 }
@@ -155,6 +168,13 @@ pub struct AuditReport {
     pub outcome: Option<OutcomeCheck>,
     /// The comparison with a second reading, when one was given.
     pub comparison: Option<Comparison>,
+    /// The forensic tests, when [`AuditOptions::forensics`] asked for any; their findings
+    /// (`X001`...`X007`) are among the report's.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub forensics: Option<ForensicsReport>,
     /// Every finding, most severe first.
     pub findings: Vec<Finding>,
 }
@@ -346,7 +366,24 @@ impl<'a> Audit<'a> {
             Some(super::outcome::SheetElectors::of(set)),
             |b| feasibility_with(set, b, &self.register, &self.options.bounds, exec),
         )?;
-        Ok(assemble(
+        let forensics = if self.options.forensics.any() {
+            let mut forensics = self.options.forensics.clone();
+            for o in [
+                forensics.peaks.as_mut().map(|o| &mut o.execution),
+                forensics.klimek.as_mut().map(|o| &mut o.execution),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                *o = exec;
+            }
+            let report = ForensicsReport::run(set, &forensics)?;
+            findings.extend(report.findings());
+            Some(report)
+        } else {
+            None
+        };
+        let mut report = assemble(
             Header {
                 source: set.source().map(str::to_owned),
                 candidates: set.contest().candidates().to_vec(),
@@ -358,7 +395,9 @@ impl<'a> Audit<'a> {
             announced,
             comparison,
             findings,
-        ))
+        );
+        report.forensics = forensics;
+        Ok(report)
     }
 }
 
@@ -555,6 +594,7 @@ pub(crate) fn assemble(
         robustness: announced.robustness,
         outcome: announced.outcome,
         comparison,
+        forensics: None,
         findings,
     }
 }

@@ -280,7 +280,8 @@ impl<'a> StreamAudit<'a> {
     /// # Errors
     ///
     /// What stops [`read_csv`](crate::io::read_csv); [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) for a level the
-    /// layout does not have or a chunk of 0; [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) on overflow.
+    /// layout does not have, a chunk of 0, or forensic tests asked for (they need every table
+    /// at once); [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) on overflow.
     pub fn run<R: Read>(&self, reader: R) -> Result<StreamOutcome> {
         self.run_inner(reader, None)
     }
@@ -292,6 +293,14 @@ impl<'a> StreamAudit<'a> {
                 "chunk",
                 "0",
                 "a chunk holds at least one sheet",
+            ));
+        }
+        if opts.audit.forensics.any() {
+            return Err(Error::invalid(
+                "forensics in a streaming audit",
+                "asked for",
+                "the forensic tests need every table at once: read the sheets into an ActaSet \
+                 and audit it with Audit (or call actas::forensics), or ask for no forensics",
             ));
         }
         if self.layout.parts.is_some() {

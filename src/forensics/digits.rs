@@ -47,7 +47,7 @@
 //! // Second digits: 1[0], 1[2]3, 1[5]00, 9[8].
 //! assert_eq!(test.dist.frequencies, [1, 0, 1, 0, 0, 1, 0, 0, 1, 0]);
 //! assert_eq!(test.dist.n, 4);
-//! assert!((test.dist.mean - 3.75).abs() < 1e-12);
+//! assert!((test.dist.mean.unwrap() - 3.75).abs() < 1e-12);
 //! ```
 
 use rand::SeedableRng;
@@ -239,8 +239,8 @@ pub struct DigitDistribution {
     pub n: u64,
     /// The expected probability of each digit.
     pub expected: [f64; 10],
-    /// The mean digit (NaN when `n` is 0).
-    pub mean: f64,
+    /// The mean digit; `None` when no count was read.
+    pub mean: Option<f64>,
     /// The expected mean digit.
     pub expected_mean: f64,
     /// The basic bootstrap interval of the mean at [`DigitOptions::confidence`]; `None` when no
@@ -277,8 +277,8 @@ pub struct LastDigit {
     pub left_out: u64,
     /// How many of the counts read end in 0 or 5. Exact.
     pub zero_or_five: u64,
-    /// Their share (expected about 0.2; NaN when no count was read).
-    pub zero_or_five_share: f64,
+    /// Their share (expected about 0.2); `None` when no count was read.
+    pub zero_or_five_share: Option<f64>,
     /// The probability of at least that many at the expected shares of 0 and 5 (binomial,
     /// upper tail); 1 when no count was read.
     pub zero_or_five_p: f64,
@@ -329,6 +329,7 @@ impl DigitReport {
                 field: s.field.clone(),
             };
             let d = &s.second.dist;
+            let mean = d.mean.unwrap_or(0.0);
             if self.second_digit_findings && d.n > 0 && d.p_value < self.alpha {
                 out.push(
                     Finding::new(
@@ -336,17 +337,18 @@ impl DigitReport {
                         subject.clone(),
                         format!(
                             "second digits depart from Benford's (mean {:.3} against {:.3})",
-                            d.mean, d.expected_mean
+                            mean, d.expected_mean
                         ),
                     )
                     .with("n", d.n)
-                    .with("mean", d.mean)
+                    .with("mean", mean)
                     .with("expected_mean", d.expected_mean)
                     .with("statistic", d.chi_square)
                     .with("p_value", d.p_value),
                 );
             }
             let d = &s.last.dist;
+            let mean = d.mean.unwrap_or(0.0);
             if d.n > 0 && d.p_value < self.alpha {
                 out.push(
                     Finding::new(
@@ -355,29 +357,27 @@ impl DigitReport {
                         format!(
                             "last digits depart from the counts' smooth distribution (mean {:.3} \
                              against {:.3})",
-                            d.mean, d.expected_mean
+                            mean, d.expected_mean
                         ),
                     )
                     .with("n", d.n)
-                    .with("mean", d.mean)
+                    .with("mean", mean)
                     .with("statistic", d.chi_square)
                     .with("p_value", d.p_value),
                 );
             }
             let l = &s.last;
+            let share = l.zero_or_five_share.unwrap_or(0.0);
             if l.dist.n > 0 && l.zero_or_five_p < self.alpha {
                 out.push(
                     Finding::new(
                         Code::ZeroOrFiveExcess,
                         subject,
-                        format!(
-                            "{:.1}% of counts end in 0 or 5, against 20%",
-                            100.0 * l.zero_or_five_share
-                        ),
+                        format!("{:.1}% of counts end in 0 or 5, against 20%", 100.0 * share),
                     )
                     .with("n", l.dist.n)
                     .with("zero_or_five", l.zero_or_five)
-                    .with("share", l.zero_or_five_share)
+                    .with("share", share)
                     .with("p_value", l.zero_or_five_p),
                 );
             }
@@ -467,7 +467,7 @@ fn distribution(
             frequencies: freq,
             n,
             expected,
-            mean: f64::NAN,
+            mean: None,
             expected_mean,
             mean_interval: None,
             chi_square: 0.0,
@@ -499,7 +499,7 @@ fn distribution(
         frequencies: freq,
         n,
         expected,
-        mean,
+        mean: Some(mean),
         expected_mean,
         mean_interval,
         chi_square: stat,
@@ -619,12 +619,12 @@ fn last_digit_in(
     let dist = distribution(freq, expected, options, stream_base);
     let zero_or_five = freq[0] + freq[5];
     let (share, p) = if dist.n == 0 {
-        (f64::NAN, 1.0)
+        (None, 1.0)
     } else {
         #[allow(clippy::cast_precision_loss)]
         let share = zero_or_five as f64 / dist.n as f64;
         (
-            share,
+            Some(share),
             upper_tail(zero_or_five, dist.n, expected[0] + expected[5]),
         )
     };

@@ -480,9 +480,9 @@ pub struct KlimekFit {
     pub model: FraudModel,
     /// The best grid point's distance.
     pub distance: f64,
-    /// The distance without fraud (`f_i = f_e = 0`, the grid's first `α`); infinite when the
+    /// The distance without fraud (`f_i = f_e = 0`, the grid's first `α`); `None` when the
     /// grid lacks that point (and then nothing is reported).
-    pub fair_distance: f64,
+    pub fair_distance: Option<f64>,
     /// Every grid point, in the order `θ` (the estimated one first), `α`, `f_e`, `f_i` (the
     /// last fastest), points without incremental fraud only under the first `θ` (the others
     /// would repeat them).
@@ -499,10 +499,10 @@ impl KlimekFit {
     /// without fraud.
     pub fn findings(&self) -> Vec<Finding> {
         let m = &self.model;
-        if m.incremental + m.extreme < self.report_at
-            || !self.fair_distance.is_finite()
-            || self.distance > self.improvement * self.fair_distance
-        {
+        let Some(fair) = self.fair_distance else {
+            return Vec::new();
+        };
+        if m.incremental + m.extreme < self.report_at || self.distance > self.improvement * fair {
             return Vec::new();
         }
         vec![
@@ -520,14 +520,14 @@ impl KlimekFit {
                     m.extreme,
                     m.alpha,
                     self.distance,
-                    self.fair_distance
+                    fair
                 ),
             )
             .with("incremental", m.incremental)
             .with("extreme", m.extreme)
             .with("alpha", m.alpha)
             .with("distance", self.distance)
-            .with("fair_distance", self.fair_distance),
+            .with("fair_distance", fair),
         ]
     }
 }
@@ -720,6 +720,13 @@ pub fn klimek_fit_tables(
             }
         }
     }
+    if points.is_empty() {
+        return Err(Error::invalid(
+            "fraud model grid",
+            "no point with f_i + f_e ≤ 1",
+            "give shares of tables that add up to at most 1",
+        ));
+    }
     let mut sums = vec![[0.0f64; 101]; points.len()];
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     for _ in 0..options.iterations {
@@ -763,21 +770,16 @@ pub fn klimek_fit_tables(
                 .sum(),
         })
         .collect();
+    // The grid has a point (checked above): the first of the least distances.
     let best = grid
         .iter()
         .min_by(|a, b| a.distance.total_cmp(&b.distance))
         .copied()
-        .unwrap_or(GridPoint {
-            incremental: 0.0,
-            extreme: 0.0,
-            alpha: 1.0,
-            theta: fair.theta,
-            distance: f64::INFINITY,
-        });
+        .ok_or_else(|| Error::invalid("fraud model grid", "empty", "give a grid"))?;
     let fair_distance = grid
         .iter()
         .find(|g| g.incremental == 0.0 && g.extreme == 0.0)
-        .map_or(f64::INFINITY, |g| g.distance);
+        .map(|g| g.distance);
     Ok(KlimekFit {
         leader: leader.to_owned(),
         tables: kept.len() as u64,

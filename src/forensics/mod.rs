@@ -92,3 +92,148 @@ impl Leader {
             .sum()
     }
 }
+
+/// Which forensic tests an [`Audit`](crate::audit::Audit) runs: none by default, as they
+/// answer another question than reconciliation (whether the sheets look like counts, not
+/// whether the announcement is what they allow).
+///
+/// # Example
+///
+/// ```
+/// use actas::audit::AuditOptions;
+/// use actas::forensics::{ForensicsOptions, PeakOptions};
+///
+/// // The tests with a significance (digits, integer peaks) and the fingerprint.
+/// let o = AuditOptions::default().with_forensics(ForensicsOptions::standard());
+/// assert!(o.forensics.peaks.is_some() && o.forensics.klimek.is_none());
+/// // Or one test, with its own options.
+/// let only = ForensicsOptions::default().with_peaks(PeakOptions::default().with_leader("A"));
+/// assert!(only.digits.is_none());
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ForensicsOptions {
+    /// The digit tests.
+    pub digits: Option<DigitOptions>,
+    /// The integer-percentage test.
+    pub peaks: Option<PeakOptions>,
+    /// The fingerprint.
+    pub fingerprint: Option<FingerprintOptions>,
+    /// The fit of Klimek et al.'s fraud model (seconds at national scale).
+    pub klimek: Option<KlimekOptions>,
+}
+
+impl ForensicsOptions {
+    /// The digit tests, the integer-percentage test and the fingerprint, with their default
+    /// options; not the Klimek fit (a model fit without a significance, slower).
+    pub fn standard() -> Self {
+        ForensicsOptions {
+            digits: Some(DigitOptions::default()),
+            peaks: Some(PeakOptions::default()),
+            fingerprint: Some(FingerprintOptions::default()),
+            klimek: None,
+        }
+    }
+
+    /// With the digit tests.
+    #[must_use]
+    pub fn with_digits(mut self, options: DigitOptions) -> Self {
+        self.digits = Some(options);
+        self
+    }
+
+    /// With the integer-percentage test.
+    #[must_use]
+    pub fn with_peaks(mut self, options: PeakOptions) -> Self {
+        self.peaks = Some(options);
+        self
+    }
+
+    /// With the fingerprint.
+    #[must_use]
+    pub fn with_fingerprint(mut self, options: FingerprintOptions) -> Self {
+        self.fingerprint = Some(options);
+        self
+    }
+
+    /// With the fit of the fraud model.
+    #[must_use]
+    pub fn with_klimek(mut self, options: KlimekOptions) -> Self {
+        self.klimek = Some(options);
+        self
+    }
+
+    /// Whether any test is asked for.
+    pub fn any(&self) -> bool {
+        self.digits.is_some()
+            || self.peaks.is_some()
+            || self.fingerprint.is_some()
+            || self.klimek.is_some()
+    }
+}
+
+/// What the forensic tests of an audit found ([`ForensicsOptions`]); each part is there when
+/// its test was asked for.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ForensicsReport {
+    /// The digit tests.
+    pub digits: Option<DigitReport>,
+    /// The integer-percentage test.
+    pub peaks: Option<IntegerPeaks>,
+    /// The fingerprint.
+    pub fingerprint: Option<Fingerprint>,
+    /// The fit of the fraud model.
+    pub klimek: Option<KlimekFit>,
+}
+
+impl ForensicsReport {
+    /// Runs the tests `options` asks for on `set`.
+    ///
+    /// # Errors
+    ///
+    /// As each test: a leader who is no candidate, options a test refuses, sums past `u64`.
+    pub fn run(set: &crate::model::ActaSet, options: &ForensicsOptions) -> crate::Result<Self> {
+        Ok(ForensicsReport {
+            digits: options
+                .digits
+                .as_ref()
+                .map(|o| digit_tests(set, o))
+                .transpose()?,
+            peaks: options
+                .peaks
+                .as_ref()
+                .map(|o| integer_peaks(set, o))
+                .transpose()?,
+            fingerprint: options
+                .fingerprint
+                .as_ref()
+                .map(|o| fingerprint(set, o))
+                .transpose()?,
+            klimek: options
+                .klimek
+                .as_ref()
+                .map(|o| klimek_fit(set, o))
+                .transpose()?,
+        })
+    }
+
+    /// Every test's findings, in the order digits, peaks, fingerprint, fit.
+    pub fn findings(&self) -> Vec<crate::report::Finding> {
+        let mut out = Vec::new();
+        if let Some(d) = &self.digits {
+            out.extend(d.findings());
+        }
+        if let Some(p) = &self.peaks {
+            out.extend(p.findings());
+        }
+        if let Some(f) = &self.fingerprint {
+            out.extend(f.findings());
+        }
+        if let Some(k) = &self.klimek {
+            out.extend(k.findings());
+        }
+        out
+    }
+}

@@ -519,6 +519,9 @@ impl fmt::Display for AuditReport {
                 }
             }
         }
+        if let Some(x) = &self.forensics {
+            forensics(f, x)?;
+        }
         let mut counts: Vec<(Code, usize)> = Vec::new();
         for x in &self.findings {
             match counts.iter_mut().find(|(c, _)| *c == x.code) {
@@ -540,4 +543,77 @@ impl fmt::Display for AuditReport {
         )?;
         Ok(())
     }
+}
+
+/// The forensic tests' figures: evidence to look closer, never a verdict.
+fn forensics(f: &mut fmt::Formatter<'_>, x: &crate::forensics::ForensicsReport) -> fmt::Result {
+    writeln!(
+        f,
+        "\nForensics (evidence to look closer, not a verdict; findings below)"
+    )?;
+    if let Some(d) = &x.digits {
+        let zero_five: Vec<String> = d
+            .series
+            .iter()
+            .filter_map(|s| {
+                Some(format!(
+                    "{} {:.1}%",
+                    s.field,
+                    100.0 * s.last.zero_or_five_share?
+                ))
+            })
+            .collect();
+        writeln!(
+            f,
+            "  digits: {} tests at {}; counts ending in 0 or 5: {}",
+            d.tests(),
+            d.alpha,
+            if zero_five.is_empty() {
+                "no counts large enough".into()
+            } else {
+                zero_five.join(", ")
+            }
+        )?;
+    }
+    if let Some(p) = &x.peaks {
+        for (what, n) in [("turnout", &p.turnout), ("leader's share", &p.share)] {
+            writeln!(
+                f,
+                "  integer {what}: {} of {} tables against {:.1} expected (99.9th percentile {}, \
+                 p {:.2e})",
+                thousands(n.observed),
+                thousands(p.tables),
+                n.mean,
+                thousands(n.percentile_999),
+                n.p_value
+            )?;
+        }
+    }
+    if let Some(fp) = &x.fingerprint {
+        let high: Vec<String> = fp
+            .high_turnout
+            .iter()
+            .map(|h| format!("{}% at ≥ {}%", h.share_of_leader_votes, h.threshold))
+            .collect();
+        writeln!(
+            f,
+            "  fingerprint ({} tables): correlation of turnout and share {}; the leader's votes: {}",
+            thousands(fp.tables),
+            fp.correlation
+                .map_or_else(|| "undefined".into(), |r| format!("{r:.3}")),
+            high.join(", ")
+        )?;
+    }
+    if let Some(k) = &x.klimek {
+        writeln!(
+            f,
+            "  fraud model: incremental {:.2}, extreme {:.2} (distance {:.1}; without fraud {})",
+            k.model.incremental,
+            k.model.extreme,
+            k.distance,
+            k.fair_distance
+                .map_or_else(|| "not in the grid".into(), |d| format!("{d:.1}"))
+        )?;
+    }
+    Ok(())
 }

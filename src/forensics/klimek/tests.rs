@@ -182,6 +182,7 @@ fn the_fit_refuses_what_it_cannot_fit() {
         small().with_grid(vec![1.5], vec![0.0], vec![1.0]),
         small().with_grid(vec![0.0], vec![0.0], vec![0.0]),
         small().with_iterations(0),
+        small().with_grid(vec![0.8], vec![0.5], vec![1.0]),
     ] {
         assert!(klimek_fit_tables("A", &rows, 0, &bad).is_err());
     }
