@@ -27,6 +27,9 @@ pub mod digits;
 pub mod fingerprint;
 pub mod klimek;
 pub mod peaks;
+#[cfg(feature = "plots")]
+#[cfg_attr(docsrs, doc(cfg(feature = "plots")))]
+pub mod plot;
 
 pub use digits::{
     BeberScacco, DigitDistribution, DigitOptions, DigitReport, DigitSeries, LastDigit, PMethod,
