@@ -1,4 +1,5 @@
-//! Election forensics at national scale: the digit tests of every field on 10^6 sheets, the
+//! Election forensics at national scale: the digit tests of every field, the fingerprint, the
+//! integer-percentage test and all three together on 10^6 sheets, the
 //! exact null of the integer-percentage test on 10^5 tables, and (with `ACTAS_BENCH_MC=1`) the
 //! published Monte Carlo null with 1,000 replicates on the same tables, for comparison.
 //!
@@ -6,7 +7,10 @@
 
 use std::hint::black_box;
 
-use actas::forensics::{DigitOptions, PeakOptions, digit_tests, integer_peaks};
+use actas::forensics::{
+    DigitOptions, FingerprintOptions, ForensicsOptions, ForensicsReport, PeakOptions, digit_tests,
+    fingerprint, integer_peaks,
+};
 use actas::synth::{SynthConfig, generate};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
@@ -22,6 +26,24 @@ fn forensics(c: &mut Criterion) {
         BenchmarkId::new("digit_tests", big.len()),
         &big,
         |b, set| b.iter(|| digit_tests(black_box(set), &DigitOptions::default()).expect("digits")),
+    );
+    g.bench_with_input(
+        BenchmarkId::new("fingerprint", big.len()),
+        &big,
+        |b, set| {
+            b.iter(|| fingerprint(black_box(set), &FingerprintOptions::default()).expect("fp"))
+        },
+    );
+    g.bench_with_input(
+        BenchmarkId::new("integer_exact", big.len()),
+        &big,
+        |b, set| b.iter(|| integer_peaks(black_box(set), &PeakOptions::default()).expect("peaks")),
+    );
+    // Every test of sections 1-3 of the issue but the Klimek fit, as an audit runs them.
+    g.bench_with_input(
+        BenchmarkId::new("sections_1_to_3", big.len()),
+        &big,
+        |b, set| b.iter(|| ForensicsReport::run(black_box(set), &ForensicsOptions::standard())),
     );
     drop(big);
 

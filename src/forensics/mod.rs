@@ -19,9 +19,12 @@
 //! random procedure (Monte Carlo p-values, bootstrap intervals) takes a seed and gives the same
 //! numbers for the same seed and the same dependency versions.
 //!
-//! The module so far: [digit tests](digits) (second-digit Benford, last digit, counts ending in
-//! 0 or 5, and Beber and Scacco's pair of last-digit tests) and [integer-percentage
-//! peaks](peaks) with an exact null.
+//! The tests: [digit tests](digits) (second-digit Benford, last digit, counts ending in 0 or 5,
+//! and Beber and Scacco's pair of last-digit tests), [integer-percentage peaks](peaks) with an
+//! exact null, the [fingerprint](mod@fingerprint) (turnout × share, histograms, moments,
+//! correlation, votes at high turnout) and the [fraud model](klimek) of Klimek et al. With the
+//! `plots` feature, `plot` draws them as SVG. An [`Audit`](crate::audit::Audit) runs them when
+//! [`ForensicsOptions`] asks (none by default).
 
 pub mod digits;
 pub mod fingerprint;
