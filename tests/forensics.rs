@@ -160,3 +160,63 @@ fn the_audit_runs_forensics_only_when_asked() {
         "{text}"
     );
 }
+
+/// The signatures keep every sheet within the rules, land at most one per table, and come at
+/// their rates; a configuration without them gives the data it gave before they existed.
+#[test]
+fn signatures_keep_the_rules_and_their_rates() {
+    use actas::audit::check_rules;
+    use actas::rules::RuleSet;
+    let rates = AnomalyRates::NONE
+        .with_stuffing(50_000)
+        .with_rounded_turnout(50_000)
+        .with_rounded_share(50_000)
+        .with_made_up_digits(50_000);
+    let (set, injected) = generate(
+        &SynthConfig::default()
+            .with_sheets(20_000)
+            .with_lines_per_candidate(2)
+            .with_anomalies(rates),
+    )
+    .expect("synthetic election");
+    let check = check_rules(&set, &RuleSet::standard()).expect("rules");
+    assert!(check.findings().is_empty(), "{:?}", check.findings());
+    // Over-100% turnout is off, so no voters above electors either.
+    assert!(
+        (0..set.len())
+            .all(|i| set.count(i, actas::Field::Voters) <= set.count(i, actas::Field::Electors))
+    );
+    let lists = [
+        &injected.stuffing,
+        &injected.rounded_turnout,
+        &injected.rounded_share,
+        &injected.made_up_digits,
+    ];
+    let mut all: Vec<&String> = lists.iter().flat_map(|l| l.iter()).collect();
+    let n = all.len();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), n, "a table with two signatures");
+    // Each drawn in turn at 5% of the tables the earlier ones left: 1,000, 950, 902, 857 of
+    // 20,000 expected; a rounding that finds no integer within 5 points is not injected (rare).
+    for (list, want) in lists.iter().zip([1_000.0, 950.0, 902.5, 857.4]) {
+        let got = list.len() as f64;
+        assert!(
+            (got - want).abs() < 5.0 * want.sqrt(),
+            "{got} against {want}"
+        );
+    }
+    // Rates of 0 draw nothing: the default configuration gives the data it gave before the
+    // signatures existed (its CSV's FNV-1a hash and totals, from the commit before them).
+    let config = SynthConfig::default().with_sheets(2_000);
+    let mut csv = Vec::new();
+    actas::synth::write_csv(&config, &mut csv).expect("csv");
+    let fnv = csv.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    assert_eq!((csv.len(), fnv), (197_423, 0xa4a8_6d8e_1614_81f4));
+    let (a, _) = generate(&config).expect("set");
+    let t = actas::audit::totals(&a).expect("totals");
+    assert_eq!((t.tables, t.electors.sum), (2_000, 1_719_894));
+    assert_eq!(t.candidates[0].sum, 488_689);
+}

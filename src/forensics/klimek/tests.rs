@@ -199,3 +199,30 @@ fn the_fit_refuses_what_it_cannot_fit() {
     let fit = klimek_fit_tables("A", &more, 2, &small()).unwrap();
     assert_eq!((fit.tables, fit.left_out), (100, 5));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Whatever the parameters, a simulated table holds (the leader's votes within the voters,
+    /// the voters within the electors), fraud only adds to the fair table drawn from the same
+    /// seed, and the table without fraud is that fair table.
+    #[test]
+    fn simulated_tables_hold(
+        electors in proptest::collection::vec(0u64..5_000, 0..50),
+        ta in 0.0f64..=1.0, ts in 0.001f64..0.5,
+        sa in 0.0f64..=1.0, ss in 0.001f64..0.5,
+        fi in 0.0f64..0.5, fe in 0.0f64..0.5, alpha in 0.1f64..3.0, theta in 0.001f64..1.0,
+        seed in proptest::prelude::any::<u64>(),
+    ) {
+        let fair = FraudModel::fair(ta, ts, sa, ss).with_theta(theta);
+        let clean = fair.simulate(&electors, seed).unwrap();
+        let t = fair.with_fraud(fi, fe, alpha).simulate(&electors, seed).unwrap();
+        for (c, f) in clean.iter().zip(&t) {
+            proptest::prop_assert!(f.leader <= f.voters && f.voters <= f.electors);
+            proptest::prop_assert!(f.voters >= c.voters && f.leader >= c.leader);
+            if f.fraud == Fraud::None {
+                proptest::prop_assert_eq!(c, f);
+            }
+        }
+    }
+}
