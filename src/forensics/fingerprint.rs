@@ -38,9 +38,9 @@
 
 use rust_decimal::Decimal;
 
-use super::ShareBase;
+use super::{ShareBase, TableFigures as Row};
 use crate::error::{Error, Result};
-use crate::model::{ActaSet, Field, Rounding, percent_of};
+use crate::model::{ActaSet, Rounding, percent_of};
 use crate::report::{Code, Finding, Subject};
 
 /// What each table counts for in the histograms and moments.
@@ -340,15 +340,6 @@ impl Fingerprint {
     }
 }
 
-/// One included table.
-#[derive(Debug, Clone, Copy)]
-struct Row {
-    electors: u64,
-    voters: u64,
-    leader: u64,
-    base: u64,
-}
-
 /// The fingerprint of `set` (each table once, with its first sheet).
 ///
 /// # Errors
@@ -380,28 +371,11 @@ pub fn fingerprint(set: &ActaSet, options: &FingerprintOptions) -> Result<Finger
         ));
     }
     let leader = super::Leader::of(set, options.leader.as_deref(), "leader of the fingerprint")?;
-    let base_field = match options.share_base {
-        ShareBase::Voters => Field::Voters,
-        ShareBase::Valid => Field::Valid,
-    };
     let (mut rows, mut left_out) = (Vec::new(), 0u64);
-    for i in (0..set.len()).filter(|&i| !set.is_repeat(i)) {
-        let get = |f: Field| set.count(i, f).map(u64::from);
-        match (
-            get(Field::Electors),
-            get(Field::Voters),
-            leader.votes(set, i),
-            get(base_field),
-        ) {
-            (Some(electors), Some(voters), Some(l), Some(base))
-                if electors > 0 && base > 0 && electors >= options.min_electors =>
-            {
-                rows.push(Row {
-                    electors,
-                    voters,
-                    leader: l,
-                    base,
-                });
+    for t in leader.tables(set, options.share_base) {
+        match t {
+            Some(r) if r.electors > 0 && r.base > 0 && r.electors >= options.min_electors => {
+                rows.push(r);
             }
             _ => left_out += 1,
         }

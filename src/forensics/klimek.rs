@@ -39,7 +39,7 @@ use rand_distr::{Distribution, StandardNormal};
 
 use super::ShareBase;
 use crate::error::{Error, Result};
-use crate::model::{ActaSet, Field};
+use crate::model::ActaSet;
 use crate::report::{Code, Finding, Subject};
 
 /// The fraud model's parameters. Shares and turnouts are fractions (0 to 1).
@@ -608,21 +608,11 @@ fn cell(k: u64, n: u64) -> usize {
 /// ```
 pub fn klimek_fit(set: &ActaSet, options: &KlimekOptions) -> Result<KlimekFit> {
     let leader = super::Leader::of(set, options.leader.as_deref(), "leader of the fraud model")?;
-    let base_field = match options.share_base {
-        ShareBase::Voters => Field::Voters,
-        ShareBase::Valid => Field::Valid,
-    };
     let (mut rows, mut left_out) = (Vec::new(), 0u64);
-    for i in (0..set.len()).filter(|&i| !set.is_repeat(i)) {
-        let get = |f: Field| set.count(i, f).map(u64::from);
-        match (
-            get(Field::Electors),
-            get(Field::Voters),
-            leader.votes(set, i),
-            get(base_field),
-        ) {
-            (Some(e), Some(v), Some(l), Some(b)) => rows.push((e, v, l, b)),
-            _ => left_out += 1,
+    for t in leader.tables(set, options.share_base) {
+        match t {
+            Some(r) => rows.push((r.electors, r.voters, r.leader, r.base)),
+            None => left_out += 1,
         }
     }
     klimek_fit_tables(&leader.code, &rows, left_out, options)

@@ -91,12 +91,45 @@ impl Leader {
     }
 
     /// The leader's votes on sheet `i`; `None` when a line is missing.
-    pub(crate) fn votes(&self, set: &crate::model::ActaSet, i: usize) -> Option<u64> {
+    fn votes(&self, set: &crate::model::ActaSet, i: usize) -> Option<u64> {
         self.lines
             .iter()
             .map(|&l| set.count(i, crate::model::Field::Line(l)).map(u64::from))
             .sum()
     }
+
+    /// Each table's first sheet as electors, voters, the leader's votes and the share's base;
+    /// `None` for a table missing one of them.
+    pub(crate) fn tables<'a>(
+        &'a self,
+        set: &'a crate::model::ActaSet,
+        base: ShareBase,
+    ) -> impl Iterator<Item = Option<TableFigures>> + 'a {
+        use crate::model::Field;
+        let base = match base {
+            ShareBase::Voters => Field::Voters,
+            ShareBase::Valid => Field::Valid,
+        };
+        (0..set.len()).filter(|&i| !set.is_repeat(i)).map(move |i| {
+            let get = |f: Field| set.count(i, f).map(u64::from);
+            Some(TableFigures {
+                electors: get(Field::Electors)?,
+                voters: get(Field::Voters)?,
+                leader: self.votes(set, i)?,
+                base: get(base)?,
+            })
+        })
+    }
+}
+
+/// One table's figures for the tests on turnout and the leader's share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TableFigures {
+    pub(crate) electors: u64,
+    pub(crate) voters: u64,
+    pub(crate) leader: u64,
+    /// The ballots the share is of.
+    pub(crate) base: u64,
 }
 
 /// Which forensic tests an [`Audit`](crate::audit::Audit) runs: none by default, as they
@@ -241,5 +274,36 @@ impl ForensicsReport {
             out.extend(k.findings());
         }
         out
+    }
+}
+
+/// Sets of two candidates for the forensic tests' unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::model::{ActaSet, ActaSheet, Candidate, Contest, Geography, TableId};
+
+    /// A contest of A and B.
+    pub(crate) fn contest() -> Contest {
+        Contest::new(
+            "c",
+            vec![Candidate::new("A", "Ana"), Candidate::new("B", "Bo")],
+        )
+        .unwrap()
+    }
+
+    /// Tables of (electors, voters, votes for A); B has the rest; valid = voters.
+    pub(crate) fn set(rows: &[(u32, u32, u32)]) -> ActaSet {
+        let mut s = ActaSet::new(contest(), Geography::new(["x"]).unwrap());
+        for (i, &(e, v, a)) in rows.iter().enumerate() {
+            s.push(
+                ActaSheet::new(TableId::new(format!("t{i}")).unwrap())
+                    .with_electors(e)
+                    .with_voters(v)
+                    .with_valid(v)
+                    .with_votes([Some(a), Some(v - a)]),
+            )
+            .unwrap();
+        }
+        s
     }
 }

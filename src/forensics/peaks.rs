@@ -52,8 +52,9 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Binomial, Distribution};
 use rust_decimal::Decimal;
 
+use super::TableFigures as Row;
 use crate::error::{Error, Result};
-use crate::model::{ActaSet, Field};
+use crate::model::ActaSet;
 use crate::report::{Code, Finding, Subject};
 
 /// The ballots a leader's share is of.
@@ -565,15 +566,6 @@ fn null_of(
     }
 }
 
-/// One included table: electors, voters, the leader's votes, the share's base.
-#[derive(Debug, Clone, Copy)]
-struct Row {
-    electors: u64,
-    voters: u64,
-    leader: u64,
-    base: u64,
-}
-
 /// The per-table probabilities and the observed integers of a run of tables.
 struct Tally {
     /// Each table's chance of an integer turnout, share, either.
@@ -662,10 +654,6 @@ pub fn integer_peaks(set: &ActaSet, options: &PeakOptions) -> Result<IntegerPeak
         options.leader.as_deref(),
         "leader of the integer-percentage test",
     )?;
-    let base_field = match options.share_base {
-        ShareBase::Voters => Field::Voters,
-        ShareBase::Valid => Field::Valid,
-    };
     let (mut rows, mut left_out) = (Vec::new(), 0u64);
     // The ceilings as fractions num / den (a negative one admits nothing but 0).
     let fraction = |d: Decimal| {
@@ -675,23 +663,10 @@ pub fn integer_peaks(set: &ActaSet, options: &PeakOptions) -> Result<IntegerPeak
         )
     };
     let (max_t, max_s) = (fraction(options.max_turnout), fraction(options.max_share));
-    for i in (0..set.len()).filter(|&i| !set.is_repeat(i)) {
-        let get = |f: Field| set.count(i, f).map(u64::from);
-        let leader_votes = leader.votes(set, i);
-        let (Some(electors), Some(voters), Some(leader), Some(base)) = (
-            get(Field::Electors),
-            get(Field::Voters),
-            leader_votes,
-            get(base_field),
-        ) else {
+    for t in leader.tables(set, options.share_base) {
+        let Some(row) = t else {
             left_out += 1;
             continue;
-        };
-        let row = Row {
-            electors,
-            voters,
-            leader,
-            base,
         };
         // k / n ≤ max / 100, in integers: 100 k den ≤ num n.
         let within = |k: u64, n: u64, (num, den): (u128, u128)| {

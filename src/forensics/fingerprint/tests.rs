@@ -2,32 +2,8 @@
 #![allow(clippy::float_cmp)]
 
 use super::*;
-use crate::model::{ActaSheet, Candidate, Contest, Geography, TableId};
+use crate::forensics::testing::set;
 use proptest::prelude::*;
-
-fn contest() -> Contest {
-    Contest::new(
-        "c",
-        vec![Candidate::new("A", "Ana"), Candidate::new("B", "Bo")],
-    )
-    .unwrap()
-}
-
-/// Tables of (electors, voters, votes for A); B has the rest; valid = voters.
-fn set(rows: &[(u32, u32, u32)]) -> ActaSet {
-    let mut s = ActaSet::new(contest(), Geography::new(["x"]).unwrap());
-    for (i, &(e, v, a)) in rows.iter().enumerate() {
-        s.push(
-            ActaSheet::new(TableId::new(format!("t{i}")).unwrap())
-                .with_electors(e)
-                .with_voters(v)
-                .with_valid(v)
-                .with_votes([Some(a), Some(v - a)]),
-        )
-        .unwrap();
-    }
-    s
-}
 
 #[test]
 fn cells_are_centred_and_exact() {

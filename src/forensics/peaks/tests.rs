@@ -2,7 +2,7 @@
 #![allow(clippy::float_cmp)]
 
 use super::*;
-use crate::model::{ActaSheet, Candidate, Contest, Geography, TableId};
+use crate::forensics::testing::set;
 use proptest::prelude::*;
 use statrs::distribution::Discrete;
 
@@ -151,30 +151,6 @@ proptest! {
             prop_assert!((x - y).abs() < 1e-12 + d1 + d2, "{k}: {x} against {y}");
         }
     }
-}
-
-fn contest() -> Contest {
-    Contest::new(
-        "c",
-        vec![Candidate::new("A", "Ana"), Candidate::new("B", "Bo")],
-    )
-    .unwrap()
-}
-
-/// Tables of (electors, voters, votes for A); B has the rest; valid = voters.
-fn set(rows: &[(u32, u32, u32)]) -> ActaSet {
-    let mut s = ActaSet::new(contest(), Geography::new(["x"]).unwrap());
-    for (i, &(e, v, a)) in rows.iter().enumerate() {
-        s.push(
-            ActaSheet::new(TableId::new(format!("t{i}")).unwrap())
-                .with_electors(e)
-                .with_voters(v)
-                .with_valid(v)
-                .with_votes([Some(a), Some(v - a)]),
-        )
-        .unwrap();
-    }
-    s
 }
 
 /// Tables of 300 to 1,299 electors, turnout 55 to 85%, A 50 to 70%, from a seed: no rounding.
