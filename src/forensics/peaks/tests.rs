@@ -120,6 +120,27 @@ proptest! {
         }
     }
 
+    /// The chance of an integer over a size's landing counts is the sum over every count, and
+    /// its share of each percentage too.
+    #[test]
+    fn landing_sets_give_the_full_sum(n in 1u64..400, k in 1u64..400, bin in prop_oneof![Just((1u64, 20u64)), Just((1, 4)), Just((3, 200))]) {
+        let k = 1 + k % n.max(2).saturating_sub(1).max(1);
+        prop_assume!(k < n);
+        let lnf = LnFactorial::up_to(n);
+        let landing = Landing::of(n, bin, &lnf);
+        // Every count is in the set exactly when it lands.
+        let all: Vec<u64> = (0..=n).filter(|&j| integer_at(j, n, bin).is_some()).collect();
+        prop_assert_eq!(&landing.j, &all);
+        let mut by = [0.0; 101];
+        let got = landing.p(k, n, &mut by);
+        let mut want_by = [0.0; 101];
+        let want = p_integer(k, n, bin, &lnf, &mut want_by);
+        prop_assert!((got - want).abs() < 1e-12, "{got} against {want}");
+        for m in 0..=100 {
+            prop_assert!((by[m] - want_by[m]).abs() < 1e-12);
+        }
+    }
+
     /// The Poisson-binomial recursion is the enumeration of every outcome, on small sets.
     #[test]
     fn poisson_binomial_is_the_enumeration(ps in prop::collection::vec(prop_oneof![Just(0.0), Just(1.0), 0.0f64..1.0], 0..10)) {
@@ -267,4 +288,32 @@ fn filters_and_leaders() {
     );
     assert_eq!(none.turnout.p_value, 1.0);
     assert!(none.findings().is_empty());
+}
+
+/// Tables too large for the landing sets' budget are summed as they come, with the same
+/// result as the sets give.
+#[test]
+fn tables_past_the_budget_are_summed_as_they_come() {
+    // Two tables of 11 million electors (each would hold about 1.1 million landing counts, past
+    // the budget) among small ones.
+    let rows = [
+        (11_000_000, 6_600_123, 3_300_000),
+        (1_000, 612, 300),
+        (11_000_001, 5_500_000, 2_700_000),
+        (800, 555, 200),
+    ];
+    let s = set(&rows);
+    let peaks = integer_peaks(&s, &PeakOptions::default()).unwrap();
+    assert_eq!(peaks.tables, 4);
+    let lnf = LnFactorial::up_to(11_000_001);
+    let mut by = [0.0; 101];
+    let want: f64 = rows
+        .iter()
+        .map(|&(e, v, _)| p_integer(u64::from(v), u64::from(e), HALF, &lnf, &mut by))
+        .sum();
+    assert!(
+        (peaks.turnout.mean - want).abs() < 1e-9,
+        "{} {want}",
+        peaks.turnout.mean
+    );
 }
