@@ -32,6 +32,20 @@ where
     (0..n).map(f).collect()
 }
 
+/// `f` and `g`, on two threads when `execution` says so and the crate runs in parallel.
+pub(crate) fn join<A: Send, B: Send>(
+    execution: Execution,
+    f: impl FnOnce() -> A + Send,
+    g: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    #[cfg(feature = "parallel")]
+    if execution == Execution::Parallel {
+        return rayon::join(f, g);
+    }
+    let _ = execution;
+    (f(), g())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

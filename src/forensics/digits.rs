@@ -116,6 +116,9 @@ pub struct DigitOptions {
     /// Whether second-digit departures are findings (`X001`); off by default, as honest counts
     /// depart from Benford's second digits too. The statistics are computed either way.
     pub second_digit_findings: bool,
+    /// How the fields are tested (on every core by default); the results are the same either
+    /// way (each field has its own random streams).
+    pub execution: crate::Execution,
 }
 
 impl Default for DigitOptions {
@@ -129,6 +132,7 @@ impl Default for DigitOptions {
             seed: 42,
             alpha: 0.001,
             second_digit_findings: false,
+            execution: crate::Execution::default(),
         }
     }
 }
@@ -767,24 +771,22 @@ fn fields(set: &ActaSet) -> Vec<(String, Field)> {
 pub fn digit_tests(set: &ActaSet, options: &DigitOptions) -> Result<DigitReport> {
     options.validate()?;
     let firsts: Vec<usize> = (0..set.len()).filter(|&i| !set.is_repeat(i)).collect();
-    let series = fields(set)
-        .into_iter()
-        .enumerate()
-        .map(|(k, (field, f))| {
-            let values = || {
-                firsts
-                    .iter()
-                    .filter_map(|&i| set.count(i, f).map(u64::from))
-            };
-            // Four random streams per series: two per distribution.
-            let base = 4 * k as u64;
-            DigitSeries {
-                field,
-                second: second_digit_in(values(), options, base),
-                last: last_digit_in(values(), options, base + 2),
-            }
-        })
-        .collect();
+    let fields = fields(set);
+    let series = crate::par::map(options.execution, fields.len(), |k| {
+        let (field, f) = (&fields[k].0, fields[k].1);
+        let values = || {
+            firsts
+                .iter()
+                .filter_map(|&i| set.count(i, f).map(u64::from))
+        };
+        // Four random streams per series: two per distribution.
+        let base = 4 * k as u64;
+        DigitSeries {
+            field: field.clone(),
+            second: second_digit_in(values(), options, base),
+            last: last_digit_in(values(), options, base + 2),
+        }
+    });
     Ok(DigitReport {
         series,
         alpha: options.alpha,

@@ -234,27 +234,34 @@ impl ForensicsReport {
     ///
     /// As each test: a leader who is no candidate, options a test refuses, sums past `u64`.
     pub fn run(set: &crate::model::ActaSet, options: &ForensicsOptions) -> crate::Result<Self> {
+        // The tests side by side, so that one's sequential parts overlap another's (on the
+        // integer test's execution; the results do not depend on it).
+        let exec = options
+            .peaks
+            .as_ref()
+            .map_or(crate::Execution::default(), |o| o.execution);
+        let ((digits, peaks), (fp, klimek)) = crate::par::join(
+            exec,
+            || {
+                crate::par::join(
+                    exec,
+                    || options.digits.as_ref().map(|o| digit_tests(set, o)),
+                    || options.peaks.as_ref().map(|o| integer_peaks(set, o)),
+                )
+            },
+            || {
+                crate::par::join(
+                    exec,
+                    || options.fingerprint.as_ref().map(|o| fingerprint(set, o)),
+                    || options.klimek.as_ref().map(|o| klimek_fit(set, o)),
+                )
+            },
+        );
         Ok(ForensicsReport {
-            digits: options
-                .digits
-                .as_ref()
-                .map(|o| digit_tests(set, o))
-                .transpose()?,
-            peaks: options
-                .peaks
-                .as_ref()
-                .map(|o| integer_peaks(set, o))
-                .transpose()?,
-            fingerprint: options
-                .fingerprint
-                .as_ref()
-                .map(|o| fingerprint(set, o))
-                .transpose()?,
-            klimek: options
-                .klimek
-                .as_ref()
-                .map(|o| klimek_fit(set, o))
-                .transpose()?,
+            digits: digits.transpose()?,
+            peaks: peaks.transpose()?,
+            fingerprint: fp.transpose()?,
+            klimek: klimek.transpose()?,
         })
     }
 

@@ -527,7 +527,7 @@ fn poisson_binomial(ps: &[f64], execution: crate::Execution) -> (u64, Vec<f64>, 
         return poisson_binomial_direct(ps);
     }
     let (left, right) = ps.split_at(ps.len() / 2);
-    let ((o1, a, d1), (o2, b, d2)) = join(
+    let ((o1, a, d1), (o2, b, d2)) = crate::par::join(
         execution,
         || poisson_binomial(left, execution),
         || poisson_binomial(right, execution),
@@ -540,20 +540,6 @@ fn poisson_binomial(ps: &[f64], execution: crate::Execution) -> (u64, Vec<f64>, 
     }
     let (skip, dropped) = trim(&mut out);
     (o1 + o2 + skip, out, d1 + d2 + dropped)
-}
-
-/// `f` and `g`, on two threads when `execution` says so and the crate runs in parallel.
-fn join<A: Send, B: Send>(
-    execution: crate::Execution,
-    f: impl FnOnce() -> A + Send,
-    g: impl FnOnce() -> B + Send,
-) -> (A, B) {
-    #[cfg(feature = "parallel")]
-    if execution == crate::Execution::Parallel {
-        return rayon::join(f, g);
-    }
-    let _ = execution;
-    (f(), g())
 }
 
 /// Drops the entries under [`EPS`] from both ends of `dist` (one entry always stays): how many

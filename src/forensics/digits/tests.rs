@@ -360,3 +360,21 @@ proptest! {
         prop_assert!((0.0..=1.0).contains(&b.extremes_p));
     }
 }
+
+/// The fields are tested on any number of threads with the same numbers: each has its own
+/// random streams.
+#[test]
+fn the_report_is_the_same_on_any_number_of_threads() {
+    use crate::forensics::testing::set;
+    let rows: Vec<(u32, u32, u32)> = (0..400u32)
+        .map(|i| (1_000 + i, 600 + i % 97, 250 + (i * 37) % 300))
+        .collect();
+    let s = set(&rows);
+    let mut o = DigitOptions::default().with_bootstrap(50);
+    let parallel = digit_tests(&s, &o).unwrap();
+    o.execution = crate::Execution::Sequential;
+    let sequential = digit_tests(&s, &o).unwrap();
+    assert_eq!(parallel, sequential);
+    // A, B, electors, voters, valid: the fields present on some sheet.
+    assert_eq!(parallel.series.len(), 5);
+}
