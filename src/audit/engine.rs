@@ -369,6 +369,7 @@ impl<'a> Audit<'a> {
         let forensics = if self.options.forensics.any() {
             let mut forensics = self.options.forensics.clone();
             for o in [
+                forensics.digits.as_mut().map(|o| &mut o.execution),
                 forensics.peaks.as_mut().map(|o| &mut o.execution),
                 forensics.klimek.as_mut().map(|o| &mut o.execution),
             ]
