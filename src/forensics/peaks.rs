@@ -308,6 +308,31 @@ fn integer_at(k: u64, n: u64, (a, b): (u64, u64)) -> Option<u8> {
     (x.abs_diff(y) <= a * n).then(|| u8::try_from(m).unwrap_or(u8::MAX))
 }
 
+/// The counts of `Bin(n, k / n)`, `0 < k < n`, whose probabilities are summed: those within
+/// `10 sd + 12` of the mean (see [`p_integer`]), with `ln p` and `ln q`.
+struct Window {
+    lp: f64,
+    lq: f64,
+    lo: u64,
+    hi: u64,
+}
+
+impl Window {
+    fn of(k: u64, n: u64) -> Window {
+        #[allow(clippy::cast_precision_loss)]
+        let (nf, kf) = (n as f64, k as f64);
+        let p = kf / nf;
+        let sd = (nf * p * (1.0 - p)).sqrt();
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        Window {
+            lp: p.ln(),
+            lq: (-p).ln_1p(),
+            lo: (kf - 10.0 * sd - 12.0).max(0.0) as u64,
+            hi: ((kf + 10.0 * sd + 12.0) as u64).min(n),
+        }
+    }
+}
+
 /// `ln k!` for `k` up to a bound, cached.
 struct LnFactorial(Vec<f64>);
 
@@ -355,16 +380,7 @@ fn p_integer(
             None => 0.0,
         };
     }
-    #[allow(clippy::cast_precision_loss)]
-    let (nf, kf) = (n as f64, k as f64);
-    let p = kf / nf;
-    let (lp, lq) = (p.ln(), (-p).ln_1p());
-    let sd = (nf * p * (1.0 - p)).sqrt();
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let (lo, hi) = (
-        (kf - 10.0 * sd - 12.0).max(0.0) as u64,
-        ((kf + 10.0 * sd + 12.0) as u64).min(n),
-    );
+    let Window { lp, lq, lo, hi } = Window::of(k, n);
     // n < 2^32 and b ≤ 2·10^6 (see `half_bin`): every product below fits a u64.
     let (a, b) = half;
     let lnn = lnf.get(n);
@@ -476,17 +492,9 @@ impl Landing {
 
     /// As [`p_integer`], over this set (of the table's size `n`).
     fn p(&self, k: u64, n: u64, by_value: &mut [f64; 101]) -> f64 {
+        let Window { lp, lq, lo, hi } = Window::of(k, n);
         #[allow(clippy::cast_precision_loss)]
-        let (nf, kf) = (n as f64, k as f64);
-        let p = kf / nf;
-        let (lp, lq) = (p.ln(), (-p).ln_1p());
-        let sd = (nf * p * (1.0 - p)).sqrt();
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let (lo, hi) = (
-            (kf - 10.0 * sd - 12.0).max(0.0) as u64,
-            ((kf + 10.0 * sd + 12.0) as u64).min(n),
-        );
-        let (slope, base) = (lp - lq, nf * lq);
+        let (slope, base) = (lp - lq, n as f64 * lq);
         let mut total = 0.0;
         let from = self.j.partition_point(|&j| j < lo);
         for ((&j, &m), &c) in self.j[from..]
