@@ -130,7 +130,8 @@ proptest! {
         let landing = Landing::of(n, bin, &lnf);
         // Every count is in the set exactly when it lands.
         let all: Vec<u64> = (0..=n).filter(|&j| integer_at(j, n, bin).is_some()).collect();
-        prop_assert_eq!(&landing.j, &all);
+        let got_j: Vec<u64> = landing.counts.iter().map(|c| u64::from(c.j)).collect();
+        prop_assert_eq!(&got_j, &all);
         let mut by = [0.0; 101];
         let got = landing.p(k, n, &mut by);
         let mut want_by = [0.0; 101];
@@ -139,6 +140,49 @@ proptest! {
         for m in 0..=100 {
             prop_assert!((by[m] - want_by[m]).abs() < 1e-12);
         }
+    }
+
+    /// `integer_at` in u64 (counts under 2^32) is the same test as in u128, at every bin
+    /// width up to the finest (six decimals: b = 2·10^6), at the largest counts and past them.
+    #[test]
+    fn integer_at_is_the_wide_test(k in prop_oneof![0u64..1000, (1u64 << 32) - 1000..(1u64 << 32) + 1000, any::<u32>().prop_map(u64::from)], n in prop_oneof![0u64..1000, (1u64 << 32) - 1000..(1u64 << 32) + 1000, any::<u32>().prop_map(u64::from)], half in prop_oneof![Just((1u64, 20u64)), Just((999_999, 2_000_000)), Just((1, 2_000_000)), (1u64..20).prop_map(|a| (a, 20))]) {
+        let wide = |k: u64, n: u64, (a, b): (u64, u64)| -> Option<u8> {
+            if n == 0 {
+                return None;
+            }
+            let (k, n, a, b) = (u128::from(k), u128::from(n), u128::from(a), u128::from(b));
+            let m = (200 * k + n) / (2 * n);
+            ((100 * k * b).abs_diff(m * n * b) <= a * n).then(|| u8::try_from(m).unwrap_or(u8::MAX))
+        };
+        prop_assert_eq!(integer_at(k, n, half), wide(k, n, half));
+    }
+
+    /// Tables in order of size are a stable sort of them, counted (sizes under 2^22) or
+    /// sorted (past it).
+    #[test]
+    fn tables_by_size_are_a_stable_sort(sizes in prop::collection::vec(prop_oneof![0u64..50, Just((1 << 22) - 1), Just(1 << 22), any::<u32>().prop_map(u64::from)], 0..60)) {
+        let rows: Vec<Row> = sizes
+            .iter()
+            .map(|&electors| Row { electors, voters: 0, leader: 0, base: 1 })
+            .collect();
+        let mut want: Vec<usize> = (0..rows.len()).collect();
+        want.sort_by_key(|&i| sizes[i]);
+        prop_assert_eq!(by_size(&rows, |r| r.electors), want);
+    }
+
+    /// The distinct sizes are the sorted, deduplicated sizes, by the bitmap (largest under
+    /// 2^26, at the edges of its words) and by sorting (past it).
+    #[test]
+    fn distinct_sizes_are_sorted_and_once(sizes in prop::collection::vec((prop_oneof![0u64..200, Just(63), Just(64), Just((1 << 26) - 1), Just(1 << 26), 1u64..u64::from(u32::MAX)], 0u64..130), 0..40)) {
+        let rows: Vec<Row> = sizes
+            .iter()
+            .map(|&(electors, base)| Row { electors, voters: 0, leader: 0, base })
+            .collect();
+        let max_n = rows.iter().map(|r| r.electors.max(r.base)).max().unwrap_or(0);
+        let mut want: Vec<u64> = sizes.iter().flat_map(|&(e, b)| [e, b]).filter(|&n| n > 0).collect();
+        want.sort_unstable();
+        want.dedup();
+        prop_assert_eq!(distinct_sizes(&rows, max_n), want);
     }
 
     /// The Poisson-binomial recursion is the enumeration of every outcome, on small sets.
@@ -288,6 +332,33 @@ fn filters_and_leaders() {
     );
     assert_eq!(none.turnout.p_value, 1.0);
     assert!(none.findings().is_empty());
+}
+
+/// The walk over a landing set, at sizes where the gaps between landing counts are wide (a
+/// count's ratio to the next overflows near the ends) and at rates near 0 and 1, is the sum
+/// over the window, to the precision both have: each term's logarithm is a difference of
+/// `ln n!`-sized numbers, so its rounding is about `n ln n · 1.1e-16` (at n = 20,000 and
+/// k = n − 2, mpmath gives 0.999991707041168; the walk is 2.0e-11 below, the direct sum
+/// 2.2e-12 above).
+#[test]
+fn landing_walks_agree_on_large_tables_and_extreme_rates() {
+    for n in [999u64, 5_003, 20_000, 123_457] {
+        let lnf = LnFactorial::up_to(n);
+        let landing = Landing::of(n, HALF, &lnf);
+        let tol = 1e-13 + 4.0 * f64::EPSILON / 2.0 * n as f64 * (n as f64).ln();
+        for k in [1, 2, 7, n / 100, n / 3, n / 2, n - n / 7, n - 2, n - 1] {
+            let (mut by, mut want_by) = ([0.0; 101], [0.0; 101]);
+            let got = landing.p(k, n, &mut by);
+            let want = p_integer(k, n, HALF, &lnf, &mut want_by);
+            assert!(
+                (got - want).abs() < tol,
+                "n {n} k {k}: {got} against {want}"
+            );
+            for m in 0..=100 {
+                assert!((by[m] - want_by[m]).abs() < tol, "n {n} k {k} at {m}");
+            }
+        }
+    }
 }
 
 /// Tables too large for the landing sets' budget are summed as they come, with the same
