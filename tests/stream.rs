@@ -215,7 +215,8 @@ fn bad_options_are_errors() {
         "geography level \"9\": the layout has 4 levels"
     );
     assert!(StreamAudit::new(&lay).run(&b""[..]).is_err());
-    // Forensic tests need every table at once: asked of a stream, an error, not silence.
+    // The forensic tests that need every table at once: asked of a stream, an error, not
+    // silence (the digit tests alone run: `digit_tests_stream_as_in_memory`).
     let forensics = StreamAudit::new(&lay)
         .options(
             StreamOptions::default().with_audit(
@@ -230,6 +231,51 @@ fn bad_options_are_errors() {
             .to_string()
             .contains("forensics in a streaming audit")
     );
+}
+
+/// The digit tests, asked of a stream, give the report of the in-memory audit (frequencies,
+/// decades, p-values, bootstrap intervals, findings), at every chunk size, with repeated
+/// tables counted once, on counts with made-up last digits (so that there are findings).
+#[test]
+fn digit_tests_stream_as_in_memory() {
+    use actas::forensics::{DigitOptions, ForensicsOptions};
+    let config = SynthConfig::default()
+        .with_sheets(3_000)
+        .with_seed(11)
+        .with_anomalies(AnomalyRates::default().with_made_up_digits(100_000));
+    let mut csv = Vec::new();
+    write_csv(&config, &mut csv).unwrap();
+    let lay = layout(&config);
+    let audit = actas::audit::AuditOptions::default()
+        .with_forensics(ForensicsOptions::default().with_digits(DigitOptions::default()));
+    let read = read_csv(&csv[..], &lay).unwrap();
+    assert!(
+        !read.set.repeats().is_empty(),
+        "the file has repeated tables"
+    );
+    let in_memory = Audit::new(&read.set).options(audit.clone()).run().unwrap();
+    assert!(
+        in_memory.with_code(Code::LastDigitDeparts).count()
+            + in_memory.with_code(Code::ZeroOrFiveExcess).count()
+            > 0,
+        "made-up digits are found"
+    );
+    for chunk in [1, 2, 7, 65_536] {
+        let streamed = StreamAudit::new(&lay)
+            .options(
+                StreamOptions::default()
+                    .with_chunk(chunk)
+                    .with_audit(audit.clone()),
+            )
+            .run(&csv[..])
+            .unwrap();
+        assert!(streamed.report.forensics.is_some(), "chunk {chunk}");
+        assert_eq!(
+            streamed.report.to_json().unwrap(),
+            in_memory.to_json().unwrap(),
+            "chunk {chunk}"
+        );
+    }
 }
 
 /// The in-memory audit and the stream of `csv` with every chunk size in `chunks`: identical JSON

@@ -192,12 +192,17 @@ fn content_hash(set: &ActaSet, i: usize, hasher: &DefaultHashBuilder) -> u32 {
 ///
 /// It gives the same report as [`Audit`](super::Audit) on the same sheets: totals, coverage,
 /// rules, plausibility flags, repeated and conflicting readings, each bulletin's arithmetic,
-/// signature and feasibility bounds, robustness and the sequence. Bounds come from tallies built
+/// signature and feasibility bounds, robustness and the sequence, and the digit tests when
+/// [`ForensicsOptions`](crate::forensics::ForensicsOptions) asks for them (their frequencies
+/// and decades are gathered in the one pass). The integer-percentage null and the Klimek fit
+/// use every table's figures at once, and the fingerprint is not drawn in a stream yet: asked
+/// of a stream, they are an error. Bounds come from tallies built
 /// a table at a time: a histogram of each count's votes per table (tables basis), and the
 /// distinct (votes, electors) pairs with their number (electors basis). It does not compare with
 /// a second reading or check a register of tables, which need another whole set.
 ///
-/// Memory: the chunk of sheets, the places of the chosen level, per bulletin count a histogram
+/// Memory: the chunk of sheets, the places of the chosen level, with the digit tests 32 KiB
+/// per field (and an entry per decade of counts of 40,960 and more), per bulletin count a histogram
 /// (as many buckets as the largest count of a table) or its distinct (votes, electors) pairs (at
 /// most the square of the largest table, whatever the number of sheets), the findings, and 12
 /// bytes per distinct table to recognise repeated readings (a 64-bit
@@ -295,12 +300,19 @@ impl<'a> StreamAudit<'a> {
                 "a chunk holds at least one sheet",
             ));
         }
-        if opts.audit.forensics.any() {
+        let forensics = &opts.audit.forensics;
+        if forensics.peaks.is_some()
+            || forensics.fingerprint.is_some()
+            || forensics.klimek.is_some()
+        {
             return Err(Error::invalid(
                 "forensics in a streaming audit",
-                "asked for",
-                "the forensic tests need every table at once: read the sheets into an ActaSet \
-                 and audit it with Audit (or call actas::forensics), or ask for no forensics",
+                "the integer-percentage test, the fingerprint or the Klimek fit",
+                "the integer-percentage null and the Klimek fit use every table's figures at \
+                 once, and the stream does not draw the fingerprint yet: read the sheets into \
+                 an ActaSet and audit it with Audit (or call actas::forensics), or ask the \
+                 stream for the digit tests only (ForensicsOptions::default().with_digits(...)), \
+                 which it computes in its one pass",
             ));
         }
         if self.layout.parts.is_some() {
@@ -369,8 +381,14 @@ impl<'a> StreamAudit<'a> {
         let mut electors_missing = false;
         let mut electors_sum = 0u64;
         let mut sheet_electors = super::outcome::SheetElectors::default();
+        // The digit tests, the one forensic test a single pass gives in full (set up once the
+        // first chunk has read the header's contest).
+        let mut digits: Option<crate::forensics::digits::DigitStream> = None;
         loop {
             let more = rows.fill(&mut chunk, opts.chunk, Lines::Drop)?;
+            if let (None, Some(o)) = (&digits, &forensics.digits) {
+                digits = Some(crate::forensics::digits::DigitStream::new(&chunk, o)?);
+            }
             // Repeats across the whole stream, not only within the chunk.
             let repeats: Vec<Repeat> = (0..chunk.len())
                 .filter_map(|i| {
@@ -437,6 +455,9 @@ impl<'a> StreamAudit<'a> {
                     CountTally::Electors(_) if electors_missing => {}
                     CountTally::Electors(t) => t.add_values(&values),
                 }
+            }
+            if let Some(d) = &mut digits {
+                d.add(&chunk);
             }
             offset += chunk.len();
             chunk.clear_sheets();
@@ -521,7 +542,21 @@ impl<'a> StreamAudit<'a> {
                 totals,
             })
             .collect();
-        let report = assemble(
+        // As in memory: the forensic findings after the others.
+        let forensics = match (digits, &forensics.digits) {
+            (Some(d), Some(o)) => {
+                let report = crate::forensics::ForensicsReport {
+                    digits: Some(d.finish(o)),
+                    peaks: None,
+                    fingerprint: None,
+                    klimek: None,
+                };
+                findings.extend(report.findings());
+                Some(report)
+            }
+            _ => None,
+        };
+        let mut report = assemble(
             Header {
                 source: chunk.source().map(str::to_owned),
                 candidates: contest.candidates().to_vec(),
@@ -534,6 +569,7 @@ impl<'a> StreamAudit<'a> {
             None,
             findings,
         );
+        report.forensics = forensics;
         Ok(StreamOutcome {
             report,
             read,

@@ -565,18 +565,11 @@ fn second_digit_in(
     options: &DigitOptions,
     stream_base: u64,
 ) -> SecondDigit {
-    let (mut freq, mut left_out) = ([0u64; 10], 0u64);
+    let mut t = DigitTally::new(options);
     for c in counts {
-        if c < 10 {
-            left_out += 1;
-        } else {
-            freq[second_of(c)] += 1;
-        }
+        t.add(c);
     }
-    SecondDigit {
-        dist: distribution(freq, second_digit_probabilities(), options, stream_base),
-        left_out,
-    }
+    t.second(options, stream_base)
 }
 
 /// The last-digit tests of `counts`: counts under [`DigitOptions::last_digit_min`] are left
@@ -602,42 +595,122 @@ fn last_digit_in(
     options: &DigitOptions,
     stream_base: u64,
 ) -> LastDigit {
-    // Whole decades: the threshold rounded up to a multiple of 10.
-    let min = options.last_digit_min.div_ceil(10).saturating_mul(10);
-    let (mut freq, mut left_out) = ([0u64; 10], 0u64);
-    // The decades read, and the one below them (for the interpolation).
-    let mut decades: Vec<u64> = Vec::new();
+    let mut t = DigitTally::new(options);
     for c in counts {
-        if c < min {
-            left_out += 1;
-            if c >= min.saturating_sub(10) {
-                decades.push(c / 10);
-            }
-        } else {
-            freq[(c % 10) as usize] += 1;
-            decades.push(c / 10);
+        t.add(c);
+    }
+    t.last(options, stream_base)
+}
+
+/// Decades counted in a dense array (counts under 40,960); those above in a map.
+const DENSE_DECADES: usize = 1 << 12;
+
+/// The digits of one series of counts, gathered one count at a time: all the digit tests need
+/// (their p-values and intervals are computed from the frequencies), so that a stream can feed
+/// it chunk by chunk and get the report an in-memory run gives. Memory: 32 KiB, and a map
+/// entry per decade of counts of 40,960 and more.
+#[derive(Debug, Clone)]
+pub(crate) struct DigitTally {
+    /// The last-digit threshold rounded up to whole decades.
+    min: u64,
+    second: [u64; 10],
+    second_left_out: u64,
+    last: [u64; 10],
+    last_left_out: u64,
+    /// Counts per decade (`c / 10`), of the counts read and of the decade below the threshold
+    /// (for the interpolation).
+    dense: Vec<u64>,
+    sparse: std::collections::BTreeMap<u64, u64>,
+}
+
+impl DigitTally {
+    pub(crate) fn new(options: &DigitOptions) -> Self {
+        DigitTally {
+            // Whole decades: the threshold rounded up to a multiple of 10.
+            min: options.last_digit_min.div_ceil(10).saturating_mul(10),
+            second: [0; 10],
+            second_left_out: 0,
+            last: [0; 10],
+            last_left_out: 0,
+            dense: vec![0; DENSE_DECADES],
+            sparse: std::collections::BTreeMap::new(),
         }
     }
-    let n: u64 = freq.iter().sum();
-    let expected = smooth_last_digits(decades, min / 10, n);
-    let dist = distribution(freq, expected, options, stream_base);
-    let zero_or_five = freq[0] + freq[5];
-    let (share, p) = if dist.n == 0 {
-        (None, 1.0)
-    } else {
-        #[allow(clippy::cast_precision_loss)]
-        let share = zero_or_five as f64 / dist.n as f64;
-        (
-            Some(share),
-            upper_tail(zero_or_five, dist.n, expected[0] + expected[5]),
-        )
-    };
-    LastDigit {
-        dist,
-        left_out,
-        zero_or_five,
-        zero_or_five_share: share,
-        zero_or_five_p: p,
+
+    pub(crate) fn add(&mut self, c: u64) {
+        if c < 10 {
+            self.second_left_out += 1;
+        } else {
+            self.second[second_of(c)] += 1;
+        }
+        if c < self.min {
+            self.last_left_out += 1;
+            if c < self.min.saturating_sub(10) {
+                return;
+            }
+        } else {
+            self.last[(c % 10) as usize] += 1;
+        }
+        let d = c / 10;
+        match usize::try_from(d) {
+            Ok(i) if i < DENSE_DECADES => self.dense[i] += 1,
+            _ => *self.sparse.entry(d).or_insert(0) += 1,
+        }
+    }
+
+    /// The tests of the `k`-th field of a report, named `field`.
+    pub(crate) fn series(&self, field: String, k: usize, options: &DigitOptions) -> DigitSeries {
+        // Four random streams per series: two per distribution.
+        let base = 4 * k as u64;
+        DigitSeries {
+            field,
+            second: self.second(options, base),
+            last: self.last(options, base + 2),
+        }
+    }
+
+    pub(crate) fn second(&self, options: &DigitOptions, stream_base: u64) -> SecondDigit {
+        SecondDigit {
+            dist: distribution(
+                self.second,
+                second_digit_probabilities(),
+                options,
+                stream_base,
+            ),
+            left_out: self.second_left_out,
+        }
+    }
+
+    pub(crate) fn last(&self, options: &DigitOptions, stream_base: u64) -> LastDigit {
+        let (freq, min) = (self.last, self.min);
+        let n: u64 = freq.iter().sum();
+        // (decade, count), ascending.
+        let runs: Vec<(u64, u64)> = (0u64..)
+            .zip(&self.dense)
+            .filter(|&(_, &c)| c > 0)
+            .map(|(d, &c)| (d, c))
+            .chain(self.sparse.iter().map(|(&d, &c)| (d, c)))
+            .collect();
+        let expected = smooth_last_digits(&runs, min / 10, n);
+        let dist = distribution(freq, expected, options, stream_base);
+        let zero_or_five = freq[0] + freq[5];
+        let (share, p) = if dist.n == 0 {
+            (None, 1.0)
+        } else {
+            #[allow(clippy::cast_precision_loss)]
+            let share = zero_or_five as f64 / dist.n as f64;
+            (
+                Some(share),
+                upper_tail(zero_or_five, dist.n, expected[0] + expected[5]),
+            )
+        };
+        LastDigit {
+            dist,
+            left_out: self.last_left_out,
+            zero_or_five,
+            zero_or_five_share: share,
+            zero_or_five_p: p,
+        }
     }
 }
 
@@ -649,18 +722,9 @@ fn last_digit_in(
 /// towards low digits where their density falls steeply (the tail of a small party's counts),
 /// where a uniform null would see fabrication in honest counts. The decade totals do not depend
 /// on the last digits, so digits made up by hand still stand out against it.
-fn smooth_last_digits(mut decades: Vec<u64>, first: u64, n: u64) -> [f64; 10] {
+fn smooth_last_digits(runs: &[(u64, u64)], first: u64, n: u64) -> [f64; 10] {
     if n == 0 {
         return UNIFORM;
-    }
-    decades.sort_unstable();
-    // (decade, count), ascending.
-    let mut runs: Vec<(u64, u64)> = Vec::new();
-    for d in decades {
-        match runs.last_mut() {
-            Some((k, c)) if *k == d => *c += 1,
-            _ => runs.push((d, 1)),
-        }
     }
     let count_at = |k: Option<u64>| -> f64 {
         let Some(k) = k else { return 0.0 };
@@ -774,24 +838,62 @@ pub fn digit_tests(set: &ActaSet, options: &DigitOptions) -> Result<DigitReport>
     let fields = fields(set);
     let series = crate::par::map(options.execution, fields.len(), |k| {
         let (field, f) = (&fields[k].0, fields[k].1);
-        let values = || {
-            firsts
-                .iter()
-                .filter_map(|&i| set.count(i, f).map(u64::from))
-        };
-        // Four random streams per series: two per distribution.
-        let base = 4 * k as u64;
-        DigitSeries {
-            field: field.clone(),
-            second: second_digit_in(values(), options, base),
-            last: last_digit_in(values(), options, base + 2),
+        let mut t = DigitTally::new(options);
+        for c in firsts.iter().filter_map(|&i| set.count(i, f)) {
+            t.add(u64::from(c));
         }
+        t.series(field.clone(), k, options)
     });
     Ok(DigitReport {
         series,
         alpha: options.alpha,
         second_digit_findings: options.second_digit_findings,
     })
+}
+
+/// The digit tests of every field, gathered a chunk of sheets at a time (for the stream):
+/// the same report as [`digit_tests`] on all the sheets at once.
+#[derive(Debug, Clone)]
+pub(crate) struct DigitStream {
+    fields: Vec<(String, Field)>,
+    tallies: Vec<DigitTally>,
+}
+
+impl DigitStream {
+    /// The fields of `set`'s contest, nothing counted yet.
+    pub(crate) fn new(set: &ActaSet, options: &DigitOptions) -> Result<Self> {
+        options.validate()?;
+        let fields = fields(set);
+        let tallies = fields.iter().map(|_| DigitTally::new(options)).collect();
+        Ok(DigitStream { fields, tallies })
+    }
+
+    /// Counts the sheets of `chunk` that are no repeat (a chunk of the same contest).
+    pub(crate) fn add(&mut self, chunk: &ActaSet) {
+        for ((_, f), t) in self.fields.iter().zip(&mut self.tallies) {
+            for i in (0..chunk.len()).filter(|&i| !chunk.is_repeat(i)) {
+                if let Some(c) = chunk.count(i, *f) {
+                    t.add(u64::from(c));
+                }
+            }
+        }
+    }
+
+    /// The report.
+    pub(crate) fn finish(self, options: &DigitOptions) -> DigitReport {
+        let series = self
+            .fields
+            .into_iter()
+            .zip(&self.tallies)
+            .enumerate()
+            .map(|(k, ((field, _), t))| t.series(field, k, options))
+            .collect();
+        DigitReport {
+            series,
+            alpha: options.alpha,
+            second_digit_findings: options.second_digit_findings,
+        }
+    }
 }
 
 /// Beber and Scacco's pair of last-digit tests on a small set of counts ("The Devil Is in the
