@@ -216,7 +216,8 @@ fn bad_options_are_errors() {
     );
     assert!(StreamAudit::new(&lay).run(&b""[..]).is_err());
     // The forensic tests that need every table at once: asked of a stream, an error, not
-    // silence (the digit tests alone run: `digit_tests_stream_as_in_memory`).
+    // silence (the digit tests and the fingerprint run:
+    // `digit_tests_and_fingerprint_stream_as_in_memory`).
     let forensics = StreamAudit::new(&lay)
         .options(
             StreamOptions::default().with_audit(
@@ -233,48 +234,68 @@ fn bad_options_are_errors() {
     );
 }
 
-/// The digit tests, asked of a stream, give the report of the in-memory audit (frequencies,
-/// decades, p-values, bootstrap intervals, findings), at every chunk size, with repeated
-/// tables counted once, on counts with made-up last digits (so that there are findings).
+/// The digit tests and the fingerprint, asked of a stream, give the report of the in-memory
+/// audit (frequencies, decades, p-values, bootstrap intervals; grid, histograms, moments,
+/// correlation, votes at high turnout; findings), at every chunk size, with repeated tables
+/// counted once, on counts with made-up last digits and stuffed tables (so that there are
+/// findings), with the leader found at the end or named.
 #[test]
-fn digit_tests_stream_as_in_memory() {
-    use actas::forensics::{DigitOptions, ForensicsOptions};
+fn digit_tests_and_fingerprint_stream_as_in_memory() {
+    use actas::forensics::{DigitOptions, FingerprintOptions, ForensicsOptions};
     let config = SynthConfig::default()
         .with_sheets(3_000)
         .with_seed(11)
-        .with_anomalies(AnomalyRates::default().with_made_up_digits(100_000));
+        .with_anomalies(
+            AnomalyRates::default()
+                .with_made_up_digits(100_000)
+                .with_stuffing(50_000),
+        );
     let mut csv = Vec::new();
     write_csv(&config, &mut csv).unwrap();
     let lay = layout(&config);
-    let audit = actas::audit::AuditOptions::default()
-        .with_forensics(ForensicsOptions::default().with_digits(DigitOptions::default()));
     let read = read_csv(&csv[..], &lay).unwrap();
     assert!(
         !read.set.repeats().is_empty(),
         "the file has repeated tables"
     );
-    let in_memory = Audit::new(&read.set).options(audit.clone()).run().unwrap();
-    assert!(
-        in_memory.with_code(Code::LastDigitDeparts).count()
-            + in_memory.with_code(Code::ZeroOrFiveExcess).count()
-            > 0,
-        "made-up digits are found"
-    );
-    for chunk in [1, 2, 7, 65_536] {
-        let streamed = StreamAudit::new(&lay)
-            .options(
-                StreamOptions::default()
-                    .with_chunk(chunk)
-                    .with_audit(audit.clone()),
-            )
-            .run(&csv[..])
-            .unwrap();
-        assert!(streamed.report.forensics.is_some(), "chunk {chunk}");
-        assert_eq!(
-            streamed.report.to_json().unwrap(),
-            in_memory.to_json().unwrap(),
-            "chunk {chunk}"
-        );
+    for forensics in [
+        ForensicsOptions::default()
+            .with_digits(DigitOptions::default())
+            .with_fingerprint(FingerprintOptions::default().with_correlation_alert(0.05)),
+        ForensicsOptions::default().with_fingerprint(
+            FingerprintOptions::default()
+                .with_leader("C02")
+                .with_weight(actas::forensics::Weight::Voters),
+        ),
+    ] {
+        let audit = actas::audit::AuditOptions::default().with_forensics(forensics);
+        let in_memory = Audit::new(&read.set).options(audit.clone()).run().unwrap();
+        let f = in_memory.forensics.as_ref().unwrap();
+        assert!(f.fingerprint.as_ref().unwrap().tables > 2_900);
+        if f.digits.is_some() {
+            assert!(
+                in_memory.with_code(Code::LastDigitDeparts).count()
+                    + in_memory.with_code(Code::ZeroOrFiveExcess).count()
+                    > 0,
+                "made-up digits are found"
+            );
+        }
+        for chunk in [1, 2, 7, 65_536] {
+            let streamed = StreamAudit::new(&lay)
+                .options(
+                    StreamOptions::default()
+                        .with_chunk(chunk)
+                        .with_audit(audit.clone()),
+                )
+                .run(&csv[..])
+                .unwrap();
+            assert!(streamed.report.forensics.is_some(), "chunk {chunk}");
+            assert_eq!(
+                streamed.report.to_json().unwrap(),
+                in_memory.to_json().unwrap(),
+                "chunk {chunk}"
+            );
+        }
     }
 }
 

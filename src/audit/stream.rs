@@ -192,17 +192,20 @@ fn content_hash(set: &ActaSet, i: usize, hasher: &DefaultHashBuilder) -> u32 {
 ///
 /// It gives the same report as [`Audit`](super::Audit) on the same sheets: totals, coverage,
 /// rules, plausibility flags, repeated and conflicting readings, each bulletin's arithmetic,
-/// signature and feasibility bounds, robustness and the sequence, and the digit tests when
-/// [`ForensicsOptions`](crate::forensics::ForensicsOptions) asks for them (their frequencies
-/// and decades are gathered in the one pass). The integer-percentage null and the Klimek fit
-/// use every table's figures at once, and the fingerprint is not drawn in a stream yet: asked
-/// of a stream, they are an error. Bounds come from tallies built
+/// signature and feasibility bounds, robustness and the sequence, and the digit tests and the
+/// fingerprint when [`ForensicsOptions`](crate::forensics::ForensicsOptions) asks for them
+/// (gathered in the one pass: the digits' frequencies and decades, and a fingerprint per
+/// candidate who may lead, the leader chosen at the end). The integer-percentage null and the
+/// Klimek fit use every table's figures at once: asked of a stream, they are an error. Bounds
+/// come from tallies built
 /// a table at a time: a histogram of each count's votes per table (tables basis), and the
 /// distinct (votes, electors) pairs with their number (electors basis). It does not compare with
 /// a second reading or check a register of tables, which need another whole set.
 ///
 /// Memory: the chunk of sheets, the places of the chosen level, with the digit tests 32 KiB
-/// per field (and an entry per decade of counts of 40,960 and more), per bulletin count a histogram
+/// per field (and an entry per decade of counts of 40,960 and more), with the fingerprint its
+/// grid and histograms per candidate (90 KiB each at the default options), per bulletin count a
+/// histogram
 /// (as many buckets as the largest count of a table) or its distinct (votes, electors) pairs (at
 /// most the square of the largest table, whatever the number of sheets), the findings, and 12
 /// bytes per distinct table to recognise repeated readings (a 64-bit
@@ -301,18 +304,15 @@ impl<'a> StreamAudit<'a> {
             ));
         }
         let forensics = &opts.audit.forensics;
-        if forensics.peaks.is_some()
-            || forensics.fingerprint.is_some()
-            || forensics.klimek.is_some()
-        {
+        if forensics.peaks.is_some() || forensics.klimek.is_some() {
             return Err(Error::invalid(
                 "forensics in a streaming audit",
-                "the integer-percentage test, the fingerprint or the Klimek fit",
+                "the integer-percentage test or the Klimek fit",
                 "the integer-percentage null and the Klimek fit use every table's figures at \
-                 once, and the stream does not draw the fingerprint yet: read the sheets into \
-                 an ActaSet and audit it with Audit (or call actas::forensics), or ask the \
-                 stream for the digit tests only (ForensicsOptions::default().with_digits(...)), \
-                 which it computes in its one pass",
+                 once: read the sheets into an ActaSet and audit it with Audit (or call \
+                 actas::forensics), or ask the stream for the tests it computes in its one \
+                 pass, the digit tests and the fingerprint (ForensicsOptions::default()\
+                 .with_digits(...).with_fingerprint(...))",
             ));
         }
         if self.layout.parts.is_some() {
@@ -384,10 +384,16 @@ impl<'a> StreamAudit<'a> {
         // The digit tests, the one forensic test a single pass gives in full (set up once the
         // first chunk has read the header's contest).
         let mut digits: Option<crate::forensics::digits::DigitStream> = None;
+        let mut print: Option<crate::forensics::fingerprint::FingerprintStream> = None;
         loop {
             let more = rows.fill(&mut chunk, opts.chunk, Lines::Drop)?;
             if let (None, Some(o)) = (&digits, &forensics.digits) {
                 digits = Some(crate::forensics::digits::DigitStream::new(&chunk, o)?);
+            }
+            if let (None, Some(o)) = (&print, &forensics.fingerprint) {
+                print = Some(crate::forensics::fingerprint::FingerprintStream::new(
+                    &chunk, o,
+                )?);
             }
             // Repeats across the whole stream, not only within the chunk.
             let repeats: Vec<Repeat> = (0..chunk.len())
@@ -458,6 +464,9 @@ impl<'a> StreamAudit<'a> {
             }
             if let Some(d) = &mut digits {
                 d.add(&chunk);
+            }
+            if let Some(p) = &mut print {
+                p.add(&chunk)?;
             }
             offset += chunk.len();
             chunk.clear_sheets();
@@ -543,18 +552,23 @@ impl<'a> StreamAudit<'a> {
             })
             .collect();
         // As in memory: the forensic findings after the others.
-        let forensics = match (digits, &forensics.digits) {
-            (Some(d), Some(o)) => {
-                let report = crate::forensics::ForensicsReport {
-                    digits: Some(d.finish(o)),
-                    peaks: None,
-                    fingerprint: None,
-                    klimek: None,
-                };
-                findings.extend(report.findings());
-                Some(report)
-            }
-            _ => None,
+        let forensics = if forensics.any() {
+            let report = crate::forensics::ForensicsReport {
+                digits: match (digits, &forensics.digits) {
+                    (Some(d), Some(o)) => Some(d.finish(o)),
+                    _ => None,
+                },
+                peaks: None,
+                fingerprint: match (print, &forensics.fingerprint) {
+                    (Some(p), Some(o)) => Some(p.finish(&totals, o)?),
+                    _ => None,
+                },
+                klimek: None,
+            };
+            findings.extend(report.findings());
+            Some(report)
+        } else {
+            None
         };
         let mut report = assemble(
             Header {

@@ -347,176 +347,362 @@ impl Fingerprint {
 /// A leader who is no candidate of the contest, a grid or histogram of 0 intervals or more
 /// than 100,000, a negative turnout threshold, or a set whose votes cannot be summed.
 pub fn fingerprint(set: &ActaSet, options: &FingerprintOptions) -> Result<Fingerprint> {
-    for (what, n, max) in [
-        ("fingerprint grid", options.grid, 10_000),
-        (
-            "fingerprint histogram bins",
-            options.histogram_bins,
-            100_000,
-        ),
-    ] {
-        if n == 0 || n > max {
+    let mut tally = FingerprintTally::new(options)?;
+    let leader = super::Leader::of(set, options.leader.as_deref(), "leader of the fingerprint")?;
+    for t in leader.tables(set, options.share_base) {
+        tally.add(t)?;
+    }
+    tally.finish(leader.code, options)
+}
+
+/// The fingerprint of one candidate, gathered a table at a time (in memory over a set, in a
+/// stream over its chunks: the same numbers either way, as the moments are updated one table
+/// at a time in both).
+#[derive(Debug, Clone)]
+pub(crate) struct FingerprintTally {
+    grid: u32,
+    side: usize,
+    weight: Weight,
+    min_electors: u64,
+    /// Each turnout threshold as `num / den` percent.
+    thresholds: Vec<(u128, u128)>,
+    cells: Vec<u64>,
+    above: u64,
+    total_weight: u64,
+    leader_votes: u64,
+    turnout: Histogram,
+    share: Histogram,
+    turnout_moments: OnlineMoments,
+    share_moments: OnlineMoments,
+    correlation: OnlineCorrelation,
+    /// Tables and the leader's votes at or above each threshold.
+    high: Vec<(u64, u64)>,
+    tables: u64,
+    left_out: u64,
+}
+
+impl FingerprintTally {
+    /// An empty tally.
+    ///
+    /// # Errors
+    ///
+    /// A grid or histogram of 0 intervals or more than allowed, a negative threshold.
+    pub(crate) fn new(options: &FingerprintOptions) -> Result<Self> {
+        for (what, n, max) in [
+            ("fingerprint grid", options.grid, 10_000),
+            (
+                "fingerprint histogram bins",
+                options.histogram_bins,
+                100_000,
+            ),
+        ] {
+            if n == 0 || n > max {
+                return Err(Error::invalid(
+                    what,
+                    n.to_string(),
+                    format!("give 1 to {max} intervals over 0-100%"),
+                ));
+            }
+        }
+        if let Some(t) = options.thresholds.iter().find(|t| t.is_sign_negative()) {
             return Err(Error::invalid(
-                what,
-                n.to_string(),
-                format!("give 1 to {max} intervals over 0-100%"),
+                "fingerprint turnout threshold",
+                t.to_string(),
+                "give turnouts of 0% or more",
             ));
         }
-    }
-    if let Some(t) = options.thresholds.iter().find(|t| t.is_sign_negative()) {
-        return Err(Error::invalid(
-            "fingerprint turnout threshold",
-            t.to_string(),
-            "give turnouts of 0% or more",
-        ));
-    }
-    let leader = super::Leader::of(set, options.leader.as_deref(), "leader of the fingerprint")?;
-    let (mut rows, mut left_out) = (Vec::new(), 0u64);
-    for t in leader.tables(set, options.share_base) {
-        match t {
-            Some(r) if r.electors > 0 && r.base > 0 && r.electors >= options.min_electors => {
-                rows.push(r);
-            }
-            _ => left_out += 1,
-        }
-    }
-    let weight = |r: &Row| match options.weight {
-        Weight::Tables => 1,
-        Weight::Voters => r.voters,
-        Weight::Electors => r.electors,
-    };
-    let side = options.grid as usize + 1;
-    let mut cells = vec![0u64; side * side];
-    let (mut above, mut total_weight, mut leader_votes) = (0u64, 0u64, 0u64);
-    let mut turnout = Histogram::new(options.histogram_bins);
-    let mut share = Histogram::new(options.histogram_bins);
-    let sum = |a: u64, b: u64| {
-        a.checked_add(b)
-            .ok_or_else(|| Error::overflow("fingerprint weights"))
-    };
-    for r in &rows {
-        let w = weight(r);
-        total_weight = sum(total_weight, w)?;
-        leader_votes = sum(leader_votes, r.leader)?;
-        turnout.add(r.voters, r.electors, w);
-        share.add(r.leader, r.base, w);
-        match (
-            Histogram::cell(options.grid, r.voters, r.electors),
-            Histogram::cell(options.grid, r.leader, r.base),
-        ) {
-            (Some(t), Some(s)) => cells[t * side + s] += w,
-            _ => above += w,
-        }
-    }
-    #[allow(clippy::cast_precision_loss)]
-    let pct = |k: u64, n: u64| 100.0 * k as f64 / n as f64;
-    #[allow(clippy::cast_precision_loss)]
-    let weighted: Vec<(f64, f64, f64)> = rows
-        .iter()
-        .map(|r| {
-            (
-                weight(r) as f64,
-                pct(r.voters, r.electors),
-                pct(r.leader, r.base),
-            )
+        let side = options.grid as usize + 1;
+        Ok(FingerprintTally {
+            grid: options.grid,
+            side,
+            weight: options.weight,
+            min_electors: options.min_electors,
+            thresholds: options
+                .thresholds
+                .iter()
+                .map(|t| {
+                    (
+                        u128::try_from(t.mantissa()).unwrap_or(0),
+                        10u128.pow(t.scale()),
+                    )
+                })
+                .collect(),
+            cells: vec![0u64; side * side],
+            above: 0,
+            total_weight: 0,
+            leader_votes: 0,
+            turnout: Histogram::new(options.histogram_bins),
+            share: Histogram::new(options.histogram_bins),
+            turnout_moments: OnlineMoments::default(),
+            share_moments: OnlineMoments::default(),
+            correlation: OnlineCorrelation::default(),
+            high: vec![(0, 0); options.thresholds.len()],
+            tables: 0,
+            left_out: 0,
         })
-        .collect();
-    let turnout_moments = moments(weighted.iter().map(|&(w, t, _)| (w, t)));
-    let share_moments = moments(weighted.iter().map(|&(w, _, s)| (w, s)));
-    #[allow(clippy::cast_precision_loss)]
-    let correlation = correlation(rows.iter().map(|r| {
-        (
-            r.electors as f64,
-            pct(r.voters, r.electors),
-            pct(r.leader, r.base),
-        )
-    }));
-    let mut high_turnout = Vec::with_capacity(options.thresholds.len());
-    for &threshold in &options.thresholds {
-        let (num, den) = (
-            u128::try_from(threshold.mantissa()).unwrap_or(0),
-            10u128.pow(threshold.scale()),
-        );
-        // voters / electors ≥ num / (100 den)  ⇔  100 den voters ≥ num electors.
-        let (mut tables, mut votes) = (0u64, 0u64);
-        for r in rows
-            .iter()
-            .filter(|r| 100 * den * u128::from(r.voters) >= num * u128::from(r.electors))
-        {
-            tables += 1;
-            votes += r.leader;
+    }
+
+    /// Adds a table (`None`: a table missing a figure, left out and counted).
+    ///
+    /// # Errors
+    ///
+    /// Weights or votes past `u64`.
+    pub(crate) fn add(&mut self, t: Option<Row>) -> Result<()> {
+        let r = match t {
+            Some(r) if r.electors > 0 && r.base > 0 && r.electors >= self.min_electors => r,
+            _ => {
+                self.left_out += 1;
+                return Ok(());
+            }
+        };
+        let w = match self.weight {
+            Weight::Tables => 1,
+            Weight::Voters => r.voters,
+            Weight::Electors => r.electors,
+        };
+        let sum = |a: u64, b: u64| {
+            a.checked_add(b)
+                .ok_or_else(|| Error::overflow("fingerprint weights"))
+        };
+        self.total_weight = sum(self.total_weight, w)?;
+        self.leader_votes = sum(self.leader_votes, r.leader)?;
+        self.tables += 1;
+        self.turnout.add(r.voters, r.electors, w);
+        self.share.add(r.leader, r.base, w);
+        match (
+            Histogram::cell(self.grid, r.voters, r.electors),
+            Histogram::cell(self.grid, r.leader, r.base),
+        ) {
+            (Some(t), Some(s)) => self.cells[t * self.side + s] += w,
+            _ => self.above += w,
         }
-        high_turnout.push(HighTurnout {
-            threshold,
-            tables,
-            leader_votes: votes,
-            share_of_leader_votes: if leader_votes == 0 {
-                Decimal::ZERO
-            } else {
-                percent_of(votes, leader_votes, 2, Rounding::HalfEven)?
-            },
-        });
+        #[allow(clippy::cast_precision_loss)]
+        let pct = |k: u64, n: u64| 100.0 * k as f64 / n as f64;
+        let (t, s) = (pct(r.voters, r.electors), pct(r.leader, r.base));
+        #[allow(clippy::cast_precision_loss)]
+        let (wf, ef) = (w as f64, r.electors as f64);
+        self.turnout_moments.add(wf, t);
+        self.share_moments.add(wf, s);
+        self.correlation.add(ef, t, s);
+        for (&(num, den), (tables, votes)) in self.thresholds.iter().zip(&mut self.high) {
+            // voters / electors ≥ num / (100 den)  ⇔  100 den voters ≥ num electors.
+            if 100 * den * u128::from(r.voters) >= num * u128::from(r.electors) {
+                *tables += 1;
+                *votes += r.leader;
+            }
+        }
+        Ok(())
     }
-    Ok(Fingerprint {
-        leader: leader.code,
-        tables: rows.len() as u64,
-        left_out,
-        weight: options.weight,
-        total_weight,
-        grid: options.grid,
-        cells,
-        above,
-        turnout,
-        share,
-        turnout_moments,
-        share_moments,
-        correlation,
-        leader_votes,
-        high_turnout,
-        correlation_alert: options.correlation_alert,
-    })
+
+    /// The fingerprint of `leader` (the candidate whose votes were added).
+    ///
+    /// # Errors
+    ///
+    /// A share of votes past what a percentage holds.
+    pub(crate) fn finish(
+        self,
+        leader: String,
+        options: &FingerprintOptions,
+    ) -> Result<Fingerprint> {
+        let mut high_turnout = Vec::with_capacity(options.thresholds.len());
+        for (&threshold, &(tables, votes)) in options.thresholds.iter().zip(&self.high) {
+            high_turnout.push(HighTurnout {
+                threshold,
+                tables,
+                leader_votes: votes,
+                share_of_leader_votes: if self.leader_votes == 0 {
+                    Decimal::ZERO
+                } else {
+                    percent_of(votes, self.leader_votes, 2, Rounding::HalfEven)?
+                },
+            });
+        }
+        Ok(Fingerprint {
+            leader,
+            tables: self.tables,
+            left_out: self.left_out,
+            weight: options.weight,
+            total_weight: self.total_weight,
+            grid: options.grid,
+            cells: self.cells,
+            above: self.above,
+            turnout: self.turnout,
+            share: self.share,
+            turnout_moments: self.turnout_moments.finish(),
+            share_moments: self.share_moments.finish(),
+            correlation: self.correlation.finish(),
+            leader_votes: self.leader_votes,
+            high_turnout,
+            correlation_alert: options.correlation_alert,
+        })
+    }
 }
 
-/// Weighted moments of `(weight, value)`, two passes; `None` without weight.
-fn moments(values: impl Iterator<Item = (f64, f64)> + Clone) -> Option<Moments> {
-    let (w, s) = values
-        .clone()
-        .fold((0.0, 0.0), |(w, s), (wi, x)| (w + wi, s + wi * x));
-    if w <= 0.0 {
-        return None;
-    }
-    let mean = s / w;
-    let (m2, m3, m4) = values.fold((0.0, 0.0, 0.0), |(a, b, c), (wi, x)| {
-        let d = x - mean;
-        let d2 = d * d;
-        (a + wi * d2, b + wi * d2 * d, c + wi * d2 * d2)
-    });
-    let (m2, m3, m4) = (m2 / w, m3 / w, m4 / w);
-    let spread = m2 > 0.0;
-    Some(Moments {
-        mean,
-        sd: m2.sqrt(),
-        skewness: spread.then(|| m3 / (m2 * m2.sqrt())),
-        excess_kurtosis: spread.then(|| m4 / (m2 * m2) - 3.0),
-    })
+/// The fingerprint gathered a chunk of sheets at a time (for the stream): one tally per
+/// candidate who may lead (the one named, or every candidate, as the leader is known at the
+/// end), the same report as [`fingerprint`] on all the sheets at once.
+#[derive(Debug, Clone)]
+pub(crate) struct FingerprintStream {
+    /// Each candidate's index, code and ballot lines, with its tally.
+    candidates: Vec<(usize, String, Vec<usize>, FingerprintTally)>,
+    share_base: ShareBase,
 }
 
-/// The weighted Pearson correlation of `(weight, x, y)`; `None` when either does not vary.
-fn correlation(values: impl Iterator<Item = (f64, f64, f64)> + Clone) -> Option<f64> {
-    let (w, sx, sy) = values
-        .clone()
-        .fold((0.0, 0.0, 0.0), |(w, sx, sy), (wi, x, y)| {
-            (w + wi, sx + wi * x, sy + wi * y)
-        });
-    if w <= 0.0 {
-        return None;
+impl FingerprintStream {
+    /// Nothing counted yet, for the contest of `set`.
+    ///
+    /// # Errors
+    ///
+    /// As [`fingerprint`]: options it refuses, a leader who is no candidate.
+    pub(crate) fn new(set: &ActaSet, options: &FingerprintOptions) -> Result<Self> {
+        let tally = FingerprintTally::new(options)?;
+        let contest = set.contest();
+        let who: Vec<usize> = match options.leader.as_deref() {
+            Some(code) => vec![contest.candidate_index(code).ok_or_else(|| {
+                Error::invalid(
+                    "leader of the fingerprint",
+                    code.to_owned(),
+                    "name a candidate of the contest by its code",
+                )
+            })?],
+            // Every candidate (and, as in memory, the first even of a contest without any).
+            None => (0..contest.candidates().len().max(1)).collect(),
+        };
+        Ok(FingerprintStream {
+            candidates: who
+                .into_iter()
+                .map(|c| {
+                    (
+                        c,
+                        contest
+                            .candidates()
+                            .get(c)
+                            .map_or_else(String::new, |x| x.code.clone()),
+                        contest.lines_of(c).collect(),
+                        tally.clone(),
+                    )
+                })
+                .collect(),
+            share_base: options.share_base,
+        })
     }
-    let (mx, my) = (sx / w, sy / w);
-    let (cxy, cxx, cyy) = values.fold((0.0, 0.0, 0.0), |(a, b, c), (wi, x, y)| {
-        let (dx, dy) = (x - mx, y - my);
-        (a + wi * dx * dy, b + wi * dx * dx, c + wi * dy * dy)
-    });
-    (cxx > 0.0 && cyy > 0.0).then(|| (cxy / (cxx.sqrt() * cyy.sqrt())).clamp(-1.0, 1.0))
+
+    /// Adds the sheets of `chunk` that are no repeat.
+    ///
+    /// # Errors
+    ///
+    /// Weights or votes past `u64`.
+    pub(crate) fn add(&mut self, chunk: &ActaSet) -> Result<()> {
+        for i in (0..chunk.len()).filter(|&i| !chunk.is_repeat(i)) {
+            for (_, _, lines, tally) in &mut self.candidates {
+                tally.add(super::TableFigures::of(chunk, i, lines, self.share_base))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The fingerprint of the leader: the candidate named, or the one with the most votes in
+    /// `totals` (the totals of the same sheets).
+    ///
+    /// # Errors
+    ///
+    /// A share of votes past what a percentage holds.
+    pub(crate) fn finish(
+        self,
+        totals: &crate::audit::Totals,
+        options: &FingerprintOptions,
+    ) -> Result<Fingerprint> {
+        let leader = super::most_voted(totals);
+        let named = options.leader.is_some();
+        match self.candidates.into_iter().find(|c| named || c.0 == leader) {
+            Some((_, code, _, tally)) => tally.finish(code, options),
+            None => Err(Error::invalid(
+                "leader of the fingerprint",
+                leader.to_string(),
+                "the totals given are of another contest than the sheets'",
+            )),
+        }
+    }
+}
+
+/// Weighted central moments gathered one value at a time: the mean and the sums
+/// `M_k = Σ w (x − mean)^k`, updated by Pébay's formulas for adding a set of one value (stable
+/// where sums of powers are not; "Formulas for robust, one-pass parallel computation of
+/// covariances and arbitrary-order statistical moments", Sandia report SAND2008-6212).
+#[derive(Debug, Clone, Copy, Default)]
+struct OnlineMoments {
+    w: f64,
+    mean: f64,
+    m2: f64,
+    m3: f64,
+    m4: f64,
+}
+
+impl OnlineMoments {
+    fn add(&mut self, w: f64, x: f64) {
+        if w <= 0.0 {
+            return;
+        }
+        let (wa, total) = (self.w, self.w + w);
+        let d = x - self.mean;
+        let dn = d * w / total;
+        let (m2, m3) = (self.m2, self.m3);
+        // M4 and M3 from the old M2 and M3 (a set of one value has no spread of its own).
+        self.m4 += d * dn * dn * dn * wa * (wa * wa - wa * w + w * w) / (w * w)
+            + 6.0 * dn * dn * m2
+            - 4.0 * dn * m3;
+        self.m3 += d * dn * dn * wa * (wa - w) / w - 3.0 * dn * m2;
+        self.m2 += d * dn * wa;
+        self.mean += dn;
+        self.w = total;
+    }
+
+    /// The moments; `None` without weight.
+    fn finish(&self) -> Option<Moments> {
+        if self.w <= 0.0 {
+            return None;
+        }
+        let (m2, m3, m4) = (self.m2 / self.w, self.m3 / self.w, self.m4 / self.w);
+        let spread = m2 > 0.0;
+        Some(Moments {
+            mean: self.mean,
+            sd: m2.sqrt(),
+            skewness: spread.then(|| m3 / (m2 * m2.sqrt())),
+            excess_kurtosis: spread.then(|| m4 / (m2 * m2) - 3.0),
+        })
+    }
+}
+
+/// The weighted Pearson correlation gathered one pair at a time (Welford's co-moments).
+#[derive(Debug, Clone, Copy, Default)]
+struct OnlineCorrelation {
+    w: f64,
+    mx: f64,
+    my: f64,
+    cxy: f64,
+    cxx: f64,
+    cyy: f64,
+}
+
+impl OnlineCorrelation {
+    fn add(&mut self, w: f64, x: f64, y: f64) {
+        if w <= 0.0 {
+            return;
+        }
+        self.w += w;
+        let (dx, dy) = (x - self.mx, y - self.my);
+        self.mx += dx * w / self.w;
+        self.my += dy * w / self.w;
+        self.cxy += w * dx * (y - self.my);
+        self.cxx += w * dx * (x - self.mx);
+        self.cyy += w * dy * (y - self.my);
+    }
+
+    /// The correlation; `None` when either does not vary.
+    fn finish(&self) -> Option<f64> {
+        (self.w > 0.0 && self.cxx > 0.0 && self.cyy > 0.0)
+            .then(|| (self.cxy / (self.cxx.sqrt() * self.cyy.sqrt())).clamp(-1.0, 1.0))
+    }
 }
 
 #[cfg(test)]

@@ -24,7 +24,10 @@
 //! exact null, the [fingerprint](mod@fingerprint) (turnout × share, histograms, moments,
 //! correlation, votes at high turnout) and the [fraud model](klimek) of Klimek et al. With the
 //! `plots` feature, `plot` draws them as SVG. An [`Audit`](crate::audit::Audit) runs them when
-//! [`ForensicsOptions`] asks (none by default).
+//! [`ForensicsOptions`] asks (none by default); a
+//! [`StreamAudit`](crate::audit::StreamAudit) runs the digit tests and the fingerprint, which
+//! one pass gives in full (the same report as in memory), and refuses the integer-percentage
+//! test and the Klimek fit, which use every table's figures at once.
 
 pub mod digits;
 pub mod fingerprint;
@@ -74,12 +77,7 @@ impl Leader {
                 )
             })?
         } else {
-            let t = crate::audit::totals(set)?;
-            t.candidates
-                .iter()
-                .enumerate()
-                .max_by_key(|(i, c)| (c.sum, std::cmp::Reverse(*i)))
-                .map_or(0, |(i, _)| i)
+            most_voted(&crate::audit::totals(set)?)
         };
         Ok(Leader {
             code: contest
@@ -90,14 +88,6 @@ impl Leader {
         })
     }
 
-    /// The leader's votes on sheet `i`; `None` when a line is missing.
-    fn votes(&self, set: &crate::model::ActaSet, i: usize) -> Option<u64> {
-        self.lines
-            .iter()
-            .map(|&l| set.count(i, crate::model::Field::Line(l)).map(u64::from))
-            .sum()
-    }
-
     /// Each table's first sheet as electors, voters, the leader's votes and the share's base;
     /// `None` for a table missing one of them.
     pub(crate) fn tables<'a>(
@@ -105,21 +95,20 @@ impl Leader {
         set: &'a crate::model::ActaSet,
         base: ShareBase,
     ) -> impl Iterator<Item = Option<TableFigures>> + 'a {
-        use crate::model::Field;
-        let base = match base {
-            ShareBase::Voters => Field::Voters,
-            ShareBase::Valid => Field::Valid,
-        };
-        (0..set.len()).filter(|&i| !set.is_repeat(i)).map(move |i| {
-            let get = |f: Field| set.count(i, f).map(u64::from);
-            Some(TableFigures {
-                electors: get(Field::Electors)?,
-                voters: get(Field::Voters)?,
-                leader: self.votes(set, i)?,
-                base: get(base)?,
-            })
-        })
+        (0..set.len())
+            .filter(|&i| !set.is_repeat(i))
+            .map(move |i| TableFigures::of(set, i, &self.lines, base))
     }
+}
+
+/// The candidate with the most votes in `totals` (the first of equals).
+pub(crate) fn most_voted(totals: &crate::audit::Totals) -> usize {
+    totals
+        .candidates
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, c)| (c.sum, std::cmp::Reverse(*i)))
+        .map_or(0, |(i, _)| i)
 }
 
 /// One table's figures for the tests on turnout and the leader's share.
@@ -130,6 +119,32 @@ pub(crate) struct TableFigures {
     pub(crate) leader: u64,
     /// The ballots the share is of.
     pub(crate) base: u64,
+}
+
+impl TableFigures {
+    /// Sheet `i`'s figures, with the votes of the ballot lines `lines`; `None` when one is
+    /// missing.
+    pub(crate) fn of(
+        set: &crate::model::ActaSet,
+        i: usize,
+        lines: &[usize],
+        base: ShareBase,
+    ) -> Option<TableFigures> {
+        use crate::model::Field;
+        let get = |f: Field| set.count(i, f).map(u64::from);
+        Some(TableFigures {
+            electors: get(Field::Electors)?,
+            voters: get(Field::Voters)?,
+            leader: lines
+                .iter()
+                .map(|&l| get(Field::Line(l)))
+                .sum::<Option<u64>>()?,
+            base: get(match base {
+                ShareBase::Voters => Field::Voters,
+                ShareBase::Valid => Field::Valid,
+            })?,
+        })
+    }
 }
 
 /// Which forensic tests an [`Audit`](crate::audit::Audit) runs: none by default, as they

@@ -210,4 +210,51 @@ proptest! {
         // The thresholds are nested.
         prop_assert!(f.high_turnout.windows(2).all(|w| w[0].leader_votes >= w[1].leader_votes));
     }
+
+    /// The moments and the correlation gathered one value at a time are the two-pass ones
+    /// (mean first, then the sums of powers of the deviations), with weights of 0, 1 and
+    /// millions and values from 0 to 100 (a relative tolerance of 1e-9: the two orders of
+    /// summation round differently).
+    #[test]
+    fn one_pass_moments_are_the_two_pass_ones(values in prop::collection::vec((prop_oneof![Just(0.0), Just(1.0), 1.0f64..5_000_000.0], 0.0f64..=100.0, 0.0f64..=100.0), 0..80)) {
+        let (mut m, mut c) = (OnlineMoments::default(), OnlineCorrelation::default());
+        for &(w, x, y) in &values {
+            m.add(w, x);
+            c.add(w, x, y);
+        }
+        let w: f64 = values.iter().map(|v| v.0).sum();
+        let close = |a: f64, b: f64, scale: f64| (a - b).abs() <= 1e-9 * scale.max(1e-300) + 1e-12;
+        match m.finish() {
+            None => prop_assert!(w <= 0.0),
+            Some(got) => {
+                let mean = values.iter().map(|v| v.0 * v.1).sum::<f64>() / w;
+                let central = |k: i32| values.iter().map(|v| v.0 * (v.1 - mean).powi(k)).sum::<f64>() / w;
+                let (m2, m3, m4) = (central(2), central(3), central(4));
+                prop_assert!(close(got.mean, mean, 100.0), "mean {} against {mean}", got.mean);
+                prop_assert!(close(got.sd * got.sd, m2, 2_500.0), "m2 {} against {m2}", got.sd * got.sd);
+                // Skewness and kurtosis where the spread is not lost in rounding.
+                if m2 > 1e-6 {
+                    let skew = m3 / (m2 * m2.sqrt());
+                    let kurt = m4 / (m2 * m2) - 3.0;
+                    prop_assert!(close(got.skewness.unwrap(), skew, 1.0 + skew.abs()), "skewness {:?} against {skew}", got.skewness);
+                    prop_assert!(close(got.excess_kurtosis.unwrap(), kurt, 1.0 + kurt.abs()), "kurtosis {:?} against {kurt}", got.excess_kurtosis);
+                }
+            }
+        }
+        if w > 0.0 {
+            let (mx, my) = (
+                values.iter().map(|v| v.0 * v.1).sum::<f64>() / w,
+                values.iter().map(|v| v.0 * v.2).sum::<f64>() / w,
+            );
+            let co = |f: &dyn Fn(&(f64, f64, f64)) -> f64| values.iter().map(f).sum::<f64>();
+            let cxy = co(&|v| v.0 * (v.1 - mx) * (v.2 - my));
+            let cxx = co(&|v| v.0 * (v.1 - mx) * (v.1 - mx));
+            let cyy = co(&|v| v.0 * (v.2 - my) * (v.2 - my));
+            if cxx > 1e-6 * w && cyy > 1e-6 * w {
+                let r = (cxy / (cxx.sqrt() * cyy.sqrt())).clamp(-1.0, 1.0);
+                let got = c.finish().unwrap();
+                prop_assert!(close(got, r, 1.0), "correlation {got} against {r}");
+            }
+        }
+    }
 }
