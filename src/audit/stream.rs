@@ -204,7 +204,8 @@ fn content_hash(set: &ActaSet, i: usize, hasher: &DefaultHashBuilder) -> u32 {
 ///
 /// Memory: the chunk of sheets, the places of the chosen level, with the digit tests 32 KiB
 /// per field (and an entry per decade of counts of 40,960 and more), with the fingerprint its
-/// grid and histograms per candidate (90 KiB each at the default options), per bulletin count a
+/// grid and histograms per candidate (95 KiB each at the default options: 101² and 2 × 1,001
+/// cells of 8 bytes), per bulletin count a
 /// histogram
 /// (as many buckets as the largest count of a table) or its distinct (votes, electors) pairs (at
 /// most the square of the largest table, whatever the number of sheets), the findings, and 12
