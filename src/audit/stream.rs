@@ -190,28 +190,25 @@ fn content_hash(set: &ActaSet, i: usize, hasher: &DefaultHashBuilder) -> u32 {
 /// An audit of a CSV too large to hold (or that a user does not want to hold), read once, a
 /// chunk of sheets at a time, with bounded memory.
 ///
-/// It gives the same report as [`Audit`](super::Audit) on the same sheets: totals, coverage,
-/// rules, plausibility flags, repeated and conflicting readings, each bulletin's arithmetic,
-/// signature and feasibility bounds, robustness and the sequence, and the digit tests and the
-/// fingerprint when [`ForensicsOptions`](crate::forensics::ForensicsOptions) asks for them
-/// (gathered in the one pass: the digits' frequencies and decades, and a fingerprint per
-/// candidate who may lead, the leader chosen at the end). The integer-percentage null and the
-/// Klimek fit use every table's figures at once: asked of a stream, they are an error. Bounds
-/// come from tallies built
-/// a table at a time: a histogram of each count's votes per table (tables basis), and the
-/// distinct (votes, electors) pairs with their number (electors basis). It does not compare with
-/// a second reading or check a register of tables, which need another whole set.
+/// It gives the same report as [`Audit`](super::Audit) on the same sheets: totals, coverage, rules,
+/// plausibility flags, repeated and conflicting readings, each bulletin's arithmetic, signature and
+/// feasibility bounds, robustness and the sequence, and the digit tests and the fingerprint when
+/// [`ForensicsOptions`](crate::forensics::ForensicsOptions) asks for them (gathered in the one
+/// pass: the digits' frequencies and decades, and a fingerprint per candidate who may lead, the
+/// leader chosen at the end). The integer-percentage null and the Klimek fit use every table's
+/// figures at once: asked of a stream, they are an error. Bounds come from tallies built a table at
+/// a time: a histogram of each count's votes per table (tables basis), and the distinct (votes,
+/// electors) pairs with their number (electors basis). It does not compare with a second reading or
+/// check a register of tables, which need another whole set.
 ///
-/// Memory: the chunk of sheets, the places of the chosen level, with the digit tests 32 KiB
-/// per field (and an entry per decade of counts of 40,960 and more), with the fingerprint its
-/// grid and histograms per candidate (95 KiB each at the default options: 101² and 2 × 1,001
-/// cells of 8 bytes), per bulletin count a
-/// histogram
-/// (as many buckets as the largest count of a table) or its distinct (votes, electors) pairs (at
-/// most the square of the largest table, whatever the number of sheets), the findings, and 12
-/// bytes per distinct table to recognise repeated readings (a 64-bit
-/// fingerprint of the id and a 32-bit hash of the counts: the chance that two different ids share
-/// a fingerprint is about `n² / 2^65`, 3 in a million for ten million tables; a repeat whose
+/// Memory: the chunk of sheets, the places of the chosen level, with the digit tests 32 KiB per
+/// field (and an entry per decade of counts of 40,960 and more), with the fingerprint its grid and
+/// histograms per candidate (95 KiB each at the default options: 101² and 2 × 1,001 cells of 8
+/// bytes), per bulletin count a histogram (as many buckets as the largest count of a table) or its
+/// distinct (votes, electors) pairs (at most the square of the largest table, whatever the number
+/// of sheets), the findings, and 12 bytes per distinct table to recognise repeated readings (a
+/// 64-bit fingerprint of the id and a 32-bit hash of the counts: the chance that two different ids
+/// share a fingerprint is about `n² / 2^65`, 3 in a million for ten million tables; a repeat whose
 /// counts differ is taken as identical with probability 2^-32).
 ///
 /// # Example
@@ -382,8 +379,8 @@ impl<'a> StreamAudit<'a> {
         let mut electors_missing = false;
         let mut electors_sum = 0u64;
         let mut sheet_electors = super::outcome::SheetElectors::default();
-        // The digit tests, the one forensic test a single pass gives in full (set up once the
-        // first chunk has read the header's contest).
+        // The digit tests and the fingerprint, the forensic tests a single pass gives in full
+        // (set up once the first chunk has read the header's contest).
         let mut digits: Option<crate::forensics::digits::DigitStream> = None;
         let mut print: Option<crate::forensics::fingerprint::FingerprintStream> = None;
         loop {

@@ -594,8 +594,18 @@ impl FingerprintStream {
     /// Weights or votes past `u64`.
     pub(crate) fn add(&mut self, chunk: &ActaSet) -> Result<()> {
         for i in (0..chunk.len()).filter(|&i| !chunk.is_repeat(i)) {
+            // The table's figures once, each candidate's votes then.
+            let table = super::TableFigures::of(chunk, i, &[], self.share_base);
             for (_, _, lines, tally) in &mut self.candidates {
-                tally.add(super::TableFigures::of(chunk, i, lines, self.share_base))?;
+                let votes = lines
+                    .iter()
+                    .map(|&l| chunk.count(i, crate::model::Field::Line(l)).map(u64::from))
+                    .sum::<Option<u64>>();
+                tally.add(
+                    table
+                        .zip(votes)
+                        .map(|(t, leader)| super::TableFigures { leader, ..t }),
+                )?;
             }
         }
         Ok(())
