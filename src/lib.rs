@@ -137,6 +137,7 @@ pub mod io;
 mod model;
 mod par;
 pub mod report;
+pub mod rla;
 pub mod rules;
 #[cfg(feature = "synth")]
 pub mod synth;
