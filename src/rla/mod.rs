@@ -1,9 +1,38 @@
-//! Risk-limiting audits of tally sheets (in progress, issue 11): drawing the sample verifiably.
+//! Risk-limiting audits of tally sheets (in progress, issue 11).
 //!
-//! Anyone must be able to recompute the sample from a public seed (dice rolled in public) and the
-//! list of tables. [`sample_with_replacement`] is Rivest's SHA-256 sampler: its published test
-//! cases are among this module's tests.
+//! A risk-limiting audit draws a random sample of paper records, compares them with what was
+//! reported, and stops only when the chance that a wrong outcome survives is at or below a risk
+//! limit; otherwise it draws more, up to a full count.
+//!
+//! - Drawing, verifiably: [`sample_with_replacement`] (Rivest's SHA-256 sampler) and
+//!   [`sample_without_replacement`] (his consistent sampler, as Arlo uses), from a public seed.
+//! - Ballot polling with BRAVO: [`bravo_risk`], [`bravo_plan`], [`bravo_sample_size`].
+//!
+//! Risks (p-values) and sample-size estimates are statistics, computed in `f64` and documented
+//! as approximate; counts, margins and the last rounding of every size are exact integers.
 
+mod bravo;
+mod result;
 mod sampler;
 
-pub use sampler::sample_with_replacement;
+pub use bravo::{
+    ARLO_CHANCES, PairRisk, PollingPlan, PollingRisk, SizeOption, bravo_plan, bravo_risk,
+    bravo_sample_size, expected_chance,
+};
+pub use result::ReportedResult;
+pub use sampler::{Ticket, sample_with_replacement, sample_without_replacement};
+
+use crate::error::{Error, Result};
+
+/// A risk limit must be a probability strictly between 0 and 1.
+fn check_risk_limit(risk_limit: f64) -> Result<()> {
+    if risk_limit > 0.0 && risk_limit < 1.0 {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "risk limit",
+            risk_limit.to_string(),
+            "give a risk limit strictly between 0 and 1, such as 0.05 for 5%",
+        ))
+    }
+}
