@@ -7,17 +7,32 @@
 //! - Drawing, verifiably: [`sample_with_replacement`] (Rivest's SHA-256 sampler) and
 //!   [`sample_without_replacement`] (his consistent sampler, as Arlo uses), from a public seed.
 //! - Ballot polling with BRAVO: [`bravo_risk`], [`bravo_plan`], [`bravo_sample_size`].
+//! - Ballot-level comparison, super-simple: [`ballot_discrepancy`], [`supersimple_risk`],
+//!   [`supersimple_sample_size`].
+//! - Batch comparison with MACRO, a batch being a table and its tally sheet:
+//!   [`batch_error_bound`], [`batch_discrepancy`], [`macro_risk`], [`macro_sample_size`], and
+//!   [`ppeb_sample`] to draw tables with probability proportional to their error bounds.
 //!
 //! Risks (p-values) and sample-size estimates are statistics, computed in `f64` and documented
 //! as approximate; counts, margins and the last rounding of every size are exact integers.
 
+mod batch;
 mod bravo;
+mod comparison;
 mod result;
 mod sampler;
 
+pub use batch::{
+    BatchDiscrepancy, BatchDraw, BatchRisk, batch_discrepancy, batch_error_bound, macro_risk,
+    macro_sample_size, ppeb_sample,
+};
 pub use bravo::{
     ARLO_CHANCES, PairRisk, PollingPlan, PollingRisk, SizeOption, bravo_plan, bravo_risk,
     bravo_sample_size, expected_chance,
+};
+pub use comparison::{
+    ComparisonRisk, Discrepancy, GAMMA, Observed, ballot_discrepancy, supersimple_risk,
+    supersimple_sample_size,
 };
 pub use result::ReportedResult;
 pub use sampler::{Ticket, sample_with_replacement, sample_without_replacement};
