@@ -12,6 +12,9 @@
 //! - Batch comparison with MACRO, a batch being a table and its tally sheet:
 //!   [`batch_error_bound`], [`batch_discrepancy`], [`macro_risk`], [`macro_sample_size`], and
 //!   [`ppeb_sample`] to draw tables with probability proportional to their error bounds.
+//! - SHANGRLA: assorters ([`Plurality`], [`Supermajority`], the [`Overstatement`] assorter, and
+//!   the [`Assorter`] trait for other social choice functions) tested with [`NonnegMean`]'s
+//!   ALPHA martingale, betting martingale, Kaplan–Markov and Kaplan–Wald tests.
 //!
 //! Risks (p-values) and sample-size estimates are statistics, computed in `f64` and documented
 //! as approximate; counts, margins and the last rounding of every size are exact integers.
@@ -21,6 +24,7 @@ mod bravo;
 mod comparison;
 mod result;
 mod sampler;
+mod shangrla;
 
 pub use batch::{
     BatchDiscrepancy, BatchDraw, BatchRisk, batch_discrepancy, batch_error_bound, macro_risk,
@@ -36,6 +40,9 @@ pub use comparison::{
 };
 pub use result::ReportedResult;
 pub use sampler::{Ticket, sample_with_replacement, sample_without_replacement};
+pub use shangrla::{
+    Assorter, MeanTest, NonnegMean, Overstatement, Plurality, Population, Supermajority,
+};
 
 use crate::error::{Error, Result};
 
