@@ -170,6 +170,26 @@ codes! {
     /// Klimek et al.'s fraud model fits the leader's share histogram better with fraud than
     /// without.
     FraudModelFits = "X007", Info, ["incremental", "extreme", "alpha", "distance", "fair_distance"];
+    /// A table drawn in a risk-limiting audit: its sheet gives a winner a smaller margin than the
+    /// report (an overstatement, which raises the risk).
+    SampledOverstatement = "L001", Warning, ["counted_as", "taint", "times_drawn"];
+    /// A table drawn in a risk-limiting audit: its sheet differs from the report without
+    /// overstating a winner's margin.
+    SampledUnderstatement = "L002", Info, ["counted_as", "times_drawn"];
+    /// A drawn table's sheet cannot be found: it counts as wrong as it can be.
+    SheetNotFound = "L003", Error, ["times_drawn"];
+    /// The risk-limiting audit confirms the reported outcome: the risk is at or below the
+    /// limit.
+    RiskLimitMet = "L004", Info, ["risk", "risk_limit", "draws"];
+    /// The risk is above the limit: more tables must be drawn.
+    RiskAboveLimit = "L005", Warning, ["risk", "risk_limit", "more"];
+    /// Only a full count of the sheets can confirm the reported outcome.
+    FullCountNeeded = "L006", Error, ["risk", "risk_limit", "tables"];
+    /// A drawn table's sheet shows more ballots (voters or electors) than the report that
+    /// bounds its error: the bound does not hold.
+    AboveErrorBound = "L007", Error, ["on_paper", "reported"];
+    /// A full count of the sheets gives another outcome than the report.
+    FullCountOverturns = "L008", Critical, ["reported", "on_paper"];
 }
 
 impl fmt::Display for Code {

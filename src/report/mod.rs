@@ -53,6 +53,14 @@
 //! | `X005` | warning | `observed`, `expected`, `excess`, `z`, `null_upper`, `p_value` | more tables on an integer percentage (turnout, the leader's share, or either) than the exact binomial null allows |
 //! | `X006` | info | `correlation`, `threshold`, `tables` | turnout and the leader's share move together over the tables (correlation weighted by electors at or above a threshold the user gives; a rule of thumb) |
 //! | `X007` | info | `incremental`, `extreme`, `alpha`, `distance`, `fair_distance` | Klimek et al.'s fraud model fits the leader's share histogram better with fraud (on at least 2% of tables by default) than without |
+//! | `L001` | warning | `counted_as`, `taint`, `times_drawn` | a table drawn in a risk-limiting audit: its sheet gives a winner a smaller margin than the report (`counted_as` votes; `taint` is approximate) |
+//! | `L002` | info | `counted_as`, `times_drawn` | a drawn table's sheet differs from the report without overstating a winner's margin |
+//! | `L003` | error | `times_drawn` | a drawn table's sheet cannot be found: it counts as wrong as it can be |
+//! | `L004` | info | `risk`, `risk_limit`, `draws` | the risk-limiting audit confirms the reported outcome (`risk` is approximate) |
+//! | `L005` | warning | `risk`, `risk_limit`, `more` | the risk is above the limit: draw `more` tables |
+//! | `L006` | error | `risk`, `risk_limit`, `tables` | only a full count of the sheets can confirm the reported outcome |
+//! | `L007` | error | `on_paper`, `reported` | a drawn table's sheet shows more ballots than the report that bounds its error |
+//! | `L008` | critical | `reported`, `on_paper` | a full count of the sheets gives another outcome than the report |
 //!
 //! # JSON
 //!

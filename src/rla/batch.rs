@@ -383,6 +383,12 @@ pub fn macro_sample_size(
 /// # Ok::<(), actas::Error>(())
 /// ```
 pub fn ppeb_sample(seed: &str, bounds: &[f64], count: u64) -> Result<Vec<usize>> {
+    ppeb_draws(seed, bounds, 1, count)
+}
+
+/// Draws `first..first + count` of [`ppeb_sample`]'s sequence (a later round continues the
+/// numbering).
+pub(crate) fn ppeb_draws(seed: &str, bounds: &[f64], first: u64, count: u64) -> Result<Vec<usize>> {
     let mut cumulative = Vec::with_capacity(bounds.len());
     let mut total = 0.0f64;
     for (i, &b) in bounds.iter().enumerate() {
@@ -404,7 +410,7 @@ pub fn ppeb_sample(seed: &str, bounds: &[f64], count: u64) -> Result<Vec<usize>>
         ));
     }
     let mut picks = Vec::with_capacity(usize::try_from(count.min(1 << 20)).unwrap_or(0));
-    for i in 1..=count {
+    for i in first..first.saturating_add(count) {
         let digest = Sha256::digest(format!("{seed},{i}").as_bytes());
         let top = u64::from_be_bytes(digest[..8].try_into().unwrap_or([0; 8])) >> 11;
         let x = (top as f64 / (1u64 << 53) as f64) * total;

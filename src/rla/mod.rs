@@ -25,6 +25,7 @@ mod comparison;
 mod result;
 mod sampler;
 mod shangrla;
+mod workflow;
 
 pub use batch::{
     BatchDiscrepancy, BatchDraw, BatchRisk, batch_discrepancy, batch_error_bound, macro_risk,
@@ -42,6 +43,9 @@ pub use result::ReportedResult;
 pub use sampler::{Ticket, sample_with_replacement, sample_without_replacement};
 pub use shangrla::{
     Assorter, MeanTest, NonnegMean, Overstatement, Plurality, Population, Supermajority,
+};
+pub use workflow::{
+    BatchAudit, BatchAuditOptions, BoundBasis, Draw, Evaluation, Status, TableDiscrepancy,
 };
 
 use crate::error::{Error, Result};
