@@ -879,6 +879,11 @@ pub struct Evaluation {
     pub paper_totals: Option<Vec<u64>>,
 }
 
+/// The discrepancies the text form lists; the data holds every one.
+const SHOWN: usize = 20;
+
+/// The text form: the verdict first, then `U` and the discrepancies (the first 20; the data
+/// holds every one).
 impl fmt::Display for Evaluation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let verdict = match self.status {
@@ -913,7 +918,7 @@ impl fmt::Display for Evaluation {
                 "  {:<16} {:>6} {:>10} {:>8}  reported -> on paper",
                 "table", "drawn", "counted", "taint"
             )?;
-            for d in &self.discrepancies {
+            for d in self.discrepancies.iter().take(SHOWN) {
                 let show = |v: &[u64]| v.iter().map(u64::to_string).collect::<Vec<_>>().join("/");
                 writeln!(
                     f,
@@ -926,6 +931,13 @@ impl fmt::Display for Evaluation {
                     show(&d.on_paper)
                 )?;
             }
+        }
+        if self.discrepancies.len() > SHOWN {
+            writeln!(
+                f,
+                "  ... and {} more (every one is in Evaluation::discrepancies)",
+                self.discrepancies.len() - SHOWN
+            )?;
         }
         if !self.awaiting.is_empty() {
             writeln!(f, "awaiting: {}", self.awaiting.join(", "))?;
