@@ -182,6 +182,7 @@ pub fn batch_discrepancy(
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct BatchDraw {
     /// The table's error bound, from [`batch_error_bound`].
+    #[cfg_attr(feature = "serde", serde(with = "super::maybe_infinite"))]
     pub bound: f64,
     /// The table's error: its weighted discrepancy when it overstates the winner, else 0
     /// ([`BatchDiscrepancy::error`]).
@@ -219,6 +220,7 @@ pub struct BatchRisk {
     pub draws_used: usize,
     /// The risk after the draws used, before it was capped at 1 (infinite after a taint of 1):
     /// the "risk so far" [`macro_sample_size`] plans from.
+    #[cfg_attr(feature = "serde", serde(with = "super::maybe_infinite"))]
     pub risk_so_far: f64,
 }
 

@@ -50,6 +50,25 @@ pub use workflow::{
 
 use crate::error::{Error, Result};
 
+/// `f64` fields that may be infinite (a tie's total bound, a risk after a taint of 1): JSON has
+/// no infinity, so they are written as `null` and read back as `+inf`.
+#[cfg(feature = "serde")]
+pub(crate) mod maybe_infinite {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(crate) fn serialize<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+        if x.is_finite() {
+            s.serialize_some(x)
+        } else {
+            s.serialize_none()
+        }
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::INFINITY))
+    }
+}
+
 /// A risk limit must be a probability strictly between 0 and 1.
 fn check_risk_limit(risk_limit: f64) -> Result<()> {
     if risk_limit > 0.0 && risk_limit < 1.0 {

@@ -286,6 +286,7 @@ pub struct BatchAudit {
     options: BatchAuditOptions,
     result: ReportedResult,
     tables: u64,
+    #[cfg_attr(feature = "serde", serde(with = "super::maybe_infinite"))]
     total_bound: f64,
     seed: Option<String>,
     draws: Vec<String>,
@@ -355,7 +356,12 @@ impl BatchAudit {
     }
 
     fn check_same(&self, r: &Reported) -> Result<()> {
-        if r.result != self.result || r.sheets.len() as u64 != self.tables {
+        // U is recomputed the same way from the same sheets, so it is equal to the bit; a state
+        // edited by hand (or planned on other sheets) is refused.
+        if r.result != self.result
+            || r.sheets.len() as u64 != self.tables
+            || r.total_bound.to_bits() != self.total_bound.to_bits()
+        {
             return Err(Error::new(crate::error::ErrorKind::Mismatch {
                 message: format!(
                     "the reported sheets are not the ones this audit was planned on ({} tables, {} ballots; the plan has {} tables, {} ballots): give the same reported file",
@@ -666,6 +672,9 @@ impl BatchAudit {
         }
         let status = if risk.confirmed {
             Status::Confirmed
+        } else if !risk.risk_so_far.is_finite() {
+            // A table as wrong as it can be: no sample, read or awaited, can bring it back.
+            Status::FullCount
         } else if !awaiting.is_empty() {
             Status::Awaiting
         } else {
@@ -868,6 +877,7 @@ pub struct Evaluation {
     /// The risk limit.
     pub risk_limit: f64,
     /// `U`, the sum of the error bounds.
+    #[cfg_attr(feature = "serde", serde(with = "super::maybe_infinite"))]
     pub total_bound: f64,
     /// Every sampled table whose sheet differs from its report, in the order first drawn.
     pub discrepancies: Vec<TableDiscrepancy>,

@@ -249,4 +249,39 @@ fn the_state_reads_back() {
     assert_eq!(back, audit);
     assert_eq!(back.draws().len(), 7);
     assert_eq!(back.seed(), Some("s"));
+    // A state edited by hand is refused at the next step.
+    let edited = json.replace("\"total_bound\":", "\"total_bound\":1");
+    let edited: BatchAudit = serde_json::from_str(&edited).unwrap();
+    assert!(edited.next_round(&reported).is_err());
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn infinite_figures_read_back() {
+    // A tie: U is infinite.
+    let tie: Vec<String> = (1..=10)
+        .map(|t| format!("T{t:04},400,300,120,120,60"))
+        .collect();
+    let reported = set(&tie);
+    let audit = BatchAudit::plan(&reported, BatchAuditOptions::new(0.05)).unwrap();
+    assert!(audit.total_bound().is_infinite());
+    assert_eq!(audit.next_round(&reported).unwrap(), 10);
+    assert!(audit.draw(&reported, "s", 1).is_err());
+    let json = serde_json::to_string(&audit).unwrap();
+    assert!(json.contains("\"total_bound\":null"), "{json}");
+    assert_eq!(serde_json::from_str::<BatchAudit>(&json).unwrap(), audit);
+    // A lost sheet: the risk so far is infinite.
+    let rows = rows(100);
+    let reported = set(&rows);
+    let audit = BatchAudit::plan(&reported, BatchAuditOptions::new(0.05)).unwrap();
+    let (audit, draws) = audit.draw(&reported, "s", 5).unwrap();
+    let lost = draws[0].table.clone();
+    let nothing = ActaSet::new(reported.contest().clone(), crate::Geography::default());
+    let e = audit
+        .evaluate(&reported, &nothing, &[lost.as_str()])
+        .unwrap();
+    assert!(e.risk.risk_so_far.is_infinite());
+    assert_eq!(e.status, Status::FullCount);
+    let json = serde_json::to_string(&e).unwrap();
+    assert_eq!(serde_json::from_str::<Evaluation>(&json).unwrap(), e);
 }
