@@ -86,7 +86,7 @@ fn audit(
         plan.total_bound()
     )?;
     let mut state = plan;
-    let mut size = state.next_round(reported)?;
+    let mut size = state.first_round();
     let mut drawn: Vec<String> = Vec::new();
     for round in 1.. {
         writeln!(out, "round {round}: draw {size} tables from seed {SEED}")?;

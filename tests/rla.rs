@@ -59,7 +59,7 @@ fn pull(paper: &ActaSet, tables: &[String]) -> ActaSet {
 /// and the draws it took.
 fn run_audit(reported: &ActaSet, paper: &ActaSet, seed: &str, alpha: f64) -> (Status, usize) {
     let mut state = BatchAudit::plan(reported, BatchAuditOptions::new(alpha)).unwrap();
-    let mut size = state.next_round(reported).unwrap();
+    let mut size = state.first_round();
     let all: Vec<String> = (0..reported.len())
         .map(|i| reported.table_id(i).unwrap().to_owned())
         .collect();

@@ -57,6 +57,9 @@ pub struct BatchAuditOptions {
     pub seats: usize,
     /// What a table's error bound counts as its ballots.
     pub basis: BoundBasis,
+    /// How the pass over the tables runs (on every core by default); the results are the same.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub execution: crate::Execution,
 }
 
 impl BatchAuditOptions {
@@ -66,7 +69,15 @@ impl BatchAuditOptions {
             risk_limit,
             seats: 1,
             basis: BoundBasis::Voters,
+            execution: crate::Execution::Parallel,
         }
+    }
+
+    /// With the pass over the tables run as `execution` says.
+    #[must_use]
+    pub fn with_execution(mut self, execution: crate::Execution) -> Self {
+        self.execution = execution;
+        self
     }
 
     /// With `seats` winners.
@@ -84,163 +95,282 @@ impl BatchAuditOptions {
     }
 }
 
-/// The reported side, read once: each table's candidate votes and bound ballots, first readings
-/// only.
-struct Reported {
+/// The reported side: the outcome over the tables (first readings), `U`, and each table's votes
+/// and bound read from the set's columns when needed.
+struct Reported<'a> {
+    set: &'a ActaSet,
     result: ReportedResult,
-    /// Sheet index (in the reported set) of each table, in the set's order.
-    sheets: Vec<usize>,
-    /// Candidate votes of each table, `candidates` per table.
-    votes: Vec<u64>,
-    /// Bound ballots of each table.
-    ballots: Vec<u64>,
-    candidates: usize,
+    tables: usize,
+    /// Per candidate, the raw columns of its ballot lines (0 where absent; no line is absent on
+    /// a first reading, checked when read).
+    lines: Vec<Vec<&'a [u32]>>,
+    basis: &'a [u32],
+    /// `(winner, loser, margin)` of every pair, and `1 / margin` for a first comparison.
+    pairs: Vec<(usize, usize, u64)>,
+    inverse: Vec<f64>,
     /// U, summed exactly per pair.
     total_bound: f64,
 }
 
-impl Reported {
-    fn read(set: &ActaSet, options: &BatchAuditOptions) -> Result<Reported> {
+/// Rows per piece of the parallel pass over the tables.
+pub(crate) const PIECE: usize = 1 << 12;
+
+impl<'a> Reported<'a> {
+    fn read(set: &'a ActaSet, options: &BatchAuditOptions) -> Result<Reported<'a>> {
         check_risk_limit(options.risk_limit)?;
         let contest = set.contest();
-        let candidates = contest.candidates().len();
-        let lines: Vec<Vec<usize>> = (0..candidates)
-            .map(|c| contest.lines_of(c).collect())
-            .collect();
-        let basis = options.basis.field();
-        let mut sheets = Vec::with_capacity(set.tables());
-        let mut votes = Vec::with_capacity(set.tables() * candidates);
-        let mut ballots = Vec::with_capacity(set.tables());
-        let mut totals = vec![0u64; candidates];
-        let mut total_ballots = 0u64;
-        for i in 0..set.len() {
-            if set.is_repeat(i) {
-                continue;
-            }
-            let id = set.table_id(i).unwrap_or("");
-            for (c, ls) in lines.iter().enumerate() {
-                let mut v = 0u64;
-                for &l in ls {
-                    let Some(x) = set.count(i, Field::Line(l)) else {
-                        return Err(Error::invalid(
-                            "reported sheet",
-                            format!("table {id}"),
-                            format!(
-                                "the report gives no count for ballot line {} of {}: a comparison needs every reported count; complete the report or leave the table out and say so",
-                                contest.lines()[l].code(),
-                                contest.candidates()[c].code
-                            ),
-                        ));
-                    };
-                    v += u64::from(x);
-                }
-                totals[c] = totals[c]
-                    .checked_add(v)
-                    .ok_or_else(|| Error::overflow("candidate total"))?;
-                votes.push(v);
-            }
-            let Some(b) = set.count(i, basis) else {
+        let n_cand = contest.candidates().len();
+        let absent = |field: Field, what: String| -> Result<&'a [u32]> {
+            let Some(col) = set.column(field) else {
                 return Err(Error::invalid(
-                    "reported sheet",
-                    format!("table {id}"),
+                    "reported sheets",
+                    what.clone(),
                     format!(
-                        "the report gives no {} count, which bounds the table's error: give it, or choose the other basis (BoundBasis)",
-                        options.basis.name()
+                        "the report has no {what} column: a comparison needs it on every table"
                     ),
                 ));
             };
-            total_ballots = total_ballots
-                .checked_add(u64::from(b))
-                .ok_or_else(|| Error::overflow("ballots"))?;
-            ballots.push(u64::from(b));
-            sheets.push(i);
+            if col.has_absent() {
+                if let Some(i) = col.absent_positions().find(|&i| !set.is_repeat(i)) {
+                    return Err(Error::invalid(
+                        "reported sheet",
+                        format!("table {}", set.table_id(i).unwrap_or("")),
+                        format!(
+                            "the report gives no {what} count: a comparison needs every reported count; complete the report, or leave the table out and say so"
+                        ),
+                    ));
+                }
+            }
+            Ok(col.raw())
+        };
+        let mut lines = Vec::with_capacity(n_cand);
+        for c in 0..n_cand {
+            let mut cols = Vec::new();
+            for l in contest.lines_of(c) {
+                cols.push(absent(
+                    Field::Line(l),
+                    format!(
+                        "ballot line {} (of {})",
+                        contest.lines()[l].code(),
+                        contest.candidates()[c].code
+                    ),
+                )?);
+            }
+            lines.push(cols);
         }
-        if sheets.is_empty() {
+        let basis = absent(options.basis.field(), options.basis.name().to_owned())?;
+        let tables = set.tables();
+        if tables == 0 {
             return Err(Error::invalid(
                 "reported sheets",
                 "none",
                 "a batch comparison needs the reported results of at least one table",
             ));
         }
+        // Totals over every sheet, less the repeated readings (u64: at most 2^32 sheets of
+        // counts below 2^32).
+        let total = |col: &[u32]| -> u64 {
+            let all: u64 = col.iter().map(|&v| u64::from(v)).sum();
+            let repeated: u64 = set.repeats().iter().map(|r| u64::from(col[r.sheet])).sum();
+            all - repeated
+        };
+        let mut totals = Vec::with_capacity(n_cand);
+        for cols in &lines {
+            let mut t = 0u64;
+            for col in cols {
+                t = t
+                    .checked_add(total(col))
+                    .ok_or_else(|| Error::overflow("candidate total"))?;
+            }
+            totals.push(t);
+        }
+        let ballots = total(basis);
         let result = ReportedResult::new(
             contest
                 .candidates()
                 .iter()
                 .map(|c| c.code.clone())
                 .zip(totals),
-            total_ballots.max(1),
+            ballots.max(1),
             options.seats,
         )?;
+        let pairs: Vec<(usize, usize, u64)> = result
+            .pairs()
+            .map(|(w, l)| (w, l, result.margin(w, l)))
+            .collect();
+        let inverse = pairs.iter().map(|&(_, _, m)| 1.0 / m as f64).collect();
         let mut reported = Reported {
+            set,
             result,
-            sheets,
-            votes,
-            ballots,
-            candidates,
+            tables,
+            lines,
+            basis,
+            pairs,
+            inverse,
             total_bound: 0.0,
         };
-        reported.total_bound = reported.sum_bounds();
+        reported.total_bound = reported.sum_bounds(options.execution);
         Ok(reported)
     }
 
-    fn table_votes(&self, t: usize) -> &[u64] {
-        &self.votes[t * self.candidates..(t + 1) * self.candidates]
-    }
-
-    /// The pair whose bound is largest for table `t`, and the bound's numerator; `None` when a
-    /// pair is tied.
-    fn bound_pair(&self, t: usize, pairs: &[(usize, usize, u64)]) -> Option<(usize, u128)> {
-        let v = self.table_votes(t);
-        let b = i128::from(self.ballots[t]);
-        let mut best: Option<(usize, u128)> = None;
-        for (k, &(w, l, margin)) in pairs.iter().enumerate() {
-            if margin == 0 {
-                return None;
-            }
-            let num = (i128::from(v[w]) - i128::from(v[l]) + b).max(0);
-            let num = u128::try_from(num).unwrap_or(0);
-            let better = match best {
-                None => true,
-                Some((j, n)) => {
-                    let (a, d1) = (num, u128::from(margin));
-                    let (c, d2) = (n, u128::from(pairs[j].2));
-                    let (qa, qc) = (a / d1, c / d2);
-                    qa > qc || (qa == qc && (a % d1) * d2 > (c % d2) * d1)
-                }
-            };
-            if better {
-                best = Some((k, num));
-            }
-        }
-        best
-    }
-
-    fn pairs(&self) -> Vec<(usize, usize, u64)> {
-        self.result
-            .pairs()
-            .map(|(w, l)| (w, l, self.result.margin(w, l)))
+    /// The candidate votes of sheet `i`.
+    fn votes(&self, i: usize) -> Vec<u64> {
+        self.lines
+            .iter()
+            .map(|cols| cols.iter().map(|col| u64::from(col[i])).sum())
             .collect()
     }
 
-    /// `U = Σ u_p`, summed exactly in integers per pair and divided once per pair.
-    fn sum_bounds(&self) -> f64 {
-        let pairs = self.pairs();
-        let mut sums = vec![0u128; pairs.len()];
-        for t in 0..self.sheets.len() {
-            match self.bound_pair(t, &pairs) {
-                None => return f64::INFINITY,
-                Some((k, num)) => sums[k] = sums[k].saturating_add(num),
+    /// The bound ballots of sheet `i`.
+    fn ballots(&self, i: usize) -> u64 {
+        u64::from(self.basis[i])
+    }
+
+    /// The pair whose bound is largest for sheet `i` with these votes, and the bound's
+    /// numerator `(v_w - v_l) + b`; `None` when a pair is tied.
+    fn bound_pair(&self, votes: &[u64], ballots: u64) -> Option<(usize, u64)> {
+        let mut best: Option<(usize, u64, f64)> = None;
+        for (k, &(w, l, margin)) in self.pairs.iter().enumerate() {
+            if margin == 0 {
+                return None;
+            }
+            // At most 2^34: three counts below 2^32.
+            let num = (votes[w] + ballots).saturating_sub(votes[l]);
+            let ratio = num as f64 * self.inverse[k];
+            let better = match best {
+                None => true,
+                Some((j, n, r)) => {
+                    if (ratio - r).abs() > 1e-9 * r.max(ratio) {
+                        ratio > r
+                    } else {
+                        // Close: compare num / margin exactly.
+                        u128::from(num) * u128::from(self.pairs[j].2)
+                            > u128::from(n) * u128::from(margin)
+                    }
+                }
+            };
+            if better {
+                best = Some((k, num, ratio));
             }
         }
-        sums.iter()
-            .zip(&pairs)
+        best.map(|(k, n, _)| (k, n))
+    }
+
+    /// `U = Σ u_p`: the bound numerators summed exactly in integers per pair (in pieces, in
+    /// parallel when asked: integer sums do not depend on the order), divided once per pair.
+    ///
+    /// Each table's largest pair is found a pair at a time over a piece of rows (loops the
+    /// compiler vectorises), by `f64` ratios; pairs within a relative 1e-9 of the largest are
+    /// then compared exactly, so the pair chosen (and `U`) is exact.
+    fn sum_bounds(&self, execution: crate::Execution) -> f64 {
+        let set = self.set;
+        let pieces = set.len().div_ceil(PIECE);
+        let k = self.pairs.len();
+        if self.pairs.iter().any(|p| p.2 == 0) {
+            return f64::INFINITY;
+        }
+        let sums: Vec<Vec<u128>> = crate::par::map(execution, pieces, |p| {
+            let start = p * PIECE;
+            let end = ((p + 1) * PIECE).min(set.len());
+            let n = end - start;
+            // The candidates' votes and the bound ballots of the piece, as f64: exact, since
+            // every value is an integer below 2^36.
+            let votes: Vec<Vec<f64>> = self
+                .lines
+                .iter()
+                .map(|cols| {
+                    let mut v = vec![0.0f64; n];
+                    for col in cols {
+                        for (x, &c) in v.iter_mut().zip(&col[start..end]) {
+                            *x += f64::from(c);
+                        }
+                    }
+                    v
+                })
+                .collect();
+            let ballots: Vec<f64> = self.basis[start..end]
+                .iter()
+                .map(|&b| f64::from(b))
+                .collect();
+            // The largest ratio per row, the pair giving it, and the second largest (branch-free
+            // updates, which the compiler vectorises).
+            let mut best = vec![f64::NEG_INFINITY; n];
+            let mut second = vec![f64::NEG_INFINITY; n];
+            let mut best_k = vec![0u32; n];
+            for (kk, &(w, l, _)) in self.pairs.iter().enumerate() {
+                let inv = self.inverse[kk];
+                let kk = kk as u32;
+                let rows = best
+                    .iter_mut()
+                    .zip(second.iter_mut())
+                    .zip(best_k.iter_mut())
+                    .zip(votes[w].iter().zip(&votes[l]).zip(&ballots));
+                for (((b, s), bk), ((&vw, &vl), &bb)) in rows {
+                    // Never negative when the table's counts fit its ballots; 0 otherwise.
+                    let d = vw + bb - vl;
+                    let r = if d > 0.0 { d * inv } else { 0.0 };
+                    let gt = r > *b;
+                    *s = if gt {
+                        *b
+                    } else if r > *s {
+                        r
+                    } else {
+                        *s
+                    };
+                    *b = if gt { r } else { *b };
+                    *bk = if gt { kk } else { *bk };
+                }
+            }
+            let num = |k: usize, i: usize| -> u64 {
+                let (w, l, _) = self.pairs[k];
+                (votes[w][i] + ballots[i] - votes[l][i]).max(0.0) as u64
+            };
+            let mut sums = vec![0u128; k];
+            let any_repeat = !set.repeats().is_empty();
+            for i in 0..n {
+                if any_repeat && set.is_repeat(start + i) {
+                    continue;
+                }
+                let mut j = best_k[i] as usize;
+                if second[i] >= best[i] * (1.0 - 1e-9) && k > 1 {
+                    // A near tie between pairs: settle it exactly, the first of equals winning.
+                    j = 0;
+                    for kk in 1..k {
+                        let lhs = u128::from(num(kk, i)) * u128::from(self.pairs[j].2);
+                        let rhs = u128::from(num(j, i)) * u128::from(self.pairs[kk].2);
+                        if lhs > rhs {
+                            j = kk;
+                        }
+                    }
+                }
+                sums[j] += u128::from(num(j, i));
+            }
+            sums
+        });
+        let mut total = vec![0u128; k];
+        for piece in sums {
+            for (t, s) in total.iter_mut().zip(piece) {
+                *t = t.saturating_add(s);
+            }
+        }
+        total
+            .iter()
+            .zip(&self.pairs)
             .map(|(&s, &(_, _, m))| s as f64 / m as f64)
             .sum()
     }
 
-    fn bound(&self, t: usize, pairs: &[(usize, usize, u64)]) -> f64 {
-        self.bound_pair(t, pairs)
-            .map_or(f64::INFINITY, |(k, num)| num as f64 / pairs[k].2 as f64)
+    /// The error bound `u_p` of sheet `i`.
+    fn bound(&self, i: usize) -> f64 {
+        self.bound_pair(&self.votes(i), self.ballots(i))
+            .map_or(f64::INFINITY, |(k, num)| {
+                num as f64 / self.pairs[k].2 as f64
+            })
+    }
+
+    /// The first readings' sheet indices, in the set's order.
+    fn first_readings(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.set.len()).filter(|&i| !self.set.is_repeat(i))
     }
 }
 
@@ -265,7 +395,7 @@ impl Reported {
 /// let reported = read_csv(csv.as_bytes(), &layout)?.set;
 ///
 /// let audit = BatchAudit::plan(&reported, BatchAuditOptions::new(0.05))?;
-/// let size = audit.next_round(&reported)?;
+/// let size = audit.first_round();
 /// let (audit, draws) = audit.draw(&reported, "46 21 87 03 55", size)?;
 /// assert_eq!(draws.len() as u64, size);
 ///
@@ -318,7 +448,7 @@ impl BatchAudit {
         Ok(BatchAudit {
             options,
             result: r.result,
-            tables: r.sheets.len() as u64,
+            tables: r.tables as u64,
             total_bound: r.total_bound,
             seed: None,
             draws: Vec::new(),
@@ -355,17 +485,17 @@ impl BatchAudit {
         &self.draws
     }
 
-    fn check_same(&self, r: &Reported) -> Result<()> {
+    fn check_same(&self, r: &Reported<'_>) -> Result<()> {
         // U is recomputed the same way from the same sheets, so it is equal to the bit; a state
         // edited by hand (or planned on other sheets) is refused.
         if r.result != self.result
-            || r.sheets.len() as u64 != self.tables
+            || r.tables as u64 != self.tables
             || r.total_bound.to_bits() != self.total_bound.to_bits()
         {
             return Err(Error::new(crate::error::ErrorKind::Mismatch {
                 message: format!(
                     "the reported sheets are not the ones this audit was planned on ({} tables, {} ballots; the plan has {} tables, {} ballots): give the same reported file",
-                    r.sheets.len(),
+                    r.tables,
                     r.result.ballots(),
                     self.tables,
                     self.result.ballots()
@@ -375,19 +505,15 @@ impl BatchAudit {
         Ok(())
     }
 
-    /// How many more draws the next round needs before any sheet is read: MACRO's size for the
-    /// risk so far (1 before the first round), which confirms the outcome if every sheet drawn
-    /// matches its report. A round's size after sheets were read is in [`Evaluation::status`].
-    ///
-    /// # Errors
-    ///
-    /// Sheets other than those the audit was planned on.
-    pub fn next_round(&self, reported: &ActaSet) -> Result<u64> {
-        let r = Reported::read(reported, &self.options)?;
-        self.check_same(&r)?;
+    /// The first round's size: how many draws confirm the outcome if every sheet drawn matches
+    /// its report (MACRO's size with no risk measured yet). Later rounds' sizes are in
+    /// [`Evaluation::status`]. Every table when the outcome is tied.
+    pub fn first_round(&self) -> u64 {
+        // The risk limit was checked by `plan`; a state edited by hand is refused at the next
+        // step that reads the sheets.
         macro_sample_size(self.options.risk_limit, self.total_bound, 1.0, self.tables)
+            .unwrap_or(self.tables)
     }
-
     /// Draws `count` more tables from the public `seed`, with probability proportional to their
     /// error bounds ([`ppeb_sample`](super::ppeb_sample)'s rule, over the tables sorted by id as
     /// bytes, so that the order of the file does not matter). Draw numbers continue from the
@@ -414,15 +540,12 @@ impl BatchAudit {
         }
         let r = Reported::read(reported, &self.options)?;
         self.check_same(&r)?;
-        let pairs = r.pairs();
         let mut order: Vec<(&str, usize)> = r
-            .sheets
-            .iter()
-            .enumerate()
-            .map(|(t, &i)| (reported.table_id(i).unwrap_or(""), t))
+            .first_readings()
+            .map(|i| (reported.table_id(i).unwrap_or(""), i))
             .collect();
         order.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let bounds: Vec<f64> = order.iter().map(|&(_, t)| r.bound(t, &pairs)).collect();
+        let bounds: Vec<f64> = order.iter().map(|&(_, i)| r.bound(i)).collect();
         if bounds.iter().any(|b| !b.is_finite()) {
             return Err(Error::invalid(
                 "draw",
@@ -479,9 +602,8 @@ impl BatchAudit {
                 message: "the audited sheets are of another contest (their candidates differ from the report's): read them through the same layout".to_owned(),
             }));
         }
-        let pairs = r.pairs();
         let alpha = self.options.risk_limit;
-        let candidates = r.candidates;
+        let candidates = r.lines.len();
         let audited_votes = |i: usize| -> Result<Vec<u64>> {
             (0..candidates)
                 .map(|c| {
@@ -500,26 +622,20 @@ impl BatchAudit {
                 })
                 .collect()
         };
-        // The reported table of each id.
-        let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(r.sheets.len());
-        for (t, &i) in r.sheets.iter().enumerate() {
-            by_id.insert(reported.table_id(i).unwrap_or(""), t);
-        }
         let mut findings = Vec::new();
         let mut times: HashMap<&str, u32> = HashMap::new();
         for id in &self.draws {
             *times.entry(id.as_str()).or_default() += 1;
         }
         // A full count: every reported table has a sheet.
-        let covered = r
-            .sheets
-            .iter()
-            .all(|&i| audited.find(reported.table_id(i).unwrap_or("")).is_some());
+        let covered = audited.tables() >= r.tables
+            && r.first_readings()
+                .all(|i| audited.find(reported.table_id(i).unwrap_or("")).is_some());
         if covered {
             let mut totals = vec![0u64; candidates];
             let mut audited_ballots = 0u64;
             let mut discrepancies = Vec::new();
-            for (t, &i) in r.sheets.iter().enumerate() {
+            for i in r.first_readings() {
                 let id = reported.table_id(i).unwrap_or("");
                 let a = audited.find(id).unwrap_or(0);
                 let v = audited_votes(a)?;
@@ -532,7 +648,7 @@ impl BatchAudit {
                     audited.count(a, self.options.basis.field()).unwrap_or(0),
                 ));
                 let drawn = times.get(id).copied().unwrap_or(0);
-                if let Some(d) = self.table_discrepancy(&r, t, id, i, &v, drawn, &pairs)? {
+                if let Some(d) = self.table_discrepancy(&r, i, id, &v, drawn)? {
                     discrepancies.push(d);
                 }
             }
@@ -602,14 +718,14 @@ impl BatchAudit {
         let mut awaiting: Vec<String> = Vec::new();
         let mut open = true;
         for id in &self.draws {
-            let Some(&t) = by_id.get(id.as_str()) else {
+            let Some(t) = reported.find(id) else {
                 return Err(Error::invalid(
                     "draw",
                     id.clone(),
                     "a drawn table is not among the reported ones: the state was planned on other sheets",
                 ));
             };
-            let bound = r.bound(t, &pairs);
+            let bound = r.bound(t);
             let error = if let Some(&e) = errors.get(id.as_str()) {
                 Some(e)
             } else if lost.contains(&id.as_str()) {
@@ -617,7 +733,7 @@ impl BatchAudit {
                     Finding::new(
                         Code::SheetNotFound,
                         Subject::Sheet {
-                            index: r.sheets[t],
+                            index: t,
                             table: id.clone(),
                         },
                         "the drawn table's sheet cannot be found: it counts as wrong as it can be",
@@ -628,16 +744,15 @@ impl BatchAudit {
                 Some(bound)
             } else if let Some(a) = audited.find(id) {
                 let v = audited_votes(a)?;
-                let d =
-                    self.table_discrepancy(&r, t, id, r.sheets[t], &v, times[id.as_str()], &pairs)?;
+                let d = self.table_discrepancy(&r, t, id, &v, times[id.as_str()])?;
                 if let Some(on_paper) = audited.count(a, self.options.basis.field()) {
-                    let b = r.ballots[t];
+                    let b = r.ballots(t);
                     if u64::from(on_paper) > b {
                         findings.push(
                             Finding::new(
                                 Code::AboveErrorBound,
                                 Subject::Sheet {
-                                    index: r.sheets[t],
+                                    index: t,
                                     table: id.clone(),
                                 },
                                 format!(
@@ -730,20 +845,17 @@ impl BatchAudit {
         })
     }
 
-    /// The discrepancy of table `t` (sheet `index` of the reported set) against its paper
-    /// `votes`, or `None` when every pair's margin matches.
-    #[allow(clippy::too_many_arguments)]
+    /// The discrepancy of the table of reported sheet `index` against its paper `votes`, or
+    /// `None` when every count matches.
     fn table_discrepancy(
         &self,
-        r: &Reported,
-        t: usize,
-        id: &str,
+        r: &Reported<'_>,
         index: usize,
+        id: &str,
         votes: &[u64],
         times: u32,
-        pairs: &[(usize, usize, u64)],
     ) -> Result<Option<TableDiscrepancy>> {
-        let reported = r.table_votes(t);
+        let reported = &r.votes(index)[..];
         let Some(d) = super::batch_discrepancy(&self.result, reported, votes)? else {
             if reported == votes {
                 return Ok(None);
@@ -763,7 +875,7 @@ impl BatchAudit {
                 taint: 0.0,
             }));
         };
-        let bound = r.bound(t, pairs);
+        let bound = r.bound(index);
         let error = d.error(&self.result);
         Ok(Some(TableDiscrepancy {
             table: id.to_owned(),

@@ -61,7 +61,7 @@ fn a_clean_sample_confirms() {
     let audit = BatchAudit::plan(&reported, BatchAuditOptions::new(0.05)).unwrap();
     // U = 500 tables of (50 + 300) / 25,000.
     assert!((audit.total_bound() - 7.0).abs() < 1e-12);
-    let size = audit.next_round(&reported).unwrap();
+    let size = audit.first_round();
     assert_eq!(size, macro_sample_size(0.05, 7.0, 1.0, 500).unwrap());
     let (audit, draws) = audit.draw(&reported, "12345", size).unwrap();
     assert_eq!(draws.len() as u64, size);
@@ -103,7 +103,7 @@ fn an_overstatement_asks_for_more_and_a_lost_sheet_for_a_full_count() {
     let rows = rows(500);
     let reported = set(&rows);
     let audit = BatchAudit::plan(&reported, BatchAuditOptions::new(0.05)).unwrap();
-    let size = audit.next_round(&reported).unwrap();
+    let size = audit.first_round();
     let (audit, draws) = audit.draw(&reported, "777", size).unwrap();
     let tables: Vec<String> = draws.iter().map(|d| d.table.clone()).collect();
     let first = tables[0].clone();
@@ -209,7 +209,7 @@ fn refusals_and_the_bound() {
     let audit = BatchAudit::plan(&reported, BatchAuditOptions::new(0.05)).unwrap();
     // Other reported sheets.
     let other = set(&rows[..49]);
-    assert!(audit.next_round(&other).is_err());
+    assert!(audit.evaluate(&other, &other, &[]).is_err());
     assert!(audit.draw(&other, "s", 1).is_err());
     // A paper sheet with more voters than reported breaks the bound (L007).
     let (audit, draws) = audit.draw(&reported, "s", 3).unwrap();
@@ -252,7 +252,7 @@ fn the_state_reads_back() {
     // A state edited by hand is refused at the next step.
     let edited = json.replace("\"total_bound\":", "\"total_bound\":1");
     let edited: BatchAudit = serde_json::from_str(&edited).unwrap();
-    assert!(edited.next_round(&reported).is_err());
+    assert!(edited.draw(&reported, "s", 1).is_err());
 }
 
 #[cfg(feature = "serde")]
@@ -265,7 +265,7 @@ fn infinite_figures_read_back() {
     let reported = set(&tie);
     let audit = BatchAudit::plan(&reported, BatchAuditOptions::new(0.05)).unwrap();
     assert!(audit.total_bound().is_infinite());
-    assert_eq!(audit.next_round(&reported).unwrap(), 10);
+    assert_eq!(audit.first_round(), 10);
     assert!(audit.draw(&reported, "s", 1).is_err());
     let json = serde_json::to_string(&audit).unwrap();
     assert!(json.contains("\"total_bound\":null"), "{json}");
@@ -284,4 +284,60 @@ fn infinite_figures_read_back() {
     assert_eq!(e.status, Status::FullCount);
     let json = serde_json::to_string(&e).unwrap();
     assert_eq!(serde_json::from_str::<Evaluation>(&json).unwrap(), e);
+}
+
+/// U, summed per pair in pieces (in parallel or not), is the sum of every table's bound from
+/// `batch_error_bound`; at piece boundaries, with repeated readings, near-tied pairs and two
+/// winners.
+#[test]
+fn the_total_bound_is_the_sum_of_the_tables_bounds() {
+    use crate::Execution;
+    use crate::rla::batch_error_bound;
+    for n in [1, 2, PIECE - 1, PIECE, PIECE + 1, 2 * PIECE + 3] {
+        for seats in [1, 2] {
+            // Counts that make pairs nearly tie: B and C close, A far ahead.
+            let mut rows: Vec<String> = (0..n)
+                .map(|t| {
+                    let a = 150 + (t * 7919) % 90;
+                    let b = 60 + (t * 104_729) % 40;
+                    let c = 60 + (t * 1_299_709) % 40;
+                    format!("T{t:06},400,{},{a},{b},{c}", a + b + c + (t % 5))
+                })
+                .collect();
+            // Two repeated readings, one conflicting: first readings count.
+            rows.push("T000000,400,300,1,1,1".to_owned());
+            if n > 1 {
+                rows.push(rows[1].clone());
+            }
+            let reported = set(&rows);
+            let options = BatchAuditOptions::new(0.05).with_seats(seats);
+            let par = BatchAudit::plan(&reported, options).unwrap();
+            let seq =
+                BatchAudit::plan(&reported, options.with_execution(Execution::Sequential)).unwrap();
+            assert_eq!(
+                par.total_bound().to_bits(),
+                seq.total_bound().to_bits(),
+                "n {n}"
+            );
+            let mut sum = 0.0;
+            for i in 0..reported.len() {
+                if reported.is_repeat(i) {
+                    continue;
+                }
+                let s = reported.sheet(i).unwrap();
+                let votes: Vec<u64> = s.votes().map(|v| u64::from(v.unwrap())).collect();
+                sum += batch_error_bound(par.result(), &votes, u64::from(s.voters().unwrap()))
+                    .unwrap();
+            }
+            let u = par.total_bound();
+            if u.is_infinite() {
+                assert!(sum.is_infinite(), "n {n} seats {seats}: a tie is infinite");
+            } else {
+                assert!(
+                    (u - sum).abs() <= 1e-9 * u,
+                    "n {n} seats {seats}: {u} against {sum}"
+                );
+            }
+        }
+    }
 }
