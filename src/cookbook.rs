@@ -137,6 +137,45 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # A risk-limiting audit that spans days
+//!
+//! Plan and draw on the first day, keep the state as JSON, evaluate when the sheets are in; a
+//! sheet that cannot be found is declared lost (it counts as wrong as it can be):
+//!
+//! ```
+//! # #[cfg(feature = "serde")] {
+//! use actas::io::{Layout, read_csv};
+//! use actas::rla::{BatchAudit, BatchAuditOptions, BoundBasis, Status};
+//!
+//! let layout = Layout::new("mayor", "table")
+//!     .with_electors("electors")
+//!     .with_voters("voters")
+//!     .with_candidate("A", "Ana", "A")
+//!     .with_candidate("B", "Bo", "B");
+//! let mut report = String::from("table,electors,voters,A,B\n");
+//! for t in 1..=300 {
+//!     report.push_str(&format!("{t},400,300,170,110\n"));
+//! }
+//! let reported = read_csv(report.as_bytes(), &layout)?.set;
+//! // Bounds from the electors: they hold even if a sheet shows more ballots than reported.
+//! let options = BatchAuditOptions::new(0.05).with_basis(BoundBasis::Electors);
+//! let audit = BatchAudit::plan(&reported, options)?;
+//! let (audit, draws) = audit.draw(&reported, "31 41 59 26 53", audit.first_round())?;
+//! let saved = serde_json::to_string(&audit).map_err(|e| e.to_string()).unwrap();
+//!
+//! // Another day: the state read back, every sheet in but the first drawn, which is lost.
+//! let audit: BatchAudit = serde_json::from_str(&saved).map_err(|e| e.to_string()).unwrap();
+//! let mut paper = String::from("table,electors,voters,A,B\n");
+//! for d in &draws[1..] {
+//!     paper.push_str(&format!("{},400,300,170,110\n", d.table));
+//! }
+//! let audited = read_csv(paper.as_bytes(), &layout)?.set;
+//! let evaluation = audit.evaluate(&reported, &audited, &[draws[0].table.as_str()])?;
+//! assert_eq!(evaluation.status, Status::FullCount);
+//! # }
+//! # Ok::<(), actas::Error>(())
+//! ```
+//!
 //! # An error: what, where, why
 //!
 //! ```

@@ -72,6 +72,10 @@
 //!   bounded memory.
 //! - **[`report`]** (rendering): the text form of an [`audit::AuditReport`] (its `Display`) and
 //!   its JSON form, a versioned contract ([`report::SCHEMA_VERSION`]).
+//! - **[`rla`]**: risk-limiting audits of tally sheets. A batch-comparison audit
+//!   ([`rla::BatchAudit`]) plans, draws tables from a public seed, and measures the risk from the
+//!   sheets read, round by round, up to a full count; BRAVO, super-simple, MACRO and SHANGRLA's
+//!   tests as functions, with their published test vectors.
 //! - **`synth`** (feature `synth`): seeded synthetic national elections, for tests and
 //!   benchmarks at any size.
 //!

@@ -1,23 +1,49 @@
-//! Risk-limiting audits of tally sheets (in progress, issue 11).
+//! Risk-limiting audits of tally sheets: plan, draw, measure the risk, stop or escalate.
 //!
 //! A risk-limiting audit draws a random sample of paper records, compares them with what was
 //! reported, and stops only when the chance that a wrong outcome survives is at or below a risk
-//! limit; otherwise it draws more, up to a full count.
+//! limit; otherwise it draws more, up to a full count. For tally sheets the natural record is the
+//! sheet itself: the authority's per-table results are the *reported* side, the paper sheets of
+//! the tables a public draw picks are the *audited* side, both read as [`ActaSet`](crate::ActaSet)s
+//! through the same layout.
 //!
-//! - Drawing, verifiably: [`sample_with_replacement`] (Rivest's SHA-256 sampler) and
-//!   [`sample_without_replacement`] (his consistent sampler, as Arlo uses), from a public seed.
-//! - Ballot polling with BRAVO: [`bravo_risk`], [`bravo_plan`], [`bravo_sample_size`].
-//! - Ballot-level comparison, super-simple: [`ballot_discrepancy`], [`supersimple_risk`],
-//!   [`supersimple_sample_size`].
-//! - Batch comparison with MACRO, a batch being a table and its tally sheet:
-//!   [`batch_error_bound`], [`batch_discrepancy`], [`macro_risk`], [`macro_sample_size`], and
-//!   [`ppeb_sample`] to draw tables with probability proportional to their error bounds.
+//! # The workflow: batch comparison of tally sheets
+//!
+//! [`BatchAudit`] runs MACRO (Stark 2008) with each table as a batch: [`BatchAudit::plan`] (the
+//! reported outcome, each table's error bound, the first round's size),
+//! [`BatchAudit::draw`] (tables drawn with probability proportional to their error bound from a
+//! public seed, verifiably), [`BatchAudit::evaluate`] (the risk, what to do next, every
+//! discrepancy per table, findings `L001` to `L008`). Each step is a pure function; the state
+//! between rounds serialises, so an audit can span days. `examples/rla.rs` runs one on a
+//! synthetic national election, once confirmed and once escalated to a full count.
+//!
+//! # The methods, as functions
+//!
+//! - Drawing, verifiably: [`sample_with_replacement`] (Rivest's SHA-256 sampler, his published
+//!   test cases pass) and [`sample_without_replacement`] (his consistent sampler, as Arlo uses
+//!   it), from a public seed; [`ppeb_sample`] for draws proportional to error bounds.
+//! - Ballot polling with BRAVO (Lindeman, Stark and Yates 2012): [`bravo_risk`],
+//!   [`bravo_plan`], [`bravo_sample_size`], [`expected_chance`].
+//! - Ballot-level comparison, super-simple (Stark 2010): [`ballot_discrepancy`],
+//!   [`supersimple_risk`], [`supersimple_sample_size`].
+//! - Batch comparison with MACRO: [`batch_error_bound`], [`batch_discrepancy`], [`macro_risk`],
+//!   [`macro_sample_size`].
 //! - SHANGRLA: assorters ([`Plurality`], [`Supermajority`], the [`Overstatement`] assorter, and
 //!   the [`Assorter`] trait for other social choice functions) tested with [`NonnegMean`]'s
 //!   ALPHA martingale, betting martingale, Kaplan–Markov and Kaplan–Wald tests.
 //!
-//! Risks (p-values) and sample-size estimates are statistics, computed in `f64` and documented
-//! as approximate; counts, margins and the last rounding of every size are exact integers.
+//! The published test vectors of Arlo, SHANGRLA and Rivest's sampler are among the tests, at
+//! their sources' tolerance or tighter.
+//!
+//! # Exact and approximate
+//!
+//! Counts, margins and the last rounding of every sample size are exact integers; `U` is summed
+//! exactly per pair. Risks (p-values) and the size formulas' logarithms are statistics, in
+//! `f64`, documented as approximate. Where an anchor's floats change an integer answer, the
+//! crate gives the exact one and its docs say so: Arlo's BRAVO size for `p_w = 0.36`,
+//! `p_l = 0.32` at 60% is 2476, because it divides by `Decimal(0.36) + Decimal(0.32)`
+//! (`0.67999999999999999334`); the exact quotient `1683 / 0.68` is 2475
+//! ([`bravo_sample_size`]).
 
 mod batch;
 mod bravo;

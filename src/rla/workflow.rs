@@ -707,6 +707,7 @@ impl BatchAudit {
                 total_bound: self.total_bound,
                 discrepancies,
                 awaiting: Vec::new(),
+                unused: unused(reported, audited, None),
                 findings,
                 paper_totals: Some(paper.votes().to_vec()),
             });
@@ -840,6 +841,7 @@ impl BatchAudit {
             total_bound: self.total_bound,
             discrepancies: per_table,
             awaiting,
+            unused: unused(reported, audited, Some(&self.draws)),
             findings,
             paper_totals: None,
         })
@@ -890,6 +892,22 @@ impl BatchAudit {
             taint: if error > 0.0 { error / bound } else { 0.0 },
         }))
     }
+}
+
+/// The audited sheets an evaluation does not use: repeated readings, and (when `draws` is
+/// given: short of a full count) sheets of tables not drawn or not reported.
+fn unused(reported: &ActaSet, audited: &ActaSet, draws: Option<&[String]>) -> Vec<String> {
+    let sampled: Option<std::collections::HashSet<&str>> =
+        draws.map(|d| d.iter().map(String::as_str).collect());
+    (0..audited.len())
+        .filter_map(|i| {
+            let id = audited.table_id(i).unwrap_or("");
+            let used = !audited.is_repeat(i)
+                && reported.find(id).is_some()
+                && sampled.as_ref().is_none_or(|d| d.contains(id));
+            (!used).then(|| id.to_owned())
+        })
+        .collect()
 }
 
 /// What the audit should do next.
@@ -995,6 +1013,10 @@ pub struct Evaluation {
     pub discrepancies: Vec<TableDiscrepancy>,
     /// Drawn tables whose sheets are not read yet, in the order drawn.
     pub awaiting: Vec<String>,
+    /// Audited sheets the evaluation did not use, in the audited set's order: repeated
+    /// readings (the first reading of a table is the one used), and, short of a full count,
+    /// sheets of tables not drawn (or not reported).
+    pub unused: Vec<String>,
     /// The findings (codes `L001` to `L008`).
     pub findings: Vec<Finding>,
     /// After a full count, the paper's totals per candidate.
@@ -1063,6 +1085,19 @@ impl fmt::Display for Evaluation {
         }
         if !self.awaiting.is_empty() {
             writeln!(f, "awaiting: {}", self.awaiting.join(", "))?;
+        }
+        if !self.unused.is_empty() {
+            writeln!(
+                f,
+                "not used: {} audited sheets (repeated readings, or tables not drawn): {}",
+                self.unused.len(),
+                self.unused
+                    .iter()
+                    .take(SHOWN)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )?;
         }
         Ok(())
     }

@@ -167,6 +167,20 @@ fn unread_sheets_are_awaited_not_ignored() {
         }
     }
     assert_eq!(e.awaiting, want);
+    // A sheet of a table not drawn, and a second reading, are said to be unused.
+    let mut extra: Vec<String> = tables[..10].to_vec();
+    let not_drawn = (1..=500)
+        .map(|t| format!("T{t:04}"))
+        .find(|t| !tables.contains(t))
+        .unwrap();
+    extra.push(not_drawn.clone());
+    let mut with_extra = paper(&rows, &extra, &[]);
+    let mut again = with_extra.sheet(0).unwrap().to_sheet();
+    again.geo = None;
+    with_extra.push(again).unwrap();
+    let e = audit.evaluate(&reported, &with_extra, &[]).unwrap();
+    assert_eq!(e.unused, [not_drawn, tables[0].clone()]);
+    assert!(e.to_string().contains("not used: 2 audited sheets"));
 }
 
 #[test]
