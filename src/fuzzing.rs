@@ -291,3 +291,89 @@ pub fn check_rule(data: &[u8]) {
     let back: Rule = rule.to_string().parse().expect("a rule's text parses back");
     assert_eq!(back, rule);
 }
+
+/// The reported sheets the `rla_state` target audits: 40 tables of three candidates, with a
+/// repeated reading.
+fn rla_reported() -> ActaSet {
+    let layout = Layout::from_json(LAYOUTS[0]).expect("the fuzz layouts are valid");
+    let mut csv = HEADERS[0].to_vec();
+    for t in 1..=40u32 {
+        csv.extend_from_slice(
+            format!("{t},01,N,1,300,{},5,{},{}\n", 150 + t % 9, 90 + t % 9, 60).as_bytes(),
+        );
+    }
+    csv.extend_from_slice(b"7,01,N,1,300,150,5,90,60\n");
+    read_csv(&csv[..], &layout).expect("good rows").set
+}
+
+/// The `rla_state` target: a risk-limiting audit's state read from JSON (as it travels between
+/// the days of an audit) prints as JSON that reads back equal, and every step on it returns a
+/// result or an error, never a panic: the first round's size is at most the tables, a draw of
+/// three tables, and an evaluation against the reported sheets themselves (their risk in
+/// [0, 1]).
+pub fn check_rla_state(data: &[u8]) {
+    use crate::rla::BatchAudit;
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(state) = serde_json::from_str::<BatchAudit>(text) else {
+        return;
+    };
+    let json = serde_json::to_string(&state).expect("a state serialises");
+    let back: BatchAudit = serde_json::from_str(&json).expect("a state's JSON reads back");
+    assert_eq!(back, state);
+    assert!(state.first_round() <= state.tables());
+    let reported = rla_reported();
+    let seed = state.seed().unwrap_or("fuzz").to_owned();
+    if let Ok((next, draws)) = state.draw(&reported, &seed, 3) {
+        assert_eq!(draws.len(), 3);
+        assert_eq!(next.draws().len(), state.draws().len() + 3);
+    }
+    if let Ok(e) = state.evaluate(&reported, &reported, &[]) {
+        assert!((0.0..=1.0).contains(&e.risk.p_value));
+    }
+    let lost: Vec<&str> = state.draws().iter().take(2).map(String::as_str).collect();
+    if let Ok(e) = state.evaluate(&reported, &reported, &lost) {
+        assert!((0.0..=1.0).contains(&e.risk.p_value));
+        let _ = e.to_string();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The seeds of the `rla_state` target: a state planned on the target's sheets, after a
+    /// draw, and the same with a hand-edited bound (refused at each step, without a panic).
+    #[test]
+    fn rla_state_seeds_are_current() {
+        use crate::rla::{BatchAudit, BatchAuditOptions};
+        let reported = super::rla_reported();
+        let plan = BatchAudit::plan(&reported, BatchAuditOptions::new(0.1)).unwrap();
+        let (drawn, _) = plan.draw(&reported, "31415", 5).unwrap();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/rla_state");
+        let edited = serde_json::to_string_pretty(&drawn)
+            .unwrap()
+            .replace("\"total_bound\": 5.", "\"total_bound\": 1.");
+        let states = [
+            ("planned.json", serde_json::to_string_pretty(&plan).unwrap()),
+            ("drawn.json", serde_json::to_string_pretty(&drawn).unwrap()),
+            ("edited.json", edited),
+        ];
+        for (name, json) in states {
+            let path = dir.join(name);
+            if std::env::var_os("ACTAS_BLESS").is_some() {
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(&path, &json).unwrap();
+            }
+            assert_eq!(
+                std::fs::read_to_string(&path).unwrap(),
+                json,
+                "{name}: bless with ACTAS_BLESS=1"
+            );
+            super::check_rla_state(json.as_bytes());
+        }
+        // The edited state reads, but every step that reads the sheets refuses it.
+        let text = std::fs::read_to_string(dir.join("edited.json")).unwrap();
+        let edited: BatchAudit = serde_json::from_str(&text).unwrap();
+        assert!(edited.evaluate(&reported, &reported, &[]).is_err());
+    }
+}

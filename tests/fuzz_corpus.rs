@@ -43,3 +43,8 @@ fn announcements_inputs() {
 fn rules_inputs() {
     replay("rules", actas::fuzzing::check_rule);
 }
+
+#[test]
+fn rla_state_inputs() {
+    replay("rla_state", actas::fuzzing::check_rla_state);
+}

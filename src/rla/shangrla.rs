@@ -302,7 +302,8 @@ impl NonnegMean {
     /// The sample size at which a test first rejects at `alpha` if the population looked like
     /// `x` repeated (SHANGRLA's deterministic `sample_size`): `x` is tiled to the population's
     /// size (or to `cap` draws with replacement) and the first draw whose p-value is at most
-    /// `alpha` is returned; the whole population (or `cap`) if none is.
+    /// `alpha` is returned; the whole population (or `cap`) if none is. At most 2^22 draws are
+    /// simulated: a test that has not rejected by then gets the whole population.
     ///
     /// # Errors
     ///
@@ -333,16 +334,16 @@ impl NonnegMean {
                 "give at least one value to tile the population with",
             ));
         }
-        let n = match self.population {
+        let full = match self.population {
             Population::Finite(n) => n.min(cap),
             Population::WithReplacement => cap,
         };
-        let n = usize::try_from(n.min(1 << 26)).unwrap_or(1 << 26);
+        // At most 2^22 draws are simulated (32 MiB); a test that has not rejected by then is
+        // answered with the whole population (or `cap`): a full count.
+        let n = usize::try_from(full.min(1 << 22)).unwrap_or(1 << 22);
         let pop: Vec<f64> = x.iter().copied().cycle().take(n).collect();
         let result = test(&pop)?;
-        Ok(result
-            .first_at_or_below(alpha)
-            .map_or(n as u64, |j| j as u64))
+        Ok(result.first_at_or_below(alpha).map_or(full, |j| j as u64))
     }
 }
 

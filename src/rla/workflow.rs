@@ -521,8 +521,8 @@ impl BatchAudit {
     ///
     /// # Errors
     ///
-    /// A seed other than the one of earlier rounds, sheets other than those planned on, or a
-    /// tied outcome (every table must be counted; nothing to draw).
+    /// A seed other than the one of earlier rounds, more draws than tables, sheets other than
+    /// those planned on, or a tied outcome (every table must be counted; nothing to draw).
     pub fn draw(
         &self,
         reported: &ActaSet,
@@ -537,6 +537,16 @@ impl BatchAudit {
                     format!("this audit draws from the seed {s:?}: a round cannot change it"),
                 ));
             }
+        }
+        if count > self.tables {
+            return Err(Error::invalid(
+                "draw",
+                count.to_string(),
+                format!(
+                    "a round draws at most as many tables as there are ({}): past that, count every table",
+                    self.tables
+                ),
+            ));
         }
         let r = Reported::read(reported, &self.options)?;
         self.check_same(&r)?;
@@ -710,6 +720,8 @@ impl BatchAudit {
                 unused: unused(reported, audited, None),
                 findings,
                 paper_totals: Some(paper.votes().to_vec()),
+                seed: self.seed.clone(),
+                draws: self.draws.len(),
             });
         }
         // A sample: the draws in order, up to the first one not yet read.
@@ -844,6 +856,8 @@ impl BatchAudit {
             unused: unused(reported, audited, Some(&self.draws)),
             findings,
             paper_totals: None,
+            seed: self.seed.clone(),
+            draws: self.draws.len(),
         })
     }
 
@@ -1021,6 +1035,10 @@ pub struct Evaluation {
     pub findings: Vec<Finding>,
     /// After a full count, the paper's totals per candidate.
     pub paper_totals: Option<Vec<u64>>,
+    /// The public seed the tables were drawn from.
+    pub seed: Option<String>,
+    /// The number of draws so far (with repeats).
+    pub draws: usize,
 }
 
 /// The discrepancies the text form lists; the data holds every one.
@@ -1054,6 +1072,9 @@ impl fmt::Display for Evaluation {
             Status::Overturned => "OVERTURNED: the full count gives another outcome".to_owned(),
         };
         writeln!(f, "{verdict}")?;
+        if let Some(seed) = &self.seed {
+            writeln!(f, "seed {seed:?}, {} draws", self.draws)?;
+        }
         writeln!(f, "total error bound U = {:.4}", self.total_bound)?;
         if !self.discrepancies.is_empty() {
             writeln!(f, "discrepancies ({} tables):", self.discrepancies.len())?;

@@ -162,6 +162,18 @@ fn lindeman_sizes() {
     assert_eq!(size(5200, 4700, 2923, 2735, 0.9), 2636);
     assert_eq!(size(5200, 4700, 10000, 0, 0.9), 0);
     assert_eq!(size(4000, 3200, 0, 0, 0.4), 409);
+    // A margin of one vote in two billion: a full count, found without stepping a ballot at a
+    // time to the end.
+    let start = std::time::Instant::now();
+    let huge = 2_000_000_001;
+    assert_eq!(
+        bravo_sample_size(0.1, 1_000_000_001, 1_000_000_000, huge, 0, 0, 0.9).unwrap(),
+        huge
+    );
+    // A margin of 2% of a million: a sample, not a full count (BRAVO's ASN is 11,562 there).
+    let close = bravo_sample_size(0.1, 510_000, 490_000, 1_000_000, 0, 0, 0.9).unwrap();
+    assert!(close > 11_562 && close < 100_000, "{close}");
+    assert!(start.elapsed().as_secs() < 20);
 }
 
 #[test]
