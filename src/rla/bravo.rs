@@ -246,20 +246,7 @@ pub fn bravo_plan(
     let worst_winner = *result.winners().last().unwrap_or(&0);
     let best_loser = result.losers()[0];
     let (vw, vl) = (result.votes()[worst_winner], result.votes()[best_loser]);
-    let p_w = vw as f64 / n as f64;
-    let p_l = vl as f64 / n as f64;
-    let s_w = p_w / (p_w + p_l);
-    let z_w = (2.0 * s_w).ln();
-    let l_term = if vl == 0 {
-        0.0
-    } else {
-        p_l * (2.0 - 2.0 * s_w).ln()
-    };
-    let ln_t = log_statistics(result, sample)
-        .into_iter()
-        .map(|(_, _, t)| t)
-        .fold(f64::INFINITY, f64::min);
-    let asn_real = ((1.0 / risk_limit).ln() - ln_t + z_w / 2.0) / (p_w * z_w + l_term);
+    let asn_real = asn(result, risk_limit, sample);
     let asn = if asn_real.is_finite() {
         // At least one ballot: a sample that already confirms needs no plan, but a plan is asked.
         (asn_real.ceil().max(1.0) as u64).min(n)
@@ -295,6 +282,59 @@ pub fn bravo_plan(
         },
         by_chance,
     })
+}
+
+/// BRAVO's average sample number (its equation 5), not rounded: the ballots a BRAVO audit
+/// expects to draw if the reported result is right, for the worst-placed winner against the
+/// best-placed loser, less what the sample so far (`sample`, ballots per candidate) has shown:
+///
+/// `ASN = [ln(1/α) - ln T + ln(2 s)/2] / [p_w ln(2 s) + p_l ln(2 - 2 s)]`
+///
+/// with `s = p_w / (p_w + p_l)` and `T` the smallest pair statistic of the sample. Arlo rounds
+/// it up ([`bravo_plan`]). Infinite for a tie; not a number when the winner holds every ballot.
+///
+/// # Errors
+///
+/// A risk limit outside (0, 1), or a sample with a count per candidate missing.
+///
+/// # Example
+///
+/// ```
+/// use actas::rla::{bravo_asn, ReportedResult};
+///
+/// // A margin of 20 points between two candidates, at a risk limit of 10%: 118.9 ballots.
+/// let result = ReportedResult::new([("w", 600), ("l", 400)], 1000, 1)?;
+/// assert!((bravo_asn(&result, 0.1, &[0, 0])? - 118.9).abs() < 0.05);
+/// # Ok::<(), actas::Error>(())
+/// ```
+pub fn bravo_asn(result: &ReportedResult, risk_limit: f64, sample: &[u64]) -> Result<f64> {
+    check_risk_limit(risk_limit)?;
+    check_sample(result, sample)?;
+    Ok(asn(result, risk_limit, sample))
+}
+
+fn asn(result: &ReportedResult, risk_limit: f64, sample: &[u64]) -> f64 {
+    let n = result.ballots();
+    let worst_winner = *result.winners().last().unwrap_or(&0);
+    let best_loser = result.losers()[0];
+    let (vw, vl) = (result.votes()[worst_winner], result.votes()[best_loser]);
+    if vw == vl {
+        return f64::INFINITY;
+    }
+    let p_w = vw as f64 / n as f64;
+    let p_l = vl as f64 / n as f64;
+    let s_w = p_w / (p_w + p_l);
+    let z_w = (2.0 * s_w).ln();
+    let l_term = if vl == 0 {
+        0.0
+    } else {
+        p_l * (2.0 - 2.0 * s_w).ln()
+    };
+    let ln_t = log_statistics(result, sample)
+        .into_iter()
+        .map(|(_, _, t)| t)
+        .fold(f64::INFINITY, f64::min);
+    ((1.0 / risk_limit).ln() - ln_t + z_w / 2.0) / (p_w * z_w + l_term)
 }
 
 /// The BRAVO sample size (ballots, all rounds together) that confirms a two-candidate outcome in

@@ -23,7 +23,7 @@
 //!   test cases pass) and [`sample_without_replacement`] (his consistent sampler, as Arlo uses
 //!   it), from a public seed; [`ppeb_sample`] for draws proportional to error bounds.
 //! - Ballot polling with BRAVO (Lindeman, Stark and Yates 2012): [`bravo_risk`],
-//!   [`bravo_plan`], [`bravo_sample_size`], [`expected_chance`].
+//!   [`bravo_asn`], [`bravo_plan`], [`bravo_sample_size`], [`expected_chance`].
 //! - Ballot-level comparison, super-simple (Stark 2010): [`ballot_discrepancy`],
 //!   [`supersimple_risk`], [`supersimple_sample_size`].
 //! - Batch comparison with MACRO: [`batch_error_bound`], [`batch_discrepancy`], [`macro_risk`],
@@ -58,8 +58,8 @@ pub use batch::{
     macro_sample_size, ppeb_sample,
 };
 pub use bravo::{
-    ARLO_CHANCES, PairRisk, PollingPlan, PollingRisk, SizeOption, bravo_plan, bravo_risk,
-    bravo_sample_size, expected_chance,
+    ARLO_CHANCES, PairRisk, PollingPlan, PollingRisk, SizeOption, bravo_asn, bravo_plan,
+    bravo_risk, bravo_sample_size, expected_chance,
 };
 pub use comparison::{
     ComparisonRisk, Discrepancy, GAMMA, Observed, ballot_discrepancy, supersimple_risk,

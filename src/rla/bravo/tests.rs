@@ -194,3 +194,22 @@ fn refusals() {
     assert!(bravo_sample_size(0.1, 0, 0, 10, 0, 0, 0.9).is_err());
     assert!(bravo_sample_size(0.1, 4, 6, 10, 0, 0, 0.9).is_err());
 }
+
+/// BRAVO's equation (5) for two candidates and no invalid ballots, margin `m` (`p_w = (1+m)/2`),
+/// at risk limits of 10% and 5%: the values re-derived in the notes, to their one decimal.
+#[test]
+fn average_sample_numbers() {
+    let margins = [0.40, 0.30, 0.20, 0.10, 0.05, 0.02, 0.01];
+    for (alpha, want) in [
+        (0.10, [30.0, 53.3, 118.9, 469.3, 1860.8, 11561.7, 46150.4]),
+        (0.05, [38.5, 68.4, 153.3, 607.7, 2415.1, 15027.2, 60013.1]),
+    ] {
+        for (m, w) in margins.iter().zip(want) {
+            // p_w = (1 + m)/2 of 100,000 ballots, exactly.
+            let vw = ((1.0 + m) / 2.0 * 100_000.0_f64).round() as u64;
+            let r = result(&[vw, 100_000 - vw], 100_000, 1);
+            let asn = bravo_asn(&r, alpha, &[0, 0]).unwrap();
+            assert!((asn - w).abs() < 0.05, "alpha {alpha} m {m}: {asn}");
+        }
+    }
+}
