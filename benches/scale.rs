@@ -61,8 +61,9 @@ fn scale(c: &mut Criterion) {
             let lay = layout(&config);
             let (set, _) = generate(&config).expect("set");
             let loaded = read_csv(&csv[..], &lay).expect("read").set;
+            // Memory is measured by `cargo bench --bench memory` (a counting allocator).
             eprintln!(
-                "memory: {n} sheets, {candidates} candidates: ActaSet {} bytes for {} CSV bytes ({:.2}x)",
+                "memory: {n} sheets, {candidates} candidates: ActaSet::heap_bytes {} for {} CSV bytes ({:.2}x)",
                 loaded.heap_bytes(),
                 csv.len(),
                 loaded.heap_bytes() as f64 / csv.len() as f64

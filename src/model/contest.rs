@@ -86,6 +86,27 @@ pub struct Contest {
     lines: Vec<BallotLine>,
 }
 
+impl Contest {
+    /// The bytes it owns on the heap: its name, candidates and lines with their texts.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let candidates: usize = self
+            .candidates
+            .iter()
+            .map(|c| c.code.capacity() + c.name.capacity())
+            .sum();
+        let lines: usize = self
+            .lines
+            .iter()
+            .map(|l| l.code.capacity() + l.name.as_ref().map_or(0, String::capacity))
+            .sum();
+        self.name.capacity()
+            + self.candidates.capacity() * std::mem::size_of::<Candidate>()
+            + candidates
+            + self.lines.capacity() * std::mem::size_of::<BallotLine>()
+            + lines
+    }
+}
+
 fn check_code(kind: &'static str, code: &str) -> Result<()> {
     if code.is_empty() || code.trim() != code || code.chars().any(char::is_control) {
         return Err(Error::invalid(

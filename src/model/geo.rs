@@ -151,6 +151,33 @@ impl hashbrown::Equivalent<(u32, u8, Box<str>)> for SkipRef<'_> {
     }
 }
 
+impl Geography {
+    /// The bytes it owns on the heap: levels, places with their codes and names, and the maps
+    /// of children (their tables as allocated, and their keys).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let levels: usize = self.levels.iter().map(String::capacity).sum();
+        let nodes: usize = self
+            .nodes
+            .iter()
+            .map(|n| n.code.capacity() + n.name.as_ref().map_or(0, String::capacity))
+            .sum();
+        let children: usize = self
+            .children
+            .iter()
+            .map(|m| m.allocation_size() + m.keys().map(|k| k.len()).sum::<usize>())
+            .sum();
+        let skipping = self.skipping.allocation_size()
+            + self.skipping.keys().map(|k| k.2.len()).sum::<usize>();
+        self.levels.capacity() * std::mem::size_of::<String>()
+            + levels
+            + self.nodes.capacity() * std::mem::size_of::<GeoNode>()
+            + nodes
+            + self.children.capacity() * std::mem::size_of::<HashMap<Box<str>, NonZeroU32>>()
+            + children
+            + skipping
+    }
+}
+
 impl Default for Geography {
     fn default() -> Self {
         Geography {

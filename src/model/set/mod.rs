@@ -378,16 +378,26 @@ impl ActaSet {
         self.len() - self.repeats.len()
     }
 
-    /// Approximate heap memory held by the set, in bytes (capacity, not just length).
+    /// The heap memory the set holds, in bytes: every allocation it owns (columns, ids, the
+    /// table index, the geography, the contest), at its capacity, as requested from the
+    /// allocator (the allocator's own rounding and bookkeeping are not counted). A counting
+    /// allocator checks it against what was really allocated (`tests/memory.rs`).
     pub fn heap_bytes(&self) -> usize {
         let columns: usize = self.count_columns().map(OptColumn::heap_bytes).sum();
+        let extra_names: usize = self.extra_names.iter().map(String::capacity).sum();
         columns
+            + (self.lines.capacity() + self.extra.capacity()) * std::mem::size_of::<OptColumn>()
             + self.ids.heap_bytes()
             + self.images.heap_bytes()
-            + self.geo.capacity() * 4
-            + self.index.capacity() * 9
+            + self.geo.capacity() * std::mem::size_of::<Option<NonZeroU32>>()
+            + self.index.allocation_size()
             + self.repeated.heap_bytes()
             + self.repeats.capacity() * std::mem::size_of::<Repeat>()
+            + self.extra_names.capacity() * std::mem::size_of::<String>()
+            + extra_names
+            + self.source.as_ref().map_or(0, String::capacity)
+            + self.contest.heap_bytes()
+            + self.geography.heap_bytes()
     }
 }
 
