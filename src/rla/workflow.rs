@@ -662,9 +662,12 @@ impl BatchAudit {
                     discrepancies.push(d);
                 }
             }
+            // The ballots only set no winner: at least every candidate's paper total, so that a
+            // paper count with more votes than ballots is still reported, not refused.
+            let most = totals.iter().copied().max().unwrap_or(0);
             let paper = ReportedResult::new(
                 self.result.names().iter().cloned().zip(totals),
-                audited_ballots.max(self.result.ballots()).max(1),
+                audited_ballots.max(self.result.ballots()).max(most).max(1),
                 self.options.seats,
             )?;
             let mut reported_winners = self.result.winners().to_vec();
@@ -806,7 +809,9 @@ impl BatchAudit {
         } else if !awaiting.is_empty() {
             Status::Awaiting
         } else {
-            let more = macro_sample_size(alpha, self.total_bound, risk.risk_so_far, self.tables)?;
+            // At least one more draw: the risk is above the limit.
+            let more =
+                macro_sample_size(alpha, self.total_bound, risk.risk_so_far, self.tables)?.max(1);
             if !risk.risk_so_far.is_finite() || more >= self.tables {
                 Status::FullCount
             } else {

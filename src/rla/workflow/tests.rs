@@ -212,6 +212,20 @@ fn a_full_count_confirms_or_overturns() {
     );
     assert_eq!(e.paper_totals.as_deref(), Some(&[4000, 6800, 1200][..]));
     assert_eq!(e.discrepancies.len(), 40);
+    // A paper count with more votes than ballots is reported, not refused.
+    let stuffed: Vec<(String, String)> = all
+        .iter()
+        .map(|t| (t.clone(), "400,300,500,10,30".to_owned()))
+        .collect();
+    let stuffed: Vec<(&str, &str)> = stuffed
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let e = audit
+        .evaluate(&reported, &paper(&rows, &all, &stuffed), &[])
+        .unwrap();
+    assert_eq!(e.status, Status::Confirmed);
+    assert_eq!(e.paper_totals.as_deref(), Some(&[20_000, 400, 1200][..]));
 }
 
 #[test]
