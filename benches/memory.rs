@@ -6,55 +6,23 @@
 //! Run with `cargo bench --bench memory`; it prints a table for BENCHMARKS.md. Not a criterion
 //! benchmark: the counts are exact, not timed.
 
-use std::alloc::{GlobalAlloc, Layout as AllocLayout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use actas::io::{read_csv, read_csv_path};
 use actas::synth::{SynthConfig, layout, write_csv};
 
-/// Counts the bytes requested and not yet freed, and their peak since the last reset.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn grew(by: usize) {
-    let now = LIVE.fetch_add(by, Ordering::Relaxed) + by;
-    PEAK.fetch_max(now, Ordering::Relaxed);
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: AllocLayout) -> *mut u8 {
-        grew(layout.size());
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: AllocLayout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn alloc_zeroed(&self, layout: AllocLayout) -> *mut u8 {
-        grew(layout.size());
-        unsafe { System.alloc_zeroed(layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: AllocLayout, new_size: usize) -> *mut u8 {
-        // The old block lives until the new one is filled: count both at the peak.
-        grew(new_size);
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
+#[path = "../tests/common/counting.rs"]
+mod counting;
 
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: counting::Counting = counting::Counting;
 
 /// What reading took: the heap the set holds, the peak above the start while reading, and
 /// `heap_bytes`.
 fn measure(read: impl FnOnce() -> actas::ActaSet) -> (usize, usize, usize) {
-    let before = LIVE.load(Ordering::SeqCst);
-    PEAK.store(before, Ordering::SeqCst);
+    let before = counting::live();
+    counting::reset_peak();
     let set = read();
-    let held = LIVE.load(Ordering::SeqCst) - before;
-    let peak = PEAK.load(Ordering::SeqCst) - before;
+    let held = counting::live() - before;
+    let peak = counting::peak() - before;
     let said = set.heap_bytes();
     drop(set);
     (held, peak, said)

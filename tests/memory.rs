@@ -1,45 +1,22 @@
 //! `ActaSet::heap_bytes` against a counting allocator: the bytes a set holds are the bytes the
 //! allocator handed out for it and has not taken back.
 
-use std::alloc::{GlobalAlloc, Layout as AllocLayout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use actas::io::{Layout, read_csv};
 use actas::synth::{SynthConfig, layout, write_csv};
 
-/// Counts the bytes requested and not yet freed.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: AllocLayout) -> *mut u8 {
-        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: AllocLayout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn alloc_zeroed(&self, layout: AllocLayout) -> *mut u8 {
-        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
-        unsafe { System.alloc_zeroed(layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: AllocLayout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_add(new_size, Ordering::Relaxed);
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
+// The peak is for the benchmark; this test needs only what is live.
+#[allow(dead_code)]
+#[path = "common/counting.rs"]
+mod counting;
 
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: counting::Counting = counting::Counting;
 
 /// The bytes a set read from `csv` holds, measured, and what `heap_bytes` says.
 fn measured(csv: &[u8], layout: &Layout) -> (usize, usize) {
-    let before = LIVE.load(Ordering::SeqCst);
+    let before = counting::live();
     let set = read_csv(csv, layout).expect("read").set;
-    let held = LIVE.load(Ordering::SeqCst) - before;
+    let held = counting::live() - before;
     let said = set.heap_bytes();
     drop(set);
     (held, said)

@@ -101,12 +101,7 @@ impl BatchDiscrepancy {
     /// The discrepancy divided by the pair's reported margin over all tables (`f64`; infinite for
     /// a tied pair).
     pub fn weighted(&self, result: &ReportedResult) -> f64 {
-        let margin = result.margin(self.winner, self.loser);
-        if margin == 0 {
-            f64::INFINITY * (self.counted_as.signum() as f64)
-        } else {
-            self.counted_as as f64 / margin as f64
-        }
+        super::comparison::weighted(self.counted_as, result.margin(self.winner, self.loser))
     }
 
     /// The error `e_p` the risk uses: the weighted discrepancy when it overstates the winner,

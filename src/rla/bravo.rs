@@ -70,6 +70,19 @@ fn log_statistics(result: &ReportedResult, sample: &[u64]) -> Vec<(usize, usize,
         .collect()
 }
 
+/// A chance of finishing must be strictly between 0 and 1.
+fn check_chance(chance: f64) -> Result<()> {
+    if chance > 0.0 && chance < 1.0 {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "chance of finishing",
+            chance.to_string(),
+            "give a chance strictly between 0 and 1, such as 0.9",
+        ))
+    }
+}
+
 fn check_sample(result: &ReportedResult, sample: &[u64]) -> Result<()> {
     if sample.len() != result.names().len() {
         return Err(Error::invalid(
@@ -218,13 +231,7 @@ pub fn bravo_plan(
     check_risk_limit(risk_limit)?;
     check_sample(result, sample)?;
     for &q in chances {
-        if !(q > 0.0 && q < 1.0) {
-            return Err(Error::invalid(
-                "chance of finishing",
-                q.to_string(),
-                "give a chance strictly between 0 and 1, such as 0.9",
-            ));
-        }
+        check_chance(q)?;
     }
     let n = result.ballots();
     if result
@@ -370,13 +377,7 @@ pub fn bravo_sample_size(
     chance: f64,
 ) -> Result<u64> {
     check_risk_limit(risk_limit)?;
-    if !(chance > 0.0 && chance < 1.0) {
-        return Err(Error::invalid(
-            "chance of finishing",
-            chance.to_string(),
-            "give a chance strictly between 0 and 1, such as 0.9",
-        ));
-    }
+    check_chance(chance)?;
     if winner == 0 || loser > winner || winner.saturating_add(loser) > ballots {
         return Err(Error::invalid(
             "pair",

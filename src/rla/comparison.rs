@@ -15,6 +15,16 @@
 use super::{ReportedResult, check_risk_limit};
 use crate::error::{Error, Result};
 
+/// A discrepancy of `counted_as` votes over a pair's margin in votes: infinite (with the
+/// discrepancy's sign) for a tied pair.
+pub(crate) fn weighted(counted_as: i64, margin: u64) -> f64 {
+    if margin == 0 {
+        f64::INFINITY * (counted_as.signum() as f64)
+    } else {
+        counted_as as f64 / margin as f64
+    }
+}
+
 /// The inflation factor γ of Stark's tool, AGI and CORLA (and Arlo): a convention, not derived.
 pub const GAMMA: f64 = 1.03905;
 
@@ -35,12 +45,7 @@ impl Discrepancy {
     /// The discrepancy divided by its pair's reported margin in votes (`f64`; infinite for a
     /// tied pair).
     pub fn weighted(&self, result: &ReportedResult) -> f64 {
-        let margin = result.margin(self.winner, self.loser);
-        if margin == 0 {
-            f64::INFINITY * (self.counted_as.signum() as f64)
-        } else {
-            self.counted_as as f64 / margin as f64
-        }
+        weighted(self.counted_as, result.margin(self.winner, self.loser))
     }
 }
 

@@ -152,13 +152,28 @@ impl NonnegMean {
                 ),
             ));
         }
+        let u = self.u;
+        let etas = self.null_means(x, eta)?;
+        let mut j = 0;
+        self.martingale(x, |xi, mi| {
+            let ei = etas[j];
+            j += 1;
+            (xi * ei / mi + (u - xi) * (u - ei) / (u - mi)) / u
+        })
+    }
+
+    /// The statistics `T_j = Π factor(x_i, μ_i)` of a martingale over `x`, with SHANGRLA's
+    /// special cases (`alpha_mart`, `betting_mart`): a step whose null mean `μ` is above `u` or
+    /// at 0 or `u`, or whose statistic vanishes, counts as 1; a null mean below 0 as infinite;
+    /// a sample whose total exceeds `N t` rejects at its last draw. Returns the p-value and its
+    /// history.
+    fn martingale(&self, x: &[f64], mut factor: impl FnMut(f64, f64) -> f64) -> Result<MeanTest> {
         let (u, t) = (self.u, self.t);
         let m = self.null_means(x, t)?;
-        let etas = self.null_means(x, eta)?;
         let mut product = 1.0f64;
         let mut terms = Vec::with_capacity(x.len());
-        for ((&xi, &mi), &ei) in x.iter().zip(&m).zip(&etas) {
-            product *= (xi * ei / mi + (u - xi) * (u - ei) / (u - mi)) / u;
+        for (&xi, &mi) in x.iter().zip(&m) {
+            product *= factor(xi, mi);
             let mut term = product;
             if mi > u {
                 term = 0.0;
@@ -198,33 +213,7 @@ impl NonnegMean {
                 "a bet must be a finite fraction, 0 or more",
             ));
         }
-        let (u, t) = (self.u, self.t);
-        let m = self.null_means(x, t)?;
-        let mut product = 1.0f64;
-        let mut terms = Vec::with_capacity(x.len());
-        for (&xi, &mi) in x.iter().zip(&m) {
-            product *= 1.0 + lambda * (xi - mi);
-            let mut term = product;
-            if mi > u {
-                term = 0.0;
-            }
-            if isclose(0.0, mi, 2.0 * EPS, 1e-5) || isclose(u, mi, 2.0 * EPS, 1e-6) {
-                term = 1.0;
-            }
-            if isclose(0.0, term, 2.0 * EPS, 1e-5) {
-                term = 1.0;
-            }
-            if mi < 0.0 {
-                term = f64::INFINITY;
-            }
-            terms.push(term);
-        }
-        if let (Population::Finite(n), Some(last)) = (self.population, terms.last_mut()) {
-            if x.iter().sum::<f64>() > n as f64 * t {
-                *last = f64::INFINITY;
-            }
-        }
-        Ok(finish(&terms, true))
+        self.martingale(x, |xi, mi| 1.0 + lambda * (xi - mi))
     }
 
     /// ALPHA's alternative mean `eta` for a bet `lambda` against the null mean `mu`:
