@@ -299,3 +299,54 @@ proptest! {
         prop_assert_eq!(status, Status::Confirmed);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// An evaluation does not depend on the order of the audited sheets, nor on the state having
+    /// travelled through JSON, nor on drawing a round at once or in parts.
+    #[test]
+    fn evaluations_do_not_depend_on_order_or_travel(
+        reported in arb_tables(),
+        noise in proptest::collection::vec((0u32..3, 0u32..30), 40),
+        split in 0u64..10,
+        seed in "[a-z0-9]{1,8}",
+    ) {
+        let rep = set(&reported, 5);
+        let Ok(plan) = BatchAudit::plan(&rep, BatchAuditOptions::new(0.1)) else {
+            return Ok(());
+        };
+        if !plan.total_bound().is_finite() {
+            return Ok(());
+        }
+        let n = plan.first_round().min(rep.tables() as u64).max(1);
+        let paper_rows: Vec<[u32; 3]> = reported
+            .iter()
+            .zip(&noise)
+            .map(|(v, &(c, d))| {
+                let mut v = *v;
+                v[c as usize] = v[c as usize].saturating_sub(d);
+                v
+            })
+            .collect();
+        let paper = set(&paper_rows, 5);
+        let (once, _) = plan.draw(&rep, &seed, n).unwrap();
+        let first = split.min(n);
+        let (half, _) = plan.draw(&rep, &seed, first).unwrap();
+        let (twice, _) = half.draw(&rep, &seed, n - first).unwrap();
+        prop_assert_eq!(&once, &twice);
+        let audited = pull(&paper, once.draws());
+        let mut reversed_ids: Vec<String> = once.draws().to_vec();
+        reversed_ids.reverse();
+        let reversed = pull(&paper, &reversed_ids);
+        let a = once.evaluate(&rep, &audited, &[]).unwrap();
+        let b = once.evaluate(&rep, &reversed, &[]).unwrap();
+        prop_assert_eq!(a.status, b.status);
+        prop_assert_eq!(a.risk, b.risk);
+        prop_assert_eq!(&a.discrepancies, &b.discrepancies);
+        prop_assert_eq!(&a.findings, &b.findings);
+        let travelled: BatchAudit = serde_json::from_str(&serde_json::to_string(&once).unwrap()).unwrap();
+        let c = travelled.evaluate(&rep, &audited, &[]).unwrap();
+        prop_assert_eq!(c, a);
+    }
+}
