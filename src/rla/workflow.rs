@@ -674,7 +674,10 @@ impl BatchAudit {
             let mut paper_winners = paper.winners().to_vec();
             reported_winners.sort_unstable();
             paper_winners.sort_unstable();
-            let overturned = reported_winners != paper_winners || paper.is_tied();
+            // A tie on paper overturns a reported win, and a win on paper a reported tie; a tie
+            // reported and found is confirmed.
+            let overturned =
+                reported_winners != paper_winners || paper.is_tied() != self.result.is_tied();
             for d in &discrepancies {
                 findings.push(d.finding());
             }
