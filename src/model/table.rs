@@ -57,6 +57,27 @@ pub(crate) fn table_id_problem(id: &str) -> Option<&'static str> {
     if id.is_empty() {
         return Some("is empty");
     }
+    // The common id, ASCII, in one pass over its bytes (ASCII white space is `\t` to `\r` and
+    // the space; a control is below the space, or DEL).
+    if id.is_ascii() {
+        let b = id.as_bytes();
+        let space = |c: u8| c == b' ' || (b'\t'..=b'\r').contains(&c);
+        if space(b[0]) || space(b[b.len() - 1]) {
+            return Some("has surrounding white space");
+        }
+        return b
+            .iter()
+            .any(|&c| c < b' ' || c == 0x7F)
+            .then_some("has a control character");
+    }
+    table_id_problem_chars(id)
+}
+
+/// [`table_id_problem`] character by character, for any text.
+fn table_id_problem_chars(id: &str) -> Option<&'static str> {
+    if id.is_empty() {
+        return Some("is empty");
+    }
     let edge = |c: Option<char>| c.is_some_and(char::is_whitespace);
     if edge(id.chars().next()) || edge(id.chars().next_back()) {
         return Some("has surrounding white space");
@@ -121,5 +142,20 @@ mod tests {
             TableId::new("").unwrap_err().to_string(),
             "table id \"\": is empty"
         );
+        assert_eq!(
+            table_id_problem("\x0B1"),
+            Some("has surrounding white space")
+        );
+        assert_eq!(table_id_problem("1\x7F1"), Some("has a control character"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+
+        /// The byte pass for ASCII ids finds what the character pass finds.
+        #[test]
+        fn the_ascii_pass_equals_the_character_pass(id in "[\\x00-\\x7F]{0,6}") {
+            proptest::prop_assert_eq!(table_id_problem(&id), table_id_problem_chars(&id));
+        }
     }
 }

@@ -515,6 +515,29 @@ mod tests {
         assert_eq!(parse_count(b"12a"), Err(CountError::NotACount));
         assert_eq!(parse_count(b"1.0"), Err(CountError::NotACount));
         assert_eq!(parse_count(b"+1"), Err(CountError::NotACount));
+        assert_eq!(parse_count(b"999999999"), Ok(Some(999_999_999)));
+        assert_eq!(parse_count(b"0000000000012"), Ok(Some(12)));
+        assert_eq!(parse_count(b"12/"), Err(CountError::NotACount));
+        assert_eq!(parse_count(b":12"), Err(CountError::NotACount));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+
+        /// The one-pass path for short cells of digits answers as the full parser does, on
+        /// cells of digits and of the bytes next to them (`/` and `:`), signs and spaces.
+        #[test]
+        fn the_fast_count_path_equals_the_full_parser(
+            cell in proptest::collection::vec(
+                proptest::prop_oneof![
+                    8 => b'0'..=b'9',
+                    1 => proptest::sample::select(vec![b'/', b':', b' ', b'-', b'+', b'\t', 0xFF]),
+                ],
+                0..13,
+            )
+        ) {
+            proptest::prop_assert_eq!(parse_count(&cell), parse_count_slow(&cell));
+        }
     }
 
     /// Reads `input` through a [`RecordLimit`] of `max` bytes in reads of `step` bytes; the line

@@ -98,9 +98,13 @@ impl ActaSet {
                 ),
             }));
         }
-        table::validate(raw.id)?;
+        // Every caller has checked the id (the reader, to reject the row; a `TableId`).
+        debug_assert!(table::validate(raw.id).is_ok(), "{:?}", raw.id);
         let index = self.len();
         u32::try_from(index).map_err(|_| Error::overflow("number of sheets"))?;
+        if self.pending.len() == index - self.indexed {
+            self.pending.push(self.hasher.hash_one(raw.id) as u32);
+        }
         self.ids.push(raw.id);
         self.geo.push(raw.geo.map(GeoPath::raw));
         for (c, v) in self.standard.iter_mut().zip(raw.standard) {
@@ -126,15 +130,32 @@ impl ActaSet {
         if start == end {
             return;
         }
-        let mut keys: Vec<(u32, u32)> = (start..end)
-            .map(|i| {
-                (
-                    self.hasher.hash_one(self.ids.get(i).unwrap_or("")) as u32,
-                    i as u32,
-                )
-            })
-            .collect();
-        keys.sort_unstable();
+        // The hashes taken at push time, or (when sheets came another way) from the ids.
+        let pending = std::mem::take(&mut self.pending);
+        let mut keys: Vec<(u32, u32)> = if pending.len() == end - start {
+            pending
+                .iter()
+                .zip(start..)
+                .map(|(&h, i)| (h, i as u32))
+                .collect()
+        } else {
+            (start..end)
+                .map(|i| {
+                    (
+                        self.hasher.hash_one(self.ids.get(i).unwrap_or("")) as u32,
+                        i as u32,
+                    )
+                })
+                .collect()
+        };
+        drop(pending);
+        // Sorted by the bucket each hash takes in the index once it has room for every pending
+        // sheet, then by hash: equal ids meet as neighbours, and the first readings go in bucket
+        // by bucket (sequential writes, not a cache miss each).
+        self.index.reserve(keys.len(), |&(_, h)| spread(h));
+        let mask = (self.index.capacity() + 1).next_power_of_two() as u64 - 1;
+        keys.sort_unstable_by_key(|&(h, i)| (spread(h) & mask, h, i));
+        let fresh = self.index.is_empty();
         let mut new_repeats: Vec<(usize, usize)> = Vec::new();
         let mut firsts: Vec<(u32, u32)> = Vec::with_capacity(keys.len());
         let mut run = 0;
@@ -148,18 +169,27 @@ impl ActaSet {
             // earlier in the run) is a repeat of its first sheet.
             for k in run..end_run {
                 let i = keys[k].1 as usize;
-                let id = self.ids.get(i).unwrap_or("");
-                let known = self
-                    .index
-                    .find(spread(h), |&(j, hj)| {
-                        hj == h && self.ids.get(j as usize) == Some(id)
-                    })
-                    .map(|&(j, _)| j as usize);
+                // Ids are read only when another sheet shares the hash.
+                let known = if fresh {
+                    None
+                } else {
+                    let id = self.ids.get(i).unwrap_or("");
+                    self.index
+                        .find(spread(h), |&(j, hj)| {
+                            hj == h && self.ids.get(j as usize) == Some(id)
+                        })
+                        .map(|&(j, _)| j as usize)
+                };
                 // The earliest sheet of the run with this id is its first reading.
-                let earlier = keys[run..k]
-                    .iter()
-                    .map(|&(_, j)| j as usize)
-                    .find(|&j| self.ids.get(j) == Some(id));
+                let earlier = if k == run {
+                    None
+                } else {
+                    let id = self.ids.get(i).unwrap_or("");
+                    keys[run..k]
+                        .iter()
+                        .map(|&(_, j)| j as usize)
+                        .find(|&j| self.ids.get(j) == Some(id))
+                };
                 match known.or(earlier) {
                     Some(first) => new_repeats.push((first, i)),
                     None => firsts.push((h, i as u32)),
@@ -167,10 +197,7 @@ impl ActaSet {
             }
             run = end_run;
         }
-        // Insert the first readings bucket by bucket (the low bits of the table hash).
-        self.index.reserve(firsts.len(), |&(_, h)| spread(h));
-        let mask = (self.index.capacity() + 1).next_power_of_two() as u64 - 1;
-        firsts.sort_unstable_by_key(|&(h, _)| spread(h) & mask);
+        // Insert the first readings, already in bucket order.
         for (h, i) in firsts {
             self.index
                 .insert_unique(spread(h), (i, h), |&(_, hh)| spread(hh));

@@ -105,6 +105,9 @@ pub struct ActaSet {
     /// Sheets `..indexed` are in the index and the repeats; later ones were pushed in bulk and
     /// wait for [`ActaSet::index_pending`].
     indexed: usize,
+    /// 32 bits of the hash of each sheet's id from `indexed` on, taken while the id was in cache
+    /// (pushed in bulk); emptied, and its memory given back, when they are indexed.
+    pending: Vec<u32>,
     repeats: Vec<Repeat>,
     repeated: Bits,
 }
@@ -138,6 +141,7 @@ impl ActaSet {
             hasher: DefaultHashBuilder::default(),
             index: HashTable::new(),
             indexed: 0,
+            pending: Vec::new(),
             repeats: Vec::new(),
             repeated: Bits::default(),
         }
@@ -205,6 +209,7 @@ impl ActaSet {
             c.shrink_to_fit();
         }
         self.index.shrink_to_fit(|&(_, h)| spread(h));
+        self.pending.shrink_to_fit();
         self.repeats.shrink_to_fit();
     }
 
@@ -348,6 +353,7 @@ impl ActaSet {
         self.images.clear();
         self.index.clear();
         self.indexed = 0;
+        self.pending.clear();
         self.repeats.clear();
         self.repeated = Bits::default();
     }
@@ -391,6 +397,7 @@ impl ActaSet {
             + self.images.heap_bytes()
             + self.geo.capacity() * std::mem::size_of::<Option<NonZeroU32>>()
             + self.index.allocation_size()
+            + self.pending.capacity() * 4
             + self.repeated.heap_bytes()
             + self.repeats.capacity() * std::mem::size_of::<Repeat>()
             + self.extra_names.capacity() * std::mem::size_of::<String>()
