@@ -747,3 +747,17 @@ fn a_bad_register_row_says_what_and_where() {
     assert!(matches!(err.kind(), ErrorKind::Csv { .. }), "{err:?}");
     assert!(std::error::Error::source(&err).is_some());
 }
+
+/// Regression: a row after an empty line that opens a quote it never closes, at the end of a
+/// file ending in a line end, was reported one line early (on the empty line): the line was
+/// counted back from the end with the quoted line end taken for the row's own.
+#[test]
+fn an_unclosed_quote_after_an_empty_line_is_on_its_own_line() {
+    let layout = Layout::new("c", "table").with_candidate("A", "Ana", "A");
+    let read = read_csv(&b"table,A\n1,5\n\n\"2\n"[..], &layout).unwrap();
+    assert_eq!(read.report.accepted, 1);
+    assert_eq!(
+        messages(&read.report),
+        ["line 4: 1 cells where the header has 2"]
+    );
+}

@@ -8,21 +8,23 @@ use std::io::Read;
 use std::path::Path;
 
 use super::row::*;
+use super::split::{Record, Records};
 
-/// The CSV parser as the reader sets it up. Lines end at '\n'; a '\r' before it is stripped
-/// from the last cell, so that line numbers stay right for CRLF files. The input goes through a
-/// [`RecordLimit`], so that no record grows past the layout's `max_record_bytes`.
-pub(super) fn csv_reader<R: Read>(reader: R, layout: &Layout) -> csv::Reader<RecordLimit<R>> {
-    csv::ReaderBuilder::new()
-        .delimiter(layout.delimiter as u8)
-        .has_headers(false)
-        .flexible(true)
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_reader(RecordLimit::new(
-            reader,
-            layout.max_record_bytes,
-            layout.delimiter as u8,
-        ))
+/// The records of the input as the reader cuts them. Lines end at '\n'; a '\r' before it is
+/// stripped from the last cell, so that line numbers stay right for CRLF files. The input goes
+/// through a [`RecordLimit`], so that no record grows past the layout's `max_record_bytes`.
+pub(super) fn records<R: Read>(reader: R, layout: &Layout) -> Records<R> {
+    let delimiter = layout.delimiter as u8;
+    Records::new(
+        RecordLimit::new(reader, layout.max_record_bytes, delimiter),
+        delimiter,
+    )
+}
+
+/// An error of the input (among them the record limit's), as the `csv` crate's reader reported
+/// it.
+pub(super) fn io_error(e: std::io::Error, path: Option<&Path>) -> Error {
+    csv_error(csv::Error::from(e), path)
 }
 
 /// A reader that fails once a record (a line, or several inside a quoted cell) holds more than
@@ -226,6 +228,6 @@ pub(crate) fn record_line(rec: &ByteRecord, after: u64, ends_open: bool) -> u64 
         .max(reported)
 }
 
-pub(super) fn is_blank(rec: &ByteRecord) -> bool {
+pub(super) fn is_blank(rec: &Record) -> bool {
     rec.len() <= 1 && trim(rec.get(0).unwrap_or(b"")).is_empty()
 }

@@ -10,6 +10,7 @@ mod limit;
 mod plan;
 mod report;
 mod row;
+mod split;
 
 pub(crate) use limit::{RecordLimit, csv_error, record_line};
 pub use report::{
@@ -20,7 +21,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::io::layout::Layout;
 use crate::model::{ActaSet, Field, RepeatKind};
 use crate::par::Execution;
-use csv::ByteRecord;
+use split::{Record, Records};
 use std::io::Read;
 use std::path::Path;
 
@@ -299,10 +300,10 @@ pub(crate) enum Lines {
 
 /// A CSV being read through a layout, a chunk of sheets at a time.
 pub(crate) struct Rows<R: Read> {
-    rdr: csv::Reader<RecordLimit<R>>,
+    rdr: Records<R>,
     plan: Plan,
     buf: RowBuf,
-    rec: ByteRecord,
+    rec: Record,
     report: ReadReport,
     header_line: u64,
     path: Option<std::path::PathBuf>,
@@ -312,17 +313,14 @@ impl<R: Read> Rows<R> {
     /// Reads the header and resolves the layout; returns the rows and an empty set to fill.
     pub(crate) fn open(reader: R, layout: &Layout, path: Option<&Path>) -> Result<(Self, ActaSet)> {
         layout.validate()?;
-        let mut rdr = csv_reader(reader, layout);
-        let mut header = ByteRecord::new();
+        let mut rdr = records(reader, layout);
+        let mut header = Record::default();
         let header_line = loop {
-            if !rdr
-                .read_byte_record(&mut header)
-                .map_err(|e| csv_error(e, path))?
-            {
+            if !rdr.read(&mut header).map_err(|e| io_error(e, path))? {
                 return Err(Error::new(ErrorKind::EmptyInput));
             }
             if !is_blank(&header) {
-                break record_line(&header, rdr.position().line(), rdr.get_ref().ends_open());
+                break header.line();
             }
         };
         let (plan, unused_columns) = Plan::new(layout, &header)?;
@@ -331,7 +329,7 @@ impl<R: Read> Rows<R> {
             rdr,
             plan,
             buf: RowBuf::default(),
-            rec: ByteRecord::new(),
+            rec: Record::default(),
             report: ReadReport {
                 unused_columns,
                 unplaced: vec![0; layout.geography.len()],
@@ -357,13 +355,13 @@ impl<R: Read> Rows<R> {
         reader: R,
         layout: &Layout,
     ) -> Result<(Self, ActaSet)> {
-        let rdr = csv_reader(reader, layout);
+        let rdr = records(reader, layout);
         let set = layout.empty_set()?;
         let rows = Rows {
             rdr,
             plan: other.plan.clone(),
             buf: RowBuf::default(),
-            rec: ByteRecord::new(),
+            rec: Record::default(),
             report: ReadReport {
                 unplaced: vec![0; layout.geography.len()],
                 ..ReadReport::default()
@@ -377,14 +375,13 @@ impl<R: Read> Rows<R> {
     /// The byte offset and line of the next record, counted from where this reader started.
     #[cfg(feature = "parallel")]
     pub(crate) fn position(&self) -> (u64, u64) {
-        let p = self.rdr.position();
-        (p.byte(), p.line())
+        self.rdr.position()
     }
 
     /// The underlying reader.
     #[cfg(feature = "parallel")]
     pub(crate) fn get_ref(&self) -> &R {
-        self.rdr.get_ref().get_ref()
+        self.rdr.limit().get_ref()
     }
 
     /// The unused columns the header showed.
@@ -429,16 +426,14 @@ impl<R: Read> Rows<R> {
         let expected = plan.names.len();
         let start = set.len();
         while set.len() - start < max {
-            if rdr.position().byte() >= limit {
-                return Ok((true, rdr.position().line()));
+            let (byte, next_line) = rdr.position();
+            if byte >= limit {
+                return Ok((true, next_line));
             }
-            if !rdr
-                .read_byte_record(rec)
-                .map_err(|e| csv_error(e, path.as_deref()))?
-            {
-                return Ok((false, rdr.position().line()));
+            if !rdr.read(rec).map_err(|e| io_error(e, path.as_deref()))? {
+                return Ok((false, rdr.position().1));
             }
-            let line = record_line(rec, rdr.position().line(), rdr.get_ref().ends_open());
+            let line = rec.line();
             if is_blank(rec) {
                 report.blank_lines += 1;
                 continue;
@@ -478,7 +473,7 @@ impl<R: Read> Rows<R> {
                 }
             }
         }
-        Ok((true, rdr.position().line()))
+        Ok((true, rdr.position().1))
     }
 
     /// The report of every row read.

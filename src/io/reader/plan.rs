@@ -1,8 +1,8 @@
 //! A layout resolved against a header: the column of every part of a sheet.
 
+use super::split::Record;
 use crate::error::{Error, ErrorKind, Result};
 use crate::io::layout::{Encoding, Layout, Source};
-use csv::ByteRecord;
 
 use super::report::*;
 use super::row::*;
@@ -55,7 +55,7 @@ impl SourcePlan {
     #[inline]
     pub(super) fn read(
         &self,
-        rec: &ByteRecord,
+        rec: &Record,
         last: usize,
     ) -> std::result::Result<Option<u32>, Reject> {
         match self {
@@ -91,7 +91,7 @@ pub(super) fn decode_header(enc: Encoding, bytes: &[u8]) -> String {
 }
 
 impl Plan {
-    pub(super) fn new(layout: &Layout, header: &ByteRecord) -> Result<(Plan, Vec<String>)> {
+    pub(super) fn new(layout: &Layout, header: &Record) -> Result<(Plan, Vec<String>)> {
         let names: Vec<String> = header
             .iter()
             .map(|f| {

@@ -1,10 +1,10 @@
 //! Parsing one row into the set, or saying why not.
 
+use super::split::Record;
 use crate::error::Error;
 use crate::io::layout::Encoding;
 use crate::model::set::RawSheet;
 use crate::model::{ActaSet, GeoPath};
-use csv::ByteRecord;
 
 use super::plan::*;
 use super::report::*;
@@ -201,7 +201,7 @@ pub(super) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 #[inline]
 pub(super) fn count_at(
-    rec: &ByteRecord,
+    rec: &Record,
     col: usize,
     last: usize,
 ) -> std::result::Result<Option<u32>, Reject> {
@@ -214,7 +214,7 @@ pub(super) fn count_at(
 }
 
 #[inline]
-pub(super) fn cell(rec: &ByteRecord, col: usize, last: usize) -> &[u8] {
+pub(super) fn cell(rec: &Record, col: usize, last: usize) -> &[u8] {
     let c = rec.get(col).unwrap_or(b"");
     if col == last { strip_cr(c) } else { c }
 }
@@ -223,7 +223,7 @@ impl Plan {
     /// Parses one record into the set, or says why not.
     pub(super) fn row(
         &self,
-        rec: &ByteRecord,
+        rec: &Record,
         buf: &mut RowBuf,
         set: &mut ActaSet,
     ) -> std::result::Result<usize, RowError> {
