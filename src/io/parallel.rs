@@ -168,7 +168,7 @@ pub(crate) fn read_cut<S: Source>(
     let len = source.len()?;
     let path = source.path();
     // The header, read once: where the data starts, on which line, and the resolved layout.
-    let (head, _) = Rows::open(source.at(0)?, layout, path)?;
+    let (head, head_set) = Rows::open(source.at(0)?, layout, path)?;
     let (data_start, data_line) = head.position();
     let mut starts = vec![data_start];
     for at in cuts(data_start) {
@@ -194,6 +194,8 @@ pub(crate) fn read_cut<S: Source>(
             quote: false,
         };
         let (mut rows, mut set) = Rows::resume(&head, watch, layout)?;
+        // Every part hashes ids alike, so that the joined set keeps the parts' hashes.
+        set.share_hasher(&head_set);
         let (_, next_line) = rows.fill_until(&mut set, usize::MAX, end - begin, Lines::Keep)?;
         let quote = rows.reader_flag();
         Ok(Part {

@@ -162,6 +162,19 @@ impl StrColumn {
         self.ends.shrink_to_fit();
     }
 
+    /// Whether there is no string.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Appends empty strings until there are `len`.
+    pub(crate) fn pad_to(&mut self, len: usize) {
+        let end = self.buf.len() as u64;
+        if self.ends.len() < len {
+            self.ends.resize(len, end);
+        }
+    }
+
     /// Appends every string of `other`.
     #[cfg(any(test, feature = "parallel"))]
     pub(crate) fn extend(&mut self, other: &StrColumn) {

@@ -6,7 +6,9 @@ use std::fmt;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use hashbrown::HashMap;
+use std::hash::BuildHasher;
+
+use hashbrown::{DefaultHashBuilder, HashTable};
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -75,9 +77,9 @@ fn raw_index(i: usize) -> Option<NonZeroU32> {
 /// Invariant: the code is unique among its parent's children.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct GeoNode {
-    level: usize,
-    code: String,
-    name: Option<String>,
+    level: u32,
+    code: Box<str>,
+    name: Option<Box<str>>,
     /// The parent's stored index: a node does not know its geography's identity, so that a
     /// copy of the geography can take a new one.
     parent: Option<NonZeroU32>,
@@ -86,7 +88,7 @@ pub struct GeoNode {
 impl GeoNode {
     /// The index of its level in [`Geography::levels`].
     pub fn level(&self) -> usize {
-        self.level
+        self.level as usize
     }
 
     /// Its code as the data wrote it (`"01"`), unique among its siblings.
@@ -134,47 +136,59 @@ pub struct Geography {
     id: u32,
     levels: Vec<String>,
     nodes: Vec<GeoNode>,
-    /// Children of the root (index 0) and of node `i` (index `i + 1`), by code: stored indices.
-    children: Vec<HashMap<Box<str>, NonZeroU32>>,
-    /// Places whose parent is more than one level up (levels skipped), by parent slot, level
-    /// and code.
-    skipping: HashMap<(u32, u8, Box<str>), NonZeroU32>,
+    /// Every place's stored index, found by its parent's stored index (0 at the top), its
+    /// level and its code, which the place itself holds: one table for the whole geography,
+    /// with no key stored twice.
+    places: HashTable<NonZeroU32>,
+    hasher: DefaultHashBuilder,
 }
 
-/// A borrowed key of [`Geography::skipping`], to look places up without allocating.
+/// The key a place is found by: its parent's stored index (0 at the top), level and code.
 #[derive(Hash)]
-struct SkipRef<'a>(u32, u8, &'a str);
+struct PlaceKey<'a>(u32, u32, &'a str);
 
-impl hashbrown::Equivalent<(u32, u8, Box<str>)> for SkipRef<'_> {
-    fn equivalent(&self, key: &(u32, u8, Box<str>)) -> bool {
-        self.0 == key.0 && self.1 == key.1 && self.2 == &*key.2
+impl Geography {
+    fn key_hash(&self, key: &PlaceKey<'_>) -> u64 {
+        self.hasher.hash_one(key)
+    }
+
+    fn key_of(node: &GeoNode) -> PlaceKey<'_> {
+        PlaceKey(
+            node.parent.map_or(0, NonZeroU32::get),
+            node.level,
+            &node.code,
+        )
+    }
+
+    /// The place with this key.
+    fn lookup(&self, key: &PlaceKey<'_>) -> Option<NonZeroU32> {
+        let nodes = &self.nodes;
+        self.places
+            .find(self.key_hash(key), |&raw| {
+                let n = &nodes[raw.get() as usize - 1];
+                n.parent.map_or(0, NonZeroU32::get) == key.0
+                    && n.level == key.1
+                    && *n.code == *key.2
+            })
+            .copied()
     }
 }
 
 impl Geography {
-    /// The bytes it owns on the heap: levels, places with their codes and names, and the maps
-    /// of children (their tables as allocated, and their keys).
+    /// The bytes it owns on the heap: levels, places with their codes and names, and the table
+    /// that finds them (as allocated).
     pub(crate) fn heap_bytes(&self) -> usize {
         let levels: usize = self.levels.iter().map(String::capacity).sum();
         let nodes: usize = self
             .nodes
             .iter()
-            .map(|n| n.code.capacity() + n.name.as_ref().map_or(0, String::capacity))
+            .map(|n| n.code.len() + n.name.as_ref().map_or(0, |n| n.len()))
             .sum();
-        let children: usize = self
-            .children
-            .iter()
-            .map(|m| m.allocation_size() + m.keys().map(|k| k.len()).sum::<usize>())
-            .sum();
-        let skipping = self.skipping.allocation_size()
-            + self.skipping.keys().map(|k| k.2.len()).sum::<usize>();
         self.levels.capacity() * std::mem::size_of::<String>()
             + levels
             + self.nodes.capacity() * std::mem::size_of::<GeoNode>()
             + nodes
-            + self.children.capacity() * std::mem::size_of::<HashMap<Box<str>, NonZeroU32>>()
-            + children
-            + skipping
+            + self.places.allocation_size()
     }
 }
 
@@ -184,8 +198,8 @@ impl Default for Geography {
             id: next_identity(),
             levels: Vec::new(),
             nodes: Vec::new(),
-            children: vec![HashMap::new()],
-            skipping: HashMap::new(),
+            places: HashTable::new(),
+            hasher: DefaultHashBuilder::default(),
         }
     }
 }
@@ -198,8 +212,8 @@ impl Clone for Geography {
             id: next_identity(),
             levels: self.levels.clone(),
             nodes: self.nodes.clone(),
-            children: self.children.clone(),
-            skipping: self.skipping.clone(),
+            places: self.places.clone(),
+            hasher: self.hasher.clone(),
         }
     }
 }
@@ -311,7 +325,7 @@ impl Geography {
     ) -> Result<GeoPath> {
         let level = match parent {
             None => 0,
-            Some(p) => self.node(p).map_or(0, |n| n.level + 1),
+            Some(p) => self.node(p).map_or(0, |n| n.level() + 1),
         };
         self.intern_at(parent, level, code, name)
     }
@@ -350,7 +364,9 @@ impl Geography {
     ) -> Result<GeoPath> {
         let (slot, next) = match parent {
             None => (0, 0),
-            Some(p) if self.contains(p) => (p.index() + 1, self.nodes[p.index()].level + 1),
+            Some(p) if self.contains(p) => {
+                (p.index() + 1, self.nodes[p.index()].level as usize + 1)
+            }
             Some(_) => {
                 return Err(Error::new(ErrorKind::Shape {
                     message: "the parent place is not of this geography".into(),
@@ -364,13 +380,9 @@ impl Geography {
                 "is not below the parent's level",
             ));
         }
-        let adjacent = level == next;
-        let found = if adjacent {
-            self.children[slot].get(code)
-        } else {
-            self.skipping.get(&SkipRef(slot as u32, level as u8, code))
-        };
-        if let Some(&found) = found {
+        // Below 256 levels (`Geography::new`), or past them and refused below.
+        let key = PlaceKey(slot as u32, u32::try_from(level).unwrap_or(u32::MAX), code);
+        if let Some(found) = self.lookup(&key) {
             return Ok(self.handle(found));
         }
         if level >= self.levels.len() {
@@ -388,19 +400,17 @@ impl Geography {
             ));
         }
         let path = GeoPath::new_checked(self.nodes.len(), self.id)?;
+        let hash = self.key_hash(&key);
         self.nodes.push(GeoNode {
-            level,
-            code: code.to_owned(),
-            name: name.filter(|n| !n.is_empty()).map(str::to_owned),
+            level: key.1,
+            code: code.into(),
+            name: name.filter(|n| !n.is_empty()).map(Into::into),
             parent: parent.map(GeoPath::raw),
         });
-        self.children.push(HashMap::new());
-        if adjacent {
-            self.children[slot].insert(code.into(), path.raw());
-        } else {
-            self.skipping
-                .insert((slot as u32, level as u8, code.into()), path.raw());
-        }
+        let (nodes, hasher) = (&self.nodes, &self.hasher);
+        self.places.insert_unique(hash, path.raw(), |&raw| {
+            hasher.hash_one(Geography::key_of(&nodes[raw.get() as usize - 1]))
+        });
         Ok(path)
     }
 
@@ -422,9 +432,9 @@ impl Geography {
     pub fn find(&self, codes: &[&str]) -> Option<GeoPath> {
         let mut slot = 0;
         let mut found = None;
-        for code in codes {
-            let p = self.handle(*self.children[slot].get(*code)?);
-            slot = p.index() + 1;
+        for (level, code) in codes.iter().enumerate() {
+            let p = self.handle(self.lookup(&PlaceKey(slot, level as u32, code))?);
+            slot = p.raw().get();
             found = Some(p);
         }
         found
@@ -441,7 +451,7 @@ impl Geography {
     /// `path` is above that level or not of this geography.
     pub fn ancestor_at(&self, path: GeoPath, level: usize) -> Option<GeoPath> {
         self.ancestors(path)
-            .find(|p| self.nodes[p.index()].level == level)
+            .find(|p| self.nodes[p.index()].level() == level)
     }
 
     /// The places of one level, in order of first appearance.
@@ -449,7 +459,7 @@ impl Geography {
         self.nodes
             .iter()
             .enumerate()
-            .filter(move |(_, n)| n.level == level)
+            .filter(move |(_, n)| n.level() == level)
             .filter_map(|(i, _)| GeoPath::new(i, self.id))
     }
 
@@ -458,7 +468,7 @@ impl Geography {
         let mut table: Vec<Option<GeoPath>> = Vec::with_capacity(self.nodes.len());
         for (i, n) in self.nodes.iter().enumerate() {
             // Parents precede children, so the parent's entry is already known.
-            let a = match n.level.cmp(&level) {
+            let a = match n.level().cmp(&level) {
                 std::cmp::Ordering::Equal => GeoPath::new(i, self.id),
                 std::cmp::Ordering::Greater => n.parent.and_then(|p| table[p.get() as usize - 1]),
                 std::cmp::Ordering::Less => None,
@@ -477,7 +487,7 @@ impl Geography {
     pub fn codes(&self, path: GeoPath) -> Vec<&str> {
         let mut codes: Vec<&str> = self
             .ancestors(path)
-            .map(|p| self.nodes[p.index()].code.as_str())
+            .map(|p| &*self.nodes[p.index()].code)
             .collect();
         codes.reverse();
         codes
@@ -559,12 +569,12 @@ mod serde_impl {
                     .nodes
                     .iter()
                     .map(|n| NodeRepr {
-                        code: n.code.clone(),
-                        name: n.name.clone(),
+                        code: n.code.to_string(),
+                        name: n.name.as_deref().map(str::to_owned),
                         parent: n.parent_index(),
                         level: {
-                            let next = n.parent_index().map_or(0, |p| self.nodes[p].level + 1);
-                            (n.level != next).then_some(n.level)
+                            let next = n.parent_index().map_or(0, |p| self.nodes[p].level() + 1);
+                            (n.level() != next).then_some(n.level())
                         },
                     })
                     .collect(),
@@ -586,7 +596,9 @@ mod serde_impl {
                 }
                 let before = geo.len();
                 let parent = n.parent.and_then(|p| geo.place(p));
-                let next = parent.and_then(|p| geo.node(p)).map_or(0, |p| p.level + 1);
+                let next = parent
+                    .and_then(|p| geo.node(p))
+                    .map_or(0, |p| p.level() + 1);
                 geo.intern_at(parent, n.level.unwrap_or(next), &n.code, n.name.as_deref())
                     .map_err(D::Error::custom)?;
                 if geo.len() == before {

@@ -97,6 +97,7 @@ pub struct ActaSet {
     lines: Vec<OptColumn>,
     extra_names: Vec<String>,
     extra: Vec<OptColumn>,
+    /// Each sheet's image reference ("" for none); no entry at all while no sheet has one.
     images: StrColumn,
     hasher: DefaultHashBuilder,
     /// First sheet of each table: (sheet index, 32 bits of the id's hash). Keeping the hash bits
@@ -552,6 +553,12 @@ mod tests {
 
     #[test]
     fn bulk_indexing_equals_pushing_one_by_one() {
+        bulk_indexing_at(2_000, 700);
+        // Past the size at which the index sorts its keys in bins.
+        bulk_indexing_at(20_000, 7_000);
+    }
+
+    fn bulk_indexing_at(n: usize, pool: u64) {
         // Ids from a small pool, so that tables repeat, some with other numbers.
         let mut state = 7u64;
         let mut next = || {
@@ -560,9 +567,9 @@ mod tests {
                 .wrapping_add(1_442_695_040_888_963_407);
             state >> 33
         };
-        let sheets: Vec<ActaSheet> = (0..2_000)
+        let sheets: Vec<ActaSheet> = (0..n)
             .map(|_| {
-                let id = format!("{}", next() % 700);
+                let id = format!("{}", next() % pool);
                 let a = (next() % 3) as u32;
                 sheet(&id, a, 1)
             })
@@ -584,17 +591,17 @@ mod tests {
             };
             bulk.push_raw_deferred(&raw).unwrap();
             // Half indexed in the middle, as a chunked reader would.
-            if k == 999 {
+            if k == n / 2 - 1 {
                 bulk.index_pending();
             }
             rest.push_raw_deferred(&raw).unwrap();
         }
         bulk.index_pending();
         rest.index_pending();
-        assert!(one_by_one.repeats().len() > 1_000);
+        assert!(one_by_one.repeats().len() > n / 2);
         for b in [&bulk, &rest] {
             assert_eq!(b.repeats(), one_by_one.repeats());
-            for id in 0..700 {
+            for id in 0..pool {
                 let id = id.to_string();
                 assert_eq!(b.find(&id), one_by_one.find(&id));
             }
@@ -613,6 +620,31 @@ mod tests {
             .unwrap();
         mixed.push(sheet("x", 1, 1)).unwrap();
         assert_eq!(mixed.repeats().len(), 1);
+    }
+
+    /// The binned sort equals a comparison sort, at the sizes around its threshold and at
+    /// masks narrower and wider than its 16 bits of bins.
+    #[test]
+    fn sorting_by_bucket_equals_a_comparison_sort() {
+        let mut state = 11u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 32) as u32
+        };
+        for n in [0usize, 1, 2, 4095, 4096, 4097, 70_000] {
+            // Hashes from a pool, so that equal hashes (repeats) meet.
+            let keys: Vec<(u32, u32)> = (0..n as u32).map(|i| (next() % 5_000, i)).collect();
+            for bits in [3u32, 16, 17, 20] {
+                let mask = (1u64 << bits) - 1;
+                let mut expected = keys.clone();
+                expected.sort_unstable_by_key(|&(h, i)| (spread(h) & mask, h, i));
+                let mut got = keys.clone();
+                build::sort_by_bucket(&mut got, mask);
+                assert_eq!(got, expected, "{n} keys, {bits} bits");
+            }
+        }
     }
 
     #[test]
@@ -649,6 +681,51 @@ mod tests {
             copy.geography().codes(copy.geo(0).unwrap()),
             s.geography().codes(mine)
         );
+    }
+
+    /// The image column stays empty until a sheet has an image, and every sheet reads back its
+    /// own, also after sets are joined with images on one side only.
+    #[test]
+    fn images_start_when_a_sheet_has_one() {
+        let with = |id: &str, image: Option<&str>| {
+            let mut s = sheet(id, 1, 1);
+            s.image = image.map(str::to_owned);
+            s
+        };
+        let mut s = set();
+        s.push(with("1", None)).unwrap();
+        s.push(with("2", None)).unwrap();
+        assert!(s.images.is_empty(), "no column while no sheet has an image");
+        s.push(with("3", Some("img3.jpg"))).unwrap();
+        s.push(with("4", None)).unwrap();
+        s.push(with("5", Some(""))).unwrap();
+        let images: Vec<Option<&str>> = (0..6).map(|i| s.image(i)).collect();
+        assert_eq!(images, [None, None, Some("img3.jpg"), None, None, None]);
+        #[cfg(feature = "parallel")]
+        {
+            let mut none = set();
+            none.push(with("6", None)).unwrap();
+            // Images on the left only, on the right only, on neither.
+            let mut left = s.clone();
+            left.extend_deferred(&none).unwrap();
+            assert_eq!(left.image(2), Some("img3.jpg"));
+            assert_eq!(left.image(5), None);
+            let mut right = none.clone();
+            right.extend_deferred(&s).unwrap();
+            assert_eq!(
+                (0..6).map(|i| right.image(i)).collect::<Vec<_>>(),
+                [None, None, None, Some("img3.jpg"), None, None]
+            );
+            let mut neither = none.clone();
+            neither.extend_deferred(&none).unwrap();
+            assert!(neither.images.is_empty());
+            // The ids' hashes came along: table 6 twice is found a repeat.
+            for (joined, repeats) in [(&mut left, 0), (&mut right, 0), (&mut neither, 1)] {
+                joined.index_pending();
+                assert_eq!(joined.repeats().len(), repeats);
+                assert_eq!(joined.find("6"), joined.readings("6").first().copied());
+            }
+        }
     }
 
     #[test]
