@@ -44,6 +44,29 @@ const HEADERS: [&[u8]; 4] = [
     b"table,electors,valid,a1,a2,b1,received\n",
 ];
 
+/// The split target: the reader's own splitter cuts the input into the records, lines,
+/// positions and errors the `csv` crate gives, with the delimiter (`,`, `;`, tab or `|`), the
+/// size of each read (1 to 64 bytes, or all at once) and a record limit (64 bytes or 1 MiB)
+/// chosen by the input's first byte.
+pub fn check_split(data: &[u8]) {
+    use crate::io::reader::split::oracle::{with_csv, with_records};
+    let Some((&choice, data)) = data.split_first() else {
+        return;
+    };
+    let delimiter = [b',', b';', b'\t', b'|'][usize::from(choice & 3)];
+    let step = match (choice >> 2) & 15 {
+        0 => usize::MAX,
+        k => usize::from(k) * 4 - 3,
+    };
+    let max = if choice & 0x40 == 0 { 1 << 20 } else { 64 };
+    let (expected, expected_err) = with_csv(data, delimiter, step, max);
+    let (got, got_err) = with_records(data, delimiter, step, max);
+    if expected_err.is_none() {
+        assert_eq!(got, expected, "records");
+    }
+    assert_eq!(got_err, expected_err, "errors");
+}
+
 /// The CSV target: reads the input through one of `LAYOUTS` and checks that every row is
 /// accounted for, that the totals equal a `u128` recomputation, that reading in parts (cut
 /// where the input says) equals reading on one core, that the stream equals the in-memory audit

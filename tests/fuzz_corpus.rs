@@ -25,6 +25,11 @@ fn replay(target: &str, check: fn(&[u8])) {
 }
 
 #[test]
+fn split_inputs() {
+    replay("split", actas::fuzzing::check_split);
+}
+
+#[test]
 fn csv_inputs() {
     replay("csv", actas::fuzzing::check_csv);
 }

@@ -1,28 +1,36 @@
 #!/usr/bin/env python3
-"""The peer comparison: the same job on the same CSV with pandas, polars and actas.
+"""The peer comparison: the same job on the same CSV with actas, pandas, polars (eager, lazy and
+streaming) and DuckDB.
 
 The job: read the CSV; totals per candidate and per top-level region, each table counted once
 (its first row); the three standard sheet rules with their violation counts (every row); the
 number of rows whose table appeared before. Every tool's numbers must agree; the script fails
-otherwise. Times are wall-clock, file on disk to numbers, medians of several runs.
+otherwise.
+
+Each tool runs in a process of its own, which loads its library, runs the job twice and reports
+the second run's wall-clock time (file on disk to numbers); the parent reads the process's peak
+resident memory from the kernel (`wait4`). The tools take turns, round after round, so that a
+slow spell of a shared machine does not fall on one tool only. The report gives, per tool, the
+minimum, median and maximum time, the ratio of its median to actas's, and its peak memory.
 
 Usage: peers.py SHEETS.csv LAYOUT.json ACTAS_PEER_JOB_BINARY [--runs N]
-Run it through run.sh, which installs pandas and polars into a local virtual environment.
+Run it through run.sh, which installs pandas, polars and DuckDB into a local virtual environment.
 """
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
 import time
 
+RULES = ["valid == sum(candidates)", "valid + null + blank == voters", "voters <= electors"]
+TEXT = {"region": "str", "table": "str"}
+
 
 def candidates_of(layout):
     return [c["column"] for c in layout["candidates"]]
-
-
-RULES = ["valid == sum(candidates)", "valid + null + blank == voters", "voters <= electors"]
 
 
 def job_pandas(path, cands):
@@ -65,13 +73,99 @@ def job_polars(path, cands):
             "rules_broken": broken, "repeated_tables": int(dup.sum())}
 
 
-def timed(job, path, cands, runs):
-    seconds, result = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = job(path, cands)
-        seconds.append(time.perf_counter() - start)
-    return result, seconds
+def polars_query(path, cands, engine):
+    """The job as one lazy query plan over `scan_csv`, collected by `engine`."""
+    import polars as pl
+
+    lf = pl.scan_csv(path, schema_overrides={"region": pl.Utf8, "table": pl.Utf8})
+    first = lf.filter(pl.col("table").is_first_distinct())
+    q_totals = first.select([pl.col(c).sum() for c in cands])
+    q_regions = first.group_by("region").agg([pl.col(c).sum() for c in cands])
+    sums = pl.sum_horizontal([pl.col(c) for c in cands])
+    q_rules = lf.select([
+        (pl.col("valid") != sums).sum().alias(RULES[0]),
+        (pl.col("valid") + pl.col("null") + pl.col("blank") != pl.col("voters")).sum().alias(RULES[1]),
+        (pl.col("voters") > pl.col("electors")).sum().alias(RULES[2]),
+        pl.len().alias("rows"),
+        pl.col("table").n_unique().alias("tables"),
+    ])
+    totals, regions, rules = pl.collect_all([q_totals, q_regions, q_rules], engine=engine)
+    totals = totals.row(0, named=True)
+    rules = rules.row(0, named=True)
+    return {
+        "rows": int(rules["rows"]),
+        "candidates": {c: int(totals[c]) for c in cands},
+        "regions": {row["region"]: {c: int(row[c]) for c in cands} for row in regions.iter_rows(named=True)},
+        "rules_broken": {r: int(rules[r]) for r in RULES},
+        "repeated_tables": int(rules["rows"] - rules["tables"]),
+    }
+
+
+def job_polars_lazy(path, cands):
+    return polars_query(path, cands, "in-memory")
+
+
+def job_polars_streaming(path, cands):
+    return polars_query(path, cands, "streaming")
+
+
+def job_duckdb(path, cands):
+    import duckdb
+
+    con = duckdb.connect()
+    # A table keeps the file's row order in `rowid`: a table's first row is its smallest.
+    con.execute(
+        "CREATE TABLE t AS SELECT * FROM read_csv(?, header = true, "
+        "types = {'region': 'VARCHAR', 'table': 'VARCHAR'})", [path])
+    q = lambda c: '"' + c.replace('"', '""') + '"'
+    con.execute('CREATE TEMP VIEW firsts AS SELECT * FROM t WHERE rowid IN '
+                '(SELECT min(rowid) FROM t GROUP BY "table")')
+    totals = con.execute("SELECT " + ", ".join(f"sum({q(c)})" for c in cands) + " FROM firsts").fetchone()
+    regions = con.execute("SELECT region, " + ", ".join(f"sum({q(c)})" for c in cands)
+                          + " FROM firsts GROUP BY region").fetchall()
+    total = " + ".join(q(c) for c in cands)
+    rules = con.execute(
+        f"SELECT count_if(valid != {total}), count_if(valid + \"null\" + blank != voters), "
+        "count_if(voters > electors), count(*), count(DISTINCT \"table\") FROM t").fetchone()
+    return {
+        "rows": int(rules[3]),
+        "candidates": {c: int(v) for c, v in zip(cands, totals)},
+        "regions": {r[0]: {c: int(v) for c, v in zip(cands, r[1:])} for r in regions},
+        "rules_broken": {RULES[i]: int(rules[i]) for i in range(3)},
+        "repeated_tables": int(rules[3] - rules[4]),
+    }
+
+
+JOBS = {
+    "pandas": job_pandas,
+    "polars": job_polars,
+    "polars_lazy": job_polars_lazy,
+    "polars_streaming": job_polars_streaming,
+    "duckdb": job_duckdb,
+}
+
+
+def child(tool, path, layout):
+    """Runs one tool's job twice in this process and prints the result and the second time."""
+    with open(layout) as f:
+        cands = candidates_of(json.load(f))
+    job = JOBS[tool]
+    job(path, cands)  # loads the library and warms the file cache
+    start = time.perf_counter()
+    result = job(path, cands)
+    result["seconds"] = time.perf_counter() - start
+    print(json.dumps(result))
+
+
+def run(argv):
+    """Runs `argv` to its end; its output and peak resident memory in bytes (`wait4`)."""
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        sys.exit(f"{argv[:3]} failed with {proc.returncode}")
+    return json.loads(out), usage.ru_maxrss * 1024
 
 
 def main():
@@ -80,52 +174,57 @@ def main():
     ap.add_argument("layout")
     ap.add_argument("peer_job")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
-    with open(args.layout) as f:
-        cands = candidates_of(json.load(f))
+    if args.child:
+        child(args.child, args.csv, args.layout)
+        return
 
-    # Interleaved runs (actas, pandas, polars, then again), so that a slow spell of a shared
-    # machine does not fall on one tool only.
-    actas_seconds, pandas_seconds, polars_seconds = [], [], []
+    tools = ["actas"] + list(JOBS)
+    seconds = {t: [] for t in tools}
+    memory = {t: [] for t in tools}
+    results = {}
     for _ in range(args.runs):
-        # Two runs per process, the second timed: like the warm Python process of the others.
-        out = subprocess.run([args.peer_job, args.csv, args.layout, "2"],
-                             check=True, capture_output=True, text=True).stdout
-        actas = json.loads(out)
-        actas_seconds.append(actas.pop("seconds")[1])
-        pandas_result, s = timed(job_pandas, args.csv, cands, 1)
-        pandas_seconds.extend(s)
-        polars_result, s = timed(job_polars, args.csv, cands, 1)
-        polars_seconds.extend(s)
-    # The first pandas and polars runs import the library; leave out each tool's first run.
-    if args.runs > 2:
-        actas_seconds, pandas_seconds, polars_seconds = actas_seconds[1:], pandas_seconds[1:], polars_seconds[1:]
+        for tool in tools:
+            if tool == "actas":
+                # Two runs in one process, the second timed, as for the others.
+                result, rss = run([args.peer_job, args.csv, args.layout, "2"])
+                result["seconds"] = result["seconds"][1]
+            else:
+                result, rss = run([sys.executable, __file__, args.csv, args.layout, args.peer_job,
+                                   "--child", tool])
+            seconds[tool].append(result.pop("seconds"))
+            memory[tool].append(rss)
+            results[tool] = result
 
     ok = True
-    for name, result in [("pandas", pandas_result), ("polars", polars_result)]:
+    for tool in JOBS:
         for key in ["rows", "candidates", "regions", "rules_broken", "repeated_tables"]:
-            if result[key] != actas[key]:
+            if results[tool][key] != results["actas"][key]:
                 ok = False
-                print(f"MISMATCH {name} {key}: {str(result[key])[:300]} != actas {str(actas[key])[:300]}")
+                print(f"MISMATCH {tool} {key}: {str(results[tool][key])[:300]} "
+                      f"!= actas {str(results['actas'][key])[:300]}")
     if not ok:
         sys.exit(1)
 
+    import duckdb
     import pandas
     import polars
-    med = {
-        "actas": statistics.median(actas_seconds),
-        "pandas": statistics.median(pandas_seconds),
-        "polars": statistics.median(polars_seconds),
-    }
-    print(f"all three agree on every number: {actas['rows']} rows, {len(actas['regions'])} regions, "
-          f"{len(cands)} candidates, rules broken {actas['rules_broken']}, "
-          f"repeated tables {actas['repeated_tables']}")
-    print(f"versions: pandas {pandas.__version__}, polars {polars.__version__}, python {sys.version.split()[0]}")
-    print(f"median of {len(actas_seconds)} interleaved runs (the first of {args.runs} left out), CSV on disk to numbers:")
-    spread = {"actas": actas_seconds, "pandas": pandas_seconds, "polars": polars_seconds}
-    for tool, s in med.items():
-        lo, hi = min(spread[tool]), max(spread[tool])
-        print(f"  {tool:<7} {s * 1000:9.1f} ms   ({s / med['actas']:.1f}x actas; runs {lo * 1000:.0f} to {hi * 1000:.0f} ms)")
+    a = results["actas"]
+    print(f"all tools agree on every number: {a['rows']} rows, {len(a['regions'])} regions, "
+          f"{len(a['candidates'])} candidates, rules broken {a['rules_broken']}, "
+          f"repeated tables {a['repeated_tables']}")
+    print(f"versions: pandas {pandas.__version__}, polars {polars.__version__}, "
+          f"duckdb {duckdb.__version__}, python {sys.version.split()[0]}; {os.cpu_count()} cores")
+    print(f"{args.runs} interleaved rounds, CSV on disk to numbers (the second run in each process):")
+    print("| tool | min ms | median ms | max ms | median / actas median | peak resident MB (max) |")
+    print("|---|---|---|---|---|---|")
+    base = statistics.median(seconds["actas"])
+    for tool in tools:
+        s = seconds[tool]
+        med = statistics.median(s)
+        print(f"| {tool} | {min(s) * 1000:.0f} | {med * 1000:.0f} | {max(s) * 1000:.0f} | "
+              f"{med / base:.2f} | {max(memory[tool]) / 1e6:.0f} |")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The peer comparison, run by hand (not in CI): actas against pandas and polars on the same
+# The peer comparison, run by hand (not in CI): actas against pandas, polars and DuckDB on the same
 # generated CSV. Usage: benches/peers/run.sh [SHEETS] [CANDIDATES] [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -11,7 +11,9 @@ mkdir -p "$work"
 if [ ! -x "$work/venv/bin/python" ]; then
   python3 -m venv "$work/venv"
   "$work/venv/bin/pip" install --quiet --upgrade pip
-  "$work/venv/bin/pip" install --quiet pandas polars
+fi
+if ! "$work/venv/bin/python" -c "import pandas, polars, duckdb" 2>/dev/null; then
+  "$work/venv/bin/pip" install --quiet pandas polars duckdb
 fi
 cargo build --release --example synth_csv --example peer_job
 csv="$work/synthetic_${sheets}_${candidates}.csv"

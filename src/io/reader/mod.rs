@@ -10,7 +10,7 @@ mod limit;
 mod plan;
 mod report;
 mod row;
-mod split;
+pub(crate) mod split;
 
 pub(crate) use limit::{RecordLimit, csv_error, record_line};
 pub use report::{

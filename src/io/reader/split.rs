@@ -297,13 +297,15 @@ impl<R: Read> Records<R> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
+/// What the splitter is checked against, in the proptests and by the fuzz target `split`
+/// (`crate::fuzzing::check_split`): the `csv` crate, set up as the reader set it up.
+#[cfg(any(test, feature = "serde"))]
+pub(crate) mod oracle {
+    use super::{Record, RecordLimit, Records};
+    use std::io::{self, Read};
 
     /// A reader that gives at most `step` bytes per read.
-    struct Chunked<'a> {
+    pub(crate) struct Chunked<'a> {
         data: &'a [u8],
         step: usize,
     }
@@ -319,17 +321,17 @@ mod tests {
 
     /// Every record as the `csv` crate reads it (set up as the reader used to set it up):
     /// cells, line, and the position after it; then the error, if one stopped it.
-    type Read_ = (Vec<(Vec<Vec<u8>>, u64, (u64, u64))>, Option<String>);
+    pub(crate) type Read_ = (Vec<(Vec<Vec<u8>>, u64, (u64, u64))>, Option<String>);
 
     /// The record's line is counted here from the position before it and the empty lines it
     /// skips (the `csv` crate's own is off after empty lines: BurntSushi/rust-csv#208).
-    fn with_csv(data: &[u8], step: usize, max: usize) -> Read_ {
+    pub(crate) fn with_csv(data: &[u8], delimiter: u8, step: usize, max: usize) -> Read_ {
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .terminator(csv::Terminator::Any(b'\n'))
-            .delimiter(b';')
-            .from_reader(RecordLimit::new(Chunked { data, step }, max, b';'));
+            .delimiter(delimiter)
+            .from_reader(RecordLimit::new(Chunked { data, step }, max, delimiter));
         let mut rec = csv::ByteRecord::new();
         let mut out = Vec::new();
         // Where the next record may start: the byte (past a mark the parser strips: one at the
@@ -355,8 +357,11 @@ mod tests {
         }
     }
 
-    fn with_records(data: &[u8], step: usize, max: usize) -> Read_ {
-        let mut rdr = Records::new(RecordLimit::new(Chunked { data, step }, max, b';'), b';');
+    pub(crate) fn with_records(data: &[u8], delimiter: u8, step: usize, max: usize) -> Read_ {
+        let mut rdr = Records::new(
+            RecordLimit::new(Chunked { data, step }, max, delimiter),
+            delimiter,
+        );
         let mut rec = Record::default();
         let mut out = Vec::new();
         loop {
@@ -371,6 +376,13 @@ mod tests {
             }
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::oracle::{with_csv, with_records};
+    use super::*;
+    use proptest::prelude::*;
 
     /// Bytes that change how a record is cut, and a few that do not.
     fn input() -> impl Strategy<Value = Vec<u8>> {
@@ -399,8 +411,8 @@ mod tests {
         #[test]
         fn records_are_those_of_csv(data in input(), step in prop_oneof![Just(1usize), Just(2), Just(3), 4usize..40, Just(1 << 20)]) {
             for max in [1 << 20, 12] {
-                let (expected, expected_err) = with_csv(&data, step, max);
-                let (got, got_err) = with_records(&data, step, max);
+                let (expected, expected_err) = with_csv(&data, b';', step, max);
+                let (got, got_err) = with_records(&data, b';', step, max);
                 // On an error, the records read before it may differ (the buffers differ):
                 // the error is what the reader reports.
                 if expected_err.is_none() {
@@ -441,9 +453,9 @@ mod tests {
     #[test]
     fn lines_cells_and_the_mark() {
         let data = b"\xEF\xBB\xBFh;i\n\n\na;\"b;\nc\";d\r\n\"\"\ne;f";
-        let (got, err) = with_records(data, 1 << 20, 1 << 20);
+        let (got, err) = with_records(data, b';', 1 << 20, 1 << 20);
         assert_eq!(err, None);
-        assert_eq!(got, with_csv(data, 1 << 20, 1 << 20).0);
+        assert_eq!(got, with_csv(data, b';', 1 << 20, 1 << 20).0);
         let cells: Vec<Vec<Vec<u8>>> = got.iter().map(|r| r.0.clone()).collect();
         assert_eq!(
             cells,
