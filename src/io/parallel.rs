@@ -226,7 +226,7 @@ pub(crate) fn read_cut<S: Source>(
         unplaced: vec![0; layout.geography.len()],
         ..ReadReport::default()
     };
-    let mut set: Option<ActaSet> = None;
+    let mut sets: Vec<ActaSet> = Vec::with_capacity(parts_read.len());
     let mut line = data_line;
     for part in parts_read {
         let shift = |l: u64| l + line - 1;
@@ -245,17 +245,14 @@ pub(crate) fn read_cut<S: Source>(
         report
             .sheet_lines
             .extend(part.report.sheet_lines.iter().map(|l| shift(*l)));
-        match &mut set {
-            None => set = Some(part.set),
-            Some(s) => {
-                s.extend_deferred(&part.set)?;
-            }
-        }
+        sets.push(part.set);
         line = shift(part.next_line);
     }
-    let Some(mut set) = set else {
+    if sets.is_empty() {
         return Ok(None);
-    };
+    }
+    let mut set = sets.remove(0);
+    set.append_parts(sets)?;
     if report.rows_read == 0 {
         // The one-core reader says so, with the header's line.
         return Ok(None);

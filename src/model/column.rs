@@ -183,6 +183,12 @@ impl StrColumn {
         self.ends.extend(other.ends.iter().map(|e| e + base));
     }
 
+    /// The bytes of all its strings.
+    #[cfg(feature = "parallel")]
+    pub(crate) fn bytes(&self) -> usize {
+        self.buf.len()
+    }
+
     /// Empties the column, keeping its allocation.
     pub(crate) fn clear(&mut self) {
         self.buf.clear();

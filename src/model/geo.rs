@@ -139,7 +139,7 @@ pub struct Geography {
     /// Every place's stored index, found by its parent's stored index (0 at the top), its
     /// level and its code, which the place itself holds: one table for the whole geography,
     /// with no key stored twice.
-    places: HashTable<NonZeroU32>,
+    places: HashTable<(NonZeroU32, u32)>,
     hasher: DefaultHashBuilder,
 }
 
@@ -147,30 +147,32 @@ pub struct Geography {
 #[derive(Hash)]
 struct PlaceKey<'a>(u32, u32, &'a str);
 
-impl Geography {
-    fn key_hash(&self, key: &PlaceKey<'_>) -> u64 {
-        self.hasher.hash_one(key)
-    }
+/// The table hash of 32 stored hash bits (as the table-id index does): a multiplication spreads
+/// them over 64 bits, for both the bucket and hashbrown's control byte. The bits are stored with
+/// each place, so that the table grows and looks up without reading the places.
+#[inline]
+fn spread(h: u32) -> u64 {
+    u64::from(h).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
 
-    fn key_of(node: &GeoNode) -> PlaceKey<'_> {
-        PlaceKey(
-            node.parent.map_or(0, NonZeroU32::get),
-            node.level,
-            &node.code,
-        )
+impl Geography {
+    fn key_hash(&self, key: &PlaceKey<'_>) -> u32 {
+        self.hasher.hash_one(key) as u32
     }
 
     /// The place with this key.
     fn lookup(&self, key: &PlaceKey<'_>) -> Option<NonZeroU32> {
         let nodes = &self.nodes;
+        let h = self.key_hash(key);
         self.places
-            .find(self.key_hash(key), |&raw| {
+            .find(spread(h), |&(raw, hr)| {
                 let n = &nodes[raw.get() as usize - 1];
-                n.parent.map_or(0, NonZeroU32::get) == key.0
+                hr == h
+                    && n.parent.map_or(0, NonZeroU32::get) == key.0
                     && n.level == key.1
                     && *n.code == *key.2
             })
-            .copied()
+            .map(|&(raw, _)| raw)
     }
 }
 
@@ -407,10 +409,8 @@ impl Geography {
             name: name.filter(|n| !n.is_empty()).map(Into::into),
             parent: parent.map(GeoPath::raw),
         });
-        let (nodes, hasher) = (&self.nodes, &self.hasher);
-        self.places.insert_unique(hash, path.raw(), |&raw| {
-            hasher.hash_one(Geography::key_of(&nodes[raw.get() as usize - 1]))
-        });
+        self.places
+            .insert_unique(spread(hash), (path.raw(), hash), |&(_, h)| spread(h));
         Ok(path)
     }
 

@@ -224,71 +224,103 @@ impl ActaSet {
         self.indexed = end;
     }
 
-    /// Appends every sheet of `other` (a set of the same contest and further fields, with its
-    /// own geography) in bulk, placing them in this set's geography; they wait for
-    /// [`ActaSet::index_pending`].
+    /// Appends every sheet of `parts` (sets of the same contest and further fields, each with its
+    /// own geography), in order, placing them in this set's geography; they wait for
+    /// [`ActaSet::index_pending`]. The count columns are joined in parallel, one column per
+    /// task, and each part's column is dropped once appended, so that the memory held grows by
+    /// little more than a column over the parts and the set.
     #[cfg(feature = "parallel")]
-    pub(crate) fn extend_deferred(&mut self, other: &ActaSet) -> Result<()> {
-        // Each place of `other`, interned here once (parents come before children).
-        let mut places: Vec<NonZeroU32> = Vec::with_capacity(other.geography.len());
-        for i in 0..other.geography.len() {
-            let node = other
-                .geography
-                .place(i)
-                .and_then(|p| other.geography.node(p))
-                .ok_or_else(|| Error::overflow("places"))?;
-            let parent = node
-                .parent_index()
-                .map(|p| self.geography.handle(places[p]));
-            places.push(
-                self.geography
-                    .intern_at(parent, node.level(), node.code(), node.name())?
-                    .raw(),
-            );
+    pub(crate) fn append_parts(&mut self, mut parts: Vec<ActaSet>) -> Result<()> {
+        use rayon::prelude::*;
+        let added: usize = parts.iter().map(ActaSet::len).sum();
+        u32::try_from(self.len() + added).map_err(|_| Error::overflow("number of sheets"))?;
+        // Each part's places, interned here once (parents come before children), part by part.
+        let mut maps: Vec<Vec<NonZeroU32>> = Vec::with_capacity(parts.len());
+        for other in &parts {
+            let mut places: Vec<NonZeroU32> = Vec::with_capacity(other.geography.len());
+            for i in 0..other.geography.len() {
+                let node = other
+                    .geography
+                    .place(i)
+                    .and_then(|p| other.geography.node(p))
+                    .ok_or_else(|| Error::overflow("places"))?;
+                let parent = node
+                    .parent_index()
+                    .map(|p| self.geography.handle(places[p]));
+                places.push(
+                    self.geography
+                        .intern_at(parent, node.level(), node.code(), node.name())?
+                        .raw(),
+                );
+            }
+            maps.push(places);
         }
-        u32::try_from(self.len() + other.len()).map_err(|_| Error::overflow("number of sheets"))?;
-        // The ids' hashes come along when both sets hash alike (`share_hasher`) and have all of
-        // theirs; otherwise `index_pending` hashes the ids again.
+        // The ids' hashes come along when the sets hash alike (`share_hasher`) and have all of
+        // theirs; otherwise they are taken here.
         if self.pending.len() != self.len() - self.indexed {
             self.pending = (self.indexed..self.len())
                 .map(|i| self.hasher.hash_one(self.ids.get(i).unwrap_or("")) as u32)
                 .collect();
         }
-        if other.indexed == 0 && other.pending.len() == other.len() && self.same_hasher(other) {
-            self.pending.extend_from_slice(&other.pending);
-        } else {
-            let hasher = &self.hasher;
-            self.pending.extend(
-                (0..other.len()).map(|i| hasher.hash_one(other.ids.get(i).unwrap_or("")) as u32),
+        self.pending.reserve(added);
+        for other in &parts {
+            if other.indexed == 0 && other.pending.len() == other.len() && self.same_hasher(other) {
+                self.pending.extend_from_slice(&other.pending);
+            } else {
+                let hasher = &self.hasher;
+                self.pending.extend(
+                    (0..other.len())
+                        .map(|i| hasher.hash_one(other.ids.get(i).unwrap_or("")) as u32),
+                );
+            }
+        }
+        // The count columns, each on a task: every part's column appended, then dropped.
+        let mut columns: Vec<Vec<OptColumn>> = (0..self.count_columns().count())
+            .map(|_| Vec::with_capacity(parts.len()))
+            .collect();
+        for other in &mut parts {
+            for (k, c) in other.count_columns_mut().enumerate() {
+                columns[k].push(std::mem::take(c));
+            }
+        }
+        self.count_columns_mut()
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .zip(columns)
+            .for_each(|(column, from)| {
+                column.reserve(added);
+                for part in from {
+                    column.extend(&part);
+                }
+            });
+        // Ids, places and images, part by part.
+        let start = self.len();
+        let ids: usize = parts.iter().map(|p| p.ids.bytes()).sum();
+        self.ids.reserve(added, ids);
+        self.geo.reserve(added);
+        let mut at = start;
+        for (other, places) in parts.into_iter().zip(maps) {
+            self.ids.extend(&other.ids);
+            self.geo.extend(
+                other
+                    .geo
+                    .iter()
+                    .map(|g| g.map(|g| places[g.get() as usize - 1])),
             );
+            if !other.images.is_empty() {
+                self.images.pad_to(at);
+                self.images.extend(&other.images);
+            }
+            at += other.len();
         }
-        self.ids.extend(&other.ids);
-        self.geo.extend(
-            other
-                .geo
-                .iter()
-                .map(|g| g.map(|g| places[g.get() as usize - 1])),
-        );
-        for (a, b) in self.standard.iter_mut().zip(&other.standard) {
-            a.extend(b);
-        }
-        for (a, b) in self.lines.iter_mut().zip(&other.lines) {
-            a.extend(b);
-        }
-        for (a, b) in self.extra.iter_mut().zip(&other.extra) {
-            a.extend(b);
-        }
-        if !other.images.is_empty() {
-            self.images.pad_to(self.len() - other.len());
-            self.images.extend(&other.images);
-        } else if !self.images.is_empty() {
+        if !self.images.is_empty() {
             self.images.pad_to(self.len());
         }
         Ok(())
     }
 
     /// Hashes table ids as `other` does, so that parts read apart can be joined with their
-    /// hashes ([`ActaSet::extend_deferred`]). Only for an empty set.
+    /// hashes ([`ActaSet::append_parts`]). Only for an empty set.
     #[cfg(feature = "parallel")]
     pub(crate) fn share_hasher(&mut self, other: &ActaSet) {
         if self.is_empty() {

@@ -707,17 +707,17 @@ mod tests {
             none.push(with("6", None)).unwrap();
             // Images on the left only, on the right only, on neither.
             let mut left = s.clone();
-            left.extend_deferred(&none).unwrap();
+            left.append_parts(vec![none.clone()]).unwrap();
             assert_eq!(left.image(2), Some("img3.jpg"));
             assert_eq!(left.image(5), None);
             let mut right = none.clone();
-            right.extend_deferred(&s).unwrap();
+            right.append_parts(vec![s.clone()]).unwrap();
             assert_eq!(
                 (0..6).map(|i| right.image(i)).collect::<Vec<_>>(),
                 [None, None, None, Some("img3.jpg"), None, None]
             );
             let mut neither = none.clone();
-            neither.extend_deferred(&none).unwrap();
+            neither.append_parts(vec![none.clone()]).unwrap();
             assert!(neither.images.is_empty());
             // The ids' hashes came along: table 6 twice is found a repeat.
             for (joined, repeats) in [(&mut left, 0), (&mut right, 0), (&mut neither, 1)] {
