@@ -97,6 +97,7 @@
 //! - `synth` (default): the `synth` module.
 
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 #![warn(clippy::pedantic)]
 // The pedantic lints this crate does not follow, each with its reason:
 #![allow(
