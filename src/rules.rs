@@ -66,14 +66,6 @@ pub enum Relation {
 }
 
 impl Relation {
-    fn holds(self, lhs: i128, rhs: i128) -> bool {
-        match self {
-            Relation::Eq => lhs == rhs,
-            Relation::Le => lhs <= rhs,
-            Relation::Ge => lhs >= rhs,
-        }
-    }
-
     fn symbol(self) -> &'static str {
         match self {
             Relation::Eq => "==",
@@ -416,13 +408,60 @@ pub(crate) struct BoundRule {
 /// Sheets evaluated at once: small enough for the accumulators to stay in cache.
 pub(crate) const BLOCK: usize = 4096;
 
-/// One rule's sides over a block of sheets.
+/// One rule's sides over a block of sheets: in `i64` when the rule's coefficients keep every
+/// side within it (always for the standard rules), else in `i128`.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct BlockValues {
-    pub lhs: Vec<i128>,
-    pub rhs: Vec<i128>,
+    narrow: [Vec<i64>; 2],
+    wide: [Vec<i128>; 2],
     /// Whether a field of the rule is absent on the sheet (the rule is skipped there).
-    pub absent: Vec<bool>,
+    absent: Vec<bool>,
+}
+
+/// A side's accumulator: `i64` or `i128`.
+trait Accumulator: Copy + Ord + Into<i128> + std::ops::AddAssign + std::ops::SubAssign {
+    fn of(v: i64) -> Self;
+    fn of_u32(v: u32) -> Self;
+    /// `self × v`, which the caller knows to fit.
+    fn times(self, v: u32) -> Self;
+}
+
+impl Accumulator for i64 {
+    #[inline]
+    fn of(v: i64) -> Self {
+        v
+    }
+    #[inline]
+    fn of_u32(v: u32) -> Self {
+        i64::from(v)
+    }
+    #[inline]
+    fn times(self, v: u32) -> Self {
+        self * i64::from(v)
+    }
+}
+
+impl Accumulator for i128 {
+    #[inline]
+    fn of(v: i64) -> Self {
+        i128::from(v)
+    }
+    #[inline]
+    fn of_u32(v: u32) -> Self {
+        i128::from(v)
+    }
+    #[inline]
+    fn times(self, v: u32) -> Self {
+        self * i128::from(v)
+    }
+}
+
+/// What a block's scan of one rule counts: sheets skipped (a field absent) and sheets that
+/// break the rule.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct BlockCounts {
+    pub skipped: u64,
+    pub broken: u64,
 }
 
 /// The names a rule over sheets of `set` may use: the standard fields, the ballot lines' codes
@@ -509,23 +548,52 @@ impl BoundRule {
         })
     }
 
+    /// Whether every value of each side fits an `i64`: the sum over its terms of `|c|` times
+    /// the columns the term reads (each at most `u32::MAX`) is below 2^31.
+    fn narrow(&self, set: &ActaSet) -> bool {
+        let lines = set.contest().lines().len() as u128;
+        [&self.lhs, &self.rhs].into_iter().all(|side| {
+            let weight: u128 = side
+                .iter()
+                .map(|(c, b)| {
+                    u128::from(c.unsigned_abs())
+                        * match b {
+                            Bound::Field(_) => 1,
+                            Bound::Lines => lines,
+                        }
+                })
+                .sum();
+            weight < 1 << 31
+        })
+    }
+
     /// Adds `c × column` over sheets `start..end` into `acc`, marking absent values.
-    fn add_column(
+    fn add_column<T: Accumulator>(
         set: &ActaSet,
         field: Field,
         c: i64,
         start: usize,
-        acc: &mut [i128],
+        acc: &mut [T],
         absent: &mut [bool],
     ) {
         let Some(col) = set.column(field) else {
             absent.fill(true);
             return;
         };
-        let c = i128::from(c);
         let raw = &col.raw()[start..start + acc.len()];
-        for (a, v) in acc.iter_mut().zip(raw) {
-            *a += c * i128::from(*v);
+        match c {
+            1 => acc
+                .iter_mut()
+                .zip(raw)
+                .for_each(|(a, v)| *a += T::of_u32(*v)),
+            -1 => acc
+                .iter_mut()
+                .zip(raw)
+                .for_each(|(a, v)| *a -= T::of_u32(*v)),
+            _ => {
+                let c = T::of(c);
+                acc.iter_mut().zip(raw).for_each(|(a, v)| *a += c.times(*v));
+            }
         }
         if col.has_absent() {
             for (k, a) in absent.iter_mut().enumerate() {
@@ -536,14 +604,14 @@ impl BoundRule {
         }
     }
 
-    fn add_side(
+    fn add_side<T: Accumulator>(
         set: &ActaSet,
         side: &[(i64, Bound)],
         start: usize,
-        acc: &mut [i128],
+        acc: &mut [T],
         absent: &mut [bool],
     ) {
-        acc.fill(0);
+        acc.fill(T::of(0));
         for (c, b) in side {
             match b {
                 Bound::Field(f) => Self::add_column(set, *f, *c, start, acc, absent),
@@ -560,27 +628,80 @@ impl BoundRule {
         }
     }
 
-    /// Evaluates both sides on sheets `start..start + len` into `out`.
-    pub(crate) fn evaluate_block(
+    /// Evaluates the rule on sheets `start..start + len` (both sides into `values`) and
+    /// counts them; `broken(k, lhs, rhs)` is called for each sheet `start + k` that breaks it,
+    /// in order.
+    pub(crate) fn scan_block(
         &self,
         set: &ActaSet,
         start: usize,
         len: usize,
-        out: &mut BlockValues,
-    ) {
-        out.lhs.resize(len, 0);
-        out.rhs.resize(len, 0);
-        out.absent.clear();
-        out.absent.resize(len, false);
-        Self::add_side(set, &self.lhs, start, &mut out.lhs, &mut out.absent);
-        Self::add_side(set, &self.rhs, start, &mut out.rhs, &mut out.absent);
+        values: &mut BlockValues,
+        broken: impl FnMut(usize, i128, i128),
+    ) -> BlockCounts {
+        values.absent.clear();
+        values.absent.resize(len, false);
+        if self.narrow(set) {
+            self.scan_sides(
+                set,
+                start,
+                len,
+                &mut values.narrow,
+                &mut values.absent,
+                broken,
+            )
+        } else {
+            self.scan_sides(
+                set,
+                start,
+                len,
+                &mut values.wide,
+                &mut values.absent,
+                broken,
+            )
+        }
     }
 
-    /// Whether the relation holds between two evaluated sides.
-    #[inline]
-    pub(crate) fn holds(&self, lhs: i128, rhs: i128) -> bool {
-        self.relation.holds(lhs, rhs)
+    fn scan_sides<T: Accumulator>(
+        &self,
+        set: &ActaSet,
+        start: usize,
+        len: usize,
+        [lhs, rhs]: &mut [Vec<T>; 2],
+        absent: &mut [bool],
+        broken: impl FnMut(usize, i128, i128),
+    ) -> BlockCounts {
+        lhs.resize(len, T::of(0));
+        rhs.resize(len, T::of(0));
+        Self::add_side(set, &self.lhs, start, lhs, absent);
+        Self::add_side(set, &self.rhs, start, rhs, absent);
+        match self.relation {
+            Relation::Eq => scan(lhs, rhs, absent, |a, b| a == b, broken),
+            Relation::Le => scan(lhs, rhs, absent, |a, b| a <= b, broken),
+            Relation::Ge => scan(lhs, rhs, absent, |a, b| a >= b, broken),
+        }
     }
+}
+
+/// Counts the sheets of a block that skip a rule (`absent`) or break it (`holds` false),
+/// calling `broken` for each of the latter in order.
+#[inline]
+fn scan<T: Accumulator>(
+    lhs: &[T],
+    rhs: &[T],
+    absent: &[bool],
+    holds: impl Fn(T, T) -> bool,
+    mut broken: impl FnMut(usize, i128, i128),
+) -> BlockCounts {
+    let mut counts = BlockCounts::default();
+    for (k, ((&l, &r), &a)) in lhs.iter().zip(rhs).zip(absent).enumerate() {
+        counts.skipped += u64::from(a);
+        if !a && !holds(l, r) {
+            counts.broken += 1;
+            broken(k, l.into(), r.into());
+        }
+    }
+    counts
 }
 
 /// The rules a form's sheets must satisfy.

@@ -527,3 +527,103 @@ proptest! {
         prop_assert_eq!(err.position().and_then(|p| p.line()), Some(line - 1), "{}", err);
     }
 }
+
+/// The value of one side of a rule on sheet `i`, term by term in `i128`; `None` when a field it
+/// reads is absent.
+fn side_by_hand(set: &ActaSet, i: usize, side: &[(i64, actas::rules::Term)]) -> Option<i128> {
+    let lines = set.contest().lines().len();
+    let mut sum = 0i128;
+    for (c, term) in side {
+        let v: i128 = match term {
+            actas::rules::Term::SumOfLines => {
+                if lines == 0 {
+                    return None;
+                }
+                (0..lines)
+                    .map(|l| set.count(i, actas::Field::Line(l)).map(i128::from))
+                    .sum::<Option<i128>>()?
+            }
+            actas::rules::Term::Named(n) => {
+                let f = actas::Field::standard(n)
+                    .or_else(|| set.contest().line_index(n).map(actas::Field::Line))
+                    .unwrap();
+                i128::from(set.count(i, f)?)
+            }
+            _ => unreachable!("a term this test does not write"),
+        };
+        sum += i128::from(*c) * v;
+    }
+    Some(sum)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// `check_rules` is the rules evaluated sheet by sheet in `i128`: the same counts and the
+    /// same violations in the same order, with rules whose sides fit an `i64` and rules whose
+    /// coefficients need 128 bits, with absent fields, over sets that end on either side of a
+    /// block of 4096 sheets.
+    #[test]
+    fn rules_over_blocks_are_the_rules_sheet_by_sheet(
+        sheets in prop_oneof![1usize..40, 4090usize..4100, 8190usize..8194],
+        seed in any::<u64>(),
+        coefficients in prop::collection::vec(prop_oneof![Just(1i64), Just(-1), Just(2), Just(-3), Just(1 << 40), Just(i64::MAX / 3), Just(i64::MIN + 1)], 6),
+        absent in 0u32..3,
+    ) {
+        let contest = Contest::new("r", ["A", "B", "C"].map(|c| Candidate::new(c, c)).to_vec()).unwrap();
+        let mut set = ActaSet::new(contest, Geography::new(["x"]).unwrap());
+        let mut state = seed | 1;
+        let mut next = |m: u64| { state ^= state << 13; state ^= state >> 7; state ^= state << 17; state % m };
+        for i in 0..sheets {
+            let mut value = |m: u64| -> Option<u32> {
+                if absent > 0 && next(500) < u64::from(absent) { None } else { Some(if next(50) == 0 { u32::MAX - next(3) as u32 } else { next(m) as u32 }) }
+            };
+            let votes = [value(300), value(300), value(300)];
+            let mut sheet = ActaSheet::new(TableId::new(i.to_string()).unwrap()).with_votes(votes);
+            sheet.electors = value(1000);
+            sheet.voters = value(1000);
+            sheet.valid = value(900);
+            sheet.null = value(20);
+            sheet.blank = value(20);
+            set.push(sheet).unwrap();
+        }
+        let [a, b, c, d, e, f] = coefficients[..] else { unreachable!() };
+        let text = [
+            "valid == sum(candidates)".to_owned(),
+            "valid + null + blank == voters".to_owned(),
+            "voters <= electors".to_owned(),
+            format!("{a}*A + {b}*B <= {c}*electors"),
+            format!("{d}*sum(candidates) + {e}*null >= {f}*voters"),
+            format!("{a}*A + {b}*B + {c}*C + {d}*valid + {e}*null + {f}*blank == {a}*voters"),
+        ];
+        let rules: RuleSet = text.iter().map(|t| t.replace("+ -", "- ").parse::<Rule>().unwrap()).collect();
+        let check = check_rules(&set, &rules).unwrap();
+        let mut expected = Vec::new();
+        for (k, rule) in rules.rules().iter().enumerate() {
+            let (mut checked, mut broken, mut skipped) = (0u64, 0u64, 0u64);
+            for i in 0..set.len() {
+                match (side_by_hand(&set, i, rule.lhs()), side_by_hand(&set, i, rule.rhs())) {
+                    (Some(l), Some(r)) => {
+                        checked += 1;
+                        let holds = match rule.relation() {
+                            actas::rules::Relation::Eq => l == r,
+                            actas::rules::Relation::Le => l <= r,
+                            actas::rules::Relation::Ge => l >= r,
+                            _ => unreachable!("a relation this test does not write"),
+                        };
+                        if !holds {
+                            broken += 1;
+                            expected.push((i, k, l, r));
+                        }
+                    }
+                    _ => skipped += 1,
+                }
+            }
+            let s = &check.rules[k];
+            prop_assert_eq!((s.checked, s.held, s.broken, s.skipped), (checked, checked - broken, broken, skipped), "rule {}", rule);
+        }
+        expected.sort_by_key(|x| (x.0, x.1));
+        let got: Vec<(usize, usize, i128, i128)> = check.violations.iter().map(|v| (v.sheet, v.rule, v.lhs, v.rhs)).collect();
+        prop_assert_eq!(got, expected);
+    }
+}

@@ -138,32 +138,23 @@ pub fn check_rules_with(set: &ActaSet, rules: &RuleSet, execution: Execution) ->
         let len = BLOCK.min(set.len() - start);
         let mut counts = vec![[0u64; 4]; bound.len()];
         let mut violations = Vec::new();
-        let mut values: Vec<BlockValues> = vec![BlockValues::default(); bound.len()];
-        for (b, v) in bound.iter().zip(&mut values) {
-            b.evaluate_block(set, start, len, v);
+        let mut values = BlockValues::default();
+        // A rule at a time, then the violations in order of sheet, then of rule.
+        for (k, (b, c)) in bound.iter().zip(&mut counts).enumerate() {
+            let n = b.scan_block(set, start, len, &mut values, |i, lhs, rhs| {
+                violations.push(Violation {
+                    sheet: start + i,
+                    table: set.table_id(start + i).unwrap_or_default().to_owned(),
+                    rule: active[k],
+                    lhs,
+                    rhs,
+                });
+            });
+            let checked = len as u64 - n.skipped;
+            *c = [checked, checked - n.broken, n.broken, n.skipped];
         }
-        for i in 0..len {
-            for (k, ((b, v), c)) in bound.iter().zip(&values).zip(&mut counts).enumerate() {
-                if v.absent[i] {
-                    c[3] += 1;
-                    continue;
-                }
-                c[0] += 1;
-                let (lhs, rhs) = (v.lhs[i], v.rhs[i]);
-                if b.holds(lhs, rhs) {
-                    c[1] += 1;
-                } else {
-                    c[2] += 1;
-                    violations.push(Violation {
-                        sheet: start + i,
-                        table: set.table_id(start + i).unwrap_or_default().to_owned(),
-                        rule: active[k],
-                        lhs,
-                        rhs,
-                    });
-                }
-            }
-        }
+        violations.sort_by_key(|v| (v.sheet, v.rule));
+
         (counts, violations)
     });
     let mut violations = Vec::new();

@@ -242,17 +242,19 @@ impl SheetElectors {
     /// The electors of every table of `set` (first readings).
     pub(crate) fn of(set: &crate::ActaSet) -> Self {
         let mut e = SheetElectors::default();
-        // The column as it is when every sheet is a first reading with electors.
-        if let Some(col) = set.column(crate::Field::Electors) {
-            if set.repeats().is_empty() && !col.has_absent() {
-                for &v in col.raw() {
-                    e.tally.add(u64::from(v));
+        let Some(col) = set.column(crate::Field::Electors) else {
+            e.missing = set.tables() > 0;
+            return e;
+        };
+        // Runs of first readings, a run at a time; a sheet at a time when some are absent.
+        for run in set.first_reading_runs() {
+            if col.has_absent() {
+                for i in run {
+                    e.add(col.get(i).map(u64::from));
                 }
-                return e;
+            } else {
+                e.tally.add_all(&col.raw()[run]);
             }
-        }
-        for x in super::bounds::table_electors(set).0 {
-            e.add(x);
         }
         e
     }

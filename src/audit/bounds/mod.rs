@@ -324,16 +324,16 @@ fn count_feasibility(
     });
     match claim.basis {
         CoverageBasis::Tables => {
-            // Nothing to read of the sheets for a bulletin of shares only.
-            let (electors, keep) = if subjects.is_empty() {
-                (Vec::new(), None)
-            } else {
-                table_electors(set)
-            };
+            // Straight from the columns; through a vector per table (read once, shared) when
+            // a line or the electors are absent on some sheet.
+            let by_table = std::sync::OnceLock::new();
             let tallies = par::map(execution, subjects.len(), |k| {
                 let (subject, announced, members) = &subjects[k];
-                let values = Values::new(set, members, keep.as_deref(), &electors);
-                (subject.clone(), *announced, SubjectTally::of(&values))
+                let tally = SubjectTally::of_columns(set, members).unwrap_or_else(|| {
+                    let (electors, keep) = by_table.get_or_init(|| table_electors(set));
+                    SubjectTally::of(&Values::new(set, members, keep.as_deref(), electors))
+                });
+                (subject.clone(), *announced, tally)
             });
             tables_feasibility(bulletin, register, options, sheets, all_electors, tallies)
         }

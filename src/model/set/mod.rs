@@ -380,6 +380,20 @@ impl ActaSet {
         self.repeated.get(i)
     }
 
+    /// The runs of first readings, in order: the sheets between the repeated ones, as ranges of
+    /// indices (none empty). Every sheet when nothing repeats.
+    pub(crate) fn first_reading_runs(&self) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+        let mut start = 0;
+        self.repeated
+            .iter_ones()
+            .chain(std::iter::once(self.len()))
+            .filter_map(move |r| {
+                let run = start..r;
+                start = r + 1;
+                (!run.is_empty()).then_some(run)
+            })
+    }
+
     /// The number of distinct tables (sheets less repeats).
     pub fn tables(&self) -> usize {
         self.len() - self.repeats.len()
