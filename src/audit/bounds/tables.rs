@@ -259,8 +259,12 @@ impl SubjectTally {
         if lines.len() >= 1 << 20 {
             return None;
         }
+        // Fewer than 2^32 tables, so that no 32-bit counter overflows.
+        if u32::try_from(set.len()).is_err() {
+            return None;
+        }
         let mut low = [0u64; BLOCK];
-        let (mut low_spread, mut gain_spread) = (Spread::default(), Spread::default());
+        let (mut low_spread, mut gain_spread) = (Spread::<4>::default(), Spread::<1>::default());
         for run in set.first_reading_runs() {
             for start in run.clone().step_by(BLOCK) {
                 let end = run.end.min(start + BLOCK);
@@ -351,15 +355,26 @@ impl SubjectTally {
     }
 }
 
-/// A histogram being filled a block at a time: four counters per value, so that runs of equal
-/// values (a small candidate's zeros) do not wait on each other's increments.
-#[derive(Default)]
-struct Spread {
-    counts: Vec<[u64; 4]>,
+/// A histogram being filled a block at a time, with `L` counters per value used in turn: with
+/// four, runs of equal values (a small candidate's zeros) do not wait on each other's
+/// increments; with one, a histogram of widely spread values (the gains up to the electors)
+/// stays small enough for the first-level cache. Counters of 32 bits: the caller counts fewer
+/// than 2^32 values.
+struct Spread<const L: usize> {
+    counts: Vec<[u32; L]>,
     large: Vec<u64>,
 }
 
-impl Spread {
+impl<const L: usize> Default for Spread<L> {
+    fn default() -> Self {
+        Spread {
+            counts: Vec::new(),
+            large: Vec::new(),
+        }
+    }
+}
+
+impl<const L: usize> Spread<L> {
     /// Counts a block of values as [`Tally::add`] would one at a time (the histogram grown to
     /// the largest value counted, values above [`Tally::LIMIT`] kept in order), and gives their
     /// sum. A block of at most 2^20 values of at most 2^44 each, so that the sum fits a `u64`.
@@ -367,9 +382,9 @@ impl Spread {
         let Some(max) = values.iter().copied().max() else {
             return 0;
         };
-        let grow = |counts: &mut Vec<[u64; 4]>, v: u64| {
+        let grow = |counts: &mut Vec<[u32; L]>, v: u64| {
             if counts.len() <= v as usize {
-                counts.resize(v as usize + 1, [0; 4]);
+                counts.resize(v as usize + 1, [0; L]);
             }
         };
         if max > Tally::LIMIT {
@@ -385,15 +400,8 @@ impl Spread {
         }
         grow(&mut self.counts, max);
         let counts = &mut self.counts[..];
-        let mut quads = values.chunks_exact(4);
-        for q in &mut quads {
-            counts[q[0] as usize][0] += 1;
-            counts[q[1] as usize][1] += 1;
-            counts[q[2] as usize][2] += 1;
-            counts[q[3] as usize][3] += 1;
-        }
-        for &v in quads.remainder() {
-            counts[v as usize][0] += 1;
+        for (j, &v) in values.iter().enumerate() {
+            counts[v as usize][j % L] += 1;
         }
         values.iter().sum()
     }
@@ -406,7 +414,7 @@ impl Spread {
         if v > Tally::LIMIT {
             self.large.push(v);
         } else {
-            self.counts.resize(v as usize + 1, [0; 4]);
+            self.counts.resize(v as usize + 1, [0; L]);
             self.counts[v as usize][lane] += 1;
         }
     }
@@ -415,8 +423,8 @@ impl Spread {
     /// electors (`electors − votes`, 0 when the votes are more) in `gain_spread`, in one pass;
     /// gives the two sums. A block of at most 1024 tables of at most 2^52 votes each.
     fn add_pairs(
-        low_spread: &mut Spread,
-        gain_spread: &mut Spread,
+        low_spread: &mut Spread<L>,
+        gain_spread: &mut Spread<1>,
         low: &[u64],
         electors: &[u32],
     ) -> (u64, u64) {
@@ -425,14 +433,14 @@ impl Spread {
             let g = u64::from(e).saturating_sub(v);
             sum += v;
             gain_sum += g;
-            let lane = j & 3;
+            let lane = j % L;
             match low_spread.counts.get_mut(v as usize) {
                 Some(c) => c[lane] += 1,
                 None => low_spread.add_past_end(v, lane),
             }
             match gain_spread.counts.get_mut(g as usize) {
-                Some(c) => c[lane] += 1,
-                None => gain_spread.add_past_end(g, lane),
+                Some(c) => c[0] += 1,
+                None => gain_spread.add_past_end(g, 0),
             }
         }
         (sum, gain_sum)
@@ -441,7 +449,11 @@ impl Spread {
     /// The tally of the `n` values counted, summing to `sum`.
     fn into_tally(self, n: u64, sum: u128) -> Tally {
         Tally {
-            counts: self.counts.iter().map(|c| c.iter().sum()).collect(),
+            counts: self
+                .counts
+                .iter()
+                .map(|c| c.iter().map(|&x| u64::from(x)).sum())
+                .collect(),
             large: self.large,
             n,
             sum,
