@@ -168,6 +168,10 @@ pub struct LevelTotals {
 /// The number of tables (repeats left out) per slot.
 fn sheet_counts(set: &ActaSet, slots: usize, slot_of: &[u32]) -> Vec<u64> {
     let mut n = vec![0u64; slots];
+    if slots == 1 {
+        n[0] = set.tables() as u64;
+        return n;
+    }
     for (i, &s) in slot_of.iter().enumerate() {
         if !set.is_repeat(i) {
             n[s as usize] += 1;
@@ -242,7 +246,6 @@ fn accumulate(
     let contest = set.contest();
     let (n_lines, n_cand) = (contest.lines().len(), contest.candidates().len());
     let mut out = vec![Totals::empty(n_lines, n_cand, set.extra_fields()); slots];
-    let any_repeat = !set.repeats().is_empty();
     let tables = sheet_counts(set, slots, slot_of);
     let all_sheets = per_slot_counts(slots, slot_of);
     let fields = Field::STANDARD
@@ -289,14 +292,28 @@ fn accumulate(
     let voters = set.column(Field::Voters);
     let electors = set.column(Field::Electors);
     if let (Some(v), Some(e)) = (voters, electors) {
-        for i in 0..set.len() {
-            if any_repeat && set.is_repeat(i) {
+        // Over the runs of first readings: a column sum for the whole set when no value is
+        // absent, else sheet by sheet.
+        let whole = slots == 1 && !v.has_absent() && !e.has_absent();
+        for run in set.first_reading_runs() {
+            if whole {
+                let sum = |c: &OptColumn| {
+                    c.raw()[run.clone()]
+                        .iter()
+                        .map(|&x| u64::from(x))
+                        .sum::<u64>()
+                };
+                let t = &mut out[0].turnout_base;
+                t.0 += sum(v);
+                t.1 += sum(e);
                 continue;
             }
-            if let (Some(v), Some(e)) = (v.get(i), e.get(i)) {
-                let t = &mut out[slot_of[i] as usize].turnout_base;
-                t.0 += u64::from(v);
-                t.1 += u64::from(e);
+            for i in run {
+                if let (Some(v), Some(e)) = (v.get(i), e.get(i)) {
+                    let t = &mut out[slot_of[i] as usize].turnout_base;
+                    t.0 += u64::from(v);
+                    t.1 += u64::from(e);
+                }
             }
         }
     }
