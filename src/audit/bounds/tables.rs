@@ -377,7 +377,7 @@ impl<const L: usize> Default for Spread<L> {
 impl<const L: usize> Spread<L> {
     /// Counts a block of values as [`Tally::add`] would one at a time (the histogram grown to
     /// the largest value counted, values above [`Tally::LIMIT`] kept in order), and gives their
-    /// sum. A block of at most 2^20 values of at most 2^44 each, so that the sum fits a `u64`.
+    /// sum. A block of at most 1024 values of at most 2^52 each, so that the sum fits a `u64`.
     fn add_block(&mut self, values: &[u64]) -> u64 {
         let Some(max) = values.iter().copied().max() else {
             return 0;
