@@ -516,6 +516,27 @@ mod tests {
         assert_eq!(parse_count(b":12"), Err(CountError::NotACount));
     }
 
+    /// `same_bytes` is `==`, on the empty slices it keeps from `memcmp` too: dangling (an empty
+    /// `Vec` and `&[]`) and on the heap.
+    #[test]
+    fn same_bytes_is_slice_equality() {
+        let dangling: Vec<u8> = Vec::new();
+        let heap: Vec<u8> = Vec::with_capacity(4);
+        let cases: [(&[u8], &[u8]); 8] = [
+            (&dangling, &[]),
+            (&heap, &dangling),
+            (&[], b"a"),
+            (b"a", &[]),
+            (b"Region 1", b"Region 1"),
+            (b"Region 1", b"Region 2"),
+            (b"Region", b"Region 1"),
+            (b"\xFF\x00", b"\xFF\x00"),
+        ];
+        for (a, b) in cases {
+            assert_eq!(row::same_bytes(a, b), a == b, "{a:?} {b:?}");
+        }
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
 

@@ -213,6 +213,18 @@ pub(super) fn count_at(
     }
 }
 
+/// `a == b`, without calling `memcmp` on two empty slices.
+///
+/// A slice's `==` calls `memcmp` even at length 0, and an empty `Vec`'s pointer is dangling
+/// (address 1 for bytes). glibc's AVX-512 `memcmp` reads short inputs with a masked load, and
+/// a masked load from an unmapped page costs a microcode assist even with every lane masked
+/// off: 200 ns a comparison on the development machine, against 2 ns. Comparing a row's empty
+/// place names with the previous row's that way took 35% of the time to read a file.
+#[inline]
+pub(super) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && (a.is_empty() || a == b)
+}
+
 #[inline]
 pub(super) fn cell(rec: &Record, col: usize, last: usize) -> &[u8] {
     let c = rec.get(col).unwrap_or(b"");
@@ -338,8 +350,8 @@ impl Plan {
                 && buf
                     .prev_codes
                     .get(level)
-                    .is_some_and(|p| p.as_slice() == raw)
-                && buf.prev_names[level].as_slice() == raw_name.unwrap_or_default()
+                    .is_some_and(|p| same_bytes(p, raw))
+                && same_bytes(&buf.prev_names[level], raw_name.unwrap_or_default())
             {
                 geo = buf.prev_paths[level];
                 continue;
