@@ -10,6 +10,7 @@ use std::hash::BuildHasher;
 
 use hashbrown::{DefaultHashBuilder, HashTable};
 
+use super::buckets::spread;
 use crate::error::{Error, ErrorKind, Result};
 
 /// A handle to one place of a [`Geography`] (a state, a parish, a voting centre), and through its
@@ -146,14 +147,6 @@ pub struct Geography {
 /// The key a place is found by: its parent's stored index (0 at the top), level and code.
 #[derive(Hash)]
 struct PlaceKey<'a>(u32, u32, &'a str);
-
-/// The table hash of 32 stored hash bits (as the table-id index does): a multiplication spreads
-/// them over 64 bits, for both the bucket and hashbrown's control byte. The bits are stored with
-/// each place, so that the table grows and looks up without reading the places.
-#[inline]
-fn spread(h: u32) -> u64 {
-    u64::from(h).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-}
 
 impl Geography {
     fn key_hash(&self, key: &PlaceKey<'_>) -> u32 {

@@ -3,6 +3,7 @@
 //!
 //! Everything here is re-exported at the crate root.
 
+pub(crate) mod buckets;
 mod bulletin;
 pub(crate) mod column;
 mod contest;

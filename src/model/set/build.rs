@@ -162,8 +162,8 @@ impl ActaSet {
         // sheet, then by hash: equal ids meet as neighbours, and the first readings go in bucket
         // by bucket (sequential writes, not a cache miss each).
         self.index.reserve(keys.len(), |&(_, h)| spread(h));
-        let mask = (self.index.capacity() + 1).next_power_of_two() as u64 - 1;
-        sort_by_bucket(&mut keys, mask);
+        let mask = bucket_mask(self.index.capacity());
+        sort_by_bucket(&mut keys, mask, |&(h, _)| spread(h));
         let fresh = self.index.is_empty();
         let mut new_repeats: Vec<(usize, usize)> = Vec::new();
         let mut firsts: Vec<(u32, u32)> = Vec::with_capacity(keys.len());
@@ -341,37 +341,4 @@ impl ActaSet {
     pub(super) fn same_counts(&self, a: usize, b: usize) -> bool {
         self.count_columns().all(|c| c.get(a) == c.get(b))
     }
-}
-
-/// Sorts `keys` (hash, sheet) by bucket (`spread(hash) & mask`), then hash, then sheet: a counting
-/// sort on the bucket's top 16 bits, then each bin's few keys in full. A comparison sort of a
-/// million keys cost 400 instructions a key; this costs about a tenth.
-pub(super) fn sort_by_bucket(keys: &mut Vec<(u32, u32)>, mask: u64) {
-    let order = |&(h, i): &(u32, u32)| (spread(h) & mask, h, i);
-    if keys.len() < 4096 {
-        keys.sort_unstable_by_key(order);
-        return;
-    }
-    let bits = 64 - mask.leading_zeros();
-    let shift = bits.saturating_sub(16);
-    let bin = |h: u32| ((spread(h) & mask) >> shift) as usize;
-    let bin_count = 1usize << (bits - shift);
-    let mut starts = vec![0usize; bin_count + 1];
-    for &(h, _) in keys.iter() {
-        starts[bin(h) + 1] += 1;
-    }
-    for b in 0..bin_count {
-        starts[b + 1] += starts[b];
-    }
-    let mut next = starts.clone();
-    let mut sorted = vec![(0u32, 0u32); keys.len()];
-    for &key in keys.iter() {
-        let b = bin(key.0);
-        sorted[next[b]] = key;
-        next[b] += 1;
-    }
-    for b in 0..bin_count {
-        sorted[starts[b]..starts[b + 1]].sort_unstable_by_key(order);
-    }
-    *keys = sorted;
 }

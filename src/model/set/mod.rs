@@ -11,6 +11,7 @@ use std::num::NonZeroU32;
 
 use hashbrown::{DefaultHashBuilder, HashTable};
 
+use super::buckets::{bucket_mask, sort_by_bucket, spread};
 use super::column::{Bits, OptColumn, StrColumn};
 use super::contest::Contest;
 use super::geo::{GeoPath, Geography};
@@ -111,13 +112,6 @@ pub struct ActaSet {
     pending: Vec<u32>,
     repeats: Vec<Repeat>,
     repeated: Bits,
-}
-
-/// The table hash of 32 stored hash bits: a multiplication spreads them over 64 bits, so that
-/// both the bucket (low bits) and hashbrown's control byte (top bits) vary.
-#[inline]
-fn spread(h: u32) -> u64 {
-    u64::from(h).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 fn standard_slot(field: Field) -> Option<usize> {
@@ -634,31 +628,6 @@ mod tests {
             .unwrap();
         mixed.push(sheet("x", 1, 1)).unwrap();
         assert_eq!(mixed.repeats().len(), 1);
-    }
-
-    /// The binned sort equals a comparison sort, at the sizes around its threshold and at
-    /// masks narrower and wider than its 16 bits of bins.
-    #[test]
-    fn sorting_by_bucket_equals_a_comparison_sort() {
-        let mut state = 11u64;
-        let mut next = || {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 32) as u32
-        };
-        for n in [0usize, 1, 2, 4095, 4096, 4097, 70_000] {
-            // Hashes from a pool, so that equal hashes (repeats) meet.
-            let keys: Vec<(u32, u32)> = (0..n as u32).map(|i| (next() % 5_000, i)).collect();
-            for bits in [3u32, 16, 17, 20] {
-                let mask = (1u64 << bits) - 1;
-                let mut expected = keys.clone();
-                expected.sort_unstable_by_key(|&(h, i)| (spread(h) & mask, h, i));
-                let mut got = keys.clone();
-                build::sort_by_bucket(&mut got, mask);
-                assert_eq!(got, expected, "{n} keys, {bits} bits");
-            }
-        }
     }
 
     #[test]
