@@ -1,10 +1,12 @@
 //! The streaming audit gives the same report as the in-memory audit of the same sheets.
 
-use actas::audit::{Audit, StreamAudit, StreamOptions, Verdict, totals, totals_by_level};
+use actas::audit::{
+    Audit, AuditOptions, StreamAudit, StreamOptions, Verdict, totals, totals_by_level,
+};
 use actas::io::{Layout, read_announcements, read_csv, read_csv_path};
 use actas::report::Code;
 use actas::synth::{AnomalyRates, SynthConfig, generate, layout, write_csv};
-use actas::{Bulletin, BulletinCount, CoverageBasis, CoverageClaim, Register};
+use actas::{Bulletin, BulletinCount, CoverageBasis, CoverageClaim, Execution, Register};
 use proptest::prelude::*;
 
 fn bulletins_for(set: &actas::ActaSet, share: u64) -> (Vec<Bulletin>, Register) {
@@ -103,18 +105,25 @@ proptest! {
         }
         let set = read_csv(&csv[..], &lay).unwrap().set;
         let in_memory = Audit::new(&set).register(&register).bulletins(&bulletins).run().unwrap();
-        let options = StreamOptions::default().with_chunk(chunk).with_level(1);
-        let streamed = StreamAudit::new(&lay).register(&register).bulletins(&bulletins).options(options).run(&csv[..]).unwrap();
-        prop_assert_eq!(streamed.report.to_json().unwrap(), in_memory.to_json().unwrap());
-        // The totals of the chosen level are those of the set.
-        let level = totals_by_level(&set, 1).unwrap();
-        prop_assert_eq!(streamed.places.len(), level.places.len());
-        for (p, (path, t)) in streamed.places.iter().zip(&level.places) {
-            prop_assert_eq!(&p.totals, t);
-            prop_assert_eq!(p.codes.clone(), set.geography().codes(*path).into_iter().map(str::to_owned).collect::<Vec<_>>());
+        // On one thread, and reading the next chunk while a second thread audits the last.
+        for execution in [Execution::Sequential, Execution::Parallel] {
+            let options = StreamOptions::default()
+                .with_chunk(chunk)
+                .with_level(1)
+                .with_audit(AuditOptions::default().with_execution(execution));
+            let streamed = StreamAudit::new(&lay).register(&register).bulletins(&bulletins).options(options).run(&csv[..]).unwrap();
+            prop_assert_eq!(streamed.report.to_json().unwrap(), in_memory.to_json().unwrap());
+            // The totals of the chosen level are those of the set.
+            let level = totals_by_level(&set, 1).unwrap();
+            prop_assert_eq!(streamed.places.len(), level.places.len());
+            for (p, (path, t)) in streamed.places.iter().zip(&level.places) {
+                prop_assert_eq!(&p.totals, t);
+                prop_assert_eq!(p.codes.clone(), set.geography().codes(*path).into_iter().map(str::to_owned).collect::<Vec<_>>());
+                prop_assert_eq!(p.name.as_deref(), set.geography().node(*path).and_then(|n| n.name()));
+            }
+            prop_assert_eq!(streamed.read.accepted as usize, set.len());
+            prop_assert_eq!(&streamed.unplaced, &level.unplaced);
         }
-        prop_assert_eq!(streamed.read.accepted as usize, set.len());
-        prop_assert_eq!(&streamed.unplaced, &level.unplaced);
     }
 }
 
@@ -317,17 +326,25 @@ fn stream_equals_memory(
         .unwrap()
         .to_json()
         .unwrap();
-    for &chunk in chunks {
+    for (&chunk, execution) in chunks
+        .iter()
+        .flat_map(|c| [(c, Execution::Sequential), (c, Execution::Parallel)])
+    {
         let streamed = StreamAudit::new(lay)
             .register(register)
             .bulletins(bulletins)
-            .options(StreamOptions::default().with_chunk(chunk).with_level(level))
+            .options(
+                StreamOptions::default()
+                    .with_chunk(chunk)
+                    .with_level(level)
+                    .with_audit(AuditOptions::default().with_execution(execution)),
+            )
             .run(csv)
             .unwrap();
         assert_eq!(
             streamed.report.to_json().unwrap(),
             in_memory,
-            "chunk {chunk}"
+            "chunk {chunk}, {execution:?}"
         );
         assert_eq!(
             streamed.read.accepted, read.report.accepted,
@@ -492,4 +509,53 @@ fn a_level_the_layout_lacks_is_an_error() {
         "geography level \"1\": the layout has 0 levels"
     );
     assert!(StreamAudit::new(&lay).run(&csv[..]).is_ok());
+}
+
+/// A reader that gives `ok` bytes of `data`, then fails.
+struct FailingAfter<'a> {
+    data: &'a [u8],
+    ok: usize,
+}
+
+impl std::io::Read for FailingAfter<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.ok == 0 {
+            return Err(std::io::Error::other("the disk is gone"));
+        }
+        let n = buf.len().min(self.ok).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        self.ok -= n;
+        Ok(n)
+    }
+}
+
+/// A read that fails part way is the same error whether the stream reads the next chunk while
+/// it audits the last or does one after the other, at chunk sizes of 1 and more.
+#[test]
+fn a_read_failing_mid_stream_fails_alike_either_way() {
+    let config = SynthConfig::default().with_sheets(600).with_seed(5);
+    let mut csv = Vec::new();
+    write_csv(&config, &mut csv).unwrap();
+    let lay = layout(&config);
+    for chunk in [1, 2, 7, 100] {
+        let errors: Vec<String> = [Execution::Sequential, Execution::Parallel]
+            .into_iter()
+            .map(|execution| {
+                let options = StreamOptions::default()
+                    .with_chunk(chunk)
+                    .with_audit(AuditOptions::default().with_execution(execution));
+                StreamAudit::new(&lay)
+                    .options(options)
+                    .run(FailingAfter {
+                        data: &csv,
+                        ok: csv.len() / 2,
+                    })
+                    .unwrap_err()
+                    .to_string()
+            })
+            .collect();
+        assert!(errors[0].contains("the disk is gone"), "{}", errors[0]);
+        assert_eq!(errors[0], errors[1], "chunk {chunk}");
+    }
 }

@@ -16,7 +16,8 @@ use super::consistency::RuleSummary;
 use super::engine::{
     AuditOptions, AuditReport, Header, announcement_checks, assemble, sheet_checks,
 };
-use super::totals::{Totals, totals_by_level, totals_with};
+use super::totals::{Placement, Totals, totals_by_placement, totals_with};
+use crate::Execution;
 use crate::error::{Error, Result};
 use crate::io::reader::{Lines, Rows};
 use crate::io::{Layout, ReadReport};
@@ -34,7 +35,8 @@ pub struct StreamOptions {
     /// it are read and checked as in memory (a row with a gap or a bad code there is rejected
     /// alike) but not kept, so that memory does not grow with their number.
     pub level: usize,
-    /// Sheets held at once (65,536 by default).
+    /// Sheets in a chunk (65,536 by default): the stream holds one chunk, or two when it reads
+    /// the next while it audits the last.
     pub chunk: usize,
 }
 
@@ -290,7 +292,14 @@ fn content_hash(set: &ActaSet, i: usize, hasher: &DefaultHashBuilder) -> u32 {
 /// electors) pairs with their number (electors basis). It does not compare with a second reading or
 /// check a register of tables, which need another whole set.
 ///
-/// Memory: the chunk of sheets, the places of the chosen level, with the digit tests 32 KiB per
+/// Threads: with the `parallel` feature and [`Execution::Parallel`](crate::Execution) (the
+/// default of [`AuditOptions`]), the calling thread reads the next chunk while a second thread
+/// audits the last one, each chunk on one core; with [`Execution::Sequential`](crate::Execution)
+/// it reads and audits in turn on the calling thread. The reader need not be `Send`, and the
+/// report is the same either way.
+///
+/// Memory: the chunk of sheets (two when the reading and the audit overlap), the places of the
+/// chosen level, with the digit tests 32 KiB per
 /// field (and an entry per decade of counts of 40,960 and more), with the fingerprint its grid and
 /// histograms per candidate (95 KiB each at the default options: 101² and 2 × 1,001 cells of 8
 /// bytes), per bulletin count a histogram (as many buckets as the largest count of a table) or its
@@ -472,14 +481,23 @@ impl<'a> StreamAudit<'a> {
         // (set up once the first chunk has read the header's contest).
         let mut digits: Option<crate::forensics::digits::DigitStream> = None;
         let mut print: Option<crate::forensics::fingerprint::FingerprintStream> = None;
-        loop {
-            let more = rows.fill(&mut chunk, opts.chunk, Lines::Drop)?;
+        // With the `parallel` feature and `Execution::Parallel`, the next chunk is read while a
+        // second thread audits the last one (on one core: the reader has the other).
+        let pipelined = cfg!(feature = "parallel") && exec == Execution::Parallel;
+        let audit_exec = if pipelined {
+            Execution::Sequential
+        } else {
+            exec
+        };
+        // One chunk's audit, added to the chunks' before it; `placement` is where its sheets go
+        // at the chosen level, taken by the reader, which keeps the geography.
+        let mut audit_chunk = |chunk: &mut ActaSet, placement: Option<Placement>| -> Result<()> {
             if let (None, Some(o)) = (&digits, &forensics.digits) {
-                digits = Some(crate::forensics::digits::DigitStream::new(&chunk, o)?);
+                digits = Some(crate::forensics::digits::DigitStream::new(chunk, o)?);
             }
             if let (None, Some(o)) = (&print, &forensics.fingerprint) {
                 print = Some(crate::forensics::fingerprint::FingerprintStream::new(
-                    &chunk, o,
+                    chunk, o,
                 )?);
             }
             // Repeats across the whole stream, not only within the chunk.
@@ -487,7 +505,7 @@ impl<'a> StreamAudit<'a> {
                 .map(|i| seen.fingerprint(chunk.table_id(i).unwrap_or_default()))
                 .collect();
             let contents: Vec<u32> = (0..chunk.len())
-                .map(|i| content_hash(&chunk, i, &content_hasher))
+                .map(|i| content_hash(chunk, i, &content_hasher))
                 .collect();
             let repeats: Vec<Repeat> = seen
                 .visit_all(&fps, &contents)
@@ -500,7 +518,7 @@ impl<'a> StreamAudit<'a> {
                 .collect();
             chunk.set_repeats(repeats);
 
-            let (check, f) = sheet_checks(&chunk, &opts.audit, exec, offset)?;
+            let (check, f) = sheet_checks(chunk, &opts.audit, audit_exec, offset)?;
             findings.extend(f);
             match &mut rules {
                 None => rules = Some(check.rules),
@@ -513,13 +531,13 @@ impl<'a> StreamAudit<'a> {
                     }
                 }
             }
-            let t = totals_with(&chunk, exec)?;
+            let t = totals_with(chunk, audit_exec)?;
             match &mut totals {
                 None => totals = Some(t),
                 Some(all) => all.merge(&t)?,
             }
-            if !chunk.geography().levels().is_empty() && !chunk.is_empty() {
-                let level = totals_by_level(&chunk, opts.level)?;
+            if let Some(placement) = placement {
+                let level = totals_by_placement(chunk, placement, audit_exec)?;
                 unplaced.merge(&level.unplaced)?;
                 for (p, t) in level.places {
                     if let Some(&k) = place_slot.get(&p) {
@@ -530,7 +548,7 @@ impl<'a> StreamAudit<'a> {
                     }
                 }
             }
-            let (electors, keep) = super::bounds::table_electors(&chunk);
+            let (electors, keep) = super::bounds::table_electors(chunk);
             for e in &electors {
                 sheet_electors.add(*e);
                 match e {
@@ -542,14 +560,14 @@ impl<'a> StreamAudit<'a> {
                     None => electors_missing = true,
                 }
             }
-            share_columns.add(&chunk, &electors, keep.as_deref());
+            share_columns.add(chunk, &electors, keep.as_deref());
             for counted in tallies.iter_mut().flatten() {
-                let values = || Values::new(&chunk, &counted.members, keep.as_deref(), &electors);
+                let values = || Values::new(chunk, &counted.members, keep.as_deref(), &electors);
                 match &mut counted.tally {
                     // Straight from the columns, as in memory; through the values when a line
                     // or the electors are absent on some sheet.
                     CountTally::Tables(t) => t.merge(
-                        &SubjectTally::of_columns(&chunk, &counted.members)
+                        &SubjectTally::of_columns(chunk, &counted.members)
                             .unwrap_or_else(|| SubjectTally::of(&values())),
                     ),
                     // Without every sheet's electors there is no electors-basis bound: stop
@@ -559,15 +577,48 @@ impl<'a> StreamAudit<'a> {
                 }
             }
             if let Some(d) = &mut digits {
-                d.add(&chunk);
+                d.add(chunk);
             }
             if let Some(p) = &mut print {
-                p.add(&chunk)?;
+                p.add(chunk)?;
             }
             offset += chunk.len();
             chunk.clear_sheets();
-            if !more {
-                break;
+            Ok(())
+        };
+        let place = |chunk: &ActaSet| -> Result<Option<Placement>> {
+            if chunk.geography().levels().is_empty() || chunk.is_empty() {
+                return Ok(None);
+            }
+            Placement::of(chunk, opts.level).map(Some)
+        };
+        if pipelined {
+            // The sheets go to `audited` to be audited; `chunk` keeps the geography, and reads.
+            let mut audited = self.layout.empty_set()?;
+            let mut more = rows.fill(&mut chunk, opts.chunk, Lines::Drop)?;
+            loop {
+                let placement = place(&chunk)?;
+                chunk.swap_sheets(&mut audited);
+                let (audit, next) = std::thread::scope(|s| {
+                    let worker = s.spawn(|| audit_chunk(&mut audited, placement));
+                    let next = more.then(|| rows.fill(&mut chunk, opts.chunk, Lines::Drop));
+                    (worker.join(), next)
+                });
+                // The chunk's audit fails first, as it would read one chunk at a time.
+                audit.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+                match next {
+                    Some(next) => more = next?,
+                    None => break,
+                }
+            }
+        } else {
+            loop {
+                let more = rows.fill(&mut chunk, opts.chunk, Lines::Drop)?;
+                let placement = place(&chunk)?;
+                audit_chunk(&mut chunk, placement)?;
+                if !more {
+                    break;
+                }
             }
         }
         let read = rows.finish()?;

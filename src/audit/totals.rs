@@ -425,34 +425,70 @@ pub fn totals_by_level_with(
     level: usize,
     execution: Execution,
 ) -> Result<LevelTotals> {
-    let geo = set.geography();
-    if level >= geo.levels().len() {
-        return Err(crate::Error::invalid(
-            "geography level",
-            level.to_string(),
-            format!("the geography has {} levels", geo.levels().len()),
-        ));
-    }
-    let ancestors = geo.ancestor_table(level);
-    // Slot 0 is "unplaced"; places get slots in order of first appearance among the sheets.
-    let mut slot_of_place: Vec<u32> = vec![u32::MAX; geo.len()];
-    let mut places: Vec<GeoPath> = Vec::new();
-    let mut slot_of = Vec::with_capacity(set.len());
-    for i in 0..set.len() {
-        let place = set.geo(i).and_then(|g| ancestors[g.index()]);
-        let slot = match place {
-            None => 0,
-            Some(p) => {
-                let s = &mut slot_of_place[p.index()];
-                if *s == u32::MAX {
-                    places.push(p);
-                    *s = places.len() as u32;
+    let placement = Placement::of(set, level)?;
+    totals_by_placement(set, placement, execution)
+}
+
+/// Where each sheet of a set goes at one geography level: the places in order of first
+/// appearance among the sheets, and each sheet's slot (0 when unplaced at the level, `k` for
+/// the `k`-th place). The only part of [`totals_by_level`] that reads the geography.
+pub(crate) struct Placement {
+    level: usize,
+    places: Vec<GeoPath>,
+    slot_of: Vec<u32>,
+}
+
+impl Placement {
+    /// The placement of `set`'s sheets at `level`.
+    pub(crate) fn of(set: &ActaSet, level: usize) -> Result<Self> {
+        let geo = set.geography();
+        if level >= geo.levels().len() {
+            return Err(crate::Error::invalid(
+                "geography level",
+                level.to_string(),
+                format!("the geography has {} levels", geo.levels().len()),
+            ));
+        }
+        let ancestors = geo.ancestor_table(level);
+        let mut slot_of_place: Vec<u32> = vec![u32::MAX; geo.len()];
+        let mut places: Vec<GeoPath> = Vec::new();
+        let mut slot_of = Vec::with_capacity(set.len());
+        for i in 0..set.len() {
+            let place = set.geo(i).and_then(|g| ancestors[g.index()]);
+            let slot = match place {
+                None => 0,
+                Some(p) => {
+                    let s = &mut slot_of_place[p.index()];
+                    if *s == u32::MAX {
+                        places.push(p);
+                        *s = places.len() as u32;
+                    }
+                    *s
                 }
-                *s
-            }
-        };
-        slot_of.push(slot);
+            };
+            slot_of.push(slot);
+        }
+        Ok(Placement {
+            level,
+            places,
+            slot_of,
+        })
     }
+}
+
+/// [`totals_by_level`] of the sheets of `set` placed as `placement` says (the placement of
+/// these sheets, taken while their places' geography was at hand).
+pub(crate) fn totals_by_placement(
+    set: &ActaSet,
+    placement: Placement,
+    execution: Execution,
+) -> Result<LevelTotals> {
+    let Placement {
+        level,
+        places,
+        slot_of,
+    } = placement;
+    debug_assert_eq!(slot_of.len(), set.len(), "the placement of other sheets");
     let mut all = accumulate(set, places.len() + 1, &slot_of, execution)?;
     let rest = all.split_off(1);
     Ok(LevelTotals {

@@ -353,6 +353,17 @@ impl ActaSet {
         self.repeated = Bits::default();
     }
 
+    /// Exchanges the sheets of two sets of the same contest and further fields (with their
+    /// index and repeats); each keeps its geography. The stream reads a chunk into a set whose
+    /// geography holds every place read so far, and hands the sheets to another set to audit
+    /// while it reads the next chunk: that set's sheets are placed in the first set's
+    /// geography, so it must not be asked for their places.
+    pub(crate) fn swap_sheets(&mut self, other: &mut ActaSet) {
+        debug_assert!(self.contest == other.contest && self.extra_names == other.extra_names);
+        std::mem::swap(self, other);
+        std::mem::swap(&mut self.geography, &mut other.geography);
+    }
+
     /// Replaces the repeated readings (sheet indices of this set; `first` may point outside it,
     /// into earlier chunks of a stream).
     pub(crate) fn set_repeats(&mut self, repeats: Vec<Repeat>) {
