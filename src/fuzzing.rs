@@ -3,7 +3,8 @@
 //! (`tests/fuzz_corpus.rs`). Each function panics when an invariant breaks. It may change in any
 //! release.
 
-use crate::audit::{Audit, AuditReport, StreamAudit, StreamOptions, totals};
+use crate::Execution;
+use crate::audit::{Audit, AuditOptions, AuditReport, StreamAudit, StreamOptions, totals};
 use crate::io::{Layout, ReadOutcome, read_csv};
 use crate::model::{
     ActaSet, Announcements, Bulletin, BulletinCount, CoverageBasis, CoverageClaim, Field, Percent,
@@ -113,17 +114,26 @@ pub fn check_csv(data: &[u8]) {
         }
     }
     let json = check_report(&in_memory);
-    for chunk in [1, 2, 5, 1 << 16] {
+    // Reading the next chunk while auditing the last (the default), and one after the other.
+    let sequential = AuditOptions::default().with_execution(Execution::Sequential);
+    for (chunk, audit) in [
+        (1, AuditOptions::default()),
+        (2, AuditOptions::default()),
+        (2, sequential),
+        (5, AuditOptions::default()),
+        (1 << 16, AuditOptions::default()),
+    ] {
+        let execution = audit.execution;
         let streamed = StreamAudit::new(&layout)
             .register(&register)
             .bulletins(&bulletins)
-            .options(StreamOptions::default().with_chunk(chunk))
+            .options(StreamOptions::default().with_chunk(chunk).with_audit(audit))
             .run(&csv[..])
             .expect("the stream reads what the reader reads");
         assert_eq!(
             streamed.report.to_json().expect("a report serialises"),
             json,
-            "chunk {chunk}"
+            "chunk {chunk}, {execution:?}"
         );
         assert_eq!(
             streamed.read.rejected, read.report.rejected,
