@@ -92,6 +92,7 @@ proptest! {
         copies in 1usize..=3,
         seed in any::<u64>(),
         share in 60u64..100,
+        parallel in any::<bool>(),
     ) {
         let config = SynthConfig::default().with_sheets(sheets).with_candidates(4).with_lines_per_candidate(1).with_seed(seed).with_anomalies(AnomalyRates::default().with_rule_violation(5_000).with_over_turnout(5_000).with_duplicate(20_000).with_conflict(20_000));
         let mut csv = Vec::new();
@@ -105,8 +106,9 @@ proptest! {
         }
         let set = read_csv(&csv[..], &lay).unwrap().set;
         let in_memory = Audit::new(&set).register(&register).bulletins(&bulletins).run().unwrap();
-        // On one thread, and reading the next chunk while a second thread audits the last.
-        for execution in [Execution::Sequential, Execution::Parallel] {
+        // On one thread, or reading the next chunk while a second thread audits the last.
+        let execution = if parallel { Execution::Parallel } else { Execution::Sequential };
+        {
             let options = StreamOptions::default()
                 .with_chunk(chunk)
                 .with_level(1)
@@ -326,10 +328,14 @@ fn stream_equals_memory(
         .unwrap()
         .to_json()
         .unwrap();
-    for (&chunk, execution) in chunks
-        .iter()
-        .flat_map(|c| [(c, Execution::Sequential), (c, Execution::Parallel)])
-    {
+    // Every other chunk size on one thread, the others reading the next chunk while a second
+    // thread audits the last.
+    for (k, &chunk) in chunks.iter().enumerate() {
+        let execution = if k % 2 == 0 {
+            Execution::Parallel
+        } else {
+            Execution::Sequential
+        };
         let streamed = StreamAudit::new(lay)
             .register(register)
             .bulletins(bulletins)
