@@ -18,7 +18,8 @@ pub(crate) fn bucket_mask(capacity: usize) -> u64 {
 }
 
 /// Sorts `keys` by `bucket(key)` (a bucket index, at most `mask`), then by the keys themselves:
-/// a counting sort on the bucket's top 16 bits, then each bin's few keys in full. A comparison
+/// a counting sort on the bucket's top bits (bins of about eight keys, at most 2^16 bins), then
+/// each bin's few keys in full. A comparison
 /// sort of a million keys cost 400 instructions a key; this costs about a tenth.
 pub(crate) fn sort_by_bucket<T: Copy + Ord + Default>(
     keys: &mut Vec<T>,
@@ -30,11 +31,18 @@ pub(crate) fn sort_by_bucket<T: Copy + Ord + Default>(
         keys.sort_unstable_by_key(order);
         return;
     }
+    // Bins of about eight keys, at most 2^16 of them, counted in 32 bits (a set holds fewer
+    // than 2^32 sheets; more keys go through the comparison sort).
+    let Ok(n) = u32::try_from(keys.len()) else {
+        keys.sort_unstable_by_key(order);
+        return;
+    };
     let bits = 64 - mask.leading_zeros();
-    let shift = bits.saturating_sub(16);
+    let bin_bits = (32 - (n / 8).leading_zeros()).min(16);
+    let shift = bits.saturating_sub(bin_bits);
     let bin = |k: &T| ((bucket(k) & mask) >> shift) as usize;
     let bin_count = 1usize << (bits - shift);
-    let mut starts = vec![0usize; bin_count + 1];
+    let mut starts = vec![0u32; bin_count + 1];
     for k in keys.iter() {
         starts[bin(k) + 1] += 1;
     }
@@ -45,11 +53,11 @@ pub(crate) fn sort_by_bucket<T: Copy + Ord + Default>(
     let mut sorted = vec![T::default(); keys.len()];
     for k in keys.iter() {
         let b = bin(k);
-        sorted[next[b]] = *k;
+        sorted[next[b] as usize] = *k;
         next[b] += 1;
     }
     for b in 0..bin_count {
-        sorted[starts[b]..starts[b + 1]].sort_unstable_by_key(order);
+        sorted[starts[b] as usize..starts[b + 1] as usize].sort_unstable_by_key(order);
     }
     *keys = sorted;
 }

@@ -142,11 +142,7 @@ impl ActaSet {
         // The hashes taken at push time, or (when sheets came another way) from the ids.
         let pending = std::mem::take(&mut self.pending);
         let mut keys: Vec<(u32, u32)> = if pending.len() == end - start {
-            pending
-                .iter()
-                .zip(start..)
-                .map(|(&h, i)| (h, i as u32))
-                .collect()
+            keys_of(&pending, start)
         } else {
             (start..end)
                 .map(|i| {
@@ -164,6 +160,14 @@ impl ActaSet {
         self.index.reserve(keys.len(), |&(_, h)| spread(h));
         let mask = bucket_mask(self.index.capacity());
         sort_by_bucket(&mut keys, mask, |&(h, _)| spread(h));
+        self.index_sorted(&keys);
+    }
+
+    /// Indexes the pending sheets from their keys (hash, sheet), sorted by the bucket of an index
+    /// that has room for all of them ([`ActaSet::index_pending`]).
+    fn index_sorted(&mut self, keys: &[(u32, u32)]) {
+        let end = self.len();
+        self.pending = Vec::new();
         let fresh = self.index.is_empty();
         let mut new_repeats: Vec<(usize, usize)> = Vec::new();
         let mut firsts: Vec<(u32, u32)> = Vec::with_capacity(keys.len());
@@ -225,15 +229,71 @@ impl ActaSet {
     }
 
     /// Appends every sheet of `parts` (sets of the same contest and further fields, each with its
-    /// own geography), in order, placing them in this set's geography; they wait for
-    /// [`ActaSet::index_pending`]. The count columns are joined in parallel, one column per
-    /// task, and each part's column is dropped once appended, so that the memory held grows by
-    /// little more than a column over the parts and the set.
+    /// own geography), in order, placing them in this set's geography, and indexes every sheet
+    /// not yet indexed, as [`ActaSet::index_pending`] does. The count columns are joined in
+    /// parallel, one column per task, and each part's column is dropped once appended, so that
+    /// the memory held grows by little more than a column over the parts and the set; the
+    /// index's keys are sorted on another core meanwhile.
     #[cfg(feature = "parallel")]
-    pub(crate) fn append_parts(&mut self, mut parts: Vec<ActaSet>) -> Result<()> {
-        use rayon::prelude::*;
+    pub(crate) fn append_parts(&mut self, parts: Vec<ActaSet>) -> Result<()> {
         let added: usize = parts.iter().map(ActaSet::len).sum();
         u32::try_from(self.len() + added).map_err(|_| Error::overflow("number of sheets"))?;
+        // The ids' hashes come along when the sets hash alike (`share_hasher`) and have all of
+        // theirs; otherwise they are taken here.
+        if self.pending.len() != self.len() - self.indexed {
+            self.pending = (self.indexed..self.len())
+                .map(|i| self.hasher.hash_one(self.ids.get(i).unwrap_or("")) as u32)
+                .collect();
+        }
+        self.pending.reserve(added);
+        for other in &parts {
+            if other.indexed == 0 && other.pending.len() == other.len() && self.same_hasher(other) {
+                self.pending.extend_from_slice(&other.pending);
+            } else {
+                let hasher = &self.hasher;
+                self.pending.extend(
+                    (0..other.len())
+                        .map(|i| hasher.hash_one(other.ids.get(i).unwrap_or("")) as u32),
+                );
+            }
+        }
+        // The index's keys, sorted by bucket while the parts are appended, for the index it will
+        // be once it has room for them (reserved afterwards, so that the room is not held while
+        // the columns are joined).
+        let start = self.indexed;
+        let pending = std::mem::take(&mut self.pending);
+        let want = self.index.len() + pending.len();
+        let mask = if self.index.capacity() >= want {
+            bucket_mask(self.index.capacity())
+        } else {
+            buckets_for(want) - 1
+        };
+        let (keys, appended) = rayon::join(
+            move || {
+                let mut keys = keys_of(&pending, start);
+                drop(pending);
+                sort_by_bucket(&mut keys, mask, |&(h, _)| spread(h));
+                keys
+            },
+            || self.append_sheets(parts, added),
+        );
+        appended?;
+        let mut keys = keys;
+        self.index.reserve(keys.len(), |&(_, h)| spread(h));
+        let room = bucket_mask(self.index.capacity());
+        if room != mask {
+            // hashbrown sized it otherwise than foreseen: sorted again, at the cost of a sort.
+            sort_by_bucket(&mut keys, room, |&(h, _)| spread(h));
+        }
+        self.index_sorted(&keys);
+        Ok(())
+    }
+
+    /// The sheets of `parts` (`added` in all), appended: their places interned here, their
+    /// columns, ids, places and images.
+    #[cfg(feature = "parallel")]
+    fn append_sheets(&mut self, mut parts: Vec<ActaSet>, added: usize) -> Result<()> {
+        use rayon::prelude::*;
         // Each part's places, interned here once (parents come before children), part by part.
         let mut maps: Vec<Vec<NonZeroU32>> = Vec::with_capacity(parts.len());
         for other in &parts {
@@ -254,25 +314,6 @@ impl ActaSet {
                 );
             }
             maps.push(places);
-        }
-        // The ids' hashes come along when the sets hash alike (`share_hasher`) and have all of
-        // theirs; otherwise they are taken here.
-        if self.pending.len() != self.len() - self.indexed {
-            self.pending = (self.indexed..self.len())
-                .map(|i| self.hasher.hash_one(self.ids.get(i).unwrap_or("")) as u32)
-                .collect();
-        }
-        self.pending.reserve(added);
-        for other in &parts {
-            if other.indexed == 0 && other.pending.len() == other.len() && self.same_hasher(other) {
-                self.pending.extend_from_slice(&other.pending);
-            } else {
-                let hasher = &self.hasher;
-                self.pending.extend(
-                    (0..other.len())
-                        .map(|i| hasher.hash_one(other.ids.get(i).unwrap_or("")) as u32),
-                );
-            }
         }
         // The count columns, each on a task: every part's column appended, then dropped.
         let mut columns: Vec<Vec<OptColumn>> = (0..self.count_columns().count())
@@ -340,5 +381,37 @@ impl ActaSet {
     /// Whether sheets `a` and `b` carry the same counts in every field.
     pub(super) fn same_counts(&self, a: usize, b: usize) -> bool {
         self.count_columns().all(|c| c.get(a) == c.get(b))
+    }
+}
+
+/// The buckets of a hashbrown table with room for `capacity` entries: 7/8 of its buckets hold
+/// entries from 8 buckets up (smaller tables are sized otherwise; a caller checks the table it
+/// gets).
+#[cfg(feature = "parallel")]
+fn buckets_for(capacity: usize) -> u64 {
+    (capacity as u64 * 8 / 7).next_power_of_two().max(8)
+}
+
+/// The keys (hash, sheet) of sheets `start..` whose ids hash to `pending`.
+fn keys_of(pending: &[u32], start: usize) -> Vec<(u32, u32)> {
+    pending
+        .iter()
+        .zip(start..)
+        .map(|(&h, i)| (h, i as u32))
+        .collect()
+}
+
+#[cfg(all(test, feature = "parallel"))]
+mod tests {
+    use super::*;
+
+    /// The foreseen buckets are hashbrown's from 8 entries up, so that a file read in parts is
+    /// not sorted twice.
+    #[test]
+    fn the_foreseen_buckets_are_hashbrowns() {
+        for n in (8..2_000).chain([917_504, 917_505, 1_000_000, 1_002_069]) {
+            let t: HashTable<(u32, u32)> = HashTable::with_capacity(n);
+            assert_eq!(buckets_for(n), bucket_mask(t.capacity()) + 1, "{n}");
+        }
     }
 }
