@@ -219,7 +219,8 @@ pub(super) fn count_at(
 /// (address 1 for bytes). glibc's AVX-512 `memcmp` reads short inputs with a masked load, and
 /// a masked load from an unmapped page costs a microcode assist even with every lane masked
 /// off: 200 ns a comparison on the development machine, against 2 ns. Comparing a row's empty
-/// place names with the previous row's that way took 35% of the time to read a file.
+/// place names with the previous row's that way was 26% of a profile of reading a file, and
+/// reading went 1.6x faster without it.
 #[inline]
 pub(super) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && (a.is_empty() || a == b)
