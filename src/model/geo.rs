@@ -185,6 +185,13 @@ impl Geography {
             + nodes
             + self.places.allocation_size()
     }
+
+    /// Gives back the room the places grew beyond their number (the vector of places doubles
+    /// as it grows; the table keeps a power of two of buckets).
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.nodes.shrink_to_fit();
+        self.places.shrink_to_fit(|&(_, h)| spread(h));
+    }
 }
 
 impl Default for Geography {
@@ -627,6 +634,29 @@ mod tests {
         assert_eq!(g.at_level(0).count(), 2);
         let t = g.ancestor_table(0);
         assert_eq!(t[b.index()], g.find(&["2"]));
+    }
+
+    /// Shrunk, the geography holds no room beyond its places, and finds every place as before.
+    #[test]
+    fn shrinking_keeps_every_place_and_no_room() {
+        let mut g = Geography::new(["state", "town"]).unwrap();
+        let paths: Vec<GeoPath> = (0..100)
+            .map(|i| {
+                g.intern_path(&[(&(i % 7).to_string(), None), (&i.to_string(), None)])
+                    .unwrap()
+            })
+            .collect();
+        let before = g.heap_bytes();
+        g.shrink_to_fit();
+        assert_eq!(g.nodes.capacity(), g.nodes.len());
+        assert!(g.heap_bytes() < before, "{} {before}", g.heap_bytes());
+        for (i, p) in paths.iter().enumerate() {
+            let (state, town) = ((i % 7).to_string(), i.to_string());
+            assert_eq!(g.find(&[state.as_str(), town.as_str()]), Some(*p));
+        }
+        // And it grows again.
+        let more = g.intern_path(&[("0", None), ("new", None)]).unwrap();
+        assert_eq!(g.find(&["0", "new"]), Some(more));
     }
 
     #[test]

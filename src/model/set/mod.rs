@@ -206,6 +206,8 @@ impl ActaSet {
         self.index.shrink_to_fit(|&(_, h)| spread(h));
         self.pending.shrink_to_fit();
         self.repeats.shrink_to_fit();
+        // Last, when the rest holds least: its table is rebuilt beside the old one.
+        self.geography.shrink_to_fit();
     }
 
     /// The contest.
