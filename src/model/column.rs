@@ -20,6 +20,27 @@ impl Bits {
         }
     }
 
+    /// Clears every bit from `len` on.
+    pub(crate) fn truncate(&mut self, len: usize) {
+        let (full, rem) = (len / 64, len % 64);
+        let Some(word) = self.words.get_mut(full) else {
+            return;
+        };
+        let kept = *word & ((1u64 << rem) - 1);
+        let mut cleared = (*word ^ kept).count_ones() as usize;
+        *word = kept;
+        cleared += self.words[full + 1..]
+            .iter()
+            .map(|w| w.count_ones() as usize)
+            .sum::<usize>();
+        self.ones -= cleared;
+        // As long as the highest set bit needs, as `set` leaves it.
+        self.words.truncate(full + 1);
+        while self.words.last() == Some(&0) {
+            self.words.pop();
+        }
+    }
+
     #[inline]
     pub(crate) fn get(&self, i: usize) -> bool {
         self.words
@@ -83,6 +104,18 @@ impl OptColumn {
     pub(crate) fn get(&self, i: usize) -> Option<u32> {
         let v = *self.values.get(i)?;
         (!self.absent.get(i)).then_some(v)
+    }
+
+    /// The number of values.
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Keeps the first `len` values.
+    pub(crate) fn truncate(&mut self, len: usize) {
+        self.values.truncate(len);
+        self.absent.truncate(len);
     }
 
     /// The raw values, 0 where absent; pair with [`OptColumn::has_absent`].
@@ -208,6 +241,38 @@ impl StrColumn {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A column truncated is the column of its first values pushed alone: the same values, the
+    /// same absent bits and count, and no word past the highest set bit (as `==` sees them), at
+    /// every length around the word boundaries.
+    #[test]
+    fn truncating_is_pushing_fewer() {
+        let value = |i: usize, pattern: usize| match pattern {
+            0 => None,
+            1 => Some(i as u32),
+            2 => (i % 3 != 0).then_some(7),
+            _ => (i == 64 || i == 130).then_some(1),
+        };
+        for pattern in 0..4 {
+            for total in [0, 1, 2, 63, 64, 65, 127, 128, 129, 200] {
+                let mut full = OptColumn::default();
+                for i in 0..total {
+                    full.push(value(i, pattern));
+                }
+                for len in (0..=total + 1).filter(|l| l % 7 < 3 || l % 64 < 2 || *l + 2 > total) {
+                    let mut cut = full.clone();
+                    cut.truncate(len);
+                    let mut fresh = OptColumn::default();
+                    for i in 0..len.min(total) {
+                        fresh.push(value(i, pattern));
+                    }
+                    assert_eq!(cut, fresh, "pattern {pattern}, {total} values cut to {len}");
+                    assert_eq!(cut.present(), fresh.present());
+                    assert_eq!(cut.len(), len.min(total));
+                }
+            }
+        }
+    }
 
     #[test]
     fn optional_values_keep_absence() {

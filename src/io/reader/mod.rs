@@ -643,6 +643,79 @@ mod tests {
         );
     }
 
+    /// A row rejected at any step (a count, a sum, the key, the place, the image) leaves no
+    /// trace in the set: its counts, pushed straight into the columns as they are read, are
+    /// taken out again. The set equals the one read from the accepted rows alone, down to the
+    /// stored absent bits, wherever in a 64-sheet word the rejected rows fall.
+    #[test]
+    fn a_rejected_row_leaves_no_trace() {
+        use crate::io::layout::{GeoLevel, Source};
+        let layout = Layout::new("c", "t")
+            .with_level(GeoLevel::new("region", "r").with_name("rn"))
+            .with_level(GeoLevel::new("centre", "c"))
+            .with_electors("e")
+            .with_valid(Source::sum(["v1", "v2"]))
+            .with_candidate("A", "Ana", "A")
+            .with_candidate("B", "Bo", "B")
+            .with_extra("received", "x")
+            .with_image("img");
+        let header = "t,r,rn,c,e,v1,v2,A,B,x,img\n";
+        let good = |i: usize| {
+            let absent = |k: usize| {
+                if (i + k) % 5 == 0 {
+                    String::new()
+                } else {
+                    (i % 9 + k).to_string()
+                }
+            };
+            format!(
+                "{i},R{},Reg,C{},{},{},{},{},{},{},p{i}.jpg\n",
+                i % 3,
+                i % 7,
+                absent(0),
+                absent(1),
+                absent(2),
+                absent(3),
+                absent(4),
+                absent(5)
+            )
+        };
+        let bad: [&[u8]; 8] = [
+            b"b1,R1,Reg,C1,x,1,1,1,1,1,i\n",          // electors no count
+            b"b2,R1,Reg,C1,5,4294967295,1,1,1,1,i\n", // the valid sum too large
+            b"b3,R1,Reg,C1,5,1,1,1,-1,1,i\n",         // the last candidate negative
+            b"b4,R1,Reg,C1,5,1,1,1,1,z,i\n",          // the further field
+            b",R1,Reg,C1,5,1,1,1,1,1,i\n",            // an empty key
+            b"b6,,Reg,C1,5,1,1,1,1,1,i\n",            // no region, a centre: a gap
+            b"b7,R1,Reg,C1,5,1,1,1,1,1,\xFF\n",       // an image not UTF-8
+            b"b8,R1,Reg,\xFF,5,1,1,1,1,1,i\n",        // a centre not UTF-8
+        ];
+        for every in [1, 2, 3, 64, 65] {
+            let (mut with, mut without) = (header.as_bytes().to_vec(), header.as_bytes().to_vec());
+            for i in 0..200 {
+                let g = good(i);
+                with.extend_from_slice(g.as_bytes());
+                without.extend_from_slice(g.as_bytes());
+                if i % every == 0 {
+                    with.extend_from_slice(bad[i % bad.len()]);
+                }
+            }
+            let a = read_csv(&with[..], &layout).unwrap();
+            let b = read_csv(&without[..], &layout).unwrap();
+            assert_eq!(a.report.accepted, 200);
+            assert_eq!(
+                a.report.rejected.len(),
+                (0..200).filter(|i| i % every == 0).count()
+            );
+            assert!(a.set == b.set, "a bad row every {every} rows");
+            assert_eq!(
+                a.set.stored_counts(),
+                b.set.stored_counts(),
+                "every {every}"
+            );
+        }
+    }
+
     #[test]
     fn padding() {
         let mut s = String::new();

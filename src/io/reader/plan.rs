@@ -4,7 +4,6 @@ use super::split::Record;
 use crate::error::{Error, ErrorKind, Result};
 use crate::io::layout::{Encoding, Layout, Source};
 
-use super::report::*;
 use super::row::*;
 
 /// A layout resolved against a header: column indices.
@@ -57,21 +56,17 @@ impl SourcePlan {
         &self,
         rec: &Record,
         last: usize,
-    ) -> std::result::Result<Option<u32>, Reject> {
+    ) -> std::result::Result<Option<u32>, BadCount> {
         match self {
             SourcePlan::Column(c) => count_at(rec, *c, last),
-            SourcePlan::Sum(cols, field) => {
+            SourcePlan::Sum(cols, _) => {
                 let mut total: Option<u32> = Some(0);
                 for &c in cols {
                     match (count_at(rec, c, last)?, total) {
                         (Some(v), Some(t)) => {
-                            total = Some(t.checked_add(v).ok_or_else(|| {
-                                Reject::at(
-                                    c,
-                                    RejectReason::SumTooLarge {
-                                        field: field.clone(),
-                                    },
-                                )
+                            total = Some(t.checked_add(v).ok_or(BadCount {
+                                col: c,
+                                why: BadCountWhy::SumTooLarge,
                             })?);
                         }
                         _ => total = None,

@@ -3,7 +3,7 @@
 use super::split::Record;
 use crate::error::Error;
 use crate::io::layout::Encoding;
-use crate::model::set::RawSheet;
+use crate::model::set::RowColumns;
 use crate::model::{ActaSet, GeoPath};
 
 use super::plan::*;
@@ -95,21 +95,43 @@ pub(super) fn parse_count_slow(cell: &[u8]) -> std::result::Result<Option<u32>, 
     Ok(Some(v as u32))
 }
 
+/// Why a text cell cannot be read. Small and copyable, as [`BadCount`]: it becomes a
+/// [`Reject`] (with the cell, for a hint) only on the way out of a rejected row.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum BadText {
+    ByteOrderMark,
+    InvalidUtf8,
+}
+
+/// The rejection of text cell `cell`, in column `col`.
+#[cold]
+pub(super) fn reject_text(col: usize, cell: &[u8], bad: BadText) -> Reject {
+    Reject::at(
+        col,
+        match bad {
+            BadText::ByteOrderMark => RejectReason::ByteOrderMark,
+            BadText::InvalidUtf8 => RejectReason::InvalidUtf8 {
+                latin1: as_latin1(cell),
+            },
+        },
+    )
+}
+
 /// Decodes a text cell into `buf` when it must be converted, or borrows it.
+#[inline]
 pub(super) fn text<'a>(
     enc: Encoding,
     cell: &'a [u8],
     buf: &'a mut String,
-) -> std::result::Result<&'a str, RejectReason> {
+) -> std::result::Result<&'a str, BadText> {
     if cell.starts_with(BOM) {
-        return Err(RejectReason::ByteOrderMark);
+        return Err(BadText::ByteOrderMark);
     }
     match enc {
-        Encoding::Utf8 => std::str::from_utf8(cell).map_err(|_| RejectReason::InvalidUtf8 {
-            latin1: as_latin1(cell),
-        }),
+        // A Latin-1 cell of ASCII only is UTF-8 too.
+        Encoding::Utf8 => std::str::from_utf8(cell).map_err(|_| BadText::InvalidUtf8),
         Encoding::Latin1 if cell.is_ascii() => {
-            std::str::from_utf8(cell).map_err(|_| RejectReason::InvalidUtf8 { latin1: None })
+            std::str::from_utf8(cell).map_err(|_| BadText::InvalidUtf8)
         }
         Encoding::Latin1 => {
             buf.clear();
@@ -155,8 +177,6 @@ pub(super) struct RowBuf {
     pub(super) scratch: String,
     pub(super) code: String,
     pub(super) name: String,
-    pub(super) votes: Vec<Option<u32>>,
-    pub(super) extra: Vec<Option<u32>>,
     pub(super) image: String,
     /// The raw code and name cells of the previous row and the places they resolved to, per
     /// level. A place is reused only when both cells are the same bytes, so that every cell is
@@ -199,17 +219,57 @@ impl From<Reject> for RowError {
 /// it rejects the row.
 pub(super) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// A count cell that is no count: its column and why. Small and copyable, so that reading a
+/// count returns in registers; it becomes a [`Reject`] only on the way out of a rejected row.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct BadCount {
+    pub(super) col: usize,
+    pub(super) why: BadCountWhy,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(super) enum BadCountWhy {
+    Count(CountError),
+    ByteOrderMark,
+    /// The columns of a sum add up past `u32::MAX` (only [`SourcePlan::Sum`]).
+    SumTooLarge,
+}
+
+impl BadCount {
+    /// The rejection, for a cell read through `plan` (which names a sum's field).
+    #[cold]
+    pub(super) fn reject(self, plan: Option<&SourcePlan>) -> Reject {
+        let reason = match self.why {
+            BadCountWhy::Count(e) => e.into(),
+            BadCountWhy::ByteOrderMark => RejectReason::ByteOrderMark,
+            BadCountWhy::SumTooLarge => RejectReason::SumTooLarge {
+                field: match plan {
+                    Some(SourcePlan::Sum(_, field)) => field.clone(),
+                    _ => String::new(),
+                },
+            },
+        };
+        Reject::at(self.col, reason)
+    }
+}
+
 #[inline]
 pub(super) fn count_at(
     rec: &Record,
     col: usize,
     last: usize,
-) -> std::result::Result<Option<u32>, Reject> {
+) -> std::result::Result<Option<u32>, BadCount> {
     let c = cell(rec, col, last);
     match parse_count(c) {
         Ok(v) => Ok(v),
-        Err(_) if c.starts_with(BOM) => Err(Reject::at(col, RejectReason::ByteOrderMark)),
-        Err(e) => Err(Reject::at(col, e.into())),
+        Err(_) if c.starts_with(BOM) => Err(BadCount {
+            col,
+            why: BadCountWhy::ByteOrderMark,
+        }),
+        Err(e) => Err(BadCount {
+            col,
+            why: BadCountWhy::Count(e),
+        }),
     }
 }
 
@@ -233,7 +293,7 @@ pub(super) fn cell(rec: &Record, col: usize, last: usize) -> &[u8] {
 }
 
 impl Plan {
-    /// Parses one record into the set, or says why not.
+    /// Parses one record into the set, or says why not (and leaves the set as it was).
     pub(super) fn row(
         &self,
         rec: &Record,
@@ -241,30 +301,59 @@ impl Plan {
         set: &mut ActaSet,
     ) -> std::result::Result<usize, RowError> {
         let last = self.names.len() - 1;
-        let enc = self.encoding;
+        // Counts first, straight into the set's columns: they are the cells most often wrong,
+        // and cost nothing to check.
+        if let Err(r) = self.counts(rec, last, set.row_columns()) {
+            set.drop_counts();
+            return Err(r.into());
+        }
+        let pushed = self.rest(rec, last, buf, set);
+        if pushed.is_err() {
+            set.drop_counts();
+        }
+        pushed
+    }
 
-        // Counts first: they are the cells most often wrong, and cost nothing to check.
-        let mut standard = [None; 5];
-        for (slot, plan) in standard.iter_mut().zip(&self.standard) {
-            *slot = match plan {
+    /// Pushes the row's counts, one into every count column, up to the first cell that is no
+    /// count.
+    #[inline]
+    fn counts(
+        &self,
+        rec: &Record,
+        last: usize,
+        cols: RowColumns<'_>,
+    ) -> std::result::Result<(), Reject> {
+        debug_assert!(cols.lines.len() == self.lines.len());
+        debug_assert!(cols.extra.len() == self.extra.len());
+        for (c, plan) in cols.standard.iter_mut().zip(&self.standard) {
+            c.push(match plan {
                 None => None,
-                Some(p) => p.read(rec, last)?,
-            };
+                Some(p) => p.read(rec, last).map_err(|b| b.reject(Some(p)))?,
+            });
         }
-        buf.votes.clear();
-        for &c in &self.lines {
-            buf.votes.push(count_at(rec, c, last)?);
+        for (c, &col) in cols.lines.iter_mut().zip(&self.lines) {
+            c.push(count_at(rec, col, last).map_err(|b| b.reject(None))?);
         }
-        buf.extra.clear();
-        for p in &self.extra {
-            buf.extra.push(p.read(rec, last)?);
+        for (c, p) in cols.extra.iter_mut().zip(&self.extra) {
+            c.push(p.read(rec, last).map_err(|b| b.reject(Some(p)))?);
         }
+        Ok(())
+    }
 
+    /// The row's key, place and image, and the sheet pushed; its counts are pushed already.
+    fn rest(
+        &self,
+        rec: &Record,
+        last: usize,
+        buf: &mut RowBuf,
+        set: &mut ActaSet,
+    ) -> std::result::Result<usize, RowError> {
+        let enc = self.encoding;
         // The table key.
         buf.key.clear();
         for (i, part) in self.key.iter().enumerate() {
             let raw = trim(cell(rec, part.col, last));
-            let s = text(enc, raw, &mut buf.scratch).map_err(|r| Reject::at(part.col, r))?;
+            let s = text(enc, raw, &mut buf.scratch).map_err(|b| reject_text(part.col, raw, b))?;
             let s = match (part.start, part.len) {
                 (None, None) => s,
                 (start, len) => {
@@ -339,10 +428,10 @@ impl Plan {
             }
             if level >= self.intern_levels {
                 // Checked as if interned, and left out.
-                text(enc, raw, &mut buf.scratch).map_err(|r| Reject::at(g.code, r))?;
+                text(enc, raw, &mut buf.scratch).map_err(|b| reject_text(g.code, raw, b))?;
                 if let Some(n) = g.name {
-                    text(enc, trim(cell(rec, n, last)), &mut buf.name)
-                        .map_err(|r| Reject::at(n, r))?;
+                    let raw_name = trim(cell(rec, n, last));
+                    text(enc, raw_name, &mut buf.name).map_err(|b| reject_text(n, raw_name, b))?;
                 }
                 continue;
             }
@@ -358,13 +447,13 @@ impl Plan {
                 continue;
             }
             reuse = false;
-            let code = text(enc, raw, &mut buf.scratch).map_err(|r| Reject::at(g.code, r))?;
+            let code = text(enc, raw, &mut buf.scratch).map_err(|b| reject_text(g.code, raw, b))?;
             buf.code.clear();
             push_padded(&mut buf.code, code, g.pad);
             let name = match (g.name, raw_name) {
-                (Some(n), Some(raw_name)) => {
-                    Some(text(enc, raw_name, &mut buf.name).map_err(|r| Reject::at(n, r))?)
-                }
+                (Some(n), Some(raw_name)) => Some(
+                    text(enc, raw_name, &mut buf.name).map_err(|b| reject_text(n, raw_name, b))?,
+                ),
                 _ => None,
             };
             // The code is not empty (an empty code ended the path above) and the level is
@@ -391,7 +480,7 @@ impl Plan {
         let image = match self.image {
             Some(c) => {
                 let raw = trim(cell(rec, c, last));
-                let s = text(enc, raw, &mut buf.scratch).map_err(|r| Reject::at(c, r))?;
+                let s = text(enc, raw, &mut buf.scratch).map_err(|b| reject_text(c, raw, b))?;
                 buf.image.clear();
                 buf.image.push_str(s);
                 Some(buf.image.as_str())
@@ -409,14 +498,7 @@ impl Plan {
                 },
             }));
         }
-        set.push_raw_deferred(&RawSheet {
-            id: &buf.key,
-            geo,
-            standard,
-            votes: &buf.votes,
-            extra: &buf.extra,
-            image,
-        })
-        .map_err(RowError::Stop)
+        set.push_counted(&buf.key, geo, image)
+            .map_err(RowError::Stop)
     }
 }

@@ -98,15 +98,6 @@ impl ActaSet {
                 ),
             }));
         }
-        // Every caller has checked the id (the reader, to reject the row; a `TableId`).
-        debug_assert!(table::validate(raw.id).is_ok(), "{:?}", raw.id);
-        let index = self.len();
-        u32::try_from(index).map_err(|_| Error::overflow("number of sheets"))?;
-        if self.pending.len() == index - self.indexed {
-            self.pending.push(self.hasher.hash_one(raw.id) as u32);
-        }
-        self.ids.push(raw.id);
-        self.geo.push(raw.geo.map(GeoPath::raw));
         for (c, v) in self.standard.iter_mut().zip(raw.standard) {
             c.push(v);
         }
@@ -116,9 +107,56 @@ impl ActaSet {
         for (c, v) in self.extra.iter_mut().zip(raw.extra) {
             c.push(*v);
         }
+        self.push_counted(raw.id, raw.geo, raw.image)
+    }
+
+    /// The count columns (the standard fields, the ballot lines, the further fields), for a
+    /// reader to push a row's counts into, one value each, straight from its cells; then it
+    /// calls [`ActaSet::push_counted`], or [`ActaSet::drop_counts`] when the row is rejected.
+    pub(crate) fn row_columns(&mut self) -> RowColumns<'_> {
+        RowColumns {
+            standard: &mut self.standard,
+            lines: &mut self.lines,
+            extra: &mut self.extra,
+        }
+    }
+
+    /// Drops the counts pushed beyond the last sheet: a row's, rejected after its counts were
+    /// pushed ([`ActaSet::row_columns`]).
+    pub(crate) fn drop_counts(&mut self) {
+        let len = self.len();
+        for c in self.count_columns_mut() {
+            c.truncate(len);
+        }
+    }
+
+    /// Adds a sheet whose counts are already pushed, one into every count column
+    /// ([`ActaSet::row_columns`]), without looking its table up (as
+    /// [`ActaSet::push_raw_deferred`]). On an error the counts are dropped too.
+    pub(crate) fn push_counted(
+        &mut self,
+        id: &str,
+        geo: Option<GeoPath>,
+        image: Option<&str>,
+    ) -> Result<usize> {
+        // Every caller has checked the id (the reader, to reject the row; a `TableId`) and the
+        // place (of this geography), and pushed one count into every column.
+        debug_assert!(table::validate(id).is_ok(), "{id:?}");
+        debug_assert!(geo.is_none_or(|g| self.geography.contains(g)));
+        debug_assert!(self.count_columns().all(|c| c.len() == self.len() + 1));
+        let index = self.len();
+        if u32::try_from(index).is_err() {
+            self.drop_counts();
+            return Err(Error::overflow("number of sheets"));
+        }
+        if self.pending.len() == index - self.indexed {
+            self.pending.push(self.hasher.hash_one(id) as u32);
+        }
+        self.ids.push(id);
+        self.geo.push(geo.map(GeoPath::raw));
         // The image column is empty until a sheet has an image (most files have none): then
         // the sheets before get an empty reference each.
-        match raw.image {
+        match image {
             Some(image) => {
                 self.images.pad_to(index);
                 self.images.push(image);

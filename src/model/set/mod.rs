@@ -58,6 +58,17 @@ pub(crate) struct RawSheet<'a> {
     pub image: Option<&'a str>,
 }
 
+/// A set's count columns, for a reader to push a row's counts into straight from its cells
+/// ([`ActaSet::row_columns`]).
+pub(crate) struct RowColumns<'a> {
+    /// Electors, voters, valid, null, blank.
+    pub standard: &'a mut [OptColumn; 5],
+    /// One per ballot line.
+    pub lines: &'a mut [OptColumn],
+    /// One per further field.
+    pub extra: &'a mut [OptColumn],
+}
+
 /// A collection of tally sheets of one contest, stored by column and built for millions of
 /// sheets.
 ///
@@ -427,6 +438,15 @@ impl ActaSet {
             + self.source.as_ref().map_or(0, String::capacity)
             + self.contest.heap_bytes()
             + self.geography.heap_bytes()
+    }
+}
+
+#[cfg(test)]
+impl ActaSet {
+    /// The count columns as stored (values, absent bits and their count), to compare two sets
+    /// beyond what `==` sees.
+    pub(crate) fn stored_counts(&self) -> String {
+        format!("{:?} {:?} {:?}", self.standard, self.lines, self.extra)
     }
 }
 
