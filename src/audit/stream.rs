@@ -694,7 +694,10 @@ impl<'a> StreamAudit<'a> {
             .into_iter()
             .map(|(p, totals)| PlaceTotals {
                 codes: geo.codes(p).into_iter().map(str::to_owned).collect(),
-                name: geo.node(p).and_then(|n| n.name()).map(str::to_owned),
+                name: geo
+                    .node(p)
+                    .and_then(crate::GeoNode::name)
+                    .map(str::to_owned),
                 totals,
             })
             .collect();

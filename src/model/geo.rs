@@ -73,40 +73,66 @@ fn raw_index(i: usize) -> Option<NonZeroU32> {
     u32::try_from(i + 1).ok().and_then(NonZeroU32::new)
 }
 
-/// One place: its level, code, name and parent.
+/// One place: its level, code, name and parent, as [`Geography::node`] gives it (a view of
+/// the geography, which stores every code and name end to end in one buffer).
 ///
 /// Invariant: the code is unique among its parent's children.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct GeoNode {
+///
+/// # Example
+///
+/// ```
+/// use actas::Geography;
+///
+/// let mut geo = Geography::new(["state", "municipality"])?;
+/// let state = geo.intern(None, "01", Some("DTTO. CAPITAL"))?;
+/// let town = geo.intern(Some(state), "01", None)?;
+/// let node = geo.node(town).expect("a place of geo");
+/// assert_eq!((node.level(), node.code(), node.name()), (1, "01", None));
+/// assert_eq!(node.parent_index(), Some(state.index()));
+/// # Ok::<(), actas::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GeoNode<'a> {
     level: u32,
-    code: Box<str>,
-    name: Option<Box<str>>,
+    code: &'a str,
+    name: Option<&'a str>,
     /// The parent's stored index: a node does not know its geography's identity, so that a
     /// copy of the geography can take a new one.
     parent: Option<NonZeroU32>,
 }
 
-impl GeoNode {
+impl<'a> GeoNode<'a> {
     /// The index of its level in [`Geography::levels`].
-    pub fn level(&self) -> usize {
+    pub fn level(self) -> usize {
         self.level as usize
     }
 
     /// Its code as the data wrote it (`"01"`), unique among its siblings.
-    pub fn code(&self) -> &str {
-        &self.code
+    pub fn code(self) -> &'a str {
+        self.code
     }
 
     /// Its name, when the data gave one (`"DTTO. CAPITAL"`).
-    pub fn name(&self) -> Option<&str> {
-        self.name.as_deref()
+    pub fn name(self) -> Option<&'a str> {
+        self.name
     }
 
     /// The index of its parent in its geography, `None` at the top level (the handle is
     /// [`Geography::parent`]).
-    pub fn parent_index(&self) -> Option<usize> {
+    pub fn parent_index(self) -> Option<usize> {
         self.parent.map(|p| p.get() as usize - 1)
     }
+}
+
+/// One place as stored: 16 bytes, its code and name in the geography's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Place {
+    level: u32,
+    parent: Option<NonZeroU32>,
+    /// The code's length; the name (empty for none) follows it.
+    code_len: u32,
+    /// Where the name ends in the text, which is where the next place's code starts.
+    end: u32,
 }
 
 /// The places of a set of sheets, as a tree of levels whose names come from the data
@@ -136,7 +162,9 @@ pub struct Geography {
     /// Its identity, carried by its handles. A clone is another geography, with its own.
     id: u32,
     levels: Vec<String>,
-    nodes: Vec<GeoNode>,
+    nodes: Vec<Place>,
+    /// Every place's code and name, end to end, in the order of the places.
+    text: String,
     /// Every place's stored index, found by its parent's stored index (0 at the top), its
     /// level and its code, which the place itself holds: one table for the whole geography,
     /// with no key stored twice.
@@ -153,17 +181,35 @@ impl Geography {
         self.hasher.hash_one(key) as u32
     }
 
+    /// The stored place of index `i` (which is in range) as a node.
+    #[inline]
+    fn view(&self, i: usize) -> GeoNode<'_> {
+        let p = self.nodes[i];
+        let start = match i {
+            0 => 0,
+            _ => self.nodes[i - 1].end as usize,
+        };
+        let (end, code_end) = (p.end as usize, start + p.code_len as usize);
+        GeoNode {
+            level: p.level,
+            code: &self.text[start..code_end],
+            name: (end > code_end).then(|| &self.text[code_end..end]),
+            parent: p.parent,
+        }
+    }
+
     /// The place with this key.
     fn lookup(&self, key: &PlaceKey<'_>) -> Option<NonZeroU32> {
-        let nodes = &self.nodes;
         let h = self.key_hash(key);
         self.places
             .find(spread(h), |&(raw, hr)| {
-                let n = &nodes[raw.get() as usize - 1];
+                let i = raw.get() as usize - 1;
+                let n = self.nodes[i];
                 hr == h
                     && n.parent.map_or(0, NonZeroU32::get) == key.0
                     && n.level == key.1
-                    && *n.code == *key.2
+                    && n.code_len as usize == key.2.len()
+                    && self.view(i).code == key.2
             })
             .map(|&(raw, _)| raw)
     }
@@ -174,15 +220,10 @@ impl Geography {
     /// that finds them (as allocated).
     pub(crate) fn heap_bytes(&self) -> usize {
         let levels: usize = self.levels.iter().map(String::capacity).sum();
-        let nodes: usize = self
-            .nodes
-            .iter()
-            .map(|n| n.code.len() + n.name.as_ref().map_or(0, |n| n.len()))
-            .sum();
         self.levels.capacity() * std::mem::size_of::<String>()
             + levels
-            + self.nodes.capacity() * std::mem::size_of::<GeoNode>()
-            + nodes
+            + self.nodes.capacity() * std::mem::size_of::<Place>()
+            + self.text.capacity()
             + self.places.allocation_size()
     }
 
@@ -190,6 +231,7 @@ impl Geography {
     /// as it grows; the table keeps a power of two of buckets).
     pub(crate) fn shrink_to_fit(&mut self) {
         self.nodes.shrink_to_fit();
+        self.text.shrink_to_fit();
         self.places.shrink_to_fit(|&(_, h)| spread(h));
     }
 }
@@ -200,6 +242,7 @@ impl Default for Geography {
             id: next_identity(),
             levels: Vec::new(),
             nodes: Vec::new(),
+            text: String::new(),
             places: HashTable::new(),
             hasher: DefaultHashBuilder::default(),
         }
@@ -214,6 +257,7 @@ impl Clone for Geography {
             id: next_identity(),
             levels: self.levels.clone(),
             nodes: self.nodes.clone(),
+            text: self.text.clone(),
             places: self.places.clone(),
             hasher: self.hasher.clone(),
         }
@@ -222,7 +266,9 @@ impl Clone for Geography {
 
 impl PartialEq for Geography {
     fn eq(&self, other: &Self) -> bool {
-        self.levels == other.levels && self.nodes == other.nodes
+        // Places are stored one way only (a name left out or empty is no name), so equal
+        // places in equal order are equal vectors and texts.
+        self.levels == other.levels && self.nodes == other.nodes && self.text == other.text
     }
 }
 
@@ -278,11 +324,8 @@ impl Geography {
     }
 
     /// The place `path` points at, or `None` when `path` is not of this geography.
-    pub fn node(&self, path: GeoPath) -> Option<&GeoNode> {
-        if path.geography != self.id {
-            return None;
-        }
-        self.nodes.get(path.index())
+    pub fn node(&self, path: GeoPath) -> Option<GeoNode<'_>> {
+        self.contains(path).then(|| self.view(path.index()))
     }
 
     /// Whether `path` is a place of this geography (made by it, not by another geography or a
@@ -402,12 +445,18 @@ impl Geography {
             ));
         }
         let path = GeoPath::new_checked(self.nodes.len(), self.id)?;
+        let name = name.unwrap_or_default();
+        let end = u32::try_from(self.text.len() + code.len() + name.len())
+            .map_err(|_| Error::overflow("bytes of place codes and names (4 GiB)"))?;
         let hash = self.key_hash(&key);
-        self.nodes.push(GeoNode {
+        self.text.push_str(code);
+        self.text.push_str(name);
+        self.nodes.push(Place {
             level: key.1,
-            code: code.into(),
-            name: name.filter(|n| !n.is_empty()).map(Into::into),
             parent: parent.map(GeoPath::raw),
+            // No longer than the text, which `end` holds.
+            code_len: code.len() as u32,
+            end,
         });
         self.places
             .insert_unique(spread(hash), (path.raw(), hash), |&(_, h)| spread(h));
@@ -451,7 +500,7 @@ impl Geography {
     /// `path` is above that level or not of this geography.
     pub fn ancestor_at(&self, path: GeoPath, level: usize) -> Option<GeoPath> {
         self.ancestors(path)
-            .find(|p| self.nodes[p.index()].level() == level)
+            .find(|p| self.nodes[p.index()].level as usize == level)
     }
 
     /// The places of one level, in order of first appearance.
@@ -459,7 +508,7 @@ impl Geography {
         self.nodes
             .iter()
             .enumerate()
-            .filter(move |(_, n)| n.level() == level)
+            .filter(move |(_, n)| n.level as usize == level)
             .filter_map(|(i, _)| GeoPath::new(i, self.id))
     }
 
@@ -468,7 +517,7 @@ impl Geography {
         let mut table: Vec<Option<GeoPath>> = Vec::with_capacity(self.nodes.len());
         for (i, n) in self.nodes.iter().enumerate() {
             // Parents precede children, so the parent's entry is already known.
-            let a = match n.level().cmp(&level) {
+            let a = match (n.level as usize).cmp(&level) {
                 std::cmp::Ordering::Equal => GeoPath::new(i, self.id),
                 std::cmp::Ordering::Greater => n.parent.and_then(|p| table[p.get() as usize - 1]),
                 std::cmp::Ordering::Less => None,
@@ -487,7 +536,7 @@ impl Geography {
     pub fn codes(&self, path: GeoPath) -> Vec<&str> {
         let mut codes: Vec<&str> = self
             .ancestors(path)
-            .map(|p| &*self.nodes[p.index()].code)
+            .map(|p| self.view(p.index()).code)
             .collect();
         codes.reverse();
         codes
@@ -509,9 +558,9 @@ impl fmt::Display for DisplayPath<'_> {
             if i > 0 {
                 f.write_str(" > ")?;
             }
-            let n = &self.geo.nodes[p.index()];
-            f.write_str(&n.code)?;
-            if let Some(name) = &n.name {
+            let n = self.geo.view(p.index());
+            f.write_str(n.code)?;
+            if let Some(name) = n.name {
                 write!(f, " {name}")?;
             }
         }
@@ -565,17 +614,20 @@ mod serde_impl {
         fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
             GeographyRepr {
                 levels: self.levels.clone(),
-                nodes: self
-                    .nodes
-                    .iter()
-                    .map(|n| NodeRepr {
-                        code: n.code.to_string(),
-                        name: n.name.as_deref().map(str::to_owned),
-                        parent: n.parent_index(),
-                        level: {
-                            let next = n.parent_index().map_or(0, |p| self.nodes[p].level() + 1);
-                            (n.level() != next).then_some(n.level())
-                        },
+                nodes: (0..self.nodes.len())
+                    .map(|i| {
+                        let n = self.view(i);
+                        NodeRepr {
+                            code: n.code.to_owned(),
+                            name: n.name.map(str::to_owned),
+                            parent: n.parent_index(),
+                            level: {
+                                let next = n
+                                    .parent_index()
+                                    .map_or(0, |p| self.nodes[p].level as usize + 1);
+                                (n.level() != next).then_some(n.level())
+                            },
+                        }
                     })
                     .collect(),
             }
@@ -634,6 +686,45 @@ mod tests {
         assert_eq!(g.at_level(0).count(), 2);
         let t = g.ancestor_table(0);
         assert_eq!(t[b.index()], g.find(&["2"]));
+    }
+
+    /// Every place gives back its own code and name from the shared text: empty names are no
+    /// names, codes and names of several bytes a character keep their bounds, and places that
+    /// differ only in where the code ends and the name begins stay apart.
+    #[test]
+    fn nodes_read_their_own_code_and_name() {
+        let mut g = Geography::new(["state", "town"]).unwrap();
+        let cases: [(&str, Option<&str>); 6] = [
+            ("01", Some("MÉRIDA")),
+            ("010", None),
+            ("0", Some("10")),
+            ("Ñ", Some("")),
+            ("日本", Some("東京")),
+            ("01M", Some("ÉRIDA")),
+        ];
+        let mut paths = Vec::new();
+        for (code, name) in cases {
+            let state = g.intern(None, code, name).unwrap();
+            let town = g.intern(Some(state), code, Some("t")).unwrap();
+            paths.push((state, town));
+        }
+        assert_eq!(g.len(), 12);
+        for ((code, name), (state, town)) in cases.iter().zip(&paths) {
+            let n = g.node(*state).unwrap();
+            assert_eq!(
+                (n.code(), n.name(), n.level()),
+                (*code, name.filter(|n| !n.is_empty()), 0)
+            );
+            let t = g.node(*town).unwrap();
+            assert_eq!(
+                (t.code(), t.name(), t.parent_index()),
+                (*code, Some("t"), Some(state.index()))
+            );
+            assert_eq!(g.find(&[code]), Some(*state));
+            assert_eq!(g.find(&[code, code]), Some(*town));
+        }
+        assert_eq!(g.find(&["01MÉRIDA"]), None);
+        assert_eq!(g.display(paths[0].1).to_string(), "01 MÉRIDA > 01 t");
     }
 
     /// Shrunk, the geography holds no room beyond its places, and finds every place as before.
