@@ -48,6 +48,8 @@ fn parallel_file_read_equals_sequential() {
     assert!(!sequential.report.rejected.is_empty() && sequential.report.blank_lines > 0);
     assert_eq!(parallel.report, sequential.report);
     assert_eq!(parallel.set, sequential.set);
+    // Each place once, in the same order (`==` on sets compares places by codes and names).
+    assert!(parallel.set.geography() == sequential.set.geography());
     assert_eq!(parallel.set.repeats(), sequential.set.repeats());
     let one_core = read_csv_path_with(&path, &lay, Execution::Sequential).unwrap();
     assert_eq!(one_core.report, sequential.report);

@@ -351,6 +351,9 @@ mod tests {
         };
         prop_assert_eq!(&par.report, &one.report);
         prop_assert!(par.set == one.set);
+        // The same places in the same order, each once (the sets' `==` compares places by
+        // their codes and names, which a place added twice would pass).
+        prop_assert!(par.set.geography() == one.set.geography());
         Ok(())
     }
 

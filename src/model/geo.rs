@@ -444,6 +444,34 @@ impl Geography {
                 format!("is empty at level {}", self.levels[level]),
             ));
         }
+        self.push_new(parent, key, name)
+    }
+
+    /// Adds a place known to be new (under a parent just added, so no sibling has its code),
+    /// without looking it up: the merge of a file's parts, whose places were checked when
+    /// their part interned them.
+    #[cfg(feature = "parallel")]
+    pub(crate) fn intern_new(
+        &mut self,
+        parent: GeoPath,
+        level: usize,
+        code: &str,
+        name: Option<&str>,
+    ) -> Result<GeoPath> {
+        debug_assert!(self.contains(parent) && level < self.levels.len() && !code.is_empty());
+        let key = PlaceKey(parent.raw().get(), level as u32, code);
+        debug_assert!(self.lookup(&key).is_none(), "{code} is not new");
+        self.push_new(Some(parent), key, name)
+    }
+
+    /// Adds the place of `key`, which is new and valid.
+    fn push_new(
+        &mut self,
+        parent: Option<GeoPath>,
+        key: PlaceKey<'_>,
+        name: Option<&str>,
+    ) -> Result<GeoPath> {
+        let code = key.2;
         let path = GeoPath::new_checked(self.nodes.len(), self.id)?;
         let name = name.unwrap_or_default();
         let end = u32::try_from(self.text.len() + code.len() + name.len())

@@ -336,20 +336,32 @@ impl ActaSet {
         let mut maps: Vec<Vec<NonZeroU32>> = Vec::with_capacity(parts.len());
         for other in &parts {
             let mut places: Vec<NonZeroU32> = Vec::with_capacity(other.geography.len());
+            // Which of the part's places are new here: a place under a new parent is new too,
+            // and is added without a lookup (most of a part's places, in a file sorted by
+            // place).
+            let mut new: Vec<bool> = Vec::with_capacity(other.geography.len());
             for i in 0..other.geography.len() {
                 let node = other
                     .geography
                     .place(i)
                     .and_then(|p| other.geography.node(p))
                     .ok_or_else(|| Error::overflow("places"))?;
-                let parent = node
-                    .parent_index()
-                    .map(|p| self.geography.handle(places[p]));
-                places.push(
-                    self.geography
-                        .intern_at(parent, node.level(), node.code(), node.name())?
-                        .raw(),
-                );
+                let parent = node.parent_index();
+                let here = parent.map(|p| self.geography.handle(places[p]));
+                let (code, name) = (node.code(), node.name());
+                let place = match (here, parent) {
+                    (Some(here), Some(p)) if new[p] => {
+                        new.push(true);
+                        self.geography.intern_new(here, node.level(), code, name)?
+                    }
+                    _ => {
+                        let before = self.geography.len();
+                        let place = self.geography.intern_at(here, node.level(), code, name)?;
+                        new.push(self.geography.len() > before);
+                        place
+                    }
+                };
+                places.push(place.raw());
             }
             maps.push(places);
         }
