@@ -192,67 +192,57 @@ impl ActaSet {
                 .collect()
         };
         drop(pending);
-        // Sorted by the bucket each hash takes in the index once it has room for every pending
-        // sheet, then by hash: equal ids meet as neighbours, and the first readings go in bucket
-        // by bucket (sequential writes, not a cache miss each).
-        self.index.reserve(keys.len(), |&(_, h)| spread(h));
-        let mask = bucket_mask(self.index.capacity());
-        sort_by_bucket(&mut keys, mask, |&(h, _)| spread(h));
-        self.index_sorted(&keys);
+        // By shard, each sorted by the bucket each hash takes in its shard once it has room for
+        // every pending sheet, then by hash: equal ids meet as neighbours, and the first
+        // readings go in bucket by bucket (sequential writes, not a cache miss each).
+        let mut by_shard = if keys.len() == 1 {
+            let mut one = vec![Vec::new(); index::SHARDS];
+            let shard = index::shard(keys[0].0);
+            one[shard] = std::mem::take(&mut keys);
+            one
+        } else {
+            index::split(&keys)
+        };
+        drop(keys);
+        for (table, keys) in self.index.shards.iter_mut().zip(&mut by_shard) {
+            if keys.is_empty() {
+                continue;
+            }
+            table.reserve(keys.len(), |&(_, h)| spread(h));
+            sort_by_bucket(keys, bucket_mask(table.capacity()), |&(h, _)| spread(h));
+        }
+        self.index_sorted(&by_shard, false);
     }
 
-    /// Indexes the pending sheets from their keys (hash, sheet), sorted by the bucket of an index
-    /// that has room for all of them ([`ActaSet::index_pending`]).
-    fn index_sorted(&mut self, keys: &[(u32, u32)]) {
+    /// Indexes the pending sheets from their keys (hash, sheet) by shard, each shard's sorted by
+    /// the bucket of a shard that has room for all of them ([`ActaSet::index_pending`]); the
+    /// shards on every core when `parallel` (and the `parallel` feature) says so.
+    fn index_sorted(&mut self, by_shard: &[Vec<(u32, u32)>], parallel: bool) {
         let end = self.len();
         self.pending = Vec::new();
-        let fresh = self.index.is_empty();
-        let mut new_repeats: Vec<(usize, usize)> = Vec::new();
-        let mut firsts: Vec<(u32, u32)> = Vec::with_capacity(keys.len());
-        let mut run = 0;
-        while run < keys.len() {
-            let h = keys[run].0;
-            let mut end_run = run + 1;
-            while end_run < keys.len() && keys[end_run].0 == h {
-                end_run += 1;
-            }
-            // Within a run of equal hashes, in push order: an id seen before (in the index, or
-            // earlier in the run) is a repeat of its first sheet.
-            for k in run..end_run {
-                let i = keys[k].1 as usize;
-                // Ids are read only when another sheet shares the hash.
-                let known = if fresh {
-                    None
-                } else {
-                    let id = self.ids.get(i).unwrap_or("");
-                    self.index
-                        .find(spread(h), |&(j, hj)| {
-                            hj == h && self.ids.get(j as usize) == Some(id)
-                        })
-                        .map(|&(j, _)| j as usize)
-                };
-                // The earliest sheet of the run with this id is its first reading.
-                let earlier = if k == run {
-                    None
-                } else {
-                    let id = self.ids.get(i).unwrap_or("");
-                    keys[run..k]
-                        .iter()
-                        .map(|&(_, j)| j as usize)
-                        .find(|&j| self.ids.get(j) == Some(id))
-                };
-                match known.or(earlier) {
-                    Some(first) => new_repeats.push((first, i)),
-                    None => firsts.push((h, i as u32)),
-                }
-            }
-            run = end_run;
-        }
-        // Insert the first readings, already in bucket order.
-        for (h, i) in firsts {
-            self.index
-                .insert_unique(spread(h), (i, h), |&(_, hh)| spread(hh));
-        }
+        let ids = &self.ids;
+        let shards = self.index.shards.iter_mut().zip(by_shard);
+        #[cfg(feature = "parallel")]
+        let found: Vec<Vec<(usize, usize)>> = if parallel {
+            use rayon::prelude::*;
+            shards
+                .collect::<Vec<_>>()
+                .into_par_iter()
+                .map(|(table, keys)| index_shard(table, ids, keys))
+                .collect()
+        } else {
+            shards
+                .map(|(table, keys)| index_shard(table, ids, keys))
+                .collect()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let found: Vec<Vec<(usize, usize)>> = {
+            let _ = parallel;
+            shards
+                .map(|(table, keys)| index_shard(table, ids, keys))
+                .collect()
+        };
+        let mut new_repeats: Vec<(usize, usize)> = found.into_iter().flatten().collect();
         new_repeats.sort_unstable_by_key(|&(_, sheet)| sheet);
         for (first, sheet) in new_repeats {
             let kind = if self.same_counts(first, sheet) {
@@ -300,30 +290,45 @@ impl ActaSet {
         // the columns are joined).
         let start = self.indexed;
         let pending = std::mem::take(&mut self.pending);
-        let want = self.index.len() + pending.len();
-        let mask = if self.index.capacity() >= want {
-            bucket_mask(self.index.capacity())
-        } else {
-            buckets_for(want) - 1
-        };
-        let (keys, appended) = rayon::join(
-            move || {
-                let mut keys = keys_of(&pending, start);
-                drop(pending);
-                sort_by_bucket(&mut keys, mask, |&(h, _)| spread(h));
-                keys
+        let keys = keys_of(&pending, start);
+        drop(pending);
+        let mut by_shard = index::split(&keys);
+        drop(keys);
+        let masks: Vec<u64> = self
+            .index
+            .shards
+            .iter()
+            .zip(&by_shard)
+            .map(|(table, keys)| {
+                let want = table.len() + keys.len();
+                if table.capacity() >= want {
+                    bucket_mask(table.capacity())
+                } else {
+                    buckets_for(want) - 1
+                }
+            })
+            .collect();
+        let ((), appended) = rayon::join(
+            || {
+                use rayon::prelude::*;
+                by_shard
+                    .par_iter_mut()
+                    .zip(&masks)
+                    .for_each(|(keys, &mask)| sort_by_bucket(keys, mask, |&(h, _)| spread(h)));
             },
             || self.append_sheets(parts, added),
         );
         appended?;
-        let mut keys = keys;
-        self.index.reserve(keys.len(), |&(_, h)| spread(h));
-        let room = bucket_mask(self.index.capacity());
-        if room != mask {
-            // hashbrown sized it otherwise than foreseen: sorted again, at the cost of a sort.
-            sort_by_bucket(&mut keys, room, |&(h, _)| spread(h));
+        for ((table, keys), mask) in self.index.shards.iter_mut().zip(&mut by_shard).zip(masks) {
+            table.reserve(keys.len(), |&(_, h)| spread(h));
+            let room = bucket_mask(table.capacity());
+            if room != mask {
+                // hashbrown sized it otherwise than foreseen: sorted again, at the cost of a
+                // sort.
+                sort_by_bucket(keys, room, |&(h, _)| spread(h));
+            }
         }
-        self.index_sorted(&keys);
+        self.index_sorted(&by_shard, true);
         Ok(())
     }
 
@@ -440,6 +445,60 @@ impl ActaSet {
 #[cfg(feature = "parallel")]
 fn buckets_for(capacity: usize) -> u64 {
     (capacity as u64 * 8 / 7).next_power_of_two().max(8)
+}
+
+/// Indexes one shard's pending sheets from their keys (hash, sheet), sorted by the shard's
+/// bucket: the first readings go into the shard, and the (first sheet, repeat) pairs come back.
+fn index_shard(
+    table: &mut HashTable<(u32, u32)>,
+    ids: &StrColumn,
+    keys: &[(u32, u32)],
+) -> Vec<(usize, usize)> {
+    let fresh = table.is_empty();
+    let mut new_repeats: Vec<(usize, usize)> = Vec::new();
+    let mut run = 0;
+    while run < keys.len() {
+        let h = keys[run].0;
+        let mut end_run = run + 1;
+        while end_run < keys.len() && keys[end_run].0 == h {
+            end_run += 1;
+        }
+        // Within a run of equal hashes, in push order: an id seen before (in the index, or
+        // earlier in the run) is a repeat of its first sheet.
+        for k in run..end_run {
+            let i = keys[k].1 as usize;
+            // Ids are read only when another sheet shares the hash.
+            let known = if fresh {
+                None
+            } else {
+                let id = ids.get(i).unwrap_or("");
+                table
+                    .find(spread(h), |&(j, hj)| {
+                        hj == h && ids.get(j as usize) == Some(id)
+                    })
+                    .map(|&(j, _)| j as usize)
+            };
+            // The earliest sheet of the run with this id is its first reading.
+            let earlier = if k == run {
+                None
+            } else {
+                let id = ids.get(i).unwrap_or("");
+                keys[run..k]
+                    .iter()
+                    .map(|&(_, j)| j as usize)
+                    .find(|&j| ids.get(j) == Some(id))
+            };
+            // A first reading goes in at once, in bucket order (the shard has room).
+            match known.or(earlier) {
+                Some(first) => new_repeats.push((first, i)),
+                None => {
+                    table.insert_unique(spread(h), (i as u32, h), |&(_, hh)| spread(hh));
+                }
+            }
+        }
+        run = end_run;
+    }
+    new_repeats
 }
 
 /// The keys (hash, sheet) of sheets `start..` whose ids hash to `pending`.

@@ -5,6 +5,7 @@
 //! set and indexes their table ids.
 
 mod build;
+mod index;
 
 use std::hash::BuildHasher;
 use std::num::NonZeroU32;
@@ -114,7 +115,7 @@ pub struct ActaSet {
     hasher: DefaultHashBuilder,
     /// First sheet of each table: (sheet index, 32 bits of the id's hash). Keeping the hash bits
     /// lets the table grow without reading every id again.
-    index: HashTable<(u32, u32)>,
+    index: index::TableIndex,
     /// Sheets `..indexed` are in the index and the repeats; later ones were pushed in bulk and
     /// wait for [`ActaSet::index_pending`].
     indexed: usize,
@@ -145,7 +146,7 @@ impl ActaSet {
             extra: Vec::new(),
             images: StrColumn::default(),
             hasher: DefaultHashBuilder::default(),
-            index: HashTable::new(),
+            index: index::TableIndex::default(),
             indexed: 0,
             pending: Vec::new(),
             repeats: Vec::new(),
@@ -189,7 +190,7 @@ impl ActaSet {
         for c in self.count_columns_mut() {
             c.reserve(n);
         }
-        self.index.reserve(n, |&(_, h)| spread(h));
+        self.index.reserve(n);
     }
 
     /// Every count column: the standard fields, the ballot lines, the further fields.
@@ -214,7 +215,7 @@ impl ActaSet {
         for c in self.count_columns_mut() {
             c.shrink_to_fit();
         }
-        self.index.shrink_to_fit(|&(_, h)| spread(h));
+        self.index.shrink_to_fit();
         self.pending.shrink_to_fit();
         self.repeats.shrink_to_fit();
         // Last, when the rest holds least: its table is rebuilt beside the old one.
@@ -329,7 +330,7 @@ impl ActaSet {
     pub fn find(&self, id: &str) -> Option<usize> {
         let h32 = self.hasher.hash_one(id) as u32;
         self.index
-            .find(spread(h32), |&(i, h)| {
+            .find(h32, |&(i, h)| {
                 h == h32 && self.ids.get(i as usize) == Some(id)
             })
             .map(|&(i, _)| i as usize)
