@@ -538,6 +538,28 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// `same_bytes` is `==` at every length around its word paths (0 to 40 bytes): on
+        /// equal slices, and on slices that differ in one byte anywhere.
+        #[test]
+        fn same_bytes_is_equality_at_every_length(
+            a in proptest::collection::vec(proptest::num::u8::ANY, 0..40),
+            at in proptest::num::usize::ANY,
+            flip in 1u8..=255,
+        ) {
+            let mut heap = Vec::with_capacity(a.len() + 1);
+            heap.extend_from_slice(&a);
+            proptest::prop_assert!(row::same_bytes(&a, &heap));
+            if !a.is_empty() {
+                let k = at % a.len();
+                heap[k] ^= flip;
+                proptest::prop_assert!(!row::same_bytes(&a, &heap), "differs at {}", k);
+                proptest::prop_assert!(!row::same_bytes(&heap, &a));
+            }
+            proptest::prop_assert!(!row::same_bytes(&a, &heap[..heap.len().saturating_sub(1)]) || a.is_empty());
+        }
+    }
+
+    proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
 
         /// The one-pass path for short cells of digits answers as the full parser does, on
