@@ -166,29 +166,33 @@ pub struct LevelTotals {
 }
 
 /// The number of tables (repeats left out) per slot.
-fn sheet_counts(set: &ActaSet, slots: usize, slot_of: &[u32]) -> Vec<u64> {
-    let mut n = vec![0u64; slots];
-    if slots == 1 {
-        n[0] = set.tables() as u64;
-        return n;
-    }
-    for (i, &s) in slot_of.iter().enumerate() {
-        if !set.is_repeat(i) {
-            n[s as usize] += 1;
-        }
+fn sheet_counts(set: &ActaSet, slot_of: &[u32], all_sheets: &[u64]) -> Vec<u64> {
+    // Every sheet less the repeats (each repeated sheet is listed once).
+    let mut n = all_sheets.to_vec();
+    for r in set.repeats() {
+        n[slot_of[r.sheet] as usize] -= 1;
     }
     n
 }
 
 /// The number of sheets (repeats included) per slot.
-fn per_slot_counts(slots: usize, slot_of: &[u32]) -> Vec<u64> {
+fn per_slot_counts(slots: usize, slot_of: &[u32], runs: Option<&[SlotRun]>) -> Vec<u64> {
     let mut n = vec![0u64; slots];
     if slots == 1 {
         n[0] = slot_of.len() as u64;
         return n;
     }
-    for &s in slot_of {
-        n[s as usize] += 1;
+    match runs {
+        Some(runs) => {
+            for r in runs {
+                n[r.slot as usize] += (r.end - r.start) as u64;
+            }
+        }
+        None => {
+            for &s in slot_of {
+                n[s as usize] += 1;
+            }
+        }
     }
     n
 }
@@ -203,6 +207,7 @@ fn column_sums(
     set: &ActaSet,
     col: &OptColumn,
     slot_of: &[u32],
+    runs: Option<&[SlotRun]>,
     all_sheets: &[u64],
     sums: &mut [FieldTotal],
 ) {
@@ -213,6 +218,15 @@ fn column_sums(
     // A u64 sum of fewer than 2^32 values each below 2^32 cannot overflow.
     if sums.len() == 1 {
         sums[0].sum = raw.iter().map(|&v| u64::from(v)).sum();
+    } else if let Some(runs) = runs {
+        // Each run of sheets in one slot summed as a slice (vectorised, without reading the
+        // slots again).
+        for r in runs {
+            sums[r.slot as usize].sum += raw[r.start..r.end]
+                .iter()
+                .map(|&v| u64::from(v))
+                .sum::<u64>();
+        }
     } else if let Some(&first) = slot_of.first() {
         let (mut slot, mut run) = (first, 0u64);
         for (&v, &s) in raw.iter().zip(slot_of) {
@@ -236,6 +250,42 @@ fn column_sums(
     }
 }
 
+/// Sheets `start..end`, all in slot `slot`.
+struct SlotRun {
+    start: usize,
+    end: usize,
+    slot: u32,
+}
+
+/// The runs of sheets in one slot, when they are long (a file sorted by place: at least 16
+/// sheets a run on average); `None` when the slots change too often for runs to pay.
+fn slot_runs(slot_of: &[u32]) -> Option<Vec<SlotRun>> {
+    let mut runs: Vec<SlotRun> = Vec::new();
+    let most = slot_of.len() / 16;
+    let mut start = 0;
+    for (i, w) in slot_of.windows(2).enumerate() {
+        if w[0] != w[1] {
+            if runs.len() == most {
+                return None;
+            }
+            runs.push(SlotRun {
+                start,
+                end: i + 1,
+                slot: w[0],
+            });
+            start = i + 1;
+        }
+    }
+    if let Some(&last) = slot_of.last() {
+        runs.push(SlotRun {
+            start,
+            end: slot_of.len(),
+            slot: last,
+        });
+    }
+    Some(runs)
+}
+
 /// Adds up the sheets of `set` into one [`Totals`] per slot; `slot_of(i)` is sheet `i`'s slot.
 fn accumulate(
     set: &ActaSet,
@@ -246,8 +296,9 @@ fn accumulate(
     let contest = set.contest();
     let (n_lines, n_cand) = (contest.lines().len(), contest.candidates().len());
     let mut out = vec![Totals::empty(n_lines, n_cand, set.extra_fields()); slots];
-    let tables = sheet_counts(set, slots, slot_of);
-    let all_sheets = per_slot_counts(slots, slot_of);
+    let runs = if slots > 1 { slot_runs(slot_of) } else { None };
+    let all_sheets = per_slot_counts(slots, slot_of, runs.as_deref());
+    let tables = sheet_counts(set, slot_of, &all_sheets);
     let fields = Field::STANDARD
         .into_iter()
         .chain((0..n_lines).map(Field::Line))
@@ -256,7 +307,7 @@ fn accumulate(
     let per_field = par::map(execution, fields.len(), |k| {
         let mut sums = vec![FieldTotal::default(); slots];
         if let Some(col) = set.column(fields[k]) {
-            column_sums(set, col, slot_of, &all_sheets, &mut sums);
+            column_sums(set, col, slot_of, runs.as_deref(), &all_sheets, &mut sums);
         }
         sums
     });
@@ -292,20 +343,32 @@ fn accumulate(
     let voters = set.column(Field::Voters);
     let electors = set.column(Field::Electors);
     if let (Some(v), Some(e)) = (voters, electors) {
-        // Over the runs of first readings: a column sum for the whole set when no value is
-        // absent, else sheet by sheet.
-        let whole = slots == 1 && !v.has_absent() && !e.has_absent();
+        // Over the runs of first readings: column sums when no value is absent (for the whole
+        // set, or over each run's pieces in one slot), else sheet by sheet.
+        let complete = !v.has_absent() && !e.has_absent();
+        let whole = slots == 1 && complete;
+        let sum = |c: &OptColumn, r: std::ops::Range<usize>| {
+            c.raw()[r].iter().map(|&x| u64::from(x)).sum::<u64>()
+        };
+        let mut k = 0;
         for run in set.first_reading_runs() {
+            if let (Some(runs), true) = (runs.as_deref(), complete) {
+                // The slot runs it overlaps, in order (both lists are sorted).
+                while runs.get(k).is_some_and(|r| r.end <= run.start) {
+                    k += 1;
+                }
+                for r in runs[k..].iter().take_while(|r| r.start < run.end) {
+                    let piece = r.start.max(run.start)..r.end.min(run.end);
+                    let t = &mut out[r.slot as usize].turnout_base;
+                    t.0 += sum(v, piece.clone());
+                    t.1 += sum(e, piece);
+                }
+                continue;
+            }
             if whole {
-                let sum = |c: &OptColumn| {
-                    c.raw()[run.clone()]
-                        .iter()
-                        .map(|&x| u64::from(x))
-                        .sum::<u64>()
-                };
                 let t = &mut out[0].turnout_base;
-                t.0 += sum(v);
-                t.1 += sum(e);
+                t.0 += sum(v, run.clone());
+                t.1 += sum(e, run);
                 continue;
             }
             for i in run {
