@@ -222,25 +222,23 @@ impl ActaSet {
         self.pending = Vec::new();
         let ids = &self.ids;
         let shards = self.index.shards.iter_mut().zip(by_shard);
+        let work =
+            |(table, keys): (&mut index::Shard, &Vec<(u32, u32)>)| index_shard(table, ids, keys);
         #[cfg(feature = "parallel")]
         let found: Vec<Vec<(usize, usize)>> = if parallel {
             use rayon::prelude::*;
             shards
                 .collect::<Vec<_>>()
                 .into_par_iter()
-                .map(|(table, keys)| index_shard(table, ids, keys))
+                .map(work)
                 .collect()
         } else {
-            shards
-                .map(|(table, keys)| index_shard(table, ids, keys))
-                .collect()
+            shards.map(work).collect()
         };
         #[cfg(not(feature = "parallel"))]
         let found: Vec<Vec<(usize, usize)>> = {
             let _ = parallel;
-            shards
-                .map(|(table, keys)| index_shard(table, ids, keys))
-                .collect()
+            shards.map(work).collect()
         };
         let mut new_repeats: Vec<(usize, usize)> = found.into_iter().flatten().collect();
         new_repeats.sort_unstable_by_key(|&(_, sheet)| sheet);
@@ -450,7 +448,7 @@ fn buckets_for(capacity: usize) -> u64 {
 /// Indexes one shard's pending sheets from their keys (hash, sheet), sorted by the shard's
 /// bucket: the first readings go into the shard, and the (first sheet, repeat) pairs come back.
 fn index_shard(
-    table: &mut HashTable<(u32, u32)>,
+    table: &mut index::Shard,
     ids: &StrColumn,
     keys: &[(u32, u32)],
 ) -> Vec<(usize, usize)> {
@@ -513,6 +511,7 @@ fn keys_of(pending: &[u32], start: usize) -> Vec<(u32, u32)> {
 #[cfg(all(test, feature = "parallel"))]
 mod tests {
     use super::*;
+    use hashbrown::HashTable;
 
     /// The foreseen buckets are hashbrown's from 8 entries up, so that a file read in parts is
     /// not sorted twice.

@@ -16,11 +16,14 @@ pub(super) fn shard(h: u32) -> usize {
     (spread(h) >> 40) as usize & (SHARDS - 1)
 }
 
+/// One shard: (first sheet, 32 bits of the id's hash) for the tables whose hash picks it.
+pub(super) type Shard = HashTable<(u32, u32)>;
+
 /// Every table's first sheet, as (sheet, 32 bits of the id's hash), in [`SHARDS`] tables by
 /// [`shard`]. Keeping the hash bits lets a table grow without reading every id again.
 #[derive(Debug, Clone, Default)]
 pub(super) struct TableIndex {
-    pub(super) shards: [HashTable<(u32, u32)>; SHARDS],
+    pub(super) shards: [Shard; SHARDS],
 }
 
 impl TableIndex {

@@ -10,7 +10,7 @@ mod index;
 use std::hash::BuildHasher;
 use std::num::NonZeroU32;
 
-use hashbrown::{DefaultHashBuilder, HashTable};
+use hashbrown::DefaultHashBuilder;
 
 use super::buckets::{bucket_mask, sort_by_bucket, spread};
 use super::column::{Bits, OptColumn, StrColumn};
