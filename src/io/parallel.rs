@@ -196,6 +196,8 @@ pub(crate) fn read_cut<S: Source>(
         let (mut rows, mut set) = Rows::resume(&head, watch, layout)?;
         // Every part hashes ids alike, so that the joined set keeps the parts' hashes.
         set.share_hasher(&head_set);
+        // Sized for the part from its first rows, so that its columns do not double.
+        rows.reserve_for(&mut set, end - begin)?;
         let (_, next_line) = rows.fill_until(&mut set, usize::MAX, end - begin, Lines::Keep)?;
         let quote = rows.reader_flag();
         Ok(Part {

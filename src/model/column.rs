@@ -217,7 +217,6 @@ impl StrColumn {
     }
 
     /// The bytes of all its strings.
-    #[cfg(feature = "parallel")]
     pub(crate) fn bytes(&self) -> usize {
         self.buf.len()
     }

@@ -60,7 +60,7 @@ use row::*;
 /// # Ok::<(), actas::Error>(())
 /// ```
 pub fn read_csv<R: Read>(reader: R, layout: &Layout) -> Result<ReadOutcome> {
-    read_csv_inner(reader, layout, None)
+    read_csv_inner(reader, layout, None, None)
 }
 
 /// Reads tally sheets from a CSV file, through a layout.
@@ -110,15 +110,27 @@ fn read_csv_path_inner(path: &Path, layout: &Layout, execution: Execution) -> Re
     }
     let _ = execution;
     let file = std::fs::File::open(path).map_err(|e| Error::io(e, Some(path)))?;
+    let len = file.metadata().ok().map(|m| m.len());
     read_csv_inner(
         std::io::BufReader::with_capacity(1 << 16, file),
         layout,
         Some(path),
+        len,
     )
 }
 
-fn read_csv_inner<R: Read>(reader: R, layout: &Layout, path: Option<&Path>) -> Result<ReadOutcome> {
+/// Reads every row; with the input's length in bytes when it is known (a file), the set is
+/// sized for it after a first chunk of rows, instead of doubling its columns as it grows.
+fn read_csv_inner<R: Read>(
+    reader: R,
+    layout: &Layout,
+    path: Option<&Path>,
+    len: Option<u64>,
+) -> Result<ReadOutcome> {
     let (mut rows, mut set) = Rows::open(reader, layout, path)?;
+    if let Some(len) = len {
+        rows.reserve_for(&mut set, len)?;
+    }
     rows.fill(&mut set, usize::MAX, Lines::Keep)?;
     let mut report = rows.finish()?;
     finish_set(&mut set, &mut report, layout.parts.as_ref())?;
@@ -373,7 +385,6 @@ impl<R: Read> Rows<R> {
     }
 
     /// The byte offset and line of the next record, counted from where this reader started.
-    #[cfg(feature = "parallel")]
     pub(crate) fn position(&self) -> (u64, u64) {
         self.rdr.position()
     }
@@ -394,6 +405,31 @@ impl<R: Read> Rows<R> {
     #[cfg(feature = "parallel")]
     pub(crate) fn into_report(self) -> ReadReport {
         self.report
+    }
+
+    /// Reads a first chunk of rows into `set` (stopping before byte `len`, counted from where
+    /// this reader started, as [`Rows::fill_until`]), then reserves room in it (and for the
+    /// lines of its sheets) for the rest of an input that ends at byte `len`, at the bytes a
+    /// sheet took in that chunk, and a thirty-second more. Room reserved beyond the sheets is
+    /// given back when the set is shrunk after reading.
+    pub(crate) fn reserve_for(&mut self, set: &mut ActaSet, len: u64) -> Result<()> {
+        const SAMPLE: usize = 1024;
+        let (start, _) = self.position();
+        let before = set.len();
+        if !self.fill_until(set, SAMPLE, len, Lines::Keep)?.0 {
+            return Ok(());
+        }
+        let (now, _) = self.position();
+        let sheets = (set.len() - before) as u64;
+        if sheets == 0 || now <= start {
+            return Ok(());
+        }
+        let per_sheet = ((now - start) / sheets).max(1);
+        let rest = usize::try_from(len.saturating_sub(now) / per_sheet).unwrap_or(usize::MAX);
+        let rest = rest.saturating_add(rest / 32);
+        set.reserve_rows(rest);
+        self.report.sheet_lines.reserve_exact(rest);
+        Ok(())
     }
 
     /// Reads rows into `set` until it has gained `max` sheets or the input ends; returns whether

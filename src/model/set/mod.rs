@@ -193,6 +193,18 @@ impl ActaSet {
         self.index.reserve(n);
     }
 
+    /// Reserves exactly room for `n` more sheets in the columns a reader fills (not the index,
+    /// which is sized when the sheets are indexed), with ids as long as those read so far.
+    pub(crate) fn reserve_rows(&mut self, n: usize) {
+        let id_bytes = self.ids.bytes() / self.len().max(1);
+        self.ids.reserve(n, n.saturating_mul(id_bytes));
+        self.geo.reserve_exact(n);
+        self.pending.reserve_exact(n);
+        for c in self.count_columns_mut() {
+            c.reserve(n);
+        }
+    }
+
     /// Every count column: the standard fields, the ballot lines, the further fields.
     fn count_columns(&self) -> impl Iterator<Item = &OptColumn> {
         self.standard.iter().chain(&self.lines).chain(&self.extra)
