@@ -345,14 +345,14 @@ fn accumulate(
     if let (Some(v), Some(e)) = (voters, electors) {
         // Over the runs of first readings: column sums when no value is absent (for the whole
         // set, or over each run's pieces in one slot), else sheet by sheet.
-        let complete = !v.has_absent() && !e.has_absent();
-        let whole = slots == 1 && complete;
+        let no_absent = !v.has_absent() && !e.has_absent();
+        let whole = slots == 1 && no_absent;
         let sum = |c: &OptColumn, r: std::ops::Range<usize>| {
             c.raw()[r].iter().map(|&x| u64::from(x)).sum::<u64>()
         };
         let mut k = 0;
         for run in set.first_reading_runs() {
-            if let (Some(runs), true) = (runs.as_deref(), complete) {
+            if let (Some(runs), true) = (runs.as_deref(), no_absent) {
                 // The slot runs it overlaps, in order (both lists are sorted).
                 while runs.get(k).is_some_and(|r| r.end <= run.start) {
                     k += 1;

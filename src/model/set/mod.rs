@@ -185,18 +185,18 @@ impl ActaSet {
 
     /// Reserves room for `n` more sheets.
     pub fn reserve(&mut self, n: usize) {
-        self.ids.reserve(n, n * 8);
-        self.geo.reserve(n);
-        for c in self.count_columns_mut() {
-            c.reserve(n);
-        }
+        self.reserve_rows(n);
         self.index.reserve(n);
     }
 
     /// Reserves exactly room for `n` more sheets in the columns a reader fills (not the index,
-    /// which is sized when the sheets are indexed), with ids as long as those read so far.
+    /// which is sized when the sheets are indexed), with ids as long as those read so far (8
+    /// bytes before the first).
     pub(crate) fn reserve_rows(&mut self, n: usize) {
-        let id_bytes = self.ids.bytes() / self.len().max(1);
+        let id_bytes = match self.len() {
+            0 => 8,
+            len => self.ids.bytes() / len,
+        };
         self.ids.reserve(n, n.saturating_mul(id_bytes));
         self.geo.reserve_exact(n);
         self.pending.reserve_exact(n);
