@@ -222,39 +222,53 @@ pub(crate) fn read_cut<S: Source>(
         return Ok(None);
     }
 
-    // Append the parts in order, shifting their lines to the file's.
-    let mut report = ReadReport {
-        unused_columns: head.unused_columns().to_vec(),
-        unplaced: vec![0; layout.geography.len()],
-        ..ReadReport::default()
-    };
-    let mut sets: Vec<ActaSet> = Vec::with_capacity(parts_read.len());
-    let mut line = data_line;
-    for part in parts_read {
-        let shift = |l: u64| l + line - 1;
-        report.rows_read += part.report.rows_read;
-        report.accepted += part.report.accepted;
-        report.blank_lines += part.report.blank_lines;
-        for (a, b) in report.unplaced.iter_mut().zip(&part.report.unplaced) {
-            *a += b;
-        }
-        report
-            .rejected
-            .extend(part.report.rejected.into_iter().map(|mut r| {
-                r.line = shift(r.line);
-                r
-            }));
-        report
-            .sheet_lines
-            .extend(part.report.sheet_lines.iter().map(|l| shift(*l)));
-        sets.push(part.set);
-        line = shift(part.next_line);
-    }
-    if sets.is_empty() {
+    if parts_read.is_empty() {
         return Ok(None);
     }
+    // The parts' sheets appended in order, while their reports are joined, their lines shifted
+    // to the file's.
+    let mut sets: Vec<ActaSet> = Vec::with_capacity(parts_read.len());
+    let mut reports = Vec::with_capacity(parts_read.len());
+    for part in parts_read {
+        sets.push(part.set);
+        reports.push((part.report, part.next_line));
+    }
     let mut set = sets.remove(0);
-    set.append_parts(sets)?;
+    let (appended, mut report) = rayon::join(
+        || set.append_parts(sets),
+        || {
+            let mut report = ReadReport {
+                unused_columns: head.unused_columns().to_vec(),
+                unplaced: vec![0; layout.geography.len()],
+                ..ReadReport::default()
+            };
+            report
+                .sheet_lines
+                .reserve(reports.iter().map(|(r, _)| r.sheet_lines.len()).sum());
+            let mut line = data_line;
+            for (part, next_line) in reports {
+                let shift = |l: u64| l + line - 1;
+                report.rows_read += part.rows_read;
+                report.accepted += part.accepted;
+                report.blank_lines += part.blank_lines;
+                for (a, b) in report.unplaced.iter_mut().zip(&part.unplaced) {
+                    *a += b;
+                }
+                report
+                    .rejected
+                    .extend(part.rejected.into_iter().map(|mut r| {
+                        r.line = shift(r.line);
+                        r
+                    }));
+                report
+                    .sheet_lines
+                    .extend(part.sheet_lines.iter().map(|l| shift(*l)));
+                line = shift(next_line);
+            }
+            report
+        },
+    );
+    appended?;
     if report.rows_read == 0 {
         // The one-core reader says so, with the header's line.
         return Ok(None);

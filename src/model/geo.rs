@@ -11,6 +11,8 @@ use std::hash::BuildHasher;
 use hashbrown::{DefaultHashBuilder, HashTable};
 
 use super::buckets::spread;
+#[cfg(feature = "parallel")]
+use super::buckets::{bucket_mask, sort_by_bucket};
 use crate::error::{Error, ErrorKind, Result};
 
 /// A handle to one place of a [`Geography`] (a state, a parish, a voting centre), and through its
@@ -225,6 +227,20 @@ impl Geography {
             + self.nodes.capacity() * std::mem::size_of::<Place>()
             + self.text.capacity()
             + self.places.allocation_size()
+    }
+
+    /// The bytes of every place's code and name.
+    #[cfg(feature = "parallel")]
+    pub(crate) fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// Room for `places` more places with `text` bytes of codes and names between them.
+    #[cfg(feature = "parallel")]
+    pub(crate) fn reserve(&mut self, places: usize, text: usize) {
+        self.nodes.reserve(places);
+        self.text.reserve(text);
+        self.places.reserve(places, |&(_, h)| spread(h));
     }
 
     /// Gives back the room the places grew beyond their number (the vector of places doubles
@@ -447,11 +463,15 @@ impl Geography {
         self.push_new(parent, key, name)
     }
 
-    /// Adds a place known to be new (under a parent just added, so no sibling has its code),
-    /// without looking it up: the merge of a file's parts, whose places were checked when
-    /// their part interned them.
+    /// Adds a place known to be new (under a parent just added, so no sibling has its code)
+    /// without looking it up, and leaves it out of the table that finds places until
+    /// [`Geography::index_places`] puts it in: lookups do not find it meanwhile. The merge of a
+    /// file's parts adds a part's places under new parents so (they were checked when their
+    /// part interned them), and indexes them once the part is merged, in the order of their
+    /// buckets; a lookup in the meantime has a parent from before the part, which none of them
+    /// has.
     #[cfg(feature = "parallel")]
-    pub(crate) fn intern_new(
+    pub(crate) fn push_unindexed(
         &mut self,
         parent: GeoPath,
         level: usize,
@@ -459,9 +479,50 @@ impl Geography {
         name: Option<&str>,
     ) -> Result<GeoPath> {
         debug_assert!(self.contains(parent) && level < self.levels.len() && !code.is_empty());
-        let key = PlaceKey(parent.raw().get(), level as u32, code);
-        debug_assert!(self.lookup(&key).is_none(), "{code} is not new");
-        self.push_new(Some(parent), key, name)
+        let path = GeoPath::new_checked(self.nodes.len(), self.id)?;
+        let name = name.unwrap_or_default();
+        let end = u32::try_from(self.text.len() + code.len() + name.len())
+            .map_err(|_| Error::overflow("bytes of place codes and names (4 GiB)"))?;
+        self.text.push_str(code);
+        self.text.push_str(name);
+        self.nodes.push(Place {
+            level: level as u32,
+            parent: Some(parent.raw()),
+            code_len: code.len() as u32,
+            end,
+        });
+        Ok(path)
+    }
+
+    /// Puts the places that [`Geography::push_unindexed`] added into the table that finds
+    /// places, in the order of their buckets.
+    #[cfg(feature = "parallel")]
+    pub(crate) fn index_places(&mut self, places: &[NonZeroU32]) {
+        let mut keys: Vec<(u32, u32)> = places
+            .iter()
+            .map(|raw| {
+                let i = raw.get() as usize - 1;
+                let n = self.view(i);
+                let parent = n.parent.map_or(0, NonZeroU32::get);
+                (self.key_hash(&PlaceKey(parent, n.level, n.code)), raw.get())
+            })
+            .collect();
+        self.places.reserve(keys.len(), |&(_, h)| spread(h));
+        let mask = bucket_mask(self.places.capacity());
+        sort_by_bucket(&mut keys, mask, |&(h, _)| spread(h));
+        for (hash, raw) in keys {
+            debug_assert!(
+                self.lookup(&{
+                    let n = self.view(raw as usize - 1);
+                    PlaceKey(n.parent.map_or(0, NonZeroU32::get), n.level, n.code)
+                })
+                .is_none()
+            );
+            // The index of a place pushed, so not zero.
+            let raw = NonZeroU32::new(raw).unwrap_or(NonZeroU32::MIN);
+            self.places
+                .insert_unique(spread(hash), (raw, hash), |&(_, h)| spread(h));
+        }
     }
 
     /// Adds the place of `key`, which is new and valid.

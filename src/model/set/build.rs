@@ -201,7 +201,7 @@ impl ActaSet {
             one[shard] = std::mem::take(&mut keys);
             one
         } else {
-            index::split(&keys)
+            index::split(keys.iter().copied())
         };
         drop(keys);
         for (table, keys) in self.index.shards.iter_mut().zip(&mut by_shard) {
@@ -256,12 +256,15 @@ impl ActaSet {
 
     /// Appends every sheet of `parts` (sets of the same contest and further fields, each with its
     /// own geography), in order, placing them in this set's geography, and indexes every sheet
-    /// not yet indexed, as [`ActaSet::index_pending`] does. The count columns are joined in
-    /// parallel, one column per task, and each part's column is dropped once appended, so that
-    /// the memory held grows by little more than a column over the parts and the set; the
-    /// index's keys are sorted on another core meanwhile.
+    /// not yet indexed, as [`ActaSet::index_pending`] does.
+    ///
+    /// Two things go on at once: on one side the parts' places are interned here, and their
+    /// sheets' places, ids and images appended; on the other the index's keys are split by
+    /// shard and sorted, and the count columns appended (one per task, each part's column
+    /// dropped once appended, so that the memory held grows by little more than a column).
     #[cfg(feature = "parallel")]
-    pub(crate) fn append_parts(&mut self, parts: Vec<ActaSet>) -> Result<()> {
+    pub(crate) fn append_parts(&mut self, mut parts: Vec<ActaSet>) -> Result<()> {
+        use rayon::prelude::*;
         let added: usize = parts.iter().map(ActaSet::len).sum();
         u32::try_from(self.len() + added).map_err(|_| Error::overflow("number of sheets"))?;
         // The ids' hashes come along when the sets hash alike (`share_hasher`) and have all of
@@ -271,145 +274,124 @@ impl ActaSet {
                 .map(|i| self.hasher.hash_one(self.ids.get(i).unwrap_or("")) as u32)
                 .collect();
         }
-        self.pending.reserve(added);
-        for other in &parts {
-            if other.indexed == 0 && other.pending.len() == other.len() && self.same_hasher(other) {
-                self.pending.extend_from_slice(&other.pending);
-            } else {
-                let hasher = &self.hasher;
-                self.pending.extend(
-                    (0..other.len())
-                        .map(|i| hasher.hash_one(other.ids.get(i).unwrap_or("")) as u32),
-                );
+        let this = &*self;
+        parts.par_iter_mut().for_each(|other| {
+            let usable =
+                other.indexed == 0 && other.pending.len() == other.len() && this.same_hasher(other);
+            if !usable {
+                other.pending = (0..other.len())
+                    .map(|i| this.hasher.hash_one(other.ids.get(i).unwrap_or("")) as u32)
+                    .collect();
             }
-        }
-        // The index's keys, sorted by bucket while the parts are appended, for the index it will
-        // be once it has room for them (reserved afterwards, so that the room is not held while
-        // the columns are joined).
-        let start = self.indexed;
-        let pending = std::mem::take(&mut self.pending);
-        let keys = keys_of(&pending, start);
-        drop(pending);
-        let mut by_shard = index::split(&keys);
-        drop(keys);
-        let masks: Vec<u64> = self
-            .index
-            .shards
-            .iter()
-            .zip(&by_shard)
-            .map(|(table, keys)| {
-                let want = table.len() + keys.len();
-                if table.capacity() >= want {
-                    bucket_mask(table.capacity())
-                } else {
-                    buckets_for(want) - 1
-                }
+        });
+        // What the other side takes from the parts: hashes and columns.
+        let mut taken: Vec<Taken> = parts
+            .iter_mut()
+            .map(|p| Taken {
+                len: p.len(),
+                pending: std::mem::take(&mut p.pending),
+                columns: p.count_columns_mut().map(std::mem::take).collect(),
             })
             .collect();
-        let ((), appended) = rayon::join(
+        let start = self.indexed;
+        let own = std::mem::take(&mut self.pending);
+        let ActaSet {
+            geography,
+            geo,
+            standard,
+            lines,
+            extra,
+            ids,
+            images,
+            index,
+            ..
+        } = self;
+        let before = geo.len();
+        let (placed, by_shard) = rayon::join(
             || {
-                use rayon::prelude::*;
-                by_shard
-                    .par_iter_mut()
-                    .zip(&masks)
-                    .for_each(|(keys, &mask)| sort_by_bucket(keys, mask, |&(h, _)| spread(h)));
+                append_places(geography, geo, &parts)
+                    .map(|()| append_texts(ids, images, before, parts))
             },
-            || self.append_sheets(parts, added),
+            || {
+                // The index's keys by shard, each sorted by the bucket it will take once its
+                // shard has room for them (reserved afterwards, so that the room is not held
+                // while the columns are joined).
+                let mut base = before;
+                let mut sources = vec![(own.as_slice(), start)];
+                for t in &taken {
+                    sources.push((t.pending.as_slice(), base));
+                    base += t.len;
+                }
+                let splits: Vec<Vec<Vec<(u32, u32)>>> = sources
+                    .par_iter()
+                    .map(|&(hashes, from)| {
+                        index::split(hashes.iter().zip(from..).map(|(&h, i)| (h, i as u32)))
+                    })
+                    .collect();
+                let by_shard: Vec<(Vec<(u32, u32)>, u64)> = index
+                    .shards
+                    .par_iter()
+                    .enumerate()
+                    .map(|(s, table)| {
+                        let mut keys: Vec<(u32, u32)> =
+                            Vec::with_capacity(splits.iter().map(|p| p[s].len()).sum());
+                        for p in &splits {
+                            keys.extend_from_slice(&p[s]);
+                        }
+                        let want = table.len() + keys.len();
+                        let mask = if table.capacity() >= want {
+                            bucket_mask(table.capacity())
+                        } else {
+                            buckets_for(want) - 1
+                        };
+                        sort_by_bucket(&mut keys, mask, |&(h, _)| spread(h));
+                        (keys, mask)
+                    })
+                    .collect();
+                drop(splits);
+                for t in &mut taken {
+                    t.pending = Vec::new();
+                }
+                // The count columns, each on a task: every part's column appended, then
+                // dropped.
+                let mut columns: Vec<Vec<OptColumn>> =
+                    (0..taken.first().map_or(0, |t| t.columns.len()))
+                        .map(|_| Vec::with_capacity(taken.len()))
+                        .collect();
+                for t in &mut taken {
+                    for (k, c) in t.columns.drain(..).enumerate() {
+                        columns[k].push(c);
+                    }
+                }
+                standard
+                    .iter_mut()
+                    .chain(lines.iter_mut())
+                    .chain(extra.iter_mut())
+                    .collect::<Vec<_>>()
+                    .into_par_iter()
+                    .zip(columns)
+                    .for_each(|(column, from)| {
+                        column.reserve(added);
+                        for part in from {
+                            column.extend(&part);
+                        }
+                    });
+                by_shard
+            },
         );
-        appended?;
-        for ((table, keys), mask) in self.index.shards.iter_mut().zip(&mut by_shard).zip(masks) {
+        placed?;
+        let mut keys_by_shard = Vec::with_capacity(by_shard.len());
+        for (table, (mut keys, mask)) in self.index.shards.iter_mut().zip(by_shard) {
             table.reserve(keys.len(), |&(_, h)| spread(h));
             let room = bucket_mask(table.capacity());
             if room != mask {
                 // hashbrown sized it otherwise than foreseen: sorted again, at the cost of a
                 // sort.
-                sort_by_bucket(keys, room, |&(h, _)| spread(h));
+                sort_by_bucket(&mut keys, room, |&(h, _)| spread(h));
             }
+            keys_by_shard.push(keys);
         }
-        self.index_sorted(&by_shard, true);
-        Ok(())
-    }
-
-    /// The sheets of `parts` (`added` in all), appended: their places interned here, their
-    /// columns, ids, places and images.
-    #[cfg(feature = "parallel")]
-    fn append_sheets(&mut self, mut parts: Vec<ActaSet>, added: usize) -> Result<()> {
-        use rayon::prelude::*;
-        // Each part's places, interned here once (parents come before children), part by part.
-        let mut maps: Vec<Vec<NonZeroU32>> = Vec::with_capacity(parts.len());
-        for other in &parts {
-            let mut places: Vec<NonZeroU32> = Vec::with_capacity(other.geography.len());
-            // Which of the part's places are new here: a place under a new parent is new too,
-            // and is added without a lookup (most of a part's places, in a file sorted by
-            // place).
-            let mut new: Vec<bool> = Vec::with_capacity(other.geography.len());
-            for i in 0..other.geography.len() {
-                let node = other
-                    .geography
-                    .place(i)
-                    .and_then(|p| other.geography.node(p))
-                    .ok_or_else(|| Error::overflow("places"))?;
-                let parent = node.parent_index();
-                let here = parent.map(|p| self.geography.handle(places[p]));
-                let (code, name) = (node.code(), node.name());
-                let place = match (here, parent) {
-                    (Some(here), Some(p)) if new[p] => {
-                        new.push(true);
-                        self.geography.intern_new(here, node.level(), code, name)?
-                    }
-                    _ => {
-                        let before = self.geography.len();
-                        let place = self.geography.intern_at(here, node.level(), code, name)?;
-                        new.push(self.geography.len() > before);
-                        place
-                    }
-                };
-                places.push(place.raw());
-            }
-            maps.push(places);
-        }
-        // The count columns, each on a task: every part's column appended, then dropped.
-        let mut columns: Vec<Vec<OptColumn>> = (0..self.count_columns().count())
-            .map(|_| Vec::with_capacity(parts.len()))
-            .collect();
-        for other in &mut parts {
-            for (k, c) in other.count_columns_mut().enumerate() {
-                columns[k].push(std::mem::take(c));
-            }
-        }
-        self.count_columns_mut()
-            .collect::<Vec<_>>()
-            .into_par_iter()
-            .zip(columns)
-            .for_each(|(column, from)| {
-                column.reserve(added);
-                for part in from {
-                    column.extend(&part);
-                }
-            });
-        // Ids, places and images, part by part.
-        let start = self.len();
-        let ids: usize = parts.iter().map(|p| p.ids.bytes()).sum();
-        self.ids.reserve(added, ids);
-        self.geo.reserve(added);
-        let mut at = start;
-        for (other, places) in parts.into_iter().zip(maps) {
-            self.ids.extend(&other.ids);
-            self.geo.extend(
-                other
-                    .geo
-                    .iter()
-                    .map(|g| g.map(|g| places[g.get() as usize - 1])),
-            );
-            if !other.images.is_empty() {
-                self.images.pad_to(at);
-                self.images.extend(&other.images);
-            }
-            at += other.len();
-        }
-        if !self.images.is_empty() {
-            self.images.pad_to(self.len());
-        }
+        self.index_sorted(&keys_by_shard, true);
         Ok(())
     }
 
@@ -443,6 +425,92 @@ impl ActaSet {
 #[cfg(feature = "parallel")]
 fn buckets_for(capacity: usize) -> u64 {
     (capacity as u64 * 8 / 7).next_power_of_two().max(8)
+}
+
+/// A part's ids' hashes and count columns, taken from it to be appended on one side while its
+/// places, ids and images are appended on the other.
+#[cfg(feature = "parallel")]
+struct Taken {
+    len: usize,
+    pending: Vec<u32>,
+    columns: Vec<OptColumn>,
+}
+
+/// Interns the places of `parts` in `geography` (parents before children, part by part) and
+/// appends their sheets' places to `geo`.
+#[cfg(feature = "parallel")]
+fn append_places(
+    geography: &mut Geography,
+    geo: &mut Vec<Option<NonZeroU32>>,
+    parts: &[ActaSet],
+) -> Result<()> {
+    let places: usize = parts.iter().map(|p| p.geography.len()).sum();
+    let text: usize = parts.iter().map(|p| p.geography.text_len()).sum();
+    geography.reserve(places, text);
+    geo.reserve(parts.iter().map(ActaSet::len).sum());
+    for other in parts {
+        let mut map: Vec<NonZeroU32> = Vec::with_capacity(other.geography.len());
+        // Which of the part's places are new here: a place under a new parent is new too, and
+        // is added without a lookup (most of a part's places, in a file sorted by place).
+        let mut new: Vec<bool> = Vec::with_capacity(other.geography.len());
+        // Those places, added without a lookup, go into the table that finds places once the
+        // part is merged: until then, every lookup has a parent from before the part.
+        let mut unindexed: Vec<NonZeroU32> = Vec::new();
+        for i in 0..other.geography.len() {
+            let node = other
+                .geography
+                .place(i)
+                .and_then(|p| other.geography.node(p))
+                .ok_or_else(|| Error::overflow("places"))?;
+            let parent = node.parent_index();
+            let here = parent.map(|p| geography.handle(map[p]));
+            let (code, name) = (node.code(), node.name());
+            let place = match (here, parent) {
+                (Some(here), Some(p)) if new[p] => {
+                    new.push(true);
+                    let place = geography.push_unindexed(here, node.level(), code, name)?;
+                    unindexed.push(place.raw());
+                    place
+                }
+                _ => {
+                    let before = geography.len();
+                    let place = geography.intern_at(here, node.level(), code, name)?;
+                    new.push(geography.len() > before);
+                    place
+                }
+            };
+            map.push(place.raw());
+        }
+        geography.index_places(&unindexed);
+        geo.extend(
+            other
+                .geo
+                .iter()
+                .map(|g| g.map(|g| map[g.get() as usize - 1])),
+        );
+    }
+    Ok(())
+}
+
+/// Appends the ids and images of `parts` to those of a set of `before` sheets, dropping each
+/// part once appended.
+#[cfg(feature = "parallel")]
+fn append_texts(ids: &mut StrColumn, images: &mut StrColumn, before: usize, parts: Vec<ActaSet>) {
+    let added: usize = parts.iter().map(ActaSet::len).sum();
+    let bytes: usize = parts.iter().map(|p| p.ids.bytes()).sum();
+    ids.reserve(added, bytes);
+    let mut at = before;
+    for other in parts {
+        ids.extend(&other.ids);
+        if !other.images.is_empty() {
+            images.pad_to(at);
+            images.extend(&other.images);
+        }
+        at += other.len();
+    }
+    if !images.is_empty() {
+        images.pad_to(at);
+    }
 }
 
 /// Indexes one shard's pending sheets from their keys (hash, sheet), sorted by the shard's

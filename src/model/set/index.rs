@@ -59,13 +59,13 @@ impl TableIndex {
 }
 
 /// `keys` (hash, sheet) split by shard, each shard's in their order.
-pub(super) fn split(keys: &[(u32, u32)]) -> Vec<Vec<(u32, u32)>> {
+pub(super) fn split(keys: impl Iterator<Item = (u32, u32)> + Clone) -> Vec<Vec<(u32, u32)>> {
     let mut counts = [0usize; SHARDS];
-    for &(h, _) in keys {
+    for (h, _) in keys.clone() {
         counts[shard(h)] += 1;
     }
     let mut out: Vec<Vec<(u32, u32)>> = counts.iter().map(|&n| Vec::with_capacity(n)).collect();
-    for &k in keys {
+    for k in keys {
         out[shard(k.0)].push(k);
     }
     out
@@ -81,7 +81,7 @@ mod tests {
         let keys: Vec<(u32, u32)> = (0..16_000u32)
             .map(|i| (i.wrapping_mul(0x9E37_79B9) ^ (i >> 3), i))
             .collect();
-        let parts = split(&keys);
+        let parts = split(keys.iter().copied());
         assert_eq!(parts.len(), SHARDS);
         for p in &parts {
             assert!((800..1_200).contains(&p.len()), "{}", p.len());
