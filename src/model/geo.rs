@@ -12,7 +12,7 @@ use hashbrown::{DefaultHashBuilder, HashTable};
 
 use super::buckets::spread;
 #[cfg(feature = "parallel")]
-use super::buckets::{bucket_mask, sort_by_bucket};
+use super::buckets::{bucket_mask, group_by_bucket};
 use crate::error::{Error, ErrorKind, Result};
 
 /// A handle to one place of a [`Geography`] (a state, a parish, a voting centre), and through its
@@ -509,7 +509,7 @@ impl Geography {
             .collect();
         self.places.reserve(keys.len(), |&(_, h)| spread(h));
         let mask = bucket_mask(self.places.capacity());
-        sort_by_bucket(&mut keys, mask, |&(h, _)| spread(h));
+        group_by_bucket(&mut keys, mask, |&(h, _)| spread(h));
         for (hash, raw) in keys {
             debug_assert!(
                 self.lookup(&{

@@ -1,6 +1,8 @@
 //! Adding sheets to a set, one at a time or in bulk with the table-id index built afterwards.
 
 use super::*;
+use crate::model::buckets::group_by_bucket;
+use hashbrown::hash_table::Entry;
 
 impl ActaSet {
     /// Adds a sheet and returns its index.
@@ -85,7 +87,7 @@ impl ActaSet {
 
     /// Adds a sheet from borrowed parts without looking its table up: readers push a whole file
     /// this way and call [`ActaSet::index_pending`] once at the end, which finds the repeats in
-    /// one sorted pass instead of a hash lookup (a cache miss at national scale) per sheet.
+    /// one grouped pass instead of a hash lookup (a cache miss at national scale) per sheet.
     pub(crate) fn push_raw_deferred(&mut self, raw: &RawSheet<'_>) -> Result<usize> {
         self.check_shape(raw.id, raw.votes.len(), raw.geo)?;
         if raw.extra.len() != self.extra.len() {
@@ -170,8 +172,9 @@ impl ActaSet {
     /// Looks up the sheets pushed since the last indexing, in push order as if each had been
     /// pushed with [`ActaSet::push`]: a table already seen makes a repeat of its first sheet.
     ///
-    /// The pending sheets are sorted by hash, so that equal ids meet as neighbours, and their
-    /// first readings are inserted in the order of their buckets.
+    /// The pending sheets are grouped by the buckets of their hashes, in push order within a
+    /// group, and looked up and inserted in that order (sequential reads and writes, not a
+    /// cache miss each).
     pub(crate) fn index_pending(&mut self) {
         let (start, end) = (self.indexed, self.len());
         if start == end {
@@ -192,9 +195,8 @@ impl ActaSet {
                 .collect()
         };
         drop(pending);
-        // By shard, each sorted by the bucket each hash takes in its shard once it has room for
-        // every pending sheet, then by hash: equal ids meet as neighbours, and the first
-        // readings go in bucket by bucket (sequential writes, not a cache miss each).
+        // By shard, each grouped by the bucket each hash takes in its shard once it has room for
+        // every pending sheet, in push order within a group.
         let mut by_shard = if keys.len() == 1 {
             let mut one = vec![Vec::new(); index::SHARDS];
             let shard = index::shard(keys[0].0);
@@ -209,15 +211,15 @@ impl ActaSet {
                 continue;
             }
             table.reserve(keys.len(), |&(_, h)| spread(h));
-            sort_by_bucket(keys, bucket_mask(table.capacity()), |&(h, _)| spread(h));
+            group_by_bucket(keys, bucket_mask(table.capacity()), |&(h, _)| spread(h));
         }
-        self.index_sorted(&by_shard, false);
+        self.index_grouped(&by_shard, false);
     }
 
-    /// Indexes the pending sheets from their keys (hash, sheet) by shard, each shard's sorted by
-    /// the bucket of a shard that has room for all of them ([`ActaSet::index_pending`]); the
+    /// Indexes the pending sheets from their keys (hash, sheet) by shard, each shard's grouped by
+    /// the buckets of a shard that has room for all of them ([`ActaSet::index_pending`]); the
     /// shards on every core when `parallel` (and the `parallel` feature) says so.
-    fn index_sorted(&mut self, by_shard: &[Vec<(u32, u32)>], parallel: bool) {
+    fn index_grouped(&mut self, by_shard: &[Vec<(u32, u32)>], parallel: bool) {
         let end = self.len();
         self.pending = Vec::new();
         let ids = &self.ids;
@@ -260,7 +262,7 @@ impl ActaSet {
     ///
     /// Two things go on at once: on one side the parts' places are interned here, and their
     /// sheets' places, ids and images appended; on the other the index's keys are split by
-    /// shard and sorted, and the count columns appended (one per task, each part's column
+    /// shard and grouped, and the count columns appended (one per task, each part's column
     /// dropped once appended, so that the memory held grows by little more than a column).
     #[cfg(feature = "parallel")]
     pub(crate) fn append_parts(&mut self, mut parts: Vec<ActaSet>) -> Result<()> {
@@ -313,9 +315,9 @@ impl ActaSet {
                     .map(|()| append_texts(ids, images, before, parts))
             },
             || {
-                // The index's keys by shard, each sorted by the bucket it will take once its
+                // The index's keys by shard, each grouped by the bucket it will take once its
                 // shard has room for them (reserved afterwards, so that the room is not held
-                // while the columns are joined).
+                // while the columns are joined), in push order within a group.
                 let mut base = before;
                 let mut sources = vec![(own.as_slice(), start)];
                 for t in &taken {
@@ -344,7 +346,7 @@ impl ActaSet {
                         } else {
                             buckets_for(want) - 1
                         };
-                        sort_by_bucket(&mut keys, mask, |&(h, _)| spread(h));
+                        group_by_bucket(&mut keys, mask, |&(h, _)| spread(h));
                         (keys, mask)
                     })
                     .collect();
@@ -385,13 +387,13 @@ impl ActaSet {
             table.reserve(keys.len(), |&(_, h)| spread(h));
             let room = bucket_mask(table.capacity());
             if room != mask {
-                // hashbrown sized it otherwise than foreseen: sorted again, at the cost of a
-                // sort.
-                sort_by_bucket(&mut keys, room, |&(h, _)| spread(h));
+                // hashbrown sized it otherwise than foreseen: grouped again, from push order.
+                keys.sort_unstable_by_key(|&(_, sheet)| sheet);
+                group_by_bucket(&mut keys, room, |&(h, _)| spread(h));
             }
             keys_by_shard.push(keys);
         }
-        self.index_sorted(&keys_by_shard, true);
+        self.index_grouped(&keys_by_shard, true);
         Ok(())
     }
 
@@ -513,56 +515,26 @@ fn append_texts(ids: &mut StrColumn, images: &mut StrColumn, before: usize, part
     }
 }
 
-/// Indexes one shard's pending sheets from their keys (hash, sheet), sorted by the shard's
-/// bucket: the first readings go into the shard, and the (first sheet, repeat) pairs come back.
+/// Indexes one shard's pending sheets from their keys (hash, sheet), grouped by the shard's
+/// buckets and in push order within a bin ([`group_by_bucket`]): a first reading goes into the
+/// shard, and a sheet whose id is there already makes a (first sheet, repeat) pair. Ids are read
+/// only when another sheet shares the hash.
 fn index_shard(
     table: &mut index::Shard,
     ids: &StrColumn,
     keys: &[(u32, u32)],
 ) -> Vec<(usize, usize)> {
-    let fresh = table.is_empty();
     let mut new_repeats: Vec<(usize, usize)> = Vec::new();
-    let mut run = 0;
-    while run < keys.len() {
-        let h = keys[run].0;
-        let mut end_run = run + 1;
-        while end_run < keys.len() && keys[end_run].0 == h {
-            end_run += 1;
-        }
-        // Within a run of equal hashes, in push order: an id seen before (in the index, or
-        // earlier in the run) is a repeat of its first sheet.
-        for k in run..end_run {
-            let i = keys[k].1 as usize;
-            // Ids are read only when another sheet shares the hash.
-            let known = if fresh {
-                None
-            } else {
-                let id = ids.get(i).unwrap_or("");
-                table
-                    .find(spread(h), |&(j, hj)| {
-                        hj == h && ids.get(j as usize) == Some(id)
-                    })
-                    .map(|&(j, _)| j as usize)
-            };
-            // The earliest sheet of the run with this id is its first reading.
-            let earlier = if k == run {
-                None
-            } else {
-                let id = ids.get(i).unwrap_or("");
-                keys[run..k]
-                    .iter()
-                    .map(|&(_, j)| j as usize)
-                    .find(|&j| ids.get(j) == Some(id))
-            };
-            // A first reading goes in at once, in bucket order (the shard has room).
-            match known.or(earlier) {
-                Some(first) => new_repeats.push((first, i)),
-                None => {
-                    table.insert_unique(spread(h), (i as u32, h), |&(_, hh)| spread(hh));
-                }
+    for &(h, i) in keys {
+        let same = |&(j, hj): &(u32, u32)| {
+            hj == h && ids.get(j as usize) == Some(ids.get(i as usize).unwrap_or(""))
+        };
+        match table.entry(spread(h), same, |&(_, hh)| spread(hh)) {
+            Entry::Occupied(first) => new_repeats.push((first.get().0 as usize, i as usize)),
+            Entry::Vacant(room) => {
+                room.insert((i, h));
             }
         }
-        run = end_run;
     }
     new_repeats
 }
@@ -582,7 +554,7 @@ mod tests {
     use hashbrown::HashTable;
 
     /// The foreseen buckets are hashbrown's from 8 entries up, so that a file read in parts is
-    /// not sorted twice.
+    /// not grouped twice.
     #[test]
     fn the_foreseen_buckets_are_hashbrowns() {
         for n in (8..2_000).chain([917_504, 917_505, 1_000_000, 1_002_069]) {

@@ -12,7 +12,7 @@ use std::num::NonZeroU32;
 
 use hashbrown::DefaultHashBuilder;
 
-use super::buckets::{bucket_mask, sort_by_bucket, spread};
+use super::buckets::{bucket_mask, spread};
 use super::column::{Bits, OptColumn, StrColumn};
 use super::contest::Contest;
 use super::geo::{GeoPath, Geography};
