@@ -1,12 +1,14 @@
 //! Memory, measured by a counting allocator: the heap an `ActaSet` holds after reading, and the
 //! peak while reading, against the CSV's bytes, for synthetic national elections of 10^6 sheets
-//! with 10 and 40 candidates (`ACTAS_BENCH_MAX` for fewer), from bytes in memory (one core)
-//! and from a file (`read_csv_path`, every core).
+//! with 10 and 40 candidates (`ACTAS_BENCH_MAX` for fewer): through a reader of bytes in memory
+//! (`read_csv`, one core, the length unknown), from the bytes with their length
+//! (`read_csv_bytes`, one core) and from a file (`read_csv_path`, every core).
 //!
 //! Run with `cargo bench --bench memory`; it prints a table for BENCHMARKS.md. Not a criterion
 //! benchmark: the counts are exact, not timed.
 
-use actas::io::{read_csv, read_csv_path};
+use actas::Execution;
+use actas::io::{read_csv, read_csv_bytes, read_csv_path};
 use actas::synth::{SynthConfig, layout, write_csv};
 
 #[path = "../tests/common/counting.rs"]
@@ -34,9 +36,9 @@ fn main() {
         .and_then(|m| m.parse().ok())
         .unwrap_or(1_000_000);
     println!(
-        "| sheets | candidates | CSV bytes | held after reading | peak while reading (bytes) | peak while reading (file, every core) | `heap_bytes` |"
+        "| sheets | candidates | CSV bytes | held after reading | peak while reading (a reader) | peak while reading (bytes, one core) | peak while reading (file, every core) | `heap_bytes` |"
     );
-    println!("|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|");
     for candidates in [10, 40] {
         for sheets in [10_000, 100_000, 1_000_000]
             .into_iter()
@@ -49,6 +51,11 @@ fn main() {
             write_csv(&config, &mut csv).expect("csv");
             let lay = layout(&config);
             let (held, peak, said) = measure(|| read_csv(&csv[..], &lay).expect("read").set);
+            let (_, peak_bytes, _) = measure(|| {
+                read_csv_bytes(&csv, &lay, Execution::Sequential)
+                    .expect("read")
+                    .set
+            });
             let file = std::env::temp_dir().join(format!(
                 "actas-memory-{sheets}-{candidates}-{}.csv",
                 std::process::id()
@@ -63,10 +70,11 @@ fn main() {
             );
             let n = csv.len() as f64;
             println!(
-                "| {sheets} | {candidates} | {} | {held} ({:.2}x) | {peak} ({:.2}x) | {peak_file} ({:.2}x; holds {held_file}) | {said} |",
+                "| {sheets} | {candidates} | {} | {held} ({:.2}x) | {peak} ({:.2}x) | {peak_bytes} ({:.2}x) | {peak_file} ({:.2}x; holds {held_file}) | {said} |",
                 csv.len(),
                 held as f64 / n,
                 peak as f64 / n,
+                peak_bytes as f64 / n,
                 peak_file as f64 / n,
             );
         }

@@ -6,11 +6,12 @@
 
 use std::hint::black_box;
 
+use actas::Execution;
 use actas::audit::{
     Audit, BoundOptions, PlausibilityOptions, check_rules, compare, feasibility, plausibility,
     totals, totals_by_level,
 };
-use actas::io::{read_csv, read_csv_path};
+use actas::io::{read_csv, read_csv_bytes, read_csv_path};
 use actas::rules::RuleSet;
 use actas::synth::{SynthConfig, generate, layout, write_csv};
 use actas::{ActaSet, Bulletin, BulletinCount, CoverageBasis, CoverageClaim, Register};
@@ -76,6 +77,12 @@ fn scale(c: &mut Criterion) {
             g.throughput(Throughput::Bytes(csv.len() as u64));
             g.bench_with_input(BenchmarkId::new("ingest_csv", n), &csv, |b, csv| {
                 b.iter(|| read_csv(black_box(&csv[..]), &lay).expect("read"))
+            });
+            // The same bytes, their length told: the set sized for them, on one core.
+            g.bench_with_input(BenchmarkId::new("ingest_bytes", n), &csv, |b, csv| {
+                b.iter(|| {
+                    read_csv_bytes(black_box(&csv[..]), &lay, Execution::Sequential).expect("read")
+                })
             });
             // From a file: read on every core when it is large enough (the `parallel` feature).
             let file = std::env::temp_dir().join(format!(

@@ -94,6 +94,16 @@ pub fn check_csv(data: &[u8]) {
     };
     check_accounting(&read);
     check_totals(&read.set);
+    // Told the length of the bytes, the reader sizes the set: the same set and report.
+    for execution in [Execution::Sequential, Execution::Parallel] {
+        let sized = crate::io::read_csv_bytes(&csv, &layout, execution)
+            .expect("what the reader reads, the sized reader reads");
+        assert_eq!(sized.report, read.report, "{execution:?}");
+        assert!(
+            sized.set == read.set,
+            "the sized set differs ({execution:?})"
+        );
+    }
     #[cfg(feature = "parallel")]
     check_parts(&csv, &layout, &read, rest);
 

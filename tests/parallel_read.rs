@@ -2,7 +2,7 @@
 //! as reading it on one.
 
 use actas::Execution;
-use actas::io::{read_csv, read_csv_path, read_csv_path_with};
+use actas::io::{read_csv, read_csv_bytes, read_csv_path, read_csv_path_with};
 use actas::synth::{AnomalyRates, SynthConfig, layout, write_csv};
 
 fn temp(name: &str) -> std::path::PathBuf {
@@ -54,6 +54,13 @@ fn parallel_file_read_equals_sequential() {
     let one_core = read_csv_path_with(&path, &lay, Execution::Sequential).unwrap();
     assert_eq!(one_core.report, sequential.report);
     assert_eq!(one_core.set, sequential.set);
+    // The same bytes from memory, in parts and on one core.
+    for execution in [Execution::Parallel, Execution::Sequential] {
+        let bytes = read_csv_bytes(damaged.as_bytes(), &lay, execution).unwrap();
+        assert_eq!(bytes.report, sequential.report, "{execution:?}");
+        assert_eq!(bytes.set, sequential.set, "{execution:?}");
+        assert!(bytes.set.geography() == sequential.set.geography());
+    }
     // Every sheet's line holds its table: the line numbers are the file's.
     let file_lines: Vec<&str> = damaged.lines().collect();
     for (i, &line) in sequential
@@ -155,6 +162,45 @@ fn venezuelan_variants_read_alike_on_every_core() {
             );
         } else {
             assert!(sequential.report.rejected.is_empty(), "{name}");
+        }
+    }
+}
+
+/// A reader that knows the length of its input (a file, bytes in memory) reads a first chunk of
+/// 1,024 rows and then sizes the set for the rest: around that chunk's end, and past it, the set
+/// and report are the growing reader's.
+#[test]
+fn sized_reads_equal_the_reader_around_the_first_chunk() {
+    for sheets in [1, 2, 1_000, 1_023, 1_024, 1_025, 1_030, 2_049] {
+        let config = SynthConfig::default()
+            .with_sheets(sheets)
+            .with_anomalies(AnomalyRates::default().with_duplicate(40).with_conflict(60));
+        let mut csv = Vec::new();
+        write_csv(&config, &mut csv).unwrap();
+        // A rejected row where the chunk ends, by the rows that stay sheets.
+        let text = String::from_utf8(csv).unwrap();
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        for k in [3, 1_024, 1_025, 1_026] {
+            if k < lines.len() {
+                lines[k] = lines[k].replacen(",", ",x", 7);
+            }
+        }
+        let csv = lines.join("\n") + "\n";
+        let lay = layout(&config);
+        let growing = read_csv(csv.as_bytes(), &lay).unwrap();
+        let path = temp(&format!("chunk_{sheets}.csv"));
+        std::fs::write(&path, &csv).unwrap();
+        let file = read_csv_path_with(&path, &lay, Execution::Sequential).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let bytes = read_csv_bytes(csv.as_bytes(), &lay, Execution::Sequential).unwrap();
+        for (how, read) in [("file", file), ("bytes", bytes)] {
+            assert_eq!(read.report, growing.report, "{sheets} sheets, {how}");
+            assert_eq!(read.set, growing.set, "{sheets} sheets, {how}");
+            assert_eq!(
+                read.set.repeats(),
+                growing.set.repeats(),
+                "{sheets} sheets, {how}"
+            );
         }
     }
 }

@@ -20,7 +20,7 @@ pub use layout::{
 };
 pub use reader::{
     InputSummary, ReadOutcome, ReadReport, RejectReason, RejectedRow, RepeatedRow, TableParts,
-    read_csv, read_csv_path, read_csv_path_with,
+    read_csv, read_csv_bytes, read_csv_path, read_csv_path_with,
 };
 pub use register::{read_table_register, read_table_register_path};
 pub use writer::write_csv;

@@ -47,7 +47,7 @@ struct Part {
     one_core: bool,
 }
 
-/// What the parts are read from: a file, or bytes in memory (tests and fuzzing).
+/// What the parts are read from: a file, or bytes in memory.
 pub(crate) trait Source: Sync {
     /// A reader of the source from one byte on.
     type Reader: Read + Send + Sync;
@@ -94,16 +94,16 @@ impl<'a> Source for &'a [u8] {
     }
 }
 
-/// Reads the file at `path` in parallel, or says `None` when it should be read on one core (a
-/// small file, one thread, or quotes in the data).
-pub(crate) fn read(path: &Path, layout: &Layout) -> Result<Option<ReadOutcome>> {
+/// Reads `source` (a file, or bytes in memory) in parallel, or says `None` when it should be
+/// read on one core (a small input, one thread, or quotes in the data).
+pub(crate) fn read<S: Source>(source: S, layout: &Layout) -> Result<Option<ReadOutcome>> {
     let threads = rayon::current_num_threads();
-    let len = Source::len(&path)?;
+    let len = source.len()?;
     if threads < 2 || len < MIN_BYTES {
         return Ok(None);
     }
     let parts = threads as u64 * 2;
-    read_cut(path, layout, |data_start| {
+    read_cut(source, layout, |data_start| {
         let size = (len - data_start).div_ceil(parts).max(1);
         (1..parts).map(|k| data_start + k * size).collect()
     })

@@ -101,6 +101,46 @@ pub fn read_csv_path_with(
     read_csv_path_inner(path, layout, execution).map_err(|e| e.in_input(Some(path)))
 }
 
+/// Reads tally sheets from CSV bytes in memory (a download, a decompressed file), through a
+/// layout, as `execution` says: in parts on every core (large input, with the `parallel`
+/// feature), or on the calling thread.
+///
+/// The set and the report are [`read_csv`]'s on the same bytes. Knowing the length, the reader
+/// sizes the set from its first rows instead of doubling its columns as it grows, as
+/// [`read_csv_path`] does for a file: less memory at the peak, and faster.
+///
+/// # Errors
+///
+/// As [`read_csv`].
+///
+/// # Example
+///
+/// ```
+/// use actas::io::{read_csv, read_csv_bytes, Layout};
+/// use actas::Execution;
+///
+/// let csv = b"table,valid,A,B\n001,10,6,4\n002,7,x,5\n";
+/// let layout = Layout::new("mayor", "table")
+///     .with_valid("valid")
+///     .with_candidate("A", "Ana", "A")
+///     .with_candidate("B", "Bo", "B");
+/// let read = read_csv_bytes(csv, &layout, Execution::Parallel)?;
+/// assert_eq!(read.set.len(), 1);
+/// assert_eq!(read.report.rejected.len(), 1);
+/// assert_eq!(read.set, read_csv(&csv[..], &layout)?.set);
+/// # Ok::<(), actas::Error>(())
+/// ```
+pub fn read_csv_bytes(bytes: &[u8], layout: &Layout, execution: Execution) -> Result<ReadOutcome> {
+    #[cfg(feature = "parallel")]
+    if execution == Execution::Parallel {
+        if let Some(out) = super::parallel::read(bytes, layout)? {
+            return Ok(out);
+        }
+    }
+    let _ = execution;
+    read_csv_inner(bytes, layout, None, Some(bytes.len() as u64))
+}
+
 fn read_csv_path_inner(path: &Path, layout: &Layout, execution: Execution) -> Result<ReadOutcome> {
     #[cfg(feature = "parallel")]
     if execution == Execution::Parallel {
