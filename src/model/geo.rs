@@ -10,9 +10,7 @@ use std::hash::BuildHasher;
 
 use hashbrown::{DefaultHashBuilder, HashTable};
 
-use super::buckets::spread;
-#[cfg(feature = "parallel")]
-use super::buckets::{bucket_mask, group_by_bucket};
+use super::buckets::{bucket_mask, group_by_bucket, spread};
 use crate::error::{Error, ErrorKind, Result};
 
 /// A handle to one place of a [`Geography`] (a state, a parish, a voting centre), and through its
@@ -423,6 +421,22 @@ impl Geography {
         code: &str,
         name: Option<&str>,
     ) -> Result<GeoPath> {
+        let key = self.parent_key(parent, level, code)?;
+        if let Some(found) = self.lookup(&key) {
+            return Ok(self.handle(found));
+        }
+        self.check_new(level, code)?;
+        self.push_new(parent, key, name)
+    }
+
+    /// The key of a place with code `code` at level `level` under `parent`, or why there
+    /// cannot be one (a parent of another geography, a level not below the parent's).
+    fn parent_key<'c>(
+        &self,
+        parent: Option<GeoPath>,
+        level: usize,
+        code: &'c str,
+    ) -> Result<PlaceKey<'c>> {
         let (slot, next) = match parent {
             None => (0, 0),
             Some(p) if self.contains(p) => {
@@ -441,11 +455,16 @@ impl Geography {
                 "is not below the parent's level",
             ));
         }
-        // Below 256 levels (`Geography::new`), or past them and refused below.
-        let key = PlaceKey(slot as u32, u32::try_from(level).unwrap_or(u32::MAX), code);
-        if let Some(found) = self.lookup(&key) {
-            return Ok(self.handle(found));
-        }
+        // Below 256 levels (`Geography::new`), or past them and refused by `check_new`.
+        Ok(PlaceKey(
+            slot as u32,
+            u32::try_from(level).unwrap_or(u32::MAX),
+            code,
+        ))
+    }
+
+    /// Why a new place cannot have this level and code: past the last level, or an empty code.
+    fn check_new(&self, level: usize, code: &str) -> Result<()> {
         if level >= self.levels.len() {
             return Err(Error::invalid(
                 "geography code",
@@ -460,25 +479,41 @@ impl Geography {
                 format!("is empty at level {}", self.levels[level]),
             ));
         }
-        self.push_new(parent, key, name)
+        Ok(())
     }
 
-    /// Adds a place known to be new (under a parent just added, so no sibling has its code)
-    /// without looking it up, and leaves it out of the table that finds places until
-    /// [`Geography::index_places`] puts it in: lookups do not find it meanwhile. The merge of a
-    /// file's parts adds a part's places under new parents so (they were checked when their
-    /// part interned them), and indexes them once the part is merged, in the order of their
-    /// buckets; a lookup in the meantime has a parent from before the part, which none of them
-    /// has.
-    #[cfg(feature = "parallel")]
+    /// [`Geography::parent_key`] and [`Geography::check_new`].
+    fn checked_key<'c>(
+        &self,
+        parent: Option<GeoPath>,
+        level: usize,
+        code: &'c str,
+    ) -> Result<PlaceKey<'c>> {
+        let key = self.parent_key(parent, level, code)?;
+        self.check_new(level, code)?;
+        Ok(key)
+    }
+
+    /// Adds a place known to be new (no sibling has its code: its parent was added by the
+    /// caller, which added every child of it since) without looking it up, and leaves it out of
+    /// the table that finds places until [`Geography::index_places`] puts it in: lookups do not
+    /// find it meanwhile, so the caller indexes it before any lookup under its parent. The
+    /// reader adds the places under a place it has just added so, and the merge of a file's
+    /// parts those under a place the merge has just added; both index them in batches, in the
+    /// order of their buckets, instead of one lookup and one insert (two cache misses) a place.
+    ///
+    /// # Errors
+    ///
+    /// As [`Geography::intern_at`], but for the lookup.
     pub(crate) fn push_unindexed(
         &mut self,
-        parent: GeoPath,
+        parent: Option<GeoPath>,
         level: usize,
         code: &str,
         name: Option<&str>,
     ) -> Result<GeoPath> {
-        debug_assert!(self.contains(parent) && level < self.levels.len() && !code.is_empty());
+        let key = self.checked_key(parent, level, code)?;
+        debug_assert!(self.lookup(&key).is_none(), "{code} is not new");
         let path = GeoPath::new_checked(self.nodes.len(), self.id)?;
         let name = name.unwrap_or_default();
         let end = u32::try_from(self.text.len() + code.len() + name.len())
@@ -486,8 +521,8 @@ impl Geography {
         self.text.push_str(code);
         self.text.push_str(name);
         self.nodes.push(Place {
-            level: level as u32,
-            parent: Some(parent.raw()),
+            level: key.1,
+            parent: parent.map(GeoPath::raw),
             code_len: code.len() as u32,
             end,
         });
@@ -496,7 +531,6 @@ impl Geography {
 
     /// Puts the places that [`Geography::push_unindexed`] added into the table that finds
     /// places, in the order of their buckets.
-    #[cfg(feature = "parallel")]
     pub(crate) fn index_places(&mut self, places: &[NonZeroU32]) {
         let mut keys: Vec<(u32, u32)> = places
             .iter()

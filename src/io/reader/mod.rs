@@ -7,6 +7,7 @@
 //! limit and line numbers.
 
 mod limit;
+mod places;
 mod plan;
 mod report;
 mod row;
@@ -483,6 +484,23 @@ impl<R: Read> Rows<R> {
     /// `limit` (counted from where this reader started); returns whether the input may have more
     /// and the line where the next record starts.
     pub(crate) fn fill_until(
+        &mut self,
+        set: &mut ActaSet,
+        max: usize,
+        limit: u64,
+        lines: Lines,
+    ) -> Result<(bool, u64)> {
+        // The places the rows add under new places go into the geography's table at the end,
+        // whatever ends the batch.
+        let levels = self.plan.geo.len();
+        self.buf.places.start(set.geography(), levels);
+        let read = self.fill_rows(set, max, limit, lines);
+        self.buf.places.flush(set.geography_mut());
+        read
+    }
+
+    /// The rows of [`Rows::fill_until`].
+    fn fill_rows(
         &mut self,
         set: &mut ActaSet,
         max: usize,

@@ -186,6 +186,8 @@ pub(super) struct RowBuf {
     pub(super) prev_paths: Vec<Option<GeoPath>>,
     /// The levels the current row has no place at.
     pub(super) unplaced: Vec<usize>,
+    /// The rows' places, found without a lookup in the geography where their parent is new.
+    pub(super) places: super::places::PlaceRuns,
 }
 
 pub(super) struct Reject {
@@ -481,9 +483,9 @@ impl Plan {
             };
             // The code is not empty (an empty code ended the path above) and the level is
             // below the parent's: the only failure left is a geography past its capacity.
-            let path = set
-                .geography_mut()
-                .intern_at(geo, level, &buf.code, name)
+            let path = buf
+                .places
+                .intern(set.geography_mut(), geo, level, &buf.code, name)
                 .map_err(RowError::Stop)?;
             geo = Some(path);
             buf.prev_codes.truncate(level);

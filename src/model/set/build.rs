@@ -470,7 +470,7 @@ fn append_places(
             let place = match (here, parent) {
                 (Some(here), Some(p)) if new[p] => {
                     new.push(true);
-                    let place = geography.push_unindexed(here, node.level(), code, name)?;
+                    let place = geography.push_unindexed(Some(here), node.level(), code, name)?;
                     unindexed.push(place.raw());
                     place
                 }
