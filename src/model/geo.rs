@@ -514,19 +514,7 @@ impl Geography {
     ) -> Result<GeoPath> {
         let key = self.checked_key(parent, level, code)?;
         debug_assert!(self.lookup(&key).is_none(), "{code} is not new");
-        let path = GeoPath::new_checked(self.nodes.len(), self.id)?;
-        let name = name.unwrap_or_default();
-        let end = u32::try_from(self.text.len() + code.len() + name.len())
-            .map_err(|_| Error::overflow("bytes of place codes and names (4 GiB)"))?;
-        self.text.push_str(code);
-        self.text.push_str(name);
-        self.nodes.push(Place {
-            level: key.1,
-            parent: parent.map(GeoPath::raw),
-            code_len: code.len() as u32,
-            end,
-        });
-        Ok(path)
+        self.push_place(parent, &key, name)
     }
 
     /// Puts the places that [`Geography::push_unindexed`] added into the table that finds
@@ -559,11 +547,26 @@ impl Geography {
         }
     }
 
-    /// Adds the place of `key`, which is new and valid.
+    /// Adds the place of `key`, which is new and valid, and puts it in the table that finds
+    /// places.
     fn push_new(
         &mut self,
         parent: Option<GeoPath>,
         key: PlaceKey<'_>,
+        name: Option<&str>,
+    ) -> Result<GeoPath> {
+        let hash = self.key_hash(&key);
+        let path = self.push_place(parent, &key, name)?;
+        self.places
+            .insert_unique(spread(hash), (path.raw(), hash), |&(_, h)| spread(h));
+        Ok(path)
+    }
+
+    /// Stores the place of `key`, which is new and valid, with its code and name.
+    fn push_place(
+        &mut self,
+        parent: Option<GeoPath>,
+        key: &PlaceKey<'_>,
         name: Option<&str>,
     ) -> Result<GeoPath> {
         let code = key.2;
@@ -571,7 +574,6 @@ impl Geography {
         let name = name.unwrap_or_default();
         let end = u32::try_from(self.text.len() + code.len() + name.len())
             .map_err(|_| Error::overflow("bytes of place codes and names (4 GiB)"))?;
-        let hash = self.key_hash(&key);
         self.text.push_str(code);
         self.text.push_str(name);
         self.nodes.push(Place {
@@ -581,8 +583,6 @@ impl Geography {
             code_len: code.len() as u32,
             end,
         });
-        self.places
-            .insert_unique(spread(hash), (path.raw(), hash), |&(_, h)| spread(h));
         Ok(path)
     }
 
