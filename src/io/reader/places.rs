@@ -24,6 +24,19 @@ struct Run {
     children: HashTable<NonZeroU32>,
 }
 
+impl Run {
+    /// Forgets the children. A large table is given back rather than cleared: clearing costs
+    /// its whole size, and a level whose parent changes every few rows would pay that size each
+    /// time after one parent with many children.
+    fn forget(&mut self) {
+        if self.children.capacity() > 64 {
+            self.children = HashTable::new();
+        } else {
+            self.children.clear();
+        }
+    }
+}
+
 /// The places of the rows being read, per level ([`PlaceRuns::intern`]).
 #[derive(Default)]
 pub(super) struct PlaceRuns {
@@ -44,7 +57,7 @@ impl PlaceRuns {
         for run in &mut self.runs {
             run.parent = None;
             run.complete = geography.is_empty();
-            run.children.clear();
+            run.forget();
         }
     }
 
@@ -103,7 +116,7 @@ impl PlaceRuns {
             if run.parent != parent {
                 run.parent = parent;
                 run.complete = false;
-                run.children.clear();
+                run.forget();
             }
             (path, geography.len() > before)
         };
@@ -113,7 +126,7 @@ impl PlaceRuns {
             for run in &mut self.runs[level + 1..] {
                 run.parent = Some(path);
                 run.complete = true;
-                run.children.clear();
+                run.forget();
             }
         }
         Ok(path)
@@ -127,6 +140,38 @@ impl PlaceRuns {
         geography.index_places(&self.pending);
         self.pending.clear();
         self.parents.iter_mut().for_each(|w| *w = 0);
+    }
+}
+
+#[cfg(test)]
+mod runs {
+    use super::*;
+
+    /// After a parent with many children, a level's table is given back when the run moves to
+    /// another parent, not kept (and cleared at its whole size at every later move).
+    #[test]
+    fn a_large_run_is_given_back() {
+        let mut geo = Geography::new(["district", "centre"]).unwrap();
+        let mut runs = PlaceRuns::default();
+        runs.start(&geo, 2);
+        let big = runs.intern(&mut geo, None, 0, "D1", None).unwrap();
+        for c in 0..1_000 {
+            runs.intern(&mut geo, Some(big), 1, &c.to_string(), None)
+                .unwrap();
+        }
+        assert!(runs.runs[1].children.capacity() >= 1_000);
+        let small = runs.intern(&mut geo, None, 0, "D2", None).unwrap();
+        assert!(runs.runs[1].children.capacity() <= 64);
+        let c = runs.intern(&mut geo, Some(small), 1, "1", None).unwrap();
+        runs.flush(&mut geo);
+        // Every place found again, each once.
+        assert_eq!(geo.len(), 1_003);
+        assert_eq!(geo.intern_at(Some(small), 1, "1", None).unwrap(), c);
+        assert_eq!(
+            geo.intern_at(Some(big), 1, "999", None).unwrap(),
+            geo.place(1_000).unwrap()
+        );
+        assert_eq!(geo.len(), 1_003);
     }
 }
 
