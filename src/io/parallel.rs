@@ -234,39 +234,10 @@ pub(crate) fn read_cut<S: Source>(
         reports.push((part.report, part.next_line));
     }
     let mut set = sets.remove(0);
+    let unused = head.unused_columns();
     let (appended, mut report) = rayon::join(
         || set.append_parts(sets),
-        || {
-            let mut report = ReadReport {
-                unused_columns: head.unused_columns().to_vec(),
-                unplaced: vec![0; layout.geography.len()],
-                ..ReadReport::default()
-            };
-            report
-                .sheet_lines
-                .reserve(reports.iter().map(|(r, _)| r.sheet_lines.len()).sum());
-            let mut line = data_line;
-            for (part, next_line) in reports {
-                let shift = |l: u64| l + line - 1;
-                report.rows_read += part.rows_read;
-                report.accepted += part.accepted;
-                report.blank_lines += part.blank_lines;
-                for (a, b) in report.unplaced.iter_mut().zip(&part.unplaced) {
-                    *a += b;
-                }
-                report
-                    .rejected
-                    .extend(part.rejected.into_iter().map(|mut r| {
-                        r.line = shift(r.line);
-                        r
-                    }));
-                report
-                    .sheet_lines
-                    .extend(part.sheet_lines.iter().map(|l| shift(*l)));
-                line = shift(next_line);
-            }
-            report
-        },
+        || join_reports(reports, unused, layout.geography.len(), data_line),
     );
     appended?;
     if report.rows_read == 0 {
@@ -275,6 +246,45 @@ pub(crate) fn read_cut<S: Source>(
     }
     super::reader::finish_set(&mut set, &mut report, layout.parts.as_ref())?;
     Ok(Some(ReadOutcome { set, report }))
+}
+
+/// The parts' reports as one, their lines shifted to the file's (the data starts on line
+/// `data_line`; each part's `next_line` is where the next part starts, counted as its lines).
+fn join_reports(
+    reports: Vec<(ReadReport, u64)>,
+    unused_columns: &[String],
+    levels: usize,
+    data_line: u64,
+) -> ReadReport {
+    let mut report = ReadReport {
+        unused_columns: unused_columns.to_vec(),
+        unplaced: vec![0; levels],
+        ..ReadReport::default()
+    };
+    report
+        .sheet_lines
+        .reserve(reports.iter().map(|(r, _)| r.sheet_lines.len()).sum());
+    let mut line = data_line;
+    for (part, next_line) in reports {
+        let shift = |l: u64| l + line - 1;
+        report.rows_read += part.rows_read;
+        report.accepted += part.accepted;
+        report.blank_lines += part.blank_lines;
+        for (a, b) in report.unplaced.iter_mut().zip(&part.unplaced) {
+            *a += b;
+        }
+        report
+            .rejected
+            .extend(part.rejected.into_iter().map(|mut r| {
+                r.line = shift(r.line);
+                r
+            }));
+        report
+            .sheet_lines
+            .extend(part.sheet_lines.iter().map(|l| shift(*l)));
+        line = shift(next_line);
+    }
+    report
 }
 
 impl<R: Read> Rows<QuoteWatch<R>> {

@@ -37,6 +37,12 @@ impl Run {
     }
 }
 
+/// The word and bit of `parent` in [`PlaceRuns::parents`] (the top is place 0).
+fn parent_bit(parent: Option<GeoPath>) -> (usize, u64) {
+    let p = parent.map_or(0, |p| p.raw().get() as usize);
+    (p / 64, 1 << (p % 64))
+}
+
 /// The places of the rows being read, per level ([`PlaceRuns::intern`]).
 #[derive(Default)]
 pub(super) struct PlaceRuns {
@@ -92,22 +98,18 @@ impl PlaceRuns {
                         .map_or(0, |n| hasher.hash_one(n.code()))
                 });
                 self.pending.push(path.raw());
-                let p = parent.map_or(0, |p| p.raw().get() as usize);
-                if self.parents.len() <= p / 64 {
-                    self.parents.resize(p / 64 + 1, 0);
+                let (word, bit) = parent_bit(parent);
+                if self.parents.len() <= word {
+                    self.parents.resize(word + 1, 0);
                 }
-                self.parents[p / 64] |= 1 << (p % 64);
+                self.parents[word] |= bit;
                 (path, true)
             }
         } else {
             // A parent whose children were added here and wait to be indexed: indexed first,
             // so that the lookup finds them.
-            let p = parent.map_or(0, |p| p.raw().get() as usize);
-            if self
-                .parents
-                .get(p / 64)
-                .is_some_and(|w| w & (1 << (p % 64)) != 0)
-            {
+            let (word, bit) = parent_bit(parent);
+            if self.parents.get(word).is_some_and(|w| w & bit != 0) {
                 self.flush(geography);
             }
             let before = geography.len();
