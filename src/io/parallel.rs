@@ -8,9 +8,11 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::layout::Layout;
-use super::reader::{Lines, ReadOutcome, ReadReport, Rows};
+use super::reader::{Lines, ReadOutcome, ReadReport, Rows, Slots};
 use crate::error::{Error, Result};
 use crate::model::ActaSet;
+use crate::model::column::{Placed, SlotColumn};
+use crate::model::set::PlacedCounts;
 
 /// Files smaller than this are read on one core: the parts would not pay for themselves.
 const MIN_BYTES: u64 = 8 << 20;
@@ -42,6 +44,8 @@ fn io_error(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
 /// quote, or a byte-order mark where the part starts).
 struct Part {
     set: ActaSet,
+    /// Its values of each count column, written into its slots of the joined column.
+    placed: Vec<Placed>,
     report: ReadReport,
     next_line: u64,
     one_core: bool,
@@ -179,7 +183,37 @@ pub(crate) fn read_cut<S: Source>(
     starts.dedup();
     let bounds: Vec<(u64, u64)> = starts.windows(2).map(|w| (w[0], w[1])).collect();
 
-    let read_part = |&(begin, end): &(u64, u64)| -> Result<Part> {
+    // The joined count columns, each part writing its counts straight into its own slots of
+    // them: as many slots as the part is guessed to have sheets, the next part's after.
+    let rows_per_byte = sample_rows(&source, data_start, len)?;
+    let (lines, extra) = head_set.count_shape();
+    let min_row = layout_min_row(&head);
+    let room: Vec<usize> = bounds
+        .iter()
+        .map(|&(begin, end)| slots_for(end - begin, rows_per_byte, min_row))
+        .collect();
+    let slot_starts: Vec<usize> = room
+        .iter()
+        .scan(0usize, |at, &r| {
+            let start = *at;
+            *at = at.saturating_add(r);
+            Some(start)
+        })
+        .collect();
+    let total: usize = room.iter().sum();
+    // Zeroed memory, which the system gives page by page as the parts write it.
+    let mut buffers: Vec<Vec<u32>> = (0..5 + lines + extra).map(|_| vec![0u32; total]).collect();
+    let mut part_slots: Vec<Vec<&mut [u32]>> = bounds.iter().map(|_| Vec::new()).collect();
+    for buffer in &mut buffers {
+        let mut rest = buffer.as_mut_slice();
+        for (slots, &r) in part_slots.iter_mut().zip(&room) {
+            let (mine, after) = rest.split_at_mut(r);
+            slots.push(mine);
+            rest = after;
+        }
+    }
+
+    let read_part = |(&(begin, end), slots): (&(u64, u64), Vec<&mut [u32]>)| -> Result<Part> {
         // The CSV parser strips a byte-order mark at the start of its input: a part that starts
         // with one (two files joined) is left to the one-core reader, which rejects that row.
         let mut head3 = Vec::with_capacity(3);
@@ -196,18 +230,28 @@ pub(crate) fn read_cut<S: Source>(
         let (mut rows, mut set) = Rows::resume(&head, watch, layout)?;
         // Every part hashes ids alike, so that the joined set keeps the parts' hashes.
         set.share_hasher(&head_set);
+        let mut sink = Slots {
+            columns: slots.into_iter().map(SlotColumn::new).collect(),
+            lines,
+        };
         // Sized for the part from its first rows, so that its columns do not double.
-        rows.reserve_for(&mut set, end - begin)?;
-        let (_, next_line) = rows.fill_until(&mut set, usize::MAX, end - begin, Lines::Keep)?;
+        rows.reserve_into(&mut set, &mut sink, end - begin)?;
+        let (_, next_line) =
+            rows.fill_into(&mut set, &mut sink, usize::MAX, end - begin, Lines::Keep)?;
         let quote = rows.reader_flag();
         Ok(Part {
             set,
+            placed: sink.columns.into_iter().map(SlotColumn::placed).collect(),
             report: rows.into_report(),
             next_line,
             one_core: quote || bom,
         })
     };
-    let results: Vec<Result<Part>> = bounds.par_iter().map(read_part).collect();
+    let results: Vec<Result<Part>> = bounds
+        .par_iter()
+        .zip(part_slots.into_par_iter())
+        .map(read_part)
+        .collect();
     let mut parts_read = Vec::with_capacity(results.len());
     for r in results {
         match r {
@@ -229,14 +273,25 @@ pub(crate) fn read_cut<S: Source>(
     // to the file's.
     let mut sets: Vec<ActaSet> = Vec::with_capacity(parts_read.len());
     let mut reports = Vec::with_capacity(parts_read.len());
+    let mut columns: Vec<(Vec<u32>, Vec<Placed>)> = buffers
+        .into_iter()
+        .map(|b| (b, Vec::with_capacity(parts_read.len())))
+        .collect();
     for part in parts_read {
         sets.push(part.set);
         reports.push((part.report, part.next_line));
+        for ((_, placed), p) in columns.iter_mut().zip(part.placed) {
+            placed.push(p);
+        }
     }
     let mut set = sets.remove(0);
     let unused = head.unused_columns();
+    let counts = PlacedCounts {
+        starts: slot_starts,
+        columns,
+    };
     let (appended, mut report) = rayon::join(
-        || set.append_parts(sets),
+        || set.append_parts(sets, Some(counts)),
         || join_reports(reports, unused, layout.geography.len(), data_line),
     );
     appended?;
@@ -246,6 +301,44 @@ pub(crate) fn read_cut<S: Source>(
     }
     super::reader::finish_set(&mut set, &mut report, layout.parts.as_ref())?;
     Ok(Some(ReadOutcome { set, report }))
+}
+
+/// The sheets a byte of the data holds, from its first 64 KiB: their lines that are not
+/// empty, per byte (the rows a part of the data holds are guessed from its length).
+fn sample_rows<S: Source>(source: &S, data_start: u64, len: u64) -> Result<f64> {
+    const SAMPLE: u64 = 64 << 10;
+    let mut sample = Vec::with_capacity(SAMPLE.min(len - data_start) as usize);
+    source
+        .at(data_start)?
+        .take(SAMPLE)
+        .read_to_end(&mut sample)
+        .map_err(|e| Error::io(e, source.path()))?;
+    let mut rows = 0u64;
+    let mut from = 0;
+    for end in memchr::memchr_iter(b'\n', &sample) {
+        rows += u64::from(end > from);
+        from = end + 1;
+    }
+    // A last line cut short by the sample, or the data's last line without a line end.
+    rows += u64::from(sample.len() > from);
+    Ok(rows as f64 / sample.len().max(1) as f64)
+}
+
+/// The fewest bytes a row of the layout takes: a delimiter between each two cells and a line
+/// end (a row of fewer cells is rejected, and writes no count).
+fn layout_min_row<R: Read>(head: &Rows<R>) -> u64 {
+    head.columns() as u64
+}
+
+/// The slots for the counts of a part of `bytes` bytes: the sheets it is guessed to hold at
+/// `rows_per_byte`, a sixteenth more and 16, and never more than its bytes can hold at
+/// `min_row` bytes a row. A part with more sheets writes the rest beside its slots
+/// ([`SlotColumn`]); room left over is closed up when the parts are joined.
+fn slots_for(bytes: u64, rows_per_byte: f64, min_row: u64) -> usize {
+    let guess = (bytes as f64 * rows_per_byte) as u64;
+    let guess = guess.saturating_add(guess / 16).saturating_add(16);
+    let most = bytes / min_row.max(1) + 1;
+    usize::try_from(guess.min(most)).unwrap_or(usize::MAX)
 }
 
 /// The parts' reports as one, their lines shifted to the file's (the data starts on line
@@ -297,7 +390,7 @@ impl<R: Read> Rows<QuoteWatch<R>> {
 #[cfg(all(test, feature = "serde"))]
 mod tests {
     use super::*;
-    use crate::io::read_csv;
+    use crate::io::{RejectReason, read_csv};
     use proptest::prelude::*;
 
     const LAYOUT: &str = r#"{
@@ -440,6 +533,61 @@ mod tests {
                 .unwrap()
                 .unwrap();
             assert_eq!(par.report.rows_read, 2, "cut at {at}");
+        }
+    }
+
+    /// Parts whose rows are shorter than those the slots were guessed from (the first 64 KiB)
+    /// have more sheets than slots: the rest of their counts go beside them, and the column is
+    /// joined as the one-core read has it, with absent counts and rejected rows on either side
+    /// of every slot boundary. And parts whose rows are longer leave room, closed up.
+    #[test]
+    fn parts_with_more_sheets_than_slots_read_as_one() {
+        let layout = Layout::from_json(LAYOUT).unwrap();
+        let long = "North".repeat(40);
+        for (first, then) in [(&long[..], "N"), ("N", &long[..])] {
+            let mut bytes = b"table,state,state_name,town,electors,valid,A\n".to_vec();
+            for t in 0..3_000u32 {
+                let name = if t < 700 { first } else { then };
+                // An absent count; a row rejected after its counts (no table) and one
+                // rejected in them (a count that is no number).
+                let valid = if t % 7 == 3 {
+                    String::new()
+                } else {
+                    (t % 50).to_string()
+                };
+                let table = if t % 11 == 5 {
+                    String::new()
+                } else {
+                    t.to_string()
+                };
+                let a = if t % 13 == 4 {
+                    "z".to_owned()
+                } else {
+                    valid.clone()
+                };
+                bytes.extend_from_slice(
+                    format!("{table},1,{name},{},100,{valid},{a}\n", t / 100).as_bytes(),
+                );
+            }
+            let len = bytes.len() as u64;
+            for parts in [2, 3, 5, 8] {
+                let cuts: Vec<u64> = (1..parts).map(|k| k * len / parts).collect();
+                same(&bytes, &layout, cuts).unwrap();
+            }
+            let one = read_csv(&bytes[..], &layout).unwrap();
+            assert_eq!(one.report.rows_read, 3_000);
+            let reasons = |f: fn(&RejectReason) -> bool| {
+                one.report.rejected.iter().filter(|r| f(&r.reason)).count()
+            };
+            let rows = |f: fn(u32) -> bool| (0..3_000u32).filter(|&t| f(t)).count();
+            assert_eq!(
+                reasons(|r| matches!(r, RejectReason::EmptyKey)),
+                rows(|t| t % 11 == 5 && t % 13 != 4)
+            );
+            assert_eq!(
+                reasons(|r| matches!(r, RejectReason::NotACount)),
+                rows(|t| t % 13 == 4)
+            );
         }
     }
 

@@ -169,6 +169,143 @@ impl OptColumn {
     }
 }
 
+/// A column a reader pushes a row's counts into: an [`OptColumn`], or a [`SlotColumn`].
+pub(crate) trait PushCount {
+    /// Pushes one count, `None` when absent.
+    fn push(&mut self, v: Option<u32>);
+}
+
+impl PushCount for OptColumn {
+    #[inline]
+    fn push(&mut self, v: Option<u32>) {
+        OptColumn::push(self, v);
+    }
+}
+
+/// One part's counts of a column read on every core, written straight into that part's slots
+/// of the joined column: its values go in order into `slots`, then (once they are full) into a
+/// vector of their own; absent values are kept as bits counted from the part's first sheet.
+/// [`close_up`] makes the joined column of every part's.
+#[cfg(feature = "parallel")]
+#[derive(Debug)]
+pub(crate) struct SlotColumn<'a> {
+    slots: &'a mut [u32],
+    len: usize,
+    spill: Vec<u32>,
+    absent: Bits,
+}
+
+#[cfg(feature = "parallel")]
+impl<'a> SlotColumn<'a> {
+    /// A column of no value, writing into `slots`.
+    pub(crate) fn new(slots: &'a mut [u32]) -> Self {
+        SlotColumn {
+            slots,
+            len: 0,
+            spill: Vec::new(),
+            absent: Bits::default(),
+        }
+    }
+
+    /// Keeps the first `len` values.
+    pub(crate) fn truncate(&mut self, len: usize) {
+        if len < self.len {
+            self.absent.truncate(len);
+            self.spill.truncate(len.saturating_sub(self.slots.len()));
+            self.len = len;
+        }
+    }
+
+    /// What [`close_up`] needs once the part is read: the values past its slots and the absent
+    /// bits, without the borrow of the slots.
+    pub(crate) fn placed(self) -> Placed {
+        Placed {
+            room: self.slots.len(),
+            len: self.len,
+            spill: self.spill,
+            absent: self.absent,
+        }
+    }
+}
+
+#[cfg(feature = "parallel")]
+impl PushCount for SlotColumn<'_> {
+    #[inline]
+    fn push(&mut self, v: Option<u32>) {
+        if v.is_none() {
+            self.absent.set(self.len);
+        }
+        let v = v.unwrap_or(0);
+        match self.slots.get_mut(self.len) {
+            Some(slot) => *slot = v,
+            None => self.spill.push(v),
+        }
+        self.len += 1;
+    }
+}
+
+/// A part's values of a column, as [`SlotColumn::placed`] leaves them: `len` values, the first
+/// `room` of them (at most) in the part's slots, the rest in `spill`.
+#[cfg(feature = "parallel")]
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Placed {
+    room: usize,
+    len: usize,
+    spill: Vec<u32>,
+    absent: Bits,
+}
+
+/// The column of every part's values in order, from `slots` (part `k`'s slots start at
+/// `starts[k]` and number `placed[k].room`, the parts' slots follow one another): each part's
+/// values are moved down to follow the part before's, within `slots`, so that nothing is
+/// allocated or copied elsewhere. When a part has more values than the room the parts before it
+/// left, the column is built anew instead.
+#[cfg(feature = "parallel")]
+pub(crate) fn close_up(mut slots: Vec<u32>, starts: &[usize], placed: Vec<Placed>) -> OptColumn {
+    debug_assert_eq!(starts.len(), placed.len());
+    let mut absent = Bits::default();
+    // Part `k`'s values go to `dest..dest + len`: they must not reach the slots of a part not
+    // moved yet.
+    let mut dest = 0;
+    let fits = starts.iter().zip(&placed).all(|(&start, p)| {
+        let ok = dest <= start;
+        dest += p.len;
+        ok
+    });
+    if !fits {
+        let total = placed.iter().map(|p| p.len).sum();
+        let mut values = Vec::with_capacity(total);
+        for (&start, p) in starts.iter().zip(&placed) {
+            for i in p.absent.iter_ones() {
+                absent.set(values.len() + i);
+            }
+            values.extend_from_slice(&slots[start..start + p.len.min(p.room)]);
+            values.extend_from_slice(&p.spill);
+        }
+        return OptColumn { values, absent };
+    }
+    let mut dest = 0;
+    for (&start, p) in starts.iter().zip(&placed) {
+        let n = p.len.min(p.room);
+        slots.copy_within(start..start + n, dest);
+        let end = dest + n + p.spill.len();
+        if end > slots.len() {
+            // Only the last part can run past the slots.
+            slots.resize(end, 0);
+        }
+        slots[dest + n..end].copy_from_slice(&p.spill);
+        for i in p.absent.iter_ones() {
+            absent.set(dest + i);
+        }
+        dest = end;
+    }
+    slots.truncate(dest);
+    OptColumn {
+        values: slots,
+        absent,
+    }
+}
+
 /// A column of strings in one buffer, with the end offset of each.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct StrColumn {
@@ -297,6 +434,112 @@ mod tests {
         assert_eq!(a.present(), 0);
         assert_eq!(a.absent_positions().count(), 70);
         assert_eq!(a.get(69), None);
+    }
+
+    /// What a part pushes into its slots: counts (`None` absent), and now and then a row's
+    /// counts dropped (a rejected row: the column cut back by 1 or 2 values).
+    #[cfg(feature = "parallel")]
+    fn part_ops() -> impl proptest::strategy::Strategy<Value = Vec<Option<Option<u32>>>> {
+        use proptest::prelude::*;
+        proptest::collection::vec(
+            prop_oneof![
+                6 => any::<u32>().prop_map(|v| Some(Some(v))),
+                2 => Just(Some(None)),
+                1 => Just(None),
+            ],
+            0..90,
+        )
+    }
+
+    #[cfg(feature = "parallel")]
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// The law of the parts' slots: whatever room each part had (none, too little, too
+        /// much, exactly enough), the joined column is the parts' columns appended in order,
+        /// with their absent values, as one column pushed value by value would hold them.
+        #[test]
+        fn closed_up_slots_are_the_parts_appended(
+            parts in proptest::collection::vec((part_ops(), 0usize..80), 1..5),
+            tail in 0usize..3,
+        ) {
+            let room: Vec<usize> = parts.iter().map(|(_, r)| *r).collect();
+            let total: usize = room.iter().sum::<usize>() + tail;
+            let mut slots = vec![u32::MAX; total];
+            let mut starts = Vec::new();
+            let mut expected = OptColumn::default();
+            let mut placed = Vec::new();
+            {
+                let mut rest = slots.as_mut_slice();
+                let mut at = 0;
+                for (ops, r) in &parts {
+                    let (mine, after) = rest.split_at_mut(*r);
+                    rest = after;
+                    starts.push(at);
+                    at += r;
+                    let mut part = SlotColumn::new(mine);
+                    let mut alone = OptColumn::default();
+                    for op in ops {
+                        if let Some(v) = op {
+                            part.push(*v);
+                            alone.push(*v);
+                        } else {
+                            let len = alone.len().saturating_sub(1 + alone.len() % 2);
+                            part.truncate(len);
+                            alone.truncate(len);
+                        }
+                    }
+                    expected.extend(&alone);
+                    placed.push(part.placed());
+                }
+            }
+            let joined = close_up(slots, &starts, placed);
+            proptest::prop_assert_eq!(&joined, &expected);
+            proptest::prop_assert_eq!(joined.present(), expected.present());
+        }
+    }
+
+    /// Room at the edges: every part with no slot, with one slot short, and the last part
+    /// running past the end of the slots.
+    #[cfg(feature = "parallel")]
+    #[test]
+    fn slots_at_the_edges() {
+        let values = |n: u32, from: u32| (from..from + n).map(Some).collect::<Vec<_>>();
+        for (rooms, lens) in [
+            (vec![0, 0], vec![3, 2]),
+            (vec![2, 2], vec![3, 1]),
+            (vec![2, 2], vec![1, 4]),
+            (vec![2, 2], vec![2, 2]),
+            (vec![1], vec![0]),
+            (vec![0], vec![0]),
+        ] {
+            let total: usize = rooms.iter().sum();
+            let mut slots = vec![0; total];
+            let mut starts = Vec::new();
+            let mut placed = Vec::new();
+            let mut expected = OptColumn::default();
+            {
+                let mut rest = slots.as_mut_slice();
+                let mut at = 0;
+                for (k, (&r, &n)) in rooms.iter().zip(&lens).enumerate() {
+                    let (mine, after) = rest.split_at_mut(r);
+                    rest = after;
+                    starts.push(at);
+                    at += r;
+                    let mut part = SlotColumn::new(mine);
+                    for v in values(n, 100 * k as u32) {
+                        part.push(v);
+                        expected.push(v);
+                    }
+                    placed.push(part.placed());
+                }
+            }
+            assert_eq!(
+                close_up(slots, &starts, placed),
+                expected,
+                "{rooms:?} {lens:?}"
+            );
+        }
     }
 
     #[test]

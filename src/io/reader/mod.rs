@@ -28,6 +28,8 @@ use std::path::Path;
 
 use limit::*;
 use plan::*;
+#[cfg(feature = "parallel")]
+pub(crate) use row::Slots;
 use row::*;
 
 /// Reads tally sheets from CSV text, through a layout.
@@ -437,6 +439,12 @@ impl<R: Read> Rows<R> {
     }
 
     /// The unused columns the header showed.
+    /// The number of columns the header names (and every row must have).
+    #[cfg(feature = "parallel")]
+    pub(crate) fn columns(&self) -> usize {
+        self.plan.names.len()
+    }
+
     #[cfg(feature = "parallel")]
     pub(crate) fn unused_columns(&self) -> &[String] {
         &self.report.unused_columns
@@ -454,10 +462,21 @@ impl<R: Read> Rows<R> {
     /// sheet took in that chunk, and a thirty-second more. Room reserved beyond the sheets is
     /// given back when the set is shrunk after reading.
     pub(crate) fn reserve_for(&mut self, set: &mut ActaSet, len: u64) -> Result<()> {
+        self.reserve_into(set, &mut InSet, len)
+    }
+
+    /// As [`Rows::reserve_for`], the counts going into `sink` (which are reserved only when
+    /// they go into the set).
+    pub(crate) fn reserve_into<S: CountSink>(
+        &mut self,
+        set: &mut ActaSet,
+        sink: &mut S,
+        len: u64,
+    ) -> Result<()> {
         const SAMPLE: usize = 1024;
         let (start, _) = self.position();
         let before = set.len();
-        if !self.fill_until(set, SAMPLE, len, Lines::Keep)?.0 {
+        if !self.fill_into(set, sink, SAMPLE, len, Lines::Keep)?.0 {
             return Ok(());
         }
         let (now, _) = self.position();
@@ -468,7 +487,7 @@ impl<R: Read> Rows<R> {
         let per_sheet = ((now - start) / sheets).max(1);
         let rest = usize::try_from(len.saturating_sub(now) / per_sheet).unwrap_or(usize::MAX);
         let rest = rest.saturating_add(rest / 32);
-        set.reserve_rows(rest);
+        set.reserve_rows(rest, S::IN_SET);
         self.report.sheet_lines.reserve_exact(rest);
         Ok(())
     }
@@ -490,19 +509,32 @@ impl<R: Read> Rows<R> {
         limit: u64,
         lines: Lines,
     ) -> Result<(bool, u64)> {
+        self.fill_into(set, &mut InSet, max, limit, lines)
+    }
+
+    /// As [`Rows::fill_until`], the counts going into `sink`.
+    pub(crate) fn fill_into<S: CountSink>(
+        &mut self,
+        set: &mut ActaSet,
+        sink: &mut S,
+        max: usize,
+        limit: u64,
+        lines: Lines,
+    ) -> Result<(bool, u64)> {
         // The places the rows add under new places go into the geography's table at the end,
         // whatever ends the batch.
         let levels = self.plan.geo.len();
         self.buf.places.start(set.geography(), levels);
-        let read = self.fill_rows(set, max, limit, lines);
+        let read = self.fill_rows(set, sink, max, limit, lines);
         self.buf.places.flush(set.geography_mut());
         read
     }
 
-    /// The rows of [`Rows::fill_until`].
-    fn fill_rows(
+    /// The rows of [`Rows::fill_into`].
+    fn fill_rows<S: CountSink>(
         &mut self,
         set: &mut ActaSet,
+        sink: &mut S,
         max: usize,
         limit: u64,
         lines: Lines,
@@ -545,7 +577,7 @@ impl<R: Read> Rows<R> {
                 });
                 continue;
             }
-            match plan.row(rec, buf, set) {
+            match plan.row(rec, buf, set, sink) {
                 Ok(_) => {
                     report.accepted += 1;
                     for &level in &buf.unplaced {

@@ -3,6 +3,7 @@
 use super::split::Record;
 use crate::error::Error;
 use crate::io::layout::Encoding;
+use crate::model::column::PushCount;
 use crate::model::set::RowColumns;
 use crate::model::{ActaSet, GeoPath};
 
@@ -317,24 +318,88 @@ pub(super) fn cell(rec: &Record, col: usize, last: usize) -> &[u8] {
     if col == last { strip_cr(c) } else { c }
 }
 
+/// Where a reader pushes a row's counts: the set's own columns ([`InSet`]), or the slots of a
+/// part of a file read on every core ([`Slots`]).
+pub(crate) trait CountSink {
+    /// The column a count goes into.
+    type Column: PushCount;
+    /// Whether the counts go into the set's own columns.
+    const IN_SET: bool;
+    /// The columns for the next row's counts.
+    fn columns<'s>(&'s mut self, set: &'s mut ActaSet) -> RowColumns<'s, Self::Column>;
+    /// Drops the counts pushed beyond the set's last sheet (a row rejected after its counts).
+    fn drop_counts(&mut self, set: &mut ActaSet);
+}
+
+/// The counts go into the set's own columns.
+pub(crate) struct InSet;
+
+impl CountSink for InSet {
+    type Column = crate::model::column::OptColumn;
+    const IN_SET: bool = true;
+
+    #[inline]
+    fn columns<'s>(&'s mut self, set: &'s mut ActaSet) -> RowColumns<'s> {
+        set.row_columns()
+    }
+
+    fn drop_counts(&mut self, set: &mut ActaSet) {
+        set.drop_counts();
+    }
+}
+
+/// The counts of a part of a file read on every core go into that part's slots of the joined
+/// columns (the set's own columns stay empty): the standard fields', the ballot lines', then
+/// the further fields', in that order.
+#[cfg(feature = "parallel")]
+pub(crate) struct Slots<'a> {
+    pub(crate) columns: Vec<crate::model::column::SlotColumn<'a>>,
+    pub(crate) lines: usize,
+}
+
+#[cfg(feature = "parallel")]
+impl<'a> CountSink for Slots<'a> {
+    type Column = crate::model::column::SlotColumn<'a>;
+    const IN_SET: bool = false;
+
+    #[inline]
+    fn columns<'s>(&'s mut self, _: &'s mut ActaSet) -> RowColumns<'s, Self::Column> {
+        let (standard, rest) = self.columns.split_at_mut(5);
+        let (lines, extra) = rest.split_at_mut(self.lines);
+        RowColumns {
+            standard,
+            lines,
+            extra,
+        }
+    }
+
+    fn drop_counts(&mut self, set: &mut ActaSet) {
+        for c in &mut self.columns {
+            c.truncate(set.len());
+        }
+    }
+}
+
 impl Plan {
-    /// Parses one record into the set, or says why not (and leaves the set as it was).
-    pub(super) fn row(
+    /// Parses one record into the set (its counts into `sink`), or says why not (and leaves
+    /// the set and the sink as they were).
+    pub(super) fn row<S: CountSink>(
         &self,
         rec: &Record,
         buf: &mut RowBuf,
         set: &mut ActaSet,
+        sink: &mut S,
     ) -> std::result::Result<usize, RowError> {
         let last = self.names.len() - 1;
-        // Counts first, straight into the set's columns: they are the cells most often wrong,
-        // and cost nothing to check.
-        if let Err(r) = self.counts(rec, last, set.row_columns()) {
-            set.drop_counts();
+        // Counts first, straight into their columns: they are the cells most often wrong, and
+        // cost nothing to check.
+        if let Err(r) = self.counts(rec, last, sink.columns(set)) {
+            sink.drop_counts(set);
             return Err(r.into());
         }
         let pushed = self.rest(rec, last, buf, set);
         if pushed.is_err() {
-            set.drop_counts();
+            sink.drop_counts(set);
         }
         pushed
     }
@@ -342,12 +407,13 @@ impl Plan {
     /// Pushes the row's counts, one into every count column, up to the first cell that is no
     /// count.
     #[inline]
-    fn counts(
+    fn counts<C: PushCount>(
         &self,
         rec: &Record,
         last: usize,
-        cols: RowColumns<'_>,
+        cols: RowColumns<'_, C>,
     ) -> std::result::Result<(), Reject> {
+        debug_assert!(cols.standard.len() == self.standard.len());
         debug_assert!(cols.lines.len() == self.lines.len());
         debug_assert!(cols.extra.len() == self.extra.len());
         for (c, plan) in cols.standard.iter_mut().zip(&self.standard) {

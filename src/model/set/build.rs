@@ -2,6 +2,8 @@
 
 use super::*;
 use crate::model::buckets::group_by_bucket;
+#[cfg(feature = "parallel")]
+use crate::model::column::{Placed, close_up};
 use hashbrown::hash_table::Entry;
 
 impl ActaSet {
@@ -145,7 +147,12 @@ impl ActaSet {
         // place (of this geography), and pushed one count into every column.
         debug_assert!(table::validate(id).is_ok(), "{id:?}");
         debug_assert!(geo.is_none_or(|g| self.geography.contains(g)));
-        debug_assert!(self.count_columns().all(|c| c.len() == self.len() + 1));
+        // (Or, for a part of a file read on every core, into slots of its own, leaving the
+        // set's columns empty.)
+        debug_assert!(
+            self.count_columns().all(|c| c.len() == self.len() + 1)
+                || self.count_columns().all(|c| c.len() == 0)
+        );
         let index = self.len();
         if u32::try_from(index).is_err() {
             self.drop_counts();
@@ -264,8 +271,16 @@ impl ActaSet {
     /// sheets' places, ids and images appended; on the other the index's keys are split by
     /// shard and grouped, and the count columns appended (one per task, each part's column
     /// dropped once appended, so that the memory held grows by little more than a column).
+    ///
+    /// The count columns come from the parts, or, when `placed` holds them, from the slots the
+    /// parts wrote their counts into ([`close_up`]; then this set's and the parts' own count
+    /// columns are empty, and this set's are the joined columns afterwards).
     #[cfg(feature = "parallel")]
-    pub(crate) fn append_parts(&mut self, mut parts: Vec<ActaSet>) -> Result<()> {
+    pub(crate) fn append_parts(
+        &mut self,
+        mut parts: Vec<ActaSet>,
+        counts: Option<PlacedCounts>,
+    ) -> Result<()> {
         use rayon::prelude::*;
         let added: usize = parts.iter().map(ActaSet::len).sum();
         u32::try_from(self.len() + added).map_err(|_| Error::overflow("number of sheets"))?;
@@ -286,7 +301,18 @@ impl ActaSet {
                     .collect();
             }
         });
-        // What the other side takes from the parts: hashes and columns.
+        // What the other tasks take from the parts: ids and images; hashes and columns.
+        let texts: Vec<(usize, StrColumn, StrColumn)> = parts
+            .iter_mut()
+            .map(|p| {
+                let len = p.len();
+                (
+                    len,
+                    std::mem::take(&mut p.ids),
+                    std::mem::take(&mut p.images),
+                )
+            })
+            .collect();
         let mut taken: Vec<Taken> = parts
             .iter_mut()
             .map(|p| Taken {
@@ -309,78 +335,92 @@ impl ActaSet {
             ..
         } = self;
         let before = geo.len();
-        let (placed, by_shard) = rayon::join(
+        let (placed, ((), by_shard)) = rayon::join(
+            || append_places(geography, geo, &parts),
             || {
-                append_places(geography, geo, &parts)
-                    .map(|()| append_texts(ids, images, before, parts))
-            },
-            || {
-                // The index's keys by shard, each grouped by the bucket it will take once its
-                // shard has room for them (reserved afterwards, so that the room is not held
-                // while the columns are joined), in push order within a group.
-                let mut base = before;
-                let mut sources = vec![(own.as_slice(), start)];
-                for t in &taken {
-                    sources.push((t.pending.as_slice(), base));
-                    base += t.len;
-                }
-                let splits: Vec<Vec<Vec<(u32, u32)>>> = sources
-                    .par_iter()
-                    .map(|&(hashes, from)| {
-                        index::split(hashes.iter().zip(from..).map(|(&h, i)| (h, i as u32)))
-                    })
-                    .collect();
-                let by_shard: Vec<(Vec<(u32, u32)>, u64)> = index
-                    .shards
-                    .par_iter()
-                    .enumerate()
-                    .map(|(s, table)| {
-                        let mut keys: Vec<(u32, u32)> =
-                            Vec::with_capacity(splits.iter().map(|p| p[s].len()).sum());
-                        for p in &splits {
-                            keys.extend_from_slice(&p[s]);
+                rayon::join(
+                    || append_texts(ids, images, before, texts),
+                    || {
+                        // The index's keys by shard, each grouped by the bucket it will take once its
+                        // shard has room for them (reserved afterwards, so that the room is not held
+                        // while the columns are joined), in push order within a group.
+                        let mut base = before;
+                        let mut sources = vec![(own.as_slice(), start)];
+                        for t in &taken {
+                            sources.push((t.pending.as_slice(), base));
+                            base += t.len;
                         }
-                        let want = table.len() + keys.len();
-                        let mask = if table.capacity() >= want {
-                            bucket_mask(table.capacity())
+                        let splits: Vec<Vec<Vec<(u32, u32)>>> = sources
+                            .par_iter()
+                            .map(|&(hashes, from)| {
+                                index::split(hashes.iter().zip(from..).map(|(&h, i)| (h, i as u32)))
+                            })
+                            .collect();
+                        let by_shard: Vec<(Vec<(u32, u32)>, u64)> = index
+                            .shards
+                            .par_iter()
+                            .enumerate()
+                            .map(|(s, table)| {
+                                let mut keys: Vec<(u32, u32)> =
+                                    Vec::with_capacity(splits.iter().map(|p| p[s].len()).sum());
+                                for p in &splits {
+                                    keys.extend_from_slice(&p[s]);
+                                }
+                                let want = table.len() + keys.len();
+                                let mask = if table.capacity() >= want {
+                                    bucket_mask(table.capacity())
+                                } else {
+                                    buckets_for(want) - 1
+                                };
+                                group_by_bucket(&mut keys, mask, |&(h, _)| spread(h));
+                                (keys, mask)
+                            })
+                            .collect();
+                        drop(splits);
+                        for t in &mut taken {
+                            t.pending = Vec::new();
+                        }
+                        let mine = standard
+                            .iter_mut()
+                            .chain(lines.iter_mut())
+                            .chain(extra.iter_mut())
+                            .collect::<Vec<_>>();
+                        if let Some(PlacedCounts { starts, columns }) = counts {
+                            // The count columns, each on a task: every part's values moved down in the
+                            // slots they were written into.
+                            debug_assert_eq!(columns.len(), mine.len());
+                            mine.into_par_iter().zip(columns).for_each(
+                                |(column, (slots, parts))| {
+                                    *column = close_up(slots, &starts, parts);
+                                },
+                            );
                         } else {
-                            buckets_for(want) - 1
-                        };
-                        group_by_bucket(&mut keys, mask, |&(h, _)| spread(h));
-                        (keys, mask)
-                    })
-                    .collect();
-                drop(splits);
-                for t in &mut taken {
-                    t.pending = Vec::new();
-                }
-                // The count columns, each on a task: every part's column appended, then
-                // dropped.
-                let mut columns: Vec<Vec<OptColumn>> =
-                    (0..taken.first().map_or(0, |t| t.columns.len()))
-                        .map(|_| Vec::with_capacity(taken.len()))
-                        .collect();
-                for t in &mut taken {
-                    for (k, c) in t.columns.drain(..).enumerate() {
-                        columns[k].push(c);
-                    }
-                }
-                standard
-                    .iter_mut()
-                    .chain(lines.iter_mut())
-                    .chain(extra.iter_mut())
-                    .collect::<Vec<_>>()
-                    .into_par_iter()
-                    .zip(columns)
-                    .for_each(|(column, from)| {
-                        column.reserve(added);
-                        for part in from {
-                            column.extend(&part);
+                            // The count columns, each on a task: every part's column appended, then
+                            // dropped.
+                            let mut columns: Vec<Vec<OptColumn>> =
+                                (0..taken.first().map_or(0, |t| t.columns.len()))
+                                    .map(|_| Vec::with_capacity(taken.len()))
+                                    .collect();
+                            for t in &mut taken {
+                                for (k, c) in t.columns.drain(..).enumerate() {
+                                    columns[k].push(c);
+                                }
+                            }
+                            mine.into_par_iter()
+                                .zip(columns)
+                                .for_each(|(column, from)| {
+                                    column.reserve(added);
+                                    for part in from {
+                                        column.extend(&part);
+                                    }
+                                });
                         }
-                    });
-                by_shard
+                        by_shard
+                    },
+                )
             },
         );
+        drop(parts);
         placed?;
         let mut keys_by_shard = Vec::with_capacity(by_shard.len());
         for (table, (mut keys, mask)) in self.index.shards.iter_mut().zip(by_shard) {
@@ -427,6 +467,14 @@ impl ActaSet {
 #[cfg(feature = "parallel")]
 fn buckets_for(capacity: usize) -> u64 {
     (capacity as u64 * 8 / 7).next_power_of_two().max(8)
+}
+
+/// The count columns of a file read on every core, as its parts wrote them: each column's
+/// slots (part `k`'s from `starts[k]` on) and each part's [`Placed`] values.
+#[cfg(feature = "parallel")]
+pub(crate) struct PlacedCounts {
+    pub(crate) starts: Vec<usize>,
+    pub(crate) columns: Vec<(Vec<u32>, Vec<Placed>)>,
 }
 
 /// A part's ids' hashes and count columns, taken from it to be appended on one side while its
@@ -494,21 +542,26 @@ fn append_places(
     Ok(())
 }
 
-/// Appends the ids and images of `parts` to those of a set of `before` sheets, dropping each
-/// part once appended.
+/// Appends the ids and images of parts (their sheets, ids and images) to those of a set of
+/// `before` sheets, dropping each part's once appended.
 #[cfg(feature = "parallel")]
-fn append_texts(ids: &mut StrColumn, images: &mut StrColumn, before: usize, parts: Vec<ActaSet>) {
-    let added: usize = parts.iter().map(ActaSet::len).sum();
-    let bytes: usize = parts.iter().map(|p| p.ids.bytes()).sum();
+fn append_texts(
+    ids: &mut StrColumn,
+    images: &mut StrColumn,
+    before: usize,
+    parts: Vec<(usize, StrColumn, StrColumn)>,
+) {
+    let added: usize = parts.iter().map(|p| p.0).sum();
+    let bytes: usize = parts.iter().map(|p| p.1.bytes()).sum();
     ids.reserve(added, bytes);
     let mut at = before;
-    for other in parts {
-        ids.extend(&other.ids);
-        if !other.images.is_empty() {
+    for (len, other_ids, other_images) in parts {
+        ids.extend(&other_ids);
+        if !other_images.is_empty() {
             images.pad_to(at);
-            images.extend(&other.images);
+            images.extend(&other_images);
         }
-        at += other.len();
+        at += len;
     }
     if !images.is_empty() {
         images.pad_to(at);

@@ -5,6 +5,8 @@
 //! set and indexes their table ids.
 
 mod build;
+#[cfg(feature = "parallel")]
+pub(crate) use build::PlacedCounts;
 mod index;
 
 use std::hash::BuildHasher;
@@ -59,15 +61,15 @@ pub(crate) struct RawSheet<'a> {
     pub image: Option<&'a str>,
 }
 
-/// A set's count columns, for a reader to push a row's counts into straight from its cells
-/// ([`ActaSet::row_columns`]).
-pub(crate) struct RowColumns<'a> {
+/// Count columns, for a reader to push a row's counts into straight from its cells: a set's
+/// ([`ActaSet::row_columns`]), or the slots of a part of a file read on every core.
+pub(crate) struct RowColumns<'a, C = OptColumn> {
     /// Electors, voters, valid, null, blank.
-    pub standard: &'a mut [OptColumn; 5],
+    pub standard: &'a mut [C],
     /// One per ballot line.
-    pub lines: &'a mut [OptColumn],
+    pub lines: &'a mut [C],
     /// One per further field.
-    pub extra: &'a mut [OptColumn],
+    pub extra: &'a mut [C],
 }
 
 /// A collection of tally sheets of one contest, stored by column and built for millions of
@@ -185,14 +187,15 @@ impl ActaSet {
 
     /// Reserves room for `n` more sheets.
     pub fn reserve(&mut self, n: usize) {
-        self.reserve_rows(n);
+        self.reserve_rows(n, true);
         self.index.reserve(n);
     }
 
     /// Reserves exactly room for `n` more sheets in the columns a reader fills (not the index,
     /// which is sized when the sheets are indexed), with ids as long as those read so far (8
-    /// bytes before the first).
-    pub(crate) fn reserve_rows(&mut self, n: usize) {
+    /// bytes before the first); in the count columns only when `counts` (a part of a file read
+    /// on every core writes its counts elsewhere).
+    pub(crate) fn reserve_rows(&mut self, n: usize, counts: bool) {
         let id_bytes = match self.len() {
             0 => 8,
             len => self.ids.bytes() / len,
@@ -200,9 +203,18 @@ impl ActaSet {
         self.ids.reserve(n, n.saturating_mul(id_bytes));
         self.geo.reserve_exact(n);
         self.pending.reserve_exact(n);
-        for c in self.count_columns_mut() {
-            c.reserve(n);
+        if counts {
+            for c in self.count_columns_mut() {
+                c.reserve(n);
+            }
         }
+    }
+
+    /// The number of ballot lines and of further fields: with the five standard fields, the
+    /// count columns.
+    #[cfg(feature = "parallel")]
+    pub(crate) fn count_shape(&self) -> (usize, usize) {
+        (self.lines.len(), self.extra.len())
     }
 
     /// Every count column: the standard fields, the ballot lines, the further fields.
@@ -736,17 +748,17 @@ mod tests {
             none.push(with("6", None)).unwrap();
             // Images on the left only, on the right only, on neither.
             let mut left = s.clone();
-            left.append_parts(vec![none.clone()]).unwrap();
+            left.append_parts(vec![none.clone()], None).unwrap();
             assert_eq!(left.image(2), Some("img3.jpg"));
             assert_eq!(left.image(5), None);
             let mut right = none.clone();
-            right.append_parts(vec![s.clone()]).unwrap();
+            right.append_parts(vec![s.clone()], None).unwrap();
             assert_eq!(
                 (0..6).map(|i| right.image(i)).collect::<Vec<_>>(),
                 [None, None, None, Some("img3.jpg"), None, None]
             );
             let mut neither = none.clone();
-            neither.append_parts(vec![none.clone()]).unwrap();
+            neither.append_parts(vec![none.clone()], None).unwrap();
             assert!(neither.images.is_empty());
             // The ids' hashes came along: table 6 twice is found a repeat.
             for (joined, repeats) in [(&mut left, 0), (&mut right, 0), (&mut neither, 1)] {
