@@ -28,7 +28,7 @@ struct QuoteWatch<R> {
 impl<R: Read> Read for QuoteWatch<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        if !self.quote && buf[..n].contains(&b'"') {
+        if !self.quote && memchr::memchr(b'"', &buf[..n]).is_some() {
             self.quote = true;
         }
         Ok(n)

@@ -267,10 +267,10 @@ impl ActaSet {
     /// own geography), in order, placing them in this set's geography, and indexes every sheet
     /// not yet indexed, as [`ActaSet::index_pending`] does.
     ///
-    /// Two things go on at once: on one side the parts' places are interned here, and their
-    /// sheets' places, ids and images appended; on the other the index's keys are split by
-    /// shard and grouped, and the count columns appended (one per task, each part's column
-    /// dropped once appended, so that the memory held grows by little more than a column).
+    /// Three things go on at once: the parts' places are interned here, and their sheets'
+    /// places appended; their ids and images are appended; the index's keys are split by shard
+    /// and grouped, and the count columns appended (one per task, each part's column dropped
+    /// once appended, so that the memory held grows by little more than a column).
     ///
     /// The count columns come from the parts, or, when `placed` holds them, from the slots the
     /// parts wrote their counts into ([`close_up`]; then this set's and the parts' own count
