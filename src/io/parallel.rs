@@ -591,6 +591,29 @@ mod tests {
         }
     }
 
+    /// A quoted cell may hold a line end, where a part may start: a part that sees a quote
+    /// sends the file to the one-core reader, and every cut reads as the one-core read does.
+    #[test]
+    fn a_quote_in_the_data_is_read_on_one_core() {
+        let layout = Layout::from_json(LAYOUT).unwrap();
+        let bytes = b"table,state,state_name,town,electors,valid,A\n1,0,North,1,100,5,5\n2,0,\"So\nuth\",1,100,5,5\n3,0,North,1,100,5,5\n";
+        let one = read_csv(&bytes[..], &layout).unwrap();
+        assert_eq!((one.report.rows_read, one.report.accepted), (3, 3));
+        let inside = bytes.windows(3).position(|w| w == b"So\n").unwrap() as u64 + 3;
+        for at in 0..=bytes.len() as u64 {
+            if let Some(par) = read_cut(&bytes[..], &layout, |_| vec![at]).unwrap() {
+                assert_eq!(par.report, one.report, "cut at {at}");
+                assert!(par.set == one.set, "cut at {at}");
+            }
+        }
+        // Cut where the quoted cell's second line starts: the part after it sees the quote.
+        assert!(
+            read_cut(&bytes[..], &layout, |_| vec![inside])
+                .unwrap()
+                .is_none()
+        );
+    }
+
     /// Regression: a quoted header sent the whole file to the one-core reader.
     #[test]
     fn a_quoted_header_is_read_in_parts() {
