@@ -188,10 +188,10 @@ pub(crate) fn read_cut<S: Source>(
     let rows_per_byte = sample_rows(&source, data_start, len)?;
     let (lines, extra) = head_set.count_shape();
     let min_row = layout_min_row(&head);
-    let room: Vec<usize> = bounds
-        .iter()
-        .map(|&(begin, end)| slots_for(end - begin, rows_per_byte, min_row))
-        .collect();
+    let Some(room) = rooms(&bounds, rows_per_byte, min_row) else {
+        // More sheets than a set holds, maybe: the one-core reader says so when it gets there.
+        return Ok(None);
+    };
     let slot_starts: Vec<usize> = room
         .iter()
         .scan(0usize, |at, &r| {
@@ -337,8 +337,19 @@ fn layout_min_row<R: Read>(head: &Rows<R>) -> u64 {
 fn slots_for(bytes: u64, rows_per_byte: f64, min_row: u64) -> usize {
     let guess = (bytes as f64 * rows_per_byte) as u64;
     let guess = guess.saturating_add(guess / 16).saturating_add(16);
-    let most = bytes / min_row.max(1) + 1;
+    let most = (bytes / min_row.max(1)).saturating_add(1);
     usize::try_from(guess.min(most)).unwrap_or(usize::MAX)
+}
+
+/// The slots of each part ([`slots_for`]), or `None` when they pass the sheets a set can hold
+/// (`u32::MAX`).
+fn rooms(bounds: &[(u64, u64)], rows_per_byte: f64, min_row: u64) -> Option<Vec<usize>> {
+    let room: Vec<usize> = bounds
+        .iter()
+        .map(|&(begin, end)| slots_for(end - begin, rows_per_byte, min_row))
+        .collect();
+    let total = room.iter().try_fold(0usize, |t, &r| t.checked_add(r))?;
+    (u32::try_from(total).is_ok()).then_some(room)
 }
 
 /// The parts' reports as one, their lines shifted to the file's (the data starts on line
@@ -612,6 +623,34 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
+    }
+
+    /// The slots never pass what the bytes can hold, whatever the sample said, nor the sheets a
+    /// set holds.
+    #[test]
+    fn slots_are_bounded_by_the_bytes() {
+        for (bytes, rate, min_row) in [
+            (0u64, 0.0, 7u64),
+            (1, 1.0, 7),
+            (1_000, 0.0, 7),
+            (1_000, 0.01, 7),
+            (1_000, 1.0, 7),
+            (1_000, f64::INFINITY, 7),
+            (1_000, f64::NAN, 7),
+            (u64::MAX, 1.0, 1),
+        ] {
+            let room = slots_for(bytes, rate, min_row) as u64;
+            let most = (bytes / min_row).saturating_add(1);
+            assert!(room <= most, "{bytes} {rate} {min_row}: {room}");
+        }
+        // 10 rows guessed, a sixteenth more (0) and 16.
+        assert_eq!(slots_for(1_000, 0.01, 7), 26);
+        assert_eq!(slots_for(100_000, 0.01, 7), 1_000 + 62 + 16);
+        assert_eq!(
+            rooms(&[(0, 1_000), (1_000, 2_000)], 0.01, 7),
+            Some(vec![26, 26])
+        );
+        assert_eq!(rooms(&[(0, 1 << 40), (1 << 40, 1 << 41)], 0.01, 1), None);
     }
 
     /// Regression: a quoted header sent the whole file to the one-core reader.
