@@ -272,7 +272,7 @@ impl ActaSet {
     /// and grouped, and the count columns appended (one per task, each part's column dropped
     /// once appended, so that the memory held grows by little more than a column).
     ///
-    /// The count columns come from the parts, or, when `placed` holds them, from the slots the
+    /// The count columns come from the parts, or, when `counts` holds them, from the slots the
     /// parts wrote their counts into ([`close_up`]; then this set's and the parts' own count
     /// columns are empty, and this set's are the joined columns afterwards).
     #[cfg(feature = "parallel")]
@@ -341,80 +341,13 @@ impl ActaSet {
                 rayon::join(
                     || append_texts(ids, images, before, texts),
                     || {
-                        // The index's keys by shard, each grouped by the bucket it will take once its
-                        // shard has room for them (reserved afterwards, so that the room is not held
-                        // while the columns are joined), in push order within a group.
-                        let mut base = before;
-                        let mut sources = vec![(own.as_slice(), start)];
-                        for t in &taken {
-                            sources.push((t.pending.as_slice(), base));
-                            base += t.len;
-                        }
-                        let splits: Vec<Vec<Vec<(u32, u32)>>> = sources
-                            .par_iter()
-                            .map(|&(hashes, from)| {
-                                index::split(hashes.iter().zip(from..).map(|(&h, i)| (h, i as u32)))
-                            })
-                            .collect();
-                        let by_shard: Vec<(Vec<(u32, u32)>, u64)> = index
-                            .shards
-                            .par_iter()
-                            .enumerate()
-                            .map(|(s, table)| {
-                                let mut keys: Vec<(u32, u32)> =
-                                    Vec::with_capacity(splits.iter().map(|p| p[s].len()).sum());
-                                for p in &splits {
-                                    keys.extend_from_slice(&p[s]);
-                                }
-                                let want = table.len() + keys.len();
-                                let mask = if table.capacity() >= want {
-                                    bucket_mask(table.capacity())
-                                } else {
-                                    buckets_for(want) - 1
-                                };
-                                group_by_bucket(&mut keys, mask, |&(h, _)| spread(h));
-                                (keys, mask)
-                            })
-                            .collect();
-                        drop(splits);
-                        for t in &mut taken {
-                            t.pending = Vec::new();
-                        }
-                        let mine = standard
+                        let by_shard = group_keys(index, start, &own, before, &mut taken);
+                        let mine: Vec<&mut OptColumn> = standard
                             .iter_mut()
                             .chain(lines.iter_mut())
                             .chain(extra.iter_mut())
-                            .collect::<Vec<_>>();
-                        if let Some(PlacedCounts { starts, columns }) = counts {
-                            // The count columns, each on a task: every part's values moved down in the
-                            // slots they were written into.
-                            debug_assert_eq!(columns.len(), mine.len());
-                            mine.into_par_iter().zip(columns).for_each(
-                                |(column, (slots, parts))| {
-                                    *column = close_up(slots, &starts, parts);
-                                },
-                            );
-                        } else {
-                            // The count columns, each on a task: every part's column appended, then
-                            // dropped.
-                            let mut columns: Vec<Vec<OptColumn>> =
-                                (0..taken.first().map_or(0, |t| t.columns.len()))
-                                    .map(|_| Vec::with_capacity(taken.len()))
-                                    .collect();
-                            for t in &mut taken {
-                                for (k, c) in t.columns.drain(..).enumerate() {
-                                    columns[k].push(c);
-                                }
-                            }
-                            mine.into_par_iter()
-                                .zip(columns)
-                                .for_each(|(column, from)| {
-                                    column.reserve(added);
-                                    for part in from {
-                                        column.extend(&part);
-                                    }
-                                });
-                        }
+                            .collect();
+                        append_columns(mine, &mut taken, counts, added);
                         by_shard
                     },
                 )
@@ -484,6 +417,95 @@ struct Taken {
     len: usize,
     pending: Vec<u32>,
     columns: Vec<OptColumn>,
+}
+
+/// The index's keys (hash, sheet) by shard, from this set's pending hashes (`own`, of sheets
+/// `start..`) and the parts' (their sheets from `before` on), each shard's grouped by the bucket
+/// it will take once the shard has room for them (reserved afterwards, so that the room is not
+/// held while the columns are joined), in push order within a group; with the mask grouped by.
+/// The parts' hashes are dropped.
+#[cfg(feature = "parallel")]
+fn group_keys(
+    index: &index::TableIndex,
+    start: usize,
+    own: &[u32],
+    before: usize,
+    taken: &mut [Taken],
+) -> Vec<(Vec<(u32, u32)>, u64)> {
+    use rayon::prelude::*;
+    let mut base = before;
+    let mut sources = vec![(own, start)];
+    for t in taken.iter() {
+        sources.push((t.pending.as_slice(), base));
+        base += t.len;
+    }
+    let splits: Vec<Vec<Vec<(u32, u32)>>> = sources
+        .par_iter()
+        .map(|&(hashes, from)| index::split(hashes.iter().zip(from..).map(|(&h, i)| (h, i as u32))))
+        .collect();
+    let by_shard = index
+        .shards
+        .par_iter()
+        .enumerate()
+        .map(|(s, table)| {
+            let mut keys: Vec<(u32, u32)> =
+                Vec::with_capacity(splits.iter().map(|p| p[s].len()).sum());
+            for p in &splits {
+                keys.extend_from_slice(&p[s]);
+            }
+            let want = table.len() + keys.len();
+            let mask = if table.capacity() >= want {
+                bucket_mask(table.capacity())
+            } else {
+                buckets_for(want) - 1
+            };
+            group_by_bucket(&mut keys, mask, |&(h, _)| spread(h));
+            (keys, mask)
+        })
+        .collect();
+    drop(splits);
+    for t in taken {
+        t.pending = Vec::new();
+    }
+    by_shard
+}
+
+/// Makes `mine` (a set's count columns) hold the parts' counts after their own, each column on
+/// a task: closed up from the slots the parts wrote them into (`counts`), or appended from the
+/// parts' columns (`added` values in all), each part's dropped once appended.
+#[cfg(feature = "parallel")]
+fn append_columns(
+    mine: Vec<&mut OptColumn>,
+    taken: &mut [Taken],
+    counts: Option<PlacedCounts>,
+    added: usize,
+) {
+    use rayon::prelude::*;
+    if let Some(PlacedCounts { starts, columns }) = counts {
+        debug_assert_eq!(columns.len(), mine.len());
+        mine.into_par_iter()
+            .zip(columns)
+            .for_each(|(column, (slots, parts))| {
+                *column = close_up(slots, &starts, parts);
+            });
+        return;
+    }
+    let mut columns: Vec<Vec<OptColumn>> = (0..taken.first().map_or(0, |t| t.columns.len()))
+        .map(|_| Vec::with_capacity(taken.len()))
+        .collect();
+    for t in taken {
+        for (k, c) in t.columns.drain(..).enumerate() {
+            columns[k].push(c);
+        }
+    }
+    mine.into_par_iter()
+        .zip(columns)
+        .for_each(|(column, from)| {
+            column.reserve(added);
+            for part in from {
+                column.extend(&part);
+            }
+        });
 }
 
 /// Interns the places of `parts` in `geography` (parents before children, part by part) and
