@@ -187,7 +187,9 @@ pub(crate) fn read_cut<S: Source>(
     // them: as many slots as the part is guessed to have sheets, the next part's after.
     let rows_per_byte = sample_rows(&source, data_start, len)?;
     let (lines, extra) = head_set.count_shape();
-    let min_row = layout_min_row(&head);
+    // The fewest bytes a row with counts takes: a delimiter between each two cells and a line
+    // end (a row of fewer cells is rejected, and writes no count).
+    let min_row = head.columns() as u64;
     let Some(room) = rooms(&bounds, rows_per_byte, min_row) else {
         // More sheets than a set holds, maybe: the one-core reader says so when it gets there.
         return Ok(None);
@@ -322,12 +324,6 @@ fn sample_rows<S: Source>(source: &S, data_start: u64, len: u64) -> Result<f64> 
     // A last line cut short by the sample, or the data's last line without a line end.
     rows += u64::from(sample.len() > from);
     Ok(rows as f64 / sample.len().max(1) as f64)
-}
-
-/// The fewest bytes a row of the layout takes: a delimiter between each two cells and a line
-/// end (a row of fewer cells is rejected, and writes no count).
-fn layout_min_row<R: Read>(head: &Rows<R>) -> u64 {
-    head.columns() as u64
 }
 
 /// The slots for the counts of a part of `bytes` bytes: the sheets it is guessed to hold at

@@ -438,13 +438,13 @@ impl<R: Read> Rows<R> {
         self.rdr.limit().get_ref()
     }
 
-    /// The unused columns the header showed.
     /// The number of columns the header names (and every row must have).
     #[cfg(feature = "parallel")]
     pub(crate) fn columns(&self) -> usize {
         self.plan.names.len()
     }
 
+    /// The unused columns the header showed.
     #[cfg(feature = "parallel")]
     pub(crate) fn unused_columns(&self) -> &[String] {
         &self.report.unused_columns
