@@ -204,3 +204,52 @@ fn sized_reads_equal_the_reader_around_the_first_chunk() {
         }
     }
 }
+
+/// A file read in parts guesses each part's sheets from the rows a byte holds in its first 64
+/// KiB, and writes their counts into slots sized so. Rows longer at the start (more sheets than
+/// slots further on: the rest written beside them, the columns built anew) and rows longer
+/// further on (slots left over, closed up) read as on one core, from the file and from bytes.
+#[test]
+fn parts_read_alike_when_rows_change_length_after_the_first_bytes() {
+    let config = SynthConfig::default()
+        .with_sheets(90_000)
+        .with_anomalies(AnomalyRates::default().with_rule_violation(1_000));
+    let mut csv = Vec::new();
+    write_csv(&config, &mut csv).unwrap();
+    let text = String::from_utf8(csv).unwrap();
+    let lay = layout(&config);
+    let plain = read_csv(text.as_bytes(), &lay).unwrap();
+    let pad = " ".repeat(200);
+    for (name, padded) in [("long first", 1..1_000), ("long later", 3_000..90_001)] {
+        // Spaces before a count are trimmed: the same sheets, in rows of another length.
+        let file: String = text
+            .lines()
+            .enumerate()
+            .map(|(k, line)| {
+                if !padded.contains(&k) {
+                    return format!("{line}\n");
+                }
+                let (before, last) = line.rsplit_once(',').unwrap();
+                format!("{before},{pad}{last}\n")
+            })
+            .collect();
+        assert!(
+            file.len() > 8 << 20,
+            "{name}: large enough to be read in parts"
+        );
+        let one = read_csv(file.as_bytes(), &lay).unwrap();
+        assert_eq!(
+            one.set, plain.set,
+            "{name}: the same sheets as without the spaces"
+        );
+        let path = temp(&format!("{}.csv", name.replace(' ', "_")));
+        std::fs::write(&path, &file).unwrap();
+        let from_file = read_csv_path(&path, &lay).unwrap();
+        assert_eq!(from_file.report, one.report, "{name}");
+        assert_eq!(from_file.set, one.set, "{name}");
+        let from_bytes = read_csv_bytes(file.as_bytes(), &lay, Execution::Parallel).unwrap();
+        assert_eq!(from_bytes.report, one.report, "{name}");
+        assert_eq!(from_bytes.set, one.set, "{name}");
+        std::fs::remove_file(&path).unwrap();
+    }
+}
