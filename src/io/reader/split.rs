@@ -1,28 +1,36 @@
-//! Cutting the input into records: a line without a quote is split with `memchr` straight from
-//! the buffer; any other record goes through `csv_core`'s state machine, which the `csv` crate
-//! runs on every byte. Both give what `csv::Reader` gives (cells, line numbers, positions), and a
-//! proptest compares them on inputs made of the bytes that matter.
+//! Cutting the input into records: a line without a quote is split straight from the buffer,
+//! 32 bytes at a time with vector compares; any other record goes through `csv_core`'s state
+//! machine, which the `csv` crate runs on every byte. Both give what `csv::Reader` gives (cells,
+//! line numbers, positions), and a proptest compares them on inputs made of the bytes that
+//! matter.
 
 use std::io::{self, Read};
 
+use wide::u8x16;
+
 use super::limit::RecordLimit;
 
-/// The bytes the splitter looks at in one step: a machine word.
-const LANES: usize = 8;
+/// The bytes the splitter looks at in one step: two vectors of 16 bytes.
+const LANES: usize = 32;
 
-const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-
-/// The top bit of each byte of `word` that equals `target` (exact: no carry between bytes).
+/// Bit `k` set for each byte `k` of `chunk` that equals `target`: a comparison of 16 bytes at a
+/// time and the top bit of each gathered (SSE2 on x86-64, NEON on ARM, WebAssembly's SIMD128, or
+/// plain code elsewhere, as `wide` is built).
 #[inline]
-fn flags(word: u64, target: u8) -> u64 {
-    let x = word ^ (0x0101_0101_0101_0101 * u64::from(target));
-    !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
+fn mask(chunk: (u8x16, u8x16), target: u8) -> u32 {
+    let t = u8x16::splat(target);
+    let low = chunk.0.cmp_eq(t).move_mask() as u32 & 0xFFFF;
+    let high = chunk.1.cmp_eq(t).move_mask() as u32 & 0xFFFF;
+    low | high << 16
 }
 
-/// The flags of [`flags`] gathered into bits 0 to 7, bit `k` for byte `k`.
+/// The 32 bytes of `chunk` as two vectors.
 #[inline]
-fn bits(flags: u64) -> u32 {
-    ((flags >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32
+fn vectors(chunk: &[u8; LANES]) -> (u8x16, u8x16) {
+    let (low, high) = chunk.split_at(16);
+    let low: [u8; 16] = low.try_into().unwrap_or_default();
+    let high: [u8; 16] = high.try_into().unwrap_or_default();
+    (u8x16::new(low), u8x16::new(high))
 }
 
 /// The first size of the buffer; it doubles when one record does not fit, up to what the
@@ -183,7 +191,7 @@ impl<R: Read> Records<R> {
                 return Ok(false);
             }
         }
-        // The line's cells, sixteen bytes at a time: where the delimiters are, where the line
+        // The line's cells, 32 bytes at a time: where the delimiters are, where the line
         // ends (reading more until it is in the buffer or the input ends), and whether it holds
         // a quote (then `csv_core` reads it).
         rec.ends.clear();
@@ -192,15 +200,14 @@ impl<R: Read> Records<R> {
         let newline = loop {
             let unread = &self.buf[self.start + off..self.end];
             if let Some(chunk) = unread.first_chunk::<LANES>() {
-                let word = u64::from_le_bytes(*chunk);
-                let (newlines, quotes) = (flags(word, b'\n'), flags(word, b'"'));
-                // The bytes before the first line end in the word (all when there is none).
-                let newlines = if newlines == 0 { 0 } else { bits(newlines) };
+                let v = vectors(chunk);
+                let (newlines, quotes) = (mask(v, b'\n'), mask(v, b'"'));
+                // The bytes before the first line end in the step (all when there is none).
                 let before = newlines.wrapping_sub(1) & !newlines;
-                if quotes != 0 && bits(quotes) & before != 0 {
+                if quotes & before != 0 {
                     return self.through_core(rec);
                 }
-                let mut d = bits(flags(word, delimiter)) & before;
+                let mut d = mask(v, delimiter) & before;
                 while d != 0 {
                     rec.ends.push(off + d.trailing_zeros() as usize);
                     d &= d - 1;
@@ -423,29 +430,59 @@ mod tests {
         }
     }
 
+    /// Bit `k` set for each byte `k` equal to `target`, one byte at a time.
+    fn scalar_mask(chunk: &[u8; LANES], target: u8) -> u32 {
+        chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |m, (k, &b)| m | (u32::from(b == target) << k))
+    }
+
     proptest! {
-        /// The word-wide compare flags exactly the bytes equal to the target, in byte order.
+        /// The vector compare flags exactly the bytes equal to the target, in byte order.
         #[test]
-        fn word_flags_are_exact(word in any::<[u8; 8]>(), target in any::<u8>()) {
-            let expected = word
-                .iter()
-                .enumerate()
-                .fold(0u32, |m, (k, &b)| m | (u32::from(b == target) << k));
-            prop_assert_eq!(bits(flags(u64::from_le_bytes(word), target)), expected);
+        fn vector_masks_are_exact(chunk in any::<[u8; LANES]>(), target in any::<u8>()) {
+            prop_assert_eq!(mask(vectors(&chunk), target), scalar_mask(&chunk, target));
+        }
+
+        /// Lines longer than a step, with delimiters, quotes and line ends in either half of
+        /// it, are cut as `csv` cuts them.
+        #[test]
+        fn long_lines_are_those_of_csv(
+            cells in proptest::collection::vec(
+                prop_oneof![
+                    6 => "[a-z0-9 ]{0,40}",
+                    1 => Just(String::from("\"q;\n\"\"x\"")),
+                    1 => Just(String::from("\r")),
+                ],
+                0..40,
+            ),
+            breaks in proptest::collection::vec(any::<bool>(), 40),
+            step in prop_oneof![Just(1usize), Just(31), Just(33), Just(1 << 20)],
+        ) {
+            let mut data = Vec::new();
+            for (cell, &line_end) in cells.iter().zip(&breaks) {
+                data.extend_from_slice(cell.as_bytes());
+                data.push(if line_end { b'\n' } else { b';' });
+            }
+            let (expected, expected_err) = with_csv(&data, b';', step, 1 << 20);
+            let (got, got_err) = with_records(&data, b';', step, 1 << 20);
+            prop_assert_eq!(got_err, expected_err);
+            prop_assert_eq!(got, expected);
         }
     }
 
     #[test]
-    fn word_flags_at_the_edges() {
+    fn vector_masks_at_the_edges() {
         for target in [0u8, 1, b'\n', b'"', 0x7F, 0x80, 0xFF] {
             for other in [0u8, 1, 0x7F, 0x80, 0xFE, 0xFF] {
-                for k in 0..8 {
-                    let mut word = [other; 8];
-                    word[k] = target;
-                    let expected =
-                        (0..8).fold(0u32, |m, j| m | (u32::from(word[j] == target) << j));
-                    assert_eq!(bits(flags(u64::from_le_bytes(word), target)), expected);
+                for k in 0..LANES {
+                    let mut chunk = [other; LANES];
+                    chunk[k] = target;
+                    assert_eq!(mask(vectors(&chunk), target), scalar_mask(&chunk, target));
                 }
+                let every = [target; LANES];
+                assert_eq!(mask(vectors(&every), target), u32::MAX);
             }
         }
     }
