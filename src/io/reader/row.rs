@@ -419,6 +419,10 @@ impl Plan {
         for (c, plan) in cols.standard.iter_mut().zip(&self.standard) {
             c.push(match plan {
                 None => None,
+                // The common field, one column, read inline (no sum to name on a rejection).
+                Some(SourcePlan::Column(col)) => {
+                    count_at(rec, *col, last).map_err(|b| b.reject(None))?
+                }
                 Some(p) => p.read(rec, last).map_err(|b| b.reject(Some(p)))?,
             });
         }
