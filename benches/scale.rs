@@ -11,7 +11,7 @@ use actas::audit::{
     Audit, BoundOptions, PlausibilityOptions, check_rules, compare, feasibility, plausibility,
     totals, totals_by_level,
 };
-use actas::io::{read_csv, read_csv_bytes, read_csv_path};
+use actas::io::{read_csv, read_csv_bytes, read_csv_path, read_csv_path_with};
 use actas::rules::RuleSet;
 use actas::synth::{SynthConfig, generate, layout, write_csv};
 use actas::{ActaSet, Bulletin, BulletinCount, CoverageBasis, CoverageClaim, Register};
@@ -93,6 +93,18 @@ fn scale(c: &mut Criterion) {
             g.bench_with_input(BenchmarkId::new("ingest_file", n), &file, |b, file| {
                 b.iter(|| read_csv_path(black_box(file), &lay).expect("read"))
             });
+            // The same file on the calling thread: `ingest_file` over this is what the parts
+            // on every core gain (issue 12's 1.8x on two cores).
+            g.bench_with_input(
+                BenchmarkId::new("ingest_file_one_core", n),
+                &file,
+                |b, file| {
+                    b.iter(|| {
+                        read_csv_path_with(black_box(file), &lay, Execution::Sequential)
+                            .expect("read")
+                    })
+                },
+            );
             std::fs::remove_file(&file).expect("temporary file");
             g.throughput(Throughput::Elements(set.len() as u64));
             g.bench_with_input(BenchmarkId::new("totals", n), &set, |b, set| {
