@@ -619,6 +619,51 @@ impl<R: Read> Rows<R> {
 mod tests {
     use super::*;
 
+    /// Candidates in columns side by side are read in one pass over their cells, others one
+    /// cell at a time: the same counts, absences and rejections either way, with the last
+    /// column a candidate's and a CRLF line end.
+    #[test]
+    fn candidates_side_by_side_or_apart_read_alike() {
+        use crate::model::Field;
+        let layout = |order: &[&str]| {
+            order
+                .iter()
+                .fold(Layout::new("c", "t"), |l, &c| l.with_candidate(c, c, c))
+        };
+        let rows = "1,7,x,3,12\r\n2,,y,0,5\r\n3,4,z,1,x1\r\n4,-2,w,1,1\r\n5,0,v, 9 ,\r\n";
+        // A, then B and C side by side (the run), then apart (a text column between), then
+        // side by side in another order.
+        let together = format!("t,A,note,B,C\r\n{rows}");
+        let read = |csv: &str, order: &[&str]| read_csv(csv.as_bytes(), &layout(order)).unwrap();
+        let runs = read(&together, &["B", "C"]);
+        let apart = read(&together, &["A", "B", "C"]);
+        let reversed = read(&together, &["C", "B"]);
+        let rejected = |r: &ReadOutcome| -> Vec<(u64, Option<String>)> {
+            r.report
+                .rejected
+                .iter()
+                .map(|x| (x.line, x.column.clone()))
+                .collect()
+        };
+        let votes = |r: &ReadOutcome, k: usize| -> Vec<Option<u32>> {
+            (0..r.set.len())
+                .map(|i| r.set.count(i, Field::Line(k)))
+                .collect()
+        };
+        // Line 4's last count is no count; line 5's A is negative (read only with A).
+        let c_bad = || (4, Some("C".to_owned()));
+        assert_eq!(rejected(&runs), [c_bad()]);
+        assert_eq!(rejected(&reversed), [c_bad()]);
+        assert_eq!(rejected(&apart), [c_bad(), (5, Some("A".to_owned()))]);
+        assert_eq!(votes(&runs, 0), [Some(3), Some(0), Some(1), Some(9)]);
+        assert_eq!(votes(&runs, 1), [Some(12), Some(5), Some(1), None]);
+        assert_eq!(votes(&reversed, 0), votes(&runs, 1));
+        assert_eq!(votes(&reversed, 1), votes(&runs, 0));
+        assert_eq!(votes(&apart, 0), [Some(7), None, Some(0)]);
+        assert_eq!(votes(&apart, 1), [Some(3), Some(0), Some(9)]);
+        assert_eq!(votes(&apart, 2), [Some(12), Some(5), None]);
+    }
+
     #[test]
     fn count_cells() {
         assert_eq!(parse_count(b" 12 "), Ok(Some(12)));

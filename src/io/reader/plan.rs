@@ -13,6 +13,9 @@ pub(super) struct Plan {
     pub(super) geo: Vec<GeoPlan>,
     pub(super) standard: [Option<SourcePlan>; 5],
     pub(super) lines: Vec<usize>,
+    /// The first of `lines` when they are consecutive columns (candidates side by side, the
+    /// common sheet): their cells are then read in one pass over the record's cell ends.
+    pub(super) lines_run: Option<usize>,
     pub(super) extra: Vec<SourcePlan>,
     pub(super) image: Option<usize>,
     pub(super) encoding: Encoding,
@@ -165,6 +168,10 @@ impl Plan {
             .into_iter()
             .map(|(role, c)| find(c, role))
             .collect::<Result<Vec<_>>>()?;
+        let lines_run = match lines.first() {
+            Some(&first) if lines.iter().zip(first..).all(|(&c, k)| c == k) => Some(first),
+            _ => None,
+        };
         let image = match &layout.image {
             Some(c) => Some(find(c, "the image reference".to_owned())?),
             None => None,
@@ -181,6 +188,7 @@ impl Plan {
                 geo,
                 standard,
                 lines,
+                lines_run,
                 extra,
                 image,
                 encoding: layout.encoding,

@@ -262,7 +262,12 @@ pub(super) fn count_at(
     col: usize,
     last: usize,
 ) -> std::result::Result<Option<u32>, BadCount> {
-    let c = cell(rec, col, last);
+    count_of(cell(rec, col, last), col)
+}
+
+/// The count in cell `c` of column `col`, or why it is none.
+#[inline]
+pub(super) fn count_of(c: &[u8], col: usize) -> std::result::Result<Option<u32>, BadCount> {
     match parse_count(c) {
         Ok(v) => Ok(v),
         Err(_) if c.starts_with(BOM) => Err(BadCount {
@@ -426,8 +431,21 @@ impl Plan {
                 Some(p) => p.read(rec, last).map_err(|b| b.reject(Some(p)))?,
             });
         }
-        for (c, &col) in cols.lines.iter_mut().zip(&self.lines) {
-            c.push(count_at(rec, col, last).map_err(|b| b.reject(None))?);
+        match self.lines_run {
+            // Side by side, and every one on the record (a row that reaches here has every
+            // column of the header): one pass over their cells.
+            Some(first) if first + self.lines.len() <= rec.len() => {
+                let cells = rec.run(first, self.lines.len());
+                for ((c, cell), col) in cols.lines.iter_mut().zip(cells).zip(first..) {
+                    let cell = if col == last { strip_cr(cell) } else { cell };
+                    c.push(count_of(cell, col).map_err(|b| b.reject(None))?);
+                }
+            }
+            _ => {
+                for (c, &col) in cols.lines.iter_mut().zip(&self.lines) {
+                    c.push(count_at(rec, col, last).map_err(|b| b.reject(None))?);
+                }
+            }
         }
         for (c, p) in cols.extra.iter_mut().zip(&self.extra) {
             c.push(p.read(rec, last).map_err(|b| b.reject(Some(p)))?);

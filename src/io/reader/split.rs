@@ -69,6 +69,26 @@ impl Record {
         self.data.get(start..end)
     }
 
+    /// Cells `first..first + n`, in order, each found from the one before (fewer past the
+    /// last cell).
+    #[inline]
+    pub(crate) fn run(&self, first: usize, n: usize) -> impl Iterator<Item = &[u8]> {
+        let ends = self
+            .ends
+            .get(first..first.saturating_add(n).min(self.ends.len()))
+            .unwrap_or_default();
+        let mut start = match first {
+            0 => 0,
+            _ => self.ends.get(first - 1).map_or(0, |&e| e + self.gap),
+        };
+        let (data, gap) = (&self.data, self.gap);
+        ends.iter().map(move |&end| {
+            let cell = data.get(start..end).unwrap_or_default();
+            start = end + gap;
+            cell
+        })
+    }
+
     /// Every cell, in order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &[u8]> {
         (0..self.len()).filter_map(|i| self.get(i))
