@@ -12,6 +12,8 @@ the second run's wall-clock time (file on disk to numbers); the parent reads the
 resident memory from the kernel (`wait4`). The tools take turns, round after round, so that a
 slow spell of a shared machine does not fall on one tool only. The report gives, per tool, the
 minimum, median and maximum time, the ratio of its median to actas's, and its peak memory.
+`actas_one_core` is the same actas job with one thread (`RAYON_NUM_THREADS=1`): what both cores
+gain on the whole job, read and checks, measured in the same interleaved rounds.
 
 Usage: peers.py SHEETS.csv LAYOUT.json ACTAS_PEER_JOB_BINARY [--runs N]
 Run it through run.sh, which installs pandas, polars and DuckDB into a local virtual environment.
@@ -25,6 +27,8 @@ import subprocess
 import sys
 import time
 
+# The actas runs: on every core, and on one thread.
+ACTAS = {"actas": {}, "actas_one_core": {"RAYON_NUM_THREADS": "1"}}
 RULES = ["valid == sum(candidates)", "valid + null + blank == voters", "voters <= electors"]
 TEXT = {"region": "str", "table": "str"}
 
@@ -157,9 +161,11 @@ def child(tool, path, layout):
     print(json.dumps(result))
 
 
-def run(argv):
-    """Runs `argv` to its end; its output and peak resident memory in bytes (`wait4`)."""
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+def run(argv, env=None):
+    """Runs `argv` to its end (with `env` added to the environment); its output and peak
+    resident memory in bytes (`wait4`)."""
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True,
+                            env=dict(os.environ, **(env or {})))
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -180,15 +186,15 @@ def main():
         child(args.child, args.csv, args.layout)
         return
 
-    tools = ["actas"] + list(JOBS)
+    tools = list(ACTAS) + list(JOBS)
     seconds = {t: [] for t in tools}
     memory = {t: [] for t in tools}
     results = {}
     for _ in range(args.runs):
         for tool in tools:
-            if tool == "actas":
+            if tool in ACTAS:
                 # Two runs in one process, the second timed, as for the others.
-                result, rss = run([args.peer_job, args.csv, args.layout, "2"])
+                result, rss = run([args.peer_job, args.csv, args.layout, "2"], ACTAS[tool])
                 result["seconds"] = result["seconds"][1]
             else:
                 result, rss = run([sys.executable, __file__, args.csv, args.layout, args.peer_job,
@@ -198,7 +204,7 @@ def main():
             results[tool] = result
 
     ok = True
-    for tool in JOBS:
+    for tool in tools[1:]:
         for key in ["rows", "candidates", "regions", "rules_broken", "repeated_tables"]:
             if results[tool][key] != results["actas"][key]:
                 ok = False
