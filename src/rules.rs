@@ -51,6 +51,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::model::column::{Stored, with_raw};
 use crate::model::{ActaSet, Field};
 
 /// The relation between the two sides of a [`Rule`].
@@ -580,21 +581,22 @@ impl BoundRule {
             absent.fill(true);
             return;
         };
-        let raw = &col.raw()[start..start + acc.len()];
-        match c {
+        with_raw!(col.raw().slice(start..start + acc.len()), |raw| match c {
             1 => acc
                 .iter_mut()
                 .zip(raw)
-                .for_each(|(a, v)| *a += T::of_u32(*v)),
+                .for_each(|(a, &v)| *a += T::of_u32(v.value())),
             -1 => acc
                 .iter_mut()
                 .zip(raw)
-                .for_each(|(a, v)| *a -= T::of_u32(*v)),
+                .for_each(|(a, &v)| *a -= T::of_u32(v.value())),
             _ => {
                 let c = T::of(c);
-                acc.iter_mut().zip(raw).for_each(|(a, v)| *a += c.times(*v));
+                acc.iter_mut()
+                    .zip(raw)
+                    .for_each(|(a, &v)| *a += c.times(v.value()));
             }
-        }
+        });
         if col.has_absent() {
             for (k, a) in absent.iter_mut().enumerate() {
                 if col.get(start + k).is_none() {

@@ -44,6 +44,7 @@ fn peak_ratio(bytes: usize, read: impl FnOnce() -> actas::ActaSet) -> f64 {
 /// Read from a file or from bytes in memory, whose length is known, the set is sized from its
 /// first rows instead of doubling its columns: 10^4 sheets with 40 candidates (45 count columns)
 /// peaked at 2.40x the file's bytes through a reader (`read_csv`), and at 1.59x from the file.
+/// Since count columns hold two bytes a value (while every value fits), 1.47x and 1.01x.
 fn a_file_is_read_into_a_set_sized_for_it() {
     let config = SynthConfig::default()
         .with_sheets(10_000)
@@ -66,11 +67,12 @@ fn a_file_is_read_into_a_set_sized_for_it() {
             .expect("read")
             .set
     });
+    assert!(from_bytes <= 2.0, "from a reader: {from_bytes:.2}x");
     assert!(from_file <= 2.0, "from the file: {from_file:.2}x");
     assert!(sized <= 2.0, "from bytes, sized: {sized:.2}x");
     for (how, x) in [("the file", from_file), ("bytes, sized", sized)] {
         assert!(
-            x < from_bytes - 0.5,
+            x < from_bytes - 0.3,
             "from {how} {x:.2}x, from a reader {from_bytes:.2}x"
         );
     }

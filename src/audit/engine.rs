@@ -599,3 +599,78 @@ pub(crate) fn assemble(
         findings,
     }
 }
+
+/// Every check reads the count columns as stored, two bytes a value or four.
+#[cfg(all(test, feature = "synth"))]
+mod width_tests {
+    use crate::audit::{Audit, AuditOptions, totals};
+    use crate::forensics::ForensicsOptions;
+    use crate::model::{Bulletin, BulletinCount, CoverageBasis, CoverageClaim, Register};
+    use crate::synth::{SynthConfig, generate};
+    use crate::{Execution, Field};
+
+    /// The law: the same sheets give the same report (every finding, total, bound and test)
+    /// whether their columns are narrow or wide, with absent values and repeated tables, on
+    /// one core and on every core.
+    #[test]
+    fn a_report_does_not_depend_on_the_width_of_a_column() {
+        for (sheets, candidates) in [(1, 2), (2_500, 4), (5_000, 12)] {
+            let config = SynthConfig::default()
+                .with_sheets(sheets)
+                .with_candidates(candidates);
+            let (set, _) = generate(&config).unwrap();
+            let wide = set.widened();
+            assert!(set.column(Field::Valid).is_some_and(|c| !c.is_wide()));
+            assert!(
+                wide.column(Field::Valid)
+                    .is_some_and(crate::model::column::OptColumn::is_wide)
+            );
+            assert!(set == wide);
+            let t = totals(&set).unwrap();
+            let counts = set
+                .contest()
+                .candidates()
+                .iter()
+                .zip(&t.candidates)
+                .map(|(c, x)| BulletinCount::new(c.code.clone(), x.sum * 9 / 10))
+                .collect();
+            let shares = set
+                .contest()
+                .candidates()
+                .iter()
+                .map(|c| BulletinCount::share(c.code.clone(), "12.5".parse().unwrap()))
+                .collect();
+            let bulletins = [
+                Bulletin::new("counts", counts).with_coverage(CoverageClaim::new(
+                    CoverageBasis::Tables,
+                    "90".parse().unwrap(),
+                )),
+                Bulletin::new("shares", shares),
+            ];
+            let register = Register::new()
+                .with_tables(t.tables * 11 / 10)
+                .with_electors(t.electors.sum * 11 / 10);
+            for execution in [Execution::Sequential, Execution::Parallel] {
+                let report = |s| {
+                    Audit::new(s)
+                        .register(&register)
+                        .bulletins(&bulletins)
+                        .options(
+                            AuditOptions::default()
+                                .with_execution(execution)
+                                .with_forensics(ForensicsOptions::standard()),
+                        )
+                        .run()
+                        .unwrap()
+                };
+                let (narrow_report, wide_report) = (report(&set), report(&wide));
+                assert!(!narrow_report.findings.is_empty());
+                assert_eq!(
+                    format!("{narrow_report:?}"),
+                    format!("{wide_report:?}"),
+                    "{sheets} sheets, {candidates} candidates, {execution:?}"
+                );
+            }
+        }
+    }
+}

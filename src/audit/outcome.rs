@@ -5,6 +5,7 @@ use super::bounds::Tally;
 use super::bulletin::resolve_subject;
 use super::totals::Totals;
 use crate::error::Result;
+use crate::model::column::with_raw;
 use crate::model::rule::{Margins, margins, rank};
 use crate::model::{Bulletin, Condition, Contest, Outcome, OutcomeRule, PercentBase, Register};
 use crate::report::{Code, Finding, Subject};
@@ -253,7 +254,7 @@ impl SheetElectors {
                     e.add(col.get(i).map(u64::from));
                 }
             } else {
-                e.tally.add_all(&col.raw()[run]);
+                with_raw!(col.raw().slice(run), |s| e.tally.add_all(s));
             }
         }
         e

@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::model::column::OptColumn;
+use crate::model::column::{OptColumn, Raw, Stored, with_raw};
 use crate::model::{ActaSet, Field};
 use crate::par::{self, Execution};
 use crate::report::{Code, Finding, Subject};
@@ -152,7 +152,7 @@ fn suspects(set: &ActaSet, options: &PlausibilityOptions, start: usize, end: usi
         column(Field::Null),
         column(Field::Blank),
     );
-    let shares: Vec<(&[u32], f64, f64)> = [
+    let shares: Vec<(Raw<'_>, f64, f64)> = [
         (null, options.null_share_above),
         (blank, options.blank_share_above),
     ]
@@ -164,7 +164,7 @@ fn suspects(set: &ActaSet, options: &PlausibilityOptions, start: usize, end: usi
     })
     .collect();
     // Each candidate's lines (present columns only).
-    let candidate_lines: Vec<Vec<&[u32]>> = (0..n_cand)
+    let candidate_lines: Vec<Vec<Raw<'_>>> = (0..n_cand)
         .map(|c| {
             contest
                 .lines_of(c)
@@ -173,23 +173,27 @@ fn suspects(set: &ActaSet, options: &PlausibilityOptions, start: usize, end: usi
         })
         .collect();
     let (mut all, mut sum) = ([0u32; BLOCK], [0u32; BLOCK]);
+    // Each block of a narrow column read as `u32`s into a buffer of its own.
+    let (mut voters_buf, mut electors_buf, mut valid_buf) =
+        ([0u32; BLOCK], [0u32; BLOCK], [0u32; BLOCK]);
+    let (mut part_buf, mut line_buf) = ([0u32; BLOCK], [0u32; BLOCK]);
     for (block, out) in (start..end).step_by(BLOCK).zip(out.chunks_mut(BLOCK)) {
         let range = block..block + out.len();
         let n = out.len();
+        let voters = voters.map(|v| v.block(range.clone(), &mut voters_buf));
+        let valid = valid.map(|v| v.block(range.clone(), &mut valid_buf));
         // S002, S003: voters at or above electors.
         if let (Some(v), Some(e)) = (voters, electors) {
-            for ((o, &v), &e) in out.iter_mut().zip(&v[range.clone()]).zip(&e[range.clone()]) {
+            let e = e.block(range.clone(), &mut electors_buf);
+            for ((o, &v), &e) in out.iter_mut().zip(v).zip(e) {
                 *o |= v >= e && v > 0;
             }
         }
         // S005, S006: a share of the voters above its threshold.
         if let Some(v) = voters {
             for &(part, whole, mantissa) in &shares {
-                for ((o, &p), &v) in out
-                    .iter_mut()
-                    .zip(&part[range.clone()])
-                    .zip(&v[range.clone()])
-                {
+                let part = part.block(range.clone(), &mut part_buf);
+                for ((o, &p), &v) in out.iter_mut().zip(part).zip(v) {
                     *o |= v > 0 && f64::from(p) * whole >= mantissa * f64::from(v);
                 }
             }
@@ -200,33 +204,32 @@ fn suspects(set: &ActaSet, options: &PlausibilityOptions, start: usize, end: usi
         let all = &mut all[..n];
         all.fill(0);
         for line in candidate_lines.iter().flatten() {
-            for (a, &x) in all.iter_mut().zip(&line[range.clone()]) {
-                *a = a.wrapping_add(x);
-            }
+            with_raw!(line.slice(range.clone()), |line| {
+                for (a, &x) in all.iter_mut().zip(line) {
+                    *a = a.wrapping_add(x.value());
+                }
+            });
         }
         if n_cand > 1 {
             for lines in &candidate_lines {
                 let cand: &[u32] = match lines.as_slice() {
-                    [one] => &one[range.clone()],
+                    [one] => one.block(range.clone(), &mut line_buf),
                     lines => {
                         let sum = &mut sum[..n];
                         sum.fill(0);
                         for line in lines {
-                            for (s, &x) in sum.iter_mut().zip(&line[range.clone()]) {
-                                *s = s.wrapping_add(x);
-                            }
+                            with_raw!(line.slice(range.clone()), |line| {
+                                for (s, &x) in sum.iter_mut().zip(line) {
+                                    *s = s.wrapping_add(x.value());
+                                }
+                            });
                         }
                         sum
                     }
                 };
                 match valid {
                     Some(valid) => {
-                        for (((o, &x), &t), &a) in out
-                            .iter_mut()
-                            .zip(cand)
-                            .zip(&valid[range.clone()])
-                            .zip(&*all)
-                        {
+                        for (((o, &x), &t), &a) in out.iter_mut().zip(cand).zip(valid).zip(&*all) {
                             // Bitwise, not lazy: no branch, so the loop is vectorised.
                             #[allow(clippy::needless_bitwise_bool)]
                             {
@@ -245,9 +248,11 @@ fn suspects(set: &ActaSet, options: &PlausibilityOptions, start: usize, end: usi
         // A sheet that records no votes at all (`all` wrapped: a superset again).
         for (k, o) in out.iter_mut().enumerate() {
             *o |= all[k] == 0
-                && [voters, valid, null, blank]
+                && voters.is_none_or(|v| v[k] == 0)
+                && valid.is_none_or(|v| v[k] == 0)
+                && [null, blank]
                     .iter()
-                    .all(|f| f.is_none_or(|f| f[block + k] == 0));
+                    .all(|f| f.is_none_or(|f| f.at(block + k) == 0));
         }
     }
     out

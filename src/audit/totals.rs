@@ -1,7 +1,7 @@
 //! Totals per candidate and field, nationally and per geography level, and coverage.
 
 use crate::error::{Result, add};
-use crate::model::column::OptColumn;
+use crate::model::column::{OptColumn, with_raw};
 use crate::model::{ActaSet, Field, GeoPath, Ratio, Register, Turnout};
 use crate::par::{self, Execution};
 use crate::report::{Code, Finding, Subject};
@@ -211,33 +211,10 @@ fn column_sums(
     all_sheets: &[u64],
     sums: &mut [FieldTotal],
 ) {
-    let raw = col.raw();
     for (s, n) in sums.iter_mut().zip(all_sheets) {
         *s = FieldTotal { sum: 0, sheets: *n };
     }
-    // A u64 sum of fewer than 2^32 values each below 2^32 cannot overflow.
-    if sums.len() == 1 {
-        sums[0].sum = raw.iter().map(|&v| u64::from(v)).sum();
-    } else if let Some(runs) = runs {
-        // Each run of sheets in one slot summed as a slice (vectorised, without reading the
-        // slots again).
-        for r in runs {
-            sums[r.slot as usize].sum += raw[r.start..r.end]
-                .iter()
-                .map(|&v| u64::from(v))
-                .sum::<u64>();
-        }
-    } else if let Some(&first) = slot_of.first() {
-        let (mut slot, mut run) = (first, 0u64);
-        for (&v, &s) in raw.iter().zip(slot_of) {
-            if s != slot {
-                sums[slot as usize].sum += run;
-                (slot, run) = (s, 0);
-            }
-            run += u64::from(v);
-        }
-        sums[slot as usize].sum += run;
-    }
+    with_raw!(col.raw(), |raw| raw_sums(raw, slot_of, runs, sums));
     for i in col.absent_positions() {
         sums[slot_of[i] as usize].sheets -= 1;
     }
@@ -247,6 +224,35 @@ fn column_sums(
             s.sum -= u64::from(v);
             s.sheets -= 1;
         }
+    }
+}
+
+/// The sums of [`column_sums`] over the raw values of a column, two or four bytes each.
+fn raw_sums<T: Copy + Into<u64>>(
+    raw: &[T],
+    slot_of: &[u32],
+    runs: Option<&[SlotRun]>,
+    sums: &mut [FieldTotal],
+) {
+    // A u64 sum of fewer than 2^32 values each below 2^32 cannot overflow.
+    if sums.len() == 1 {
+        sums[0].sum = raw.iter().map(|&v| v.into()).sum();
+    } else if let Some(runs) = runs {
+        // Each run of sheets in one slot summed as a slice (vectorised, without reading the
+        // slots again).
+        for r in runs {
+            sums[r.slot as usize].sum += raw[r.start..r.end].iter().map(|&v| v.into()).sum::<u64>();
+        }
+    } else if let Some(&first) = slot_of.first() {
+        let (mut slot, mut run) = (first, 0u64);
+        for (&v, &s) in raw.iter().zip(slot_of) {
+            if s != slot {
+                sums[slot as usize].sum += run;
+                (slot, run) = (s, 0);
+            }
+            run += v.into();
+        }
+        sums[slot as usize].sum += run;
     }
 }
 
@@ -347,9 +353,7 @@ fn accumulate(
         // set, or over each run's pieces in one slot), else sheet by sheet.
         let no_absent = !v.has_absent() && !e.has_absent();
         let whole = slots == 1 && no_absent;
-        let sum = |c: &OptColumn, r: std::ops::Range<usize>| {
-            c.raw()[r].iter().map(|&x| u64::from(x)).sum::<u64>()
-        };
+        let sum = |c: &OptColumn, r: std::ops::Range<usize>| c.raw().slice(r).sum();
         let mut k = 0;
         for run in set.first_reading_runs() {
             if let (Some(runs), true) = (runs.as_deref(), no_absent) {

@@ -204,8 +204,8 @@ pub(crate) fn read_cut<S: Source>(
         .collect();
     let total: usize = room.iter().sum();
     // Zeroed memory, which the system gives page by page as the parts write it.
-    let mut buffers: Vec<Vec<u32>> = (0..5 + lines + extra).map(|_| vec![0u32; total]).collect();
-    let mut part_slots: Vec<Vec<&mut [u32]>> = bounds.iter().map(|_| Vec::new()).collect();
+    let mut buffers: Vec<Vec<u16>> = (0..5 + lines + extra).map(|_| vec![0u16; total]).collect();
+    let mut part_slots: Vec<Vec<&mut [u16]>> = bounds.iter().map(|_| Vec::new()).collect();
     for buffer in &mut buffers {
         let mut rest = buffer.as_mut_slice();
         for (slots, &r) in part_slots.iter_mut().zip(&room) {
@@ -215,7 +215,7 @@ pub(crate) fn read_cut<S: Source>(
         }
     }
 
-    let read_part = |(&(begin, end), slots): (&(u64, u64), Vec<&mut [u32]>)| -> Result<Part> {
+    let read_part = |(&(begin, end), slots): (&(u64, u64), Vec<&mut [u16]>)| -> Result<Part> {
         // The CSV parser strips a byte-order mark at the start of its input: a part that starts
         // with one (two files joined) is left to the one-core reader, which rejects that row.
         let mut head3 = Vec::with_capacity(3);
@@ -275,7 +275,7 @@ pub(crate) fn read_cut<S: Source>(
     // to the file's.
     let mut sets: Vec<ActaSet> = Vec::with_capacity(parts_read.len());
     let mut reports = Vec::with_capacity(parts_read.len());
-    let mut columns: Vec<(Vec<u32>, Vec<Placed>)> = buffers
+    let mut columns: Vec<(Vec<u16>, Vec<Placed>)> = buffers
         .into_iter()
         .map(|b| (b, Vec::with_capacity(parts_read.len())))
         .collect();
@@ -397,6 +397,7 @@ impl<R: Read> Rows<QuoteWatch<R>> {
 #[cfg(all(test, feature = "serde"))]
 mod tests {
     use super::*;
+    use crate::Field;
     use crate::io::{RejectReason, read_csv};
     use proptest::prelude::*;
 
@@ -423,7 +424,14 @@ mod tests {
                 Just(&b"N\xffrth"[..])
             ],
             prop_oneof![Just(&b""[..]), Just(&b"1"[..]), Just(&b"2"[..])],
-            0u32..50,
+            // Counts of two bytes, and now and then one at the edge of two bytes or past it
+            // (which a part pushes again, value by value, into a wide column).
+            prop_oneof![
+                12 => 0u32..50,
+                1 => Just(65_535),
+                1 => Just(65_536),
+                1 => Just(u32::MAX),
+            ],
             prop_oneof![
                 6 => Just(&b""[..]),
                 1 => Just(&b"\n"[..]),
@@ -595,6 +603,69 @@ mod tests {
                 reasons(|r| matches!(r, RejectReason::NotACount)),
                 rows(|t| t % 13 == 4)
             );
+        }
+    }
+
+    /// Counts past two bytes: the parts that meet one push its row again, value by value, into
+    /// a column of four bytes a value; the others keep two. Joined, every count is the one-core
+    /// read's, at 65,535 and 65,536 and `u32::MAX`, in the first part, the last, or a middle
+    /// one, and in a row rejected after its counts (whose values are dropped again).
+    #[test]
+    fn counts_past_two_bytes_read_alike_on_every_core() {
+        let layout = Layout::from_json(LAYOUT).unwrap();
+        let big = [(10, 65_535u32), (1_500, 65_536), (2_990, u32::MAX)];
+        for (k, &(at, value)) in big.iter().enumerate() {
+            let mut bytes = b"table,state,state_name,town,electors,valid,A
+"
+            .to_vec();
+            for t in 0..3_000u32 {
+                let valid = if t == at { value } else { t % 50 };
+                // A row rejected after its counts (no table), with a count past two bytes.
+                let table = if t == 700 {
+                    String::new()
+                } else {
+                    t.to_string()
+                };
+                let a = if t == 700 { 70_000 } else { valid };
+                let electors = if k == 2 && t == 20 { 65_536 } else { 100 };
+                bytes.extend_from_slice(
+                    format!(
+                        "{table},1,N,{},{electors},{valid},{a}
+",
+                        t / 100
+                    )
+                    .as_bytes(),
+                );
+            }
+            let one = read_csv(&bytes[..], &layout).unwrap();
+            assert_eq!(one.report.accepted, 2_999);
+            let sheet = |t: u32| if t < 700 { t } else { t - 1 } as usize;
+            let (valid, a) = (
+                one.set.column(Field::Valid).unwrap(),
+                one.set.column(Field::Line(0)).unwrap(),
+            );
+            assert_eq!(valid.get(sheet(at)), Some(value));
+            assert_eq!(a.get(sheet(at)), Some(value));
+            assert_eq!(valid.get(sheet(at) + 1), Some((at + 1) % 50));
+            // Wide from the value past two bytes on (the line from the rejected row's).
+            assert_eq!(valid.is_wide(), value > 65_535, "{value}");
+            assert!(a.is_wide());
+            let electors = one.set.column(Field::Electors).unwrap();
+            assert_eq!(electors.is_wide(), k == 2);
+            let len = bytes.len() as u64;
+            for parts in [2, 3, 5, 8] {
+                let cuts: Vec<u64> = (1..parts).map(|p| p * len / parts).collect();
+                let par = read_cut(&bytes[..], &layout, move |_| cuts.clone())
+                    .unwrap()
+                    .expect("read in parts");
+                assert_eq!(par.report, one.report, "{value} in {parts} parts");
+                assert!(par.set == one.set, "{value} in {parts} parts");
+                for f in [Field::Electors, Field::Valid, Field::Line(0)] {
+                    let (p, o) = (par.set.column(f).unwrap(), one.set.column(f).unwrap());
+                    assert!(p == o, "{f:?}: {value} in {parts} parts");
+                    assert_eq!(p.raw().at(sheet(at)), o.raw().at(sheet(at)));
+                }
+            }
         }
     }
 

@@ -72,18 +72,177 @@ impl Bits {
     }
 }
 
-/// A column of optional counts: a `u32` per sheet plus a bit per absent value.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The values of a count column: two bytes each while every value fits (the common case: a
+/// table's counts are in the hundreds), four bytes each from the first value that does not.
+#[derive(Clone)]
+enum Values {
+    Narrow(Vec<u16>),
+    Wide(Vec<u32>),
+}
+
+impl Default for Values {
+    fn default() -> Self {
+        Values::Narrow(Vec::new())
+    }
+}
+
+/// A column's raw values as stored (0 where absent): two bytes or four each. Its readers loop
+/// over either with the same generic code, chosen once per column, not per value.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Raw<'a> {
+    /// Every value fits two bytes.
+    Narrow(&'a [u16]),
+    /// Some value needed four.
+    Wide(&'a [u32]),
+}
+
+/// A value as stored in a column, two bytes or four: read as a `u32`.
+pub(crate) trait Stored: Copy + Into<u64> {
+    /// The value.
+    fn value(self) -> u32;
+}
+
+impl Stored for u16 {
+    #[inline]
+    fn value(self) -> u32 {
+        u32::from(self)
+    }
+}
+
+impl Stored for u32 {
+    #[inline]
+    fn value(self) -> u32 {
+        self
+    }
+}
+
+/// Runs `$body` with `$s` bound to the slice of a [`Raw`], whichever its width (the code is
+/// compiled once for each).
+macro_rules! with_raw {
+    ($raw:expr, |$s:ident| $body:expr) => {
+        match $raw {
+            $crate::model::column::Raw::Narrow($s) => $body,
+            $crate::model::column::Raw::Wide($s) => $body,
+        }
+    };
+}
+pub(crate) use with_raw;
+
+impl<'a> Raw<'a> {
+    /// The number of values.
+    pub(crate) fn len(self) -> usize {
+        with_raw!(self, |s| s.len())
+    }
+
+    /// Value `i` (0 where absent).
+    ///
+    /// # Panics
+    ///
+    /// When `i` is out of bounds, as a slice does.
+    #[inline]
+    pub(crate) fn at(self, i: usize) -> u32 {
+        with_raw!(self, |s| s[i].value())
+    }
+
+    /// The values `range`.
+    ///
+    /// # Panics
+    ///
+    /// When `range` is out of bounds, as a slice does.
+    pub(crate) fn slice(self, range: std::ops::Range<usize>) -> Raw<'a> {
+        match self {
+            Raw::Narrow(s) => Raw::Narrow(&s[range]),
+            Raw::Wide(s) => Raw::Wide(&s[range]),
+        }
+    }
+
+    /// The sum of the values (fewer than 2^32 values below 2^32 each: no overflow).
+    pub(crate) fn sum(self) -> u64 {
+        with_raw!(self, |s| s.iter().map(|&v| u64::from(v)).sum())
+    }
+
+    /// Adds each value to the entry of `acc` at its position (as many as `acc` has).
+    pub(crate) fn add_to(self, acc: &mut [u64]) {
+        with_raw!(self, |s| {
+            for (a, &v) in acc.iter_mut().zip(s) {
+                *a += u64::from(v);
+            }
+        });
+    }
+
+    /// Values `range` as `u32`s: the stored slice when wide, else copied into `buf` (at least
+    /// as long as `range`).
+    #[inline]
+    pub(crate) fn block<'b>(self, range: std::ops::Range<usize>, buf: &'b mut [u32]) -> &'b [u32]
+    where
+        'a: 'b,
+    {
+        match self {
+            Raw::Wide(s) => &s[range],
+            Raw::Narrow(s) => {
+                let out = &mut buf[..range.len()];
+                out.iter_mut()
+                    .zip(&s[range])
+                    .for_each(|(o, &v)| *o = u32::from(v));
+                out
+            }
+        }
+    }
+
+    /// Writes the values into `out`, as many as it has.
+    pub(crate) fn copy_to<T: From<u16> + From<u32>>(self, out: &mut [T]) {
+        match self {
+            Raw::Narrow(s) => out.iter_mut().zip(s).for_each(|(o, &v)| *o = T::from(v)),
+            Raw::Wide(s) => out.iter_mut().zip(s).for_each(|(o, &v)| *o = T::from(v)),
+        }
+    }
+}
+
+/// A column of optional counts: a `u16` per sheet (a `u32` once some value needs it) plus a bit
+/// per absent value.
+///
+/// A column is widened by the first value above `u16::MAX` pushed into it, and stays wide even
+/// when that value is dropped again (a rejected row): narrowing back could cost a copy per
+/// rejected row. Two columns are equal when their values and absent bits are, whatever their
+/// widths.
+#[derive(Clone, Default)]
 pub(crate) struct OptColumn {
-    values: Vec<u32>,
+    values: Values,
     absent: Bits,
+}
+
+impl PartialEq for OptColumn {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (self.raw(), other.raw());
+        self.absent == other.absent
+            && a.len() == b.len()
+            && match (a, b) {
+                (Raw::Narrow(x), Raw::Narrow(y)) => x == y,
+                (Raw::Wide(x), Raw::Wide(y)) => x == y,
+                _ => (0..a.len()).all(|i| a.at(i) == b.at(i)),
+            }
+    }
+}
+
+impl Eq for OptColumn {}
+
+impl std::fmt::Debug for OptColumn {
+    /// The values as `u32`s, whatever their width (as equality sees them), and the absent bits.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let raw = self.raw();
+        let values: Vec<u32> = (0..raw.len()).map(|i| raw.at(i)).collect();
+        f.debug_struct("OptColumn")
+            .field("values", &values)
+            .field("absent", &self.absent)
+            .finish()
+    }
 }
 
 impl OptColumn {
     /// A column of `len` absent values.
     pub(crate) fn absent(len: usize) -> Self {
         let mut c = OptColumn {
-            values: vec![0; len],
+            values: Values::Narrow(vec![0; len]),
             absent: Bits::default(),
         };
         for i in 0..len {
@@ -94,34 +253,68 @@ impl OptColumn {
 
     #[inline]
     pub(crate) fn push(&mut self, v: Option<u32>) {
+        let len = self.len();
         if v.is_none() {
-            self.absent.set(self.values.len());
+            self.absent.set(len);
         }
-        self.values.push(v.unwrap_or(0));
+        let v = v.unwrap_or(0);
+        match &mut self.values {
+            Values::Narrow(values) => match u16::try_from(v) {
+                Ok(v) => values.push(v),
+                Err(_) => self.widen().push(v),
+            },
+            Values::Wide(values) => values.push(v),
+        }
+    }
+
+    /// The values made four bytes each, with the same room.
+    #[cold]
+    fn widen(&mut self) -> &mut Vec<u32> {
+        if let Values::Narrow(narrow) = &self.values {
+            let mut wide = Vec::with_capacity(narrow.capacity().max(narrow.len() + 1));
+            wide.extend(narrow.iter().map(|&v| u32::from(v)));
+            self.values = Values::Wide(wide);
+        }
+        match &mut self.values {
+            Values::Wide(wide) => wide,
+            Values::Narrow(_) => unreachable!("widened just above"),
+        }
     }
 
     #[inline]
     pub(crate) fn get(&self, i: usize) -> Option<u32> {
-        let v = *self.values.get(i)?;
+        let v = match &self.values {
+            Values::Narrow(values) => u32::from(*values.get(i)?),
+            Values::Wide(values) => *values.get(i)?,
+        };
         (!self.absent.get(i)).then_some(v)
     }
 
     /// The number of values.
     #[inline]
     pub(crate) fn len(&self) -> usize {
-        self.values.len()
+        match &self.values {
+            Values::Narrow(values) => values.len(),
+            Values::Wide(values) => values.len(),
+        }
     }
 
     /// Keeps the first `len` values.
     pub(crate) fn truncate(&mut self, len: usize) {
-        self.values.truncate(len);
+        match &mut self.values {
+            Values::Narrow(values) => values.truncate(len),
+            Values::Wide(values) => values.truncate(len),
+        }
         self.absent.truncate(len);
     }
 
     /// The raw values, 0 where absent; pair with [`OptColumn::has_absent`].
     #[inline]
-    pub(crate) fn raw(&self) -> &[u32] {
-        &self.values
+    pub(crate) fn raw(&self) -> Raw<'_> {
+        match &self.values {
+            Values::Narrow(values) => Raw::Narrow(values),
+            Values::Wide(values) => Raw::Wide(values),
+        }
     }
 
     #[inline]
@@ -137,8 +330,16 @@ impl OptColumn {
     /// Appends every value of `other`.
     #[cfg(any(test, feature = "parallel"))]
     pub(crate) fn extend(&mut self, other: &OptColumn) {
-        let base = self.values.len();
-        self.values.extend_from_slice(&other.values);
+        let base = self.len();
+        match (&mut self.values, other.raw()) {
+            (Values::Narrow(values), Raw::Narrow(more)) => values.extend_from_slice(more),
+            (Values::Wide(values), more) => {
+                values.extend((0..more.len()).map(|i| more.at(i)));
+            }
+            (Values::Narrow(_), Raw::Wide(more)) => {
+                self.widen().extend_from_slice(more);
+            }
+        }
         for i in other.absent.iter_ones() {
             self.absent.set(base + i);
         }
@@ -146,33 +347,69 @@ impl OptColumn {
 
     /// The number of present values.
     pub(crate) fn present(&self) -> usize {
-        self.values.len() - self.absent.ones()
+        self.len() - self.absent.ones()
     }
 
     pub(crate) fn reserve(&mut self, n: usize) {
-        self.values.reserve(n);
+        match &mut self.values {
+            Values::Narrow(values) => values.reserve(n),
+            Values::Wide(values) => values.reserve(n),
+        }
     }
 
     pub(crate) fn shrink_to_fit(&mut self) {
-        self.values.shrink_to_fit();
+        match &mut self.values {
+            Values::Narrow(values) => values.shrink_to_fit(),
+            Values::Wide(values) => values.shrink_to_fit(),
+        }
         self.absent.words.shrink_to_fit();
     }
 
-    /// Empties the column, keeping its allocation.
+    /// Empties the column, keeping its allocation (and its width).
     pub(crate) fn clear(&mut self) {
-        self.values.clear();
+        self.truncate(0);
         self.absent = Bits::default();
     }
 
+    /// The same values stored four bytes each.
+    #[cfg(test)]
+    pub(crate) fn widened(&self) -> OptColumn {
+        let mut c = self.clone();
+        c.widen();
+        c
+    }
+
+    /// Whether the values are stored four bytes each.
+    #[cfg(test)]
+    pub(crate) fn is_wide(&self) -> bool {
+        matches!(self.values, Values::Wide(_))
+    }
+
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.values.capacity() * 4 + self.absent.heap_bytes()
+        let values = match &self.values {
+            Values::Narrow(values) => values.capacity() * 2,
+            Values::Wide(values) => values.capacity() * 4,
+        };
+        values + self.absent.heap_bytes()
     }
 }
 
 /// A column a reader pushes a row's counts into: an [`OptColumn`], or a [`SlotColumn`].
 pub(crate) trait PushCount {
+    /// Whether [`PushCount::push_low`] may keep only a value's low two bytes.
+    const LOW: bool = false;
+
     /// Pushes one count, `None` when absent.
     fn push(&mut self, v: Option<u32>);
+
+    /// Pushes one count, or (when [`PushCount::LOW`]) only its low two bytes if it is past
+    /// `u16::MAX` and the column is narrow: the caller looks at the row's values once they are
+    /// pushed, and pushes the row again with [`PushCount::push`] when one of them was. (One
+    /// check a row instead of one a value.)
+    #[inline]
+    fn push_low(&mut self, v: Option<u32>) {
+        self.push(v);
+    }
 }
 
 impl PushCount for OptColumn {
@@ -184,25 +421,32 @@ impl PushCount for OptColumn {
 
 /// One part's counts of a column read on every core, written straight into that part's slots
 /// of the joined column: its values go in order into `slots`, then (once they are full) into a
-/// vector of their own; absent values are kept as bits counted from the part's first sheet.
-/// [`close_up`] makes the joined column of every part's.
+/// vector of their own; absent values are kept as bits counted from the part's first sheet. The
+/// first value above `u16::MAX` moves every value of the part into `wide`, where the later ones
+/// follow. [`close_up`] makes the joined column of every part's.
 #[cfg(feature = "parallel")]
 #[derive(Debug)]
 pub(crate) struct SlotColumn<'a> {
-    slots: &'a mut [u32],
+    /// The part's slots; none once the part is wide.
+    slots: &'a mut [u16],
+    /// How many slots the part had.
+    room: usize,
     len: usize,
-    spill: Vec<u32>,
+    spill: Vec<u16>,
+    wide: Option<Vec<u32>>,
     absent: Bits,
 }
 
 #[cfg(feature = "parallel")]
 impl<'a> SlotColumn<'a> {
     /// A column of no value, writing into `slots`.
-    pub(crate) fn new(slots: &'a mut [u32]) -> Self {
+    pub(crate) fn new(slots: &'a mut [u16]) -> Self {
         SlotColumn {
+            room: slots.len(),
             slots,
             len: 0,
             spill: Vec::new(),
+            wide: None,
             absent: Bits::default(),
         }
     }
@@ -211,18 +455,54 @@ impl<'a> SlotColumn<'a> {
     pub(crate) fn truncate(&mut self, len: usize) {
         if len < self.len {
             self.absent.truncate(len);
-            self.spill.truncate(len.saturating_sub(self.slots.len()));
+            match &mut self.wide {
+                Some(wide) => wide.truncate(len),
+                None => self.spill.truncate(len.saturating_sub(self.room)),
+            }
             self.len = len;
         }
     }
 
-    /// What [`close_up`] needs once the part is read: the values past its slots and the absent
-    /// bits, without the borrow of the slots.
+    /// The part's values so far, four bytes each, in a vector with room for as many more as
+    /// its slots had.
+    #[cold]
+    fn widen(&mut self) -> &mut Vec<u32> {
+        let in_slots = &self.slots[..self.len.min(self.room)];
+        let mut wide = Vec::with_capacity(self.room.max(self.len) + 1);
+        wide.extend(in_slots.iter().chain(&self.spill).map(|&v| u32::from(v)));
+        // No slot is written again: the inline push finds none, and goes past them.
+        self.slots = &mut [];
+        self.spill = Vec::new();
+        self.wide.insert(wide)
+    }
+
+    /// [`PushCount::push`] of a value past the slots, or of four bytes.
+    #[cold]
+    #[inline(never)]
+    fn push_past_slots(&mut self, v: Option<u32>) {
+        if v.is_none() {
+            self.absent.set(self.len);
+        }
+        let v = v.unwrap_or(0);
+        match (&mut self.wide, u16::try_from(v)) {
+            (Some(wide), _) => wide.push(v),
+            (None, Ok(narrow)) => match self.slots.get_mut(self.len) {
+                Some(slot) => *slot = narrow,
+                None => self.spill.push(narrow),
+            },
+            (None, Err(_)) => self.widen().push(v),
+        }
+        self.len += 1;
+    }
+
+    /// What [`close_up`] needs once the part is read: the values past its slots (or all of
+    /// them, when wide) and the absent bits, without the borrow of the slots.
     pub(crate) fn placed(self) -> Placed {
         Placed {
-            room: self.slots.len(),
+            room: self.room,
             len: self.len,
             spill: self.spill,
+            wide: self.wide,
             absent: self.absent,
         }
     }
@@ -230,28 +510,51 @@ impl<'a> SlotColumn<'a> {
 
 #[cfg(feature = "parallel")]
 impl PushCount for SlotColumn<'_> {
+    const LOW: bool = true;
+
+    #[inline]
+    fn push_low(&mut self, v: Option<u32>) {
+        // (A wide part has no slot left: its values go past them, whole.)
+        match self.slots.get_mut(self.len) {
+            Some(slot) => {
+                *slot = v.unwrap_or(0) as u16;
+                if v.is_none() {
+                    self.absent.set(self.len);
+                }
+                self.len += 1;
+            }
+            None => self.push_past_slots(v),
+        }
+    }
+
     #[inline]
     fn push(&mut self, v: Option<u32>) {
-        if v.is_none() {
-            self.absent.set(self.len);
+        // The common case inline: a value of two bytes into a slot.
+        // (A wide part has no slot left.)
+        let narrow = u16::try_from(v.unwrap_or(0));
+        match (narrow, self.slots.get_mut(self.len)) {
+            (Ok(narrow), Some(slot)) => {
+                *slot = narrow;
+                if v.is_none() {
+                    self.absent.set(self.len);
+                }
+                self.len += 1;
+            }
+            _ => self.push_past_slots(v),
         }
-        let v = v.unwrap_or(0);
-        match self.slots.get_mut(self.len) {
-            Some(slot) => *slot = v,
-            None => self.spill.push(v),
-        }
-        self.len += 1;
     }
 }
 
-/// A part's values of a column, as [`SlotColumn::placed`] leaves them: `len` values, the first
-/// `room` of them (at most) in the part's slots, the rest in `spill`.
+/// A part's values of a column, as [`SlotColumn::placed`] leaves them: `len` values, either all
+/// in `wide`, or the first `room` of them (at most) in the part's slots and the rest in
+/// `spill`.
 #[cfg(feature = "parallel")]
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Placed {
     room: usize,
     len: usize,
-    spill: Vec<u32>,
+    spill: Vec<u16>,
+    wide: Option<Vec<u32>>,
     absent: Bits,
 }
 
@@ -259,9 +562,9 @@ pub(crate) struct Placed {
 /// `starts[k]` and number `placed[k].room`, the parts' slots follow one another): each part's
 /// values are moved down to follow the part before's, within `slots`, so that nothing is
 /// allocated or copied elsewhere. When a part has more values than the room the parts before it
-/// left, the column is built anew instead.
+/// left, or when some part's values are wide, the column is built anew instead.
 #[cfg(feature = "parallel")]
-pub(crate) fn close_up(mut slots: Vec<u32>, starts: &[usize], placed: Vec<Placed>) -> OptColumn {
+pub(crate) fn close_up(mut slots: Vec<u16>, starts: &[usize], placed: Vec<Placed>) -> OptColumn {
     debug_assert_eq!(starts.len(), placed.len());
     let mut absent = Bits::default();
     // Part `k`'s values go to `dest..dest + len`: they must not reach the slots of a part not
@@ -272,17 +575,38 @@ pub(crate) fn close_up(mut slots: Vec<u32>, starts: &[usize], placed: Vec<Placed
         dest += p.len;
         ok
     });
-    if !fits {
+    let narrow = placed.iter().all(|p| p.wide.is_none());
+    if !(fits && narrow) {
         let total = placed.iter().map(|p| p.len).sum();
-        let mut values = Vec::with_capacity(total);
-        for (&start, p) in starts.iter().zip(&placed) {
-            for i in p.absent.iter_ones() {
-                absent.set(values.len() + i);
-            }
-            values.extend_from_slice(&slots[start..start + p.len.min(p.room)]);
-            values.extend_from_slice(&p.spill);
+        let mut column = OptColumn::default();
+        if narrow {
+            column.values = Values::Narrow(Vec::with_capacity(total));
+        } else {
+            column.values = Values::Wide(Vec::with_capacity(total));
         }
-        return OptColumn { values, absent };
+        for (&start, p) in starts.iter().zip(&placed) {
+            let base = column.len();
+            for i in p.absent.iter_ones() {
+                absent.set(base + i);
+            }
+            let parts: [&[u16]; 2] = match p.wide {
+                Some(_) => [&[], &[]],
+                None => [&slots[start..start + p.len.min(p.room)], &p.spill],
+            };
+            match (&mut column.values, &p.wide) {
+                (Values::Wide(values), Some(wide)) => values.extend_from_slice(wide),
+                (Values::Wide(values), None) => {
+                    values.extend(parts.iter().flat_map(|s| s.iter()).map(|&v| u32::from(v)));
+                }
+                (Values::Narrow(values), _) => {
+                    for s in parts {
+                        values.extend_from_slice(s);
+                    }
+                }
+            }
+        }
+        column.absent = absent;
+        return column;
     }
     let mut dest = 0;
     for (&start, p) in starts.iter().zip(&placed) {
@@ -301,7 +625,7 @@ pub(crate) fn close_up(mut slots: Vec<u32>, starts: &[usize], placed: Vec<Placed
     }
     slots.truncate(dest);
     OptColumn {
-        values: slots,
+        values: Values::Narrow(slots),
         absent,
     }
 }
@@ -410,6 +734,42 @@ mod tests {
         }
     }
 
+    /// A column is widened by the first value past two bytes, and is equal to a narrow one
+    /// with the same values and absent bits; a value or an absent bit apart makes two columns
+    /// unequal, at either width or across them.
+    #[test]
+    fn columns_are_compared_by_value_whatever_their_width() {
+        let column = |values: &[Option<u32>]| {
+            let mut c = OptColumn::default();
+            for v in values {
+                c.push(*v);
+            }
+            c
+        };
+        let narrow = column(&[Some(1), None, Some(65_535)]);
+        assert!(!narrow.is_wide());
+        let past = column(&[Some(1), None, Some(65_536)]);
+        assert!(past.is_wide());
+        assert_eq!(past.get(2), Some(65_536));
+        let wide = narrow.widened();
+        assert!(wide.is_wide());
+        assert_eq!(wide, narrow);
+        assert_eq!(format!("{wide:?}"), format!("{narrow:?}"));
+        assert_ne!(past, narrow);
+        assert_ne!(narrow, past);
+        assert_ne!(past.widened(), wide);
+        assert_ne!(column(&[Some(1), Some(0), Some(65_535)]), narrow);
+        assert_ne!(column(&[Some(1), Some(0), Some(65_535)]).widened(), wide);
+        assert_ne!(column(&[Some(1), None, Some(65_535), Some(0)]), wide);
+        // Widened once, wide for good: the value dropped again leaves the others as they were.
+        let mut dropped = past.clone();
+        dropped.truncate(2);
+        dropped.push(Some(65_535));
+        assert!(dropped.is_wide());
+        assert_eq!(dropped, narrow);
+        assert!(dropped.heap_bytes() >= 3 * 4);
+    }
+
     #[test]
     fn optional_values_keep_absence() {
         let mut c = OptColumn::default();
@@ -443,9 +803,14 @@ mod tests {
         use proptest::prelude::*;
         proptest::collection::vec(
             prop_oneof![
-                6 => any::<u32>().prop_map(|v| Some(Some(v))),
-                2 => Just(Some(None)),
-                1 => Just(None),
+                // Mostly values of two bytes, now and then one of four (which widens the part),
+                // and the values at the edge.
+                12 => (0..=u32::from(u16::MAX)).prop_map(|v| Some(Some(v))),
+                1 => any::<u32>().prop_map(|v| Some(Some(v))),
+                1 => prop_oneof![Just(65_535u32), Just(65_536), Just(u32::MAX)]
+                    .prop_map(|v| Some(Some(v))),
+                4 => Just(Some(None)),
+                2 => Just(None),
             ],
             0..90,
         )
@@ -465,7 +830,7 @@ mod tests {
         ) {
             let room: Vec<usize> = parts.iter().map(|(_, r)| *r).collect();
             let total: usize = room.iter().sum::<usize>() + tail;
-            let mut slots = vec![u32::MAX; total];
+            let mut slots = vec![u16::MAX; total];
             let mut starts = Vec::new();
             let mut expected = OptColumn::default();
             let mut placed = Vec::new();
@@ -496,6 +861,13 @@ mod tests {
             let joined = close_up(slots, &starts, placed);
             proptest::prop_assert_eq!(&joined, &expected);
             proptest::prop_assert_eq!(joined.present(), expected.present());
+            // Wide when some part met a value past two bytes (even one dropped again), as one
+            // column pushed value by value would be.
+            proptest::prop_assert_eq!(joined.is_wide(), expected.is_wide());
+            for i in 0..expected.len() {
+                proptest::prop_assert_eq!(joined.get(i), expected.get(i));
+                proptest::prop_assert_eq!(joined.raw().at(i), expected.raw().at(i));
+            }
         }
     }
 

@@ -12,6 +12,7 @@ use std::fmt;
 use super::batch::{BatchDraw, BatchRisk, macro_risk, macro_sample_size, ppeb_draws};
 use super::{ReportedResult, check_risk_limit};
 use crate::error::{Error, Result};
+use crate::model::column::{Raw, with_raw};
 use crate::model::{ActaSet, Field};
 use crate::report::{Code, Finding, Subject, Value};
 
@@ -103,8 +104,8 @@ struct Reported<'a> {
     tables: usize,
     /// Per candidate, the raw columns of its ballot lines (0 where absent; no line is absent on
     /// a first reading, checked when read).
-    lines: Vec<Vec<&'a [u32]>>,
-    basis: &'a [u32],
+    lines: Vec<Vec<Raw<'a>>>,
+    basis: Raw<'a>,
     /// `(winner, loser, margin)` of every pair, and `1 / margin` for a first comparison.
     pairs: Vec<(usize, usize, u64)>,
     inverse: Vec<f64>,
@@ -120,7 +121,7 @@ impl<'a> Reported<'a> {
         check_risk_limit(options.risk_limit)?;
         let contest = set.contest();
         let n_cand = contest.candidates().len();
-        let absent = |field: Field, what: String| -> Result<&'a [u32]> {
+        let absent = |field: Field, what: String| -> Result<Raw<'a>> {
             let Some(col) = set.column(field) else {
                 return Err(Error::invalid(
                     "reported sheets",
@@ -169,9 +170,13 @@ impl<'a> Reported<'a> {
         }
         // Totals over every sheet, less the repeated readings (u64: at most 2^32 sheets of
         // counts below 2^32).
-        let total = |col: &[u32]| -> u64 {
-            let all: u64 = col.iter().map(|&v| u64::from(v)).sum();
-            let repeated: u64 = set.repeats().iter().map(|r| u64::from(col[r.sheet])).sum();
+        let total = |col: &Raw<'_>| -> u64 {
+            let all: u64 = col.sum();
+            let repeated: u64 = set
+                .repeats()
+                .iter()
+                .map(|r| u64::from(col.at(r.sheet)))
+                .sum();
             all - repeated
         };
         let mut totals = Vec::with_capacity(n_cand);
@@ -184,7 +189,7 @@ impl<'a> Reported<'a> {
             }
             totals.push(t);
         }
-        let ballots = total(basis);
+        let ballots = total(&basis);
         let result = ReportedResult::new(
             contest
                 .candidates()
@@ -217,13 +222,13 @@ impl<'a> Reported<'a> {
     fn votes(&self, i: usize) -> Vec<u64> {
         self.lines
             .iter()
-            .map(|cols| cols.iter().map(|col| u64::from(col[i])).sum())
+            .map(|cols| cols.iter().map(|col| u64::from(col.at(i))).sum())
             .collect()
     }
 
     /// The bound ballots of sheet `i`.
     fn ballots(&self, i: usize) -> u64 {
-        u64::from(self.basis[i])
+        u64::from(self.basis.at(i))
     }
 
     /// The pair whose bound is largest for sheet `i` with these votes, and the bound's
@@ -281,17 +286,17 @@ impl<'a> Reported<'a> {
                 .map(|cols| {
                     let mut v = vec![0.0f64; n];
                     for col in cols {
-                        for (x, &c) in v.iter_mut().zip(&col[start..end]) {
-                            *x += f64::from(c);
-                        }
+                        with_raw!(col.slice(start..end), |col| {
+                            for (x, &c) in v.iter_mut().zip(col) {
+                                *x += f64::from(c);
+                            }
+                        });
                     }
                     v
                 })
                 .collect();
-            let ballots: Vec<f64> = self.basis[start..end]
-                .iter()
-                .map(|&b| f64::from(b))
-                .collect();
+            let mut ballots = vec![0.0f64; n];
+            self.basis.slice(start..end).copy_to(&mut ballots);
             // The largest ratio per row, the pair giving it, and the second largest (branch-free
             // updates, which the compiler vectorises).
             let mut best = vec![f64::NEG_INFINITY; n];

@@ -319,7 +319,7 @@ fn count_feasibility(
             .filter_map(|r| col.get(r.sheet))
             .map(u64::from)
             .sum();
-        let all: u64 = col.raw().iter().map(|&v| u64::from(v)).sum();
+        let all: u64 = col.raw().sum();
         (!missing).then(|| all - repeated)
     });
     match claim.basis {

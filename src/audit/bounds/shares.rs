@@ -131,8 +131,12 @@ fn field_values(set: &ActaSet, field: Field, keep: Option<&[usize]>) -> Option<V
     if !col.has_absent() {
         let raw = col.raw();
         return Some(match keep {
-            None => raw.iter().map(|&v| u64::from(v)).collect(),
-            Some(keep) => keep.iter().map(|&i| u64::from(raw[i])).collect(),
+            None => {
+                let mut all = vec![0u64; raw.len()];
+                raw.copy_to(&mut all);
+                all
+            }
+            Some(keep) => keep.iter().map(|&i| u64::from(raw.at(i))).collect(),
         });
     }
     match keep {

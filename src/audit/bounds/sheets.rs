@@ -74,9 +74,7 @@ impl<'a> Values<'a> {
             .collect();
         let mut low = vec![0u64; set.len()];
         for col in &lines {
-            for (a, v) in low.iter_mut().zip(col.raw()) {
-                *a += u64::from(*v);
-            }
+            col.raw().add_to(&mut low);
         }
         let mut absent = Vec::new();
         if lines.iter().any(|c| c.has_absent()) {

@@ -2,6 +2,7 @@
 
 use super::sheets::*;
 use super::*;
+use crate::model::column::Raw;
 
 /// A multiset of values, kept as counts: votes per table are small integers, so a histogram
 /// answers "the sum of the `k` smallest" with a walk over its buckets. Values above
@@ -35,11 +36,11 @@ impl Tally {
     }
 
     /// Adds every value of `values`, as [`Tally::add`] would one at a time.
-    pub(crate) fn add_all(&mut self, values: &[u32]) {
-        let max = values.iter().copied().max().map_or(0, u64::from);
+    pub(crate) fn add_all<T: Copy + Ord + Into<u64>>(&mut self, values: &[T]) {
+        let max = values.iter().copied().max().map_or(0, Into::into);
         if max > Self::LIMIT {
             for &v in values {
-                self.add(u64::from(v));
+                self.add(v.into());
             }
             return;
         }
@@ -49,8 +50,9 @@ impl Tally {
         let counts = &mut self.counts[..];
         let mut sum = 0u64;
         for &v in values {
+            let v: u64 = v.into();
             counts[v as usize] += 1;
-            sum += u64::from(v);
+            sum += v;
         }
         self.n += values.len() as u64;
         self.sum += u128::from(sum);
@@ -241,7 +243,7 @@ impl SubjectTally {
     pub(crate) fn of_columns(set: &ActaSet, candidates: &[usize]) -> Option<Self> {
         const BLOCK: usize = 1024;
         let contest = set.contest();
-        let lines: Vec<&[u32]> = candidates
+        let lines: Vec<Raw<'_>> = candidates
             .iter()
             .flat_map(|c| contest.lines_of(*c))
             .filter_map(|l| set.column(Field::Line(l)))
@@ -264,6 +266,7 @@ impl SubjectTally {
             return None;
         }
         let mut low = [0u64; BLOCK];
+        let mut electors_block = [0u32; BLOCK];
         let (mut low_spread, mut gain_spread) = (Spread::<4>::default(), Spread::<1>::default());
         for run in set.first_reading_runs() {
             for start in run.clone().step_by(BLOCK) {
@@ -272,19 +275,16 @@ impl SubjectTally {
                 match lines.as_slice() {
                     [] => low.fill(0),
                     [first, rest @ ..] => {
-                        for (a, &v) in low.iter_mut().zip(&first[start..end]) {
-                            *a = u64::from(v);
-                        }
+                        first.slice(start..end).copy_to(low);
                         for line in rest {
-                            for (a, &v) in low.iter_mut().zip(&line[start..end]) {
-                                *a += u64::from(v);
-                            }
+                            line.slice(start..end).add_to(low);
                         }
                     }
                 }
                 if let Some(e) = electors {
-                    let (s, g) =
-                        Spread::add_pairs(&mut low_spread, &mut gain_spread, low, &e[start..end]);
+                    let e_block = &mut electors_block[..end - start];
+                    e.slice(start..end).copy_to(e_block);
+                    let (s, g) = Spread::add_pairs(&mut low_spread, &mut gain_spread, low, e_block);
                     sum += u128::from(s);
                     gain_sum += u128::from(g);
                 } else {

@@ -398,7 +398,13 @@ impl Plan {
         let last = self.names.len() - 1;
         // Counts first, straight into their columns: they are the cells most often wrong, and
         // cost nothing to check.
-        if let Err(r) = self.counts(rec, last, sink.columns(set)) {
+        let mut counted = self.counts::<_, false>(rec, last, sink.columns(set));
+        if matches!(counted, Ok(false)) {
+            // A value past two bytes pushed as its low bytes: the row again, value by value.
+            sink.drop_counts(set);
+            counted = self.counts::<_, true>(rec, last, sink.columns(set));
+        }
+        if let Err(r) = counted {
             sink.drop_counts(set);
             return Err(r.into());
         }
@@ -410,26 +416,43 @@ impl Plan {
     }
 
     /// Pushes the row's counts, one into every count column, up to the first cell that is no
-    /// count.
+    /// count: with [`PushCount::push`] when `EXACT`, else with [`PushCount::push_low`], and
+    /// then `Ok(false)` when a value was past two bytes (the caller drops the row's counts and
+    /// pushes them again, exactly).
     #[inline]
-    fn counts<C: PushCount>(
+    fn counts<C: PushCount, const EXACT: bool>(
         &self,
         rec: &Record,
         last: usize,
         cols: RowColumns<'_, C>,
-    ) -> std::result::Result<(), Reject> {
+    ) -> std::result::Result<bool, Reject> {
         debug_assert!(cols.standard.len() == self.standard.len());
         debug_assert!(cols.lines.len() == self.lines.len());
         debug_assert!(cols.extra.len() == self.extra.len());
+        // The bits of every value pushed, or-ed.
+        let mut bits = 0u32;
+        #[inline]
+        fn push<C: PushCount, const EXACT: bool>(c: &mut C, v: Option<u32>) -> u32 {
+            if EXACT || !C::LOW {
+                c.push(v);
+                0
+            } else {
+                c.push_low(v);
+                v.unwrap_or(0)
+            }
+        }
         for (c, plan) in cols.standard.iter_mut().zip(&self.standard) {
-            c.push(match plan {
-                None => None,
-                // The common field, one column, read inline (no sum to name on a rejection).
-                Some(SourcePlan::Column(col)) => {
-                    count_at(rec, *col, last).map_err(|b| b.reject(None))?
-                }
-                Some(p) => p.read(rec, last).map_err(|b| b.reject(Some(p)))?,
-            });
+            bits |= push::<C, EXACT>(
+                c,
+                match plan {
+                    None => None,
+                    // The common field, one column, read inline (no sum to name on a rejection).
+                    Some(SourcePlan::Column(col)) => {
+                        count_at(rec, *col, last).map_err(|b| b.reject(None))?
+                    }
+                    Some(p) => p.read(rec, last).map_err(|b| b.reject(Some(p)))?,
+                },
+            );
         }
         match self.lines_run {
             // Side by side, and every one on the record (a row that reaches here has every
@@ -438,19 +461,20 @@ impl Plan {
                 let cells = rec.run(first, self.lines.len());
                 for ((c, cell), col) in cols.lines.iter_mut().zip(cells).zip(first..) {
                     let cell = if col == last { strip_cr(cell) } else { cell };
-                    c.push(count_of(cell, col).map_err(|b| b.reject(None))?);
+                    bits |= push::<C, EXACT>(c, count_of(cell, col).map_err(|b| b.reject(None))?);
                 }
             }
             _ => {
                 for (c, &col) in cols.lines.iter_mut().zip(&self.lines) {
-                    c.push(count_at(rec, col, last).map_err(|b| b.reject(None))?);
+                    bits |=
+                        push::<C, EXACT>(c, count_at(rec, col, last).map_err(|b| b.reject(None))?);
                 }
             }
         }
         for (c, p) in cols.extra.iter_mut().zip(&self.extra) {
-            c.push(p.read(rec, last).map_err(|b| b.reject(Some(p)))?);
+            bits |= push::<C, EXACT>(c, p.read(rec, last).map_err(|b| b.reject(Some(p)))?);
         }
-        Ok(())
+        Ok(EXACT || !C::LOW || u16::try_from(bits).is_ok())
     }
 
     /// The row's key, place and image, and the sheet pushed; its counts are pushed already.

@@ -407,7 +407,7 @@ fn buckets_for(capacity: usize) -> u64 {
 #[cfg(feature = "parallel")]
 pub(crate) struct PlacedCounts {
     pub(crate) starts: Vec<usize>,
-    pub(crate) columns: Vec<(Vec<u32>, Vec<Placed>)>,
+    pub(crate) columns: Vec<(Vec<u16>, Vec<Placed>)>,
 }
 
 /// A part's ids' hashes and count columns, taken from it to be appended on one side while its

@@ -475,6 +475,18 @@ impl ActaSet {
     }
 }
 
+#[cfg(all(test, feature = "synth"))]
+impl ActaSet {
+    /// The same set with every count column stored four bytes a value.
+    pub(crate) fn widened(&self) -> ActaSet {
+        let mut set = self.clone();
+        for c in set.count_columns_mut() {
+            *c = c.widened();
+        }
+        set
+    }
+}
+
 impl PartialEq for ActaSet {
     /// Two sets are equal when they have the same contest, source, level names, further fields
     /// and the same sheets in the same order, with places compared by their codes and names
