@@ -375,7 +375,8 @@ impl<'a> StreamAudit<'a> {
     pub fn run_path(&self, path: impl AsRef<Path>) -> Result<StreamOutcome> {
         let path = path.as_ref();
         let file = std::fs::File::open(path).map_err(|e| Error::io(e, Some(path)))?;
-        self.run_inner(std::io::BufReader::with_capacity(1 << 16, file), Some(path))
+        // No `BufReader`: the reader has a buffer of its own, filled straight from the file.
+        self.run_inner(file, Some(path))
             .map_err(|e| e.in_input(Some(path)))
     }
 

@@ -64,7 +64,9 @@ pub(crate) trait Source: Sync {
 }
 
 impl Source for &Path {
-    type Reader = BufReader<File>;
+    // No buffer of its own: the reader fills its buffer straight from the file (a `BufReader`
+    // would copy every byte once more, its reads being no larger than its own buffer).
+    type Reader = File;
 
     fn len(&self) -> Result<u64> {
         Ok(std::fs::metadata(self).map_err(io_error(self))?.len())
@@ -73,7 +75,7 @@ impl Source for &Path {
     fn at(&self, offset: u64) -> Result<Self::Reader> {
         let mut file = File::open(self).map_err(io_error(self))?;
         file.seek(SeekFrom::Start(offset)).map_err(io_error(self))?;
-        Ok(BufReader::with_capacity(1 << 16, file))
+        Ok(file)
     }
 
     fn path(&self) -> Option<&Path> {

@@ -154,12 +154,8 @@ fn read_csv_path_inner(path: &Path, layout: &Layout, execution: Execution) -> Re
     let _ = execution;
     let file = std::fs::File::open(path).map_err(|e| Error::io(e, Some(path)))?;
     let len = file.metadata().ok().map(|m| m.len());
-    read_csv_inner(
-        std::io::BufReader::with_capacity(1 << 16, file),
-        layout,
-        Some(path),
-        len,
-    )
+    // No `BufReader`: the reader has a buffer of its own, filled straight from the file.
+    read_csv_inner(file, layout, Some(path), len)
 }
 
 /// Reads every row; with the input's length in bytes when it is known (a file), the set is
