@@ -191,10 +191,11 @@ impl<'a> Raw<'a> {
 
     /// Writes the values into `out`, as many as it has.
     pub(crate) fn copy_to<T: From<u16> + From<u32>>(self, out: &mut [T]) {
-        match self {
-            Raw::Narrow(s) => out.iter_mut().zip(s).for_each(|(o, &v)| *o = T::from(v)),
-            Raw::Wide(s) => out.iter_mut().zip(s).for_each(|(o, &v)| *o = T::from(v)),
-        }
+        with_raw!(self, |s| {
+            for (o, &v) in out.iter_mut().zip(s) {
+                *o = T::from(v);
+            }
+        });
     }
 }
 
@@ -334,7 +335,7 @@ impl OptColumn {
         match (&mut self.values, other.raw()) {
             (Values::Narrow(values), Raw::Narrow(more)) => values.extend_from_slice(more),
             (Values::Wide(values), more) => {
-                values.extend((0..more.len()).map(|i| more.at(i)));
+                with_raw!(more, |m| values.extend(m.iter().map(|&v| v.value())));
             }
             (Values::Narrow(_), Raw::Wide(more)) => {
                 self.widen().extend_from_slice(more);

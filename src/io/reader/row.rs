@@ -431,18 +431,16 @@ impl Plan {
         debug_assert!(cols.extra.len() == self.extra.len());
         // The bits of every value pushed, or-ed.
         let mut bits = 0u32;
-        #[inline]
-        fn push<C: PushCount, const EXACT: bool>(c: &mut C, v: Option<u32>) -> u32 {
+        let mut push = |c: &mut C, v: Option<u32>| {
             if EXACT || !C::LOW {
                 c.push(v);
-                0
             } else {
+                bits |= v.unwrap_or(0);
                 c.push_low(v);
-                v.unwrap_or(0)
             }
-        }
+        };
         for (c, plan) in cols.standard.iter_mut().zip(&self.standard) {
-            bits |= push::<C, EXACT>(
+            push(
                 c,
                 match plan {
                     None => None,
@@ -461,18 +459,17 @@ impl Plan {
                 let cells = rec.run(first, self.lines.len());
                 for ((c, cell), col) in cols.lines.iter_mut().zip(cells).zip(first..) {
                     let cell = if col == last { strip_cr(cell) } else { cell };
-                    bits |= push::<C, EXACT>(c, count_of(cell, col).map_err(|b| b.reject(None))?);
+                    push(c, count_of(cell, col).map_err(|b| b.reject(None))?);
                 }
             }
             _ => {
                 for (c, &col) in cols.lines.iter_mut().zip(&self.lines) {
-                    bits |=
-                        push::<C, EXACT>(c, count_at(rec, col, last).map_err(|b| b.reject(None))?);
+                    push(c, count_at(rec, col, last).map_err(|b| b.reject(None))?);
                 }
             }
         }
         for (c, p) in cols.extra.iter_mut().zip(&self.extra) {
-            bits |= push::<C, EXACT>(c, p.read(rec, last).map_err(|b| b.reject(Some(p)))?);
+            push(c, p.read(rec, last).map_err(|b| b.reject(Some(p)))?);
         }
         Ok(EXACT || !C::LOW || u16::try_from(bits).is_ok())
     }
