@@ -671,6 +671,61 @@ mod tests {
         }
     }
 
+    /// Image references, which a set keeps only once a sheet has one: each part's are taken
+    /// whole when the parts are joined, with the sheets before them given none, whether the
+    /// first reference is in the first part, a middle one or the last, and whatever the parts
+    /// before it had.
+    #[test]
+    fn image_references_read_alike_on_every_core() {
+        let layout = Layout::from_json(&LAYOUT.replace(
+            r#""contest": "law","#,
+            r#""contest": "law", "image": "img","#,
+        ))
+        .unwrap();
+        for (from, to) in [
+            (0, 3_000),
+            (0, 10),
+            (1_400, 1_600),
+            (2_990, 3_000),
+            (2_000, 2_001),
+        ] {
+            let mut bytes = b"table,state,state_name,town,electors,valid,A,img\n".to_vec();
+            for t in 0..3_000u32 {
+                let img = if (from..to).contains(&t) && t % 3 != 1 {
+                    format!("scan/{t}.jpg")
+                } else {
+                    String::new()
+                };
+                bytes.extend_from_slice(format!("{t},1,N,{},100,5,5,{img}\n", t / 100).as_bytes());
+            }
+            let one = read_csv(&bytes[..], &layout).unwrap();
+            let with_image = (0..3_000).filter(|&i| one.set.image(i).is_some()).count();
+            assert_eq!(with_image, (from..to).filter(|t| t % 3 != 1).count());
+            assert_eq!(
+                one.set.image(from as usize),
+                Some(format!("scan/{from}.jpg").as_str())
+            );
+            let len = bytes.len() as u64;
+            for parts in [2, 3, 5, 8] {
+                let cuts: Vec<u64> = (1..parts).map(|p| p * len / parts).collect();
+                let par = read_cut(&bytes[..], &layout, move |_| cuts.clone())
+                    .unwrap()
+                    .expect("read in parts");
+                assert!(par.set == one.set, "{from}..{to} in {parts} parts");
+                for i in (0..3_000)
+                    .step_by(7)
+                    .chain([from as usize, to as usize - 1])
+                {
+                    assert_eq!(
+                        par.set.image(i),
+                        one.set.image(i),
+                        "{from}..{to}, {parts}: {i}"
+                    );
+                }
+            }
+        }
+    }
+
     /// A quoted cell may hold a line end, where a part may start: a part that sees a quote
     /// sends the file to the one-core reader, and every cut reads as the one-core read does.
     #[test]

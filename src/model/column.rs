@@ -631,73 +631,155 @@ pub(crate) fn close_up(mut slots: Vec<u16>, starts: &[usize], placed: Vec<Placed
     }
 }
 
-/// A column of strings in one buffer, with the end offset of each.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct StrColumn {
+/// Strings in one buffer, with the end offset of each.
+#[derive(Debug, Clone, Default)]
+struct Piece {
     buf: String,
     ends: Vec<u64>,
 }
 
-impl StrColumn {
+impl Piece {
     #[inline]
-    pub(crate) fn push(&mut self, s: &str) {
-        self.buf.push_str(s);
-        self.ends.push(self.buf.len() as u64);
-    }
-
-    #[inline]
-    pub(crate) fn get(&self, i: usize) -> Option<&str> {
+    fn get(&self, i: usize) -> Option<&str> {
         let end = *self.ends.get(i)? as usize;
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
         self.buf.get(start..end)
     }
 
-    pub(crate) fn shrink_to_fit(&mut self) {
+    fn heap_bytes(&self) -> usize {
+        self.buf.capacity() + self.ends.capacity() * 8
+    }
+
+    fn shrink_to_fit(&mut self) {
         self.buf.shrink_to_fit();
         self.ends.shrink_to_fit();
+    }
+}
+
+/// A column of strings: in one buffer with the end offset of each, after any pieces of strings
+/// appended whole. A file read on every core keeps each part's ids where the part wrote them
+/// (the last part's go on growing as sheets are pushed), instead of copying them all once more
+/// when the parts are joined.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct StrColumn {
+    /// The pieces before `last`, each with the index of its first string, in order; none empty.
+    before: Vec<(usize, Piece)>,
+    /// The strings in `before`.
+    base: usize,
+    /// The last strings, where new ones are pushed.
+    last: Piece,
+}
+
+impl StrColumn {
+    #[inline]
+    pub(crate) fn push(&mut self, s: &str) {
+        self.last.buf.push_str(s);
+        self.last.ends.push(self.last.buf.len() as u64);
+    }
+
+    #[inline]
+    pub(crate) fn get(&self, i: usize) -> Option<&str> {
+        match i.checked_sub(self.base) {
+            Some(k) => self.last.get(k),
+            None => self.get_before(i),
+        }
+    }
+
+    /// String `i`, which is in `before`.
+    #[inline(never)]
+    fn get_before(&self, i: usize) -> Option<&str> {
+        let p = self.before.partition_point(|(first, _)| *first <= i);
+        let (first, piece) = self.before.get(p.checked_sub(1)?)?;
+        piece.get(i - first)
+    }
+
+    /// The number of strings.
+    pub(crate) fn len(&self) -> usize {
+        self.base + self.last.ends.len()
+    }
+
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.before.shrink_to_fit();
+        for (_, p) in &mut self.before {
+            p.shrink_to_fit();
+        }
+        self.last.shrink_to_fit();
     }
 
     /// Whether there is no string.
     pub(crate) fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.len() == 0
     }
 
     /// Appends empty strings until there are `len`.
     pub(crate) fn pad_to(&mut self, len: usize) {
-        let end = self.buf.len() as u64;
-        if self.ends.len() < len {
-            self.ends.resize(len, end);
+        let end = self.last.buf.len() as u64;
+        if let Some(n) = len
+            .checked_sub(self.base)
+            .filter(|&n| n > self.last.ends.len())
+        {
+            self.last.ends.resize(n, end);
         }
     }
 
-    /// Appends every string of `other`.
+    /// Appends every string of `other`, taking its pieces as they are (no string is copied).
     #[cfg(any(test, feature = "parallel"))]
-    pub(crate) fn extend(&mut self, other: &StrColumn) {
-        let base = self.buf.len() as u64;
-        self.buf.push_str(&other.buf);
-        self.ends.extend(other.ends.iter().map(|e| e + base));
+    pub(crate) fn append(&mut self, other: StrColumn) {
+        let StrColumn { before, last, .. } = other;
+        for piece in before
+            .into_iter()
+            .map(|(_, p)| p)
+            .chain(std::iter::once(last))
+        {
+            if piece.ends.is_empty() {
+                continue;
+            }
+            let done = std::mem::replace(&mut self.last, piece);
+            if !done.ends.is_empty() {
+                let n = done.ends.len();
+                self.before.push((self.base, done));
+                self.base += n;
+            }
+        }
     }
 
     /// The bytes of all its strings.
     pub(crate) fn bytes(&self) -> usize {
-        self.buf.len()
+        self.before.iter().map(|(_, p)| p.buf.len()).sum::<usize>() + self.last.buf.len()
     }
 
-    /// Empties the column, keeping its allocation.
+    /// Empties the column, keeping the allocation of its last piece.
     pub(crate) fn clear(&mut self) {
-        self.buf.clear();
-        self.ends.clear();
+        self.before.clear();
+        self.base = 0;
+        self.last.buf.clear();
+        self.last.ends.clear();
     }
 
     pub(crate) fn reserve(&mut self, n: usize, bytes: usize) {
-        self.ends.reserve(n);
-        self.buf.reserve(bytes);
+        self.last.ends.reserve(n);
+        self.last.buf.reserve(bytes);
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.buf.capacity() + self.ends.capacity() * 8
+        self.before.capacity() * std::mem::size_of::<(usize, Piece)>()
+            + self
+                .before
+                .iter()
+                .map(|(_, p)| p.heap_bytes())
+                .sum::<usize>()
+            + self.last.heap_bytes()
     }
 }
+
+/// Two columns are equal when they hold the same strings, however they are cut into pieces.
+impl PartialEq for StrColumn {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && (0..self.len()).all(|i| self.get(i) == other.get(i))
+    }
+}
+
+impl Eq for StrColumn {}
 
 #[cfg(test)]
 mod tests {
@@ -927,10 +1009,76 @@ mod tests {
         );
         let mut t = StrColumn::default();
         t.push("x");
-        t.extend(&s);
+        t.append(s.clone());
         assert_eq!(
             (t.get(0), t.get(2), t.get(3)),
             (Some("x"), Some("abc"), Some("ñ"))
         );
+    }
+
+    /// Columns appended whole read as the same strings pushed one by one, at every index and
+    /// past the end, with empty columns and padding between them, and go on growing after.
+    #[test]
+    fn strings_appended_in_pieces_read_as_pushed() {
+        let text = |i: usize| "ñx".repeat(i % 3) + &i.to_string();
+        for cuts in [
+            vec![],
+            vec![0],
+            vec![0, 0, 5],
+            vec![1],
+            vec![1, 2],
+            vec![3, 3, 4, 9],
+            vec![10],
+        ] {
+            let mut whole = StrColumn::default();
+            let mut pieced = StrColumn::default();
+            let mut from = 0;
+            for &to in cuts.iter().chain(std::iter::once(&10)) {
+                let mut piece = StrColumn::default();
+                for i in from..to.max(from) {
+                    whole.push(&text(i));
+                    piece.push(&text(i));
+                }
+                from = to.max(from);
+                pieced.append(piece);
+                assert_eq!(pieced.len(), whole.len(), "{cuts:?}");
+            }
+            // Padded, then pushed into.
+            whole.pad_to(12);
+            pieced.pad_to(12);
+            whole.push("z");
+            pieced.push("z");
+            assert_eq!(pieced, whole, "{cuts:?}");
+            for i in 0..15 {
+                assert_eq!(pieced.get(i), whole.get(i), "{cuts:?} at {i}");
+            }
+            assert_eq!(pieced.bytes(), whole.bytes());
+            assert!(pieced.heap_bytes() >= pieced.bytes());
+            // A pieced column appended whole to another, and one string apart.
+            let mut twice = pieced.clone();
+            twice.append(pieced.clone());
+            let mut flat = whole.clone();
+            for i in 0..whole.len() {
+                flat.push(whole.get(i).unwrap_or_default());
+            }
+            assert_eq!(twice, flat, "{cuts:?}");
+            assert_eq!(twice.get(2 * whole.len() - 1), Some("z"));
+            let mut other = pieced.clone();
+            other.pad_to(0);
+            assert_eq!(other, pieced);
+            other.push("more");
+            assert_ne!(other, pieced);
+            let mut changed = StrColumn::default();
+            for i in 0..whole.len() {
+                changed.push(if i == 4 {
+                    "other"
+                } else {
+                    whole.get(i).unwrap_or_default()
+                });
+            }
+            assert_ne!(changed, pieced, "{cuts:?}");
+            pieced.clear();
+            assert!(pieced.is_empty() && pieced.get(0).is_none());
+        }
     }
 }

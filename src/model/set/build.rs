@@ -220,35 +220,28 @@ impl ActaSet {
             table.reserve(keys.len(), |&(_, h)| spread(h));
             group_by_bucket(keys, bucket_mask(table.capacity()), |&(h, _)| spread(h));
         }
-        self.index_grouped(&by_shard, false);
+        self.index_grouped(&by_shard);
     }
 
     /// Indexes the pending sheets from their keys (hash, sheet) by shard, each shard's grouped by
-    /// the buckets of a shard that has room for all of them ([`ActaSet::index_pending`]); the
-    /// shards on every core when `parallel` (and the `parallel` feature) says so.
-    fn index_grouped(&mut self, by_shard: &[Vec<(u32, u32)>], parallel: bool) {
+    /// the buckets of a shard that has room for all of them ([`ActaSet::index_pending`]).
+    fn index_grouped(&mut self, by_shard: &[Vec<(u32, u32)>]) {
         let end = self.len();
         self.pending = Vec::new();
-        let ids = &self.ids;
-        let shards = self.index.shards.iter_mut().zip(by_shard);
-        let work =
-            |(table, keys): (&mut index::Shard, &Vec<(u32, u32)>)| index_shard(table, ids, keys);
-        #[cfg(feature = "parallel")]
-        let found: Vec<Vec<(usize, usize)>> = if parallel {
-            use rayon::prelude::*;
-            shards
-                .collect::<Vec<_>>()
-                .into_par_iter()
-                .map(work)
-                .collect()
-        } else {
-            shards.map(work).collect()
-        };
-        #[cfg(not(feature = "parallel"))]
-        let found: Vec<Vec<(usize, usize)>> = {
-            let _ = parallel;
-            shards.map(work).collect()
-        };
+        let found = self
+            .index
+            .shards
+            .iter_mut()
+            .zip(by_shard)
+            .map(|(table, keys)| index_shard(table, &self.ids, keys))
+            .collect();
+        self.record_repeats(found);
+        self.indexed = end;
+    }
+
+    /// Lists the repeats that indexing found, (first sheet, repeat) pairs by shard: in sheet
+    /// order, each identical or conflicting.
+    fn record_repeats(&mut self, found: Vec<Vec<(usize, usize)>>) {
         let mut new_repeats: Vec<(usize, usize)> = found.into_iter().flatten().collect();
         new_repeats.sort_unstable_by_key(|&(_, sheet)| sheet);
         for (first, sheet) in new_repeats {
@@ -260,17 +253,18 @@ impl ActaSet {
             self.repeats.push(Repeat { first, sheet, kind });
             self.repeated.set(sheet);
         }
-        self.indexed = end;
     }
 
     /// Appends every sheet of `parts` (sets of the same contest and further fields, each with its
     /// own geography), in order, placing them in this set's geography, and indexes every sheet
     /// not yet indexed, as [`ActaSet::index_pending`] does.
     ///
-    /// Three things go on at once: the parts' places are interned here, and their sheets'
-    /// places appended; their ids and images are appended; the index's keys are split by shard
-    /// and grouped, and the count columns appended (one per task, each part's column dropped
-    /// once appended, so that the memory held grows by little more than a column).
+    /// The parts' ids and images are taken first, each part's as it is (no string is copied).
+    /// Then three things go on at once: the parts' places are interned here, and their sheets'
+    /// places appended; the index's keys are split by shard and grouped, and the shards indexed
+    /// (which reads the ids); the count columns are appended (one per task, each part's column
+    /// dropped once appended, so that the memory held grows by little more than a column). The
+    /// repeats the index found are told identical or conflicting once the counts are joined.
     ///
     /// The count columns come from the parts, or, when `counts` holds them, from the slots the
     /// parts wrote their counts into ([`close_up`]; then this set's and the parts' own count
@@ -301,7 +295,7 @@ impl ActaSet {
                     .collect();
             }
         });
-        // What the other tasks take from the parts: ids and images; hashes and columns.
+        // What the other tasks take from the parts: ids and images; hashes; columns.
         let texts: Vec<(usize, StrColumn, StrColumn)> = parts
             .iter_mut()
             .map(|p| {
@@ -313,16 +307,21 @@ impl ActaSet {
                 )
             })
             .collect();
-        let mut taken: Vec<Taken> = parts
+        let hashes: Vec<(usize, Vec<u32>)> = parts
             .iter_mut()
-            .map(|p| Taken {
-                len: p.len(),
-                pending: std::mem::take(&mut p.pending),
-                columns: p.count_columns_mut().map(std::mem::take).collect(),
-            })
+            .map(|p| (p.len(), std::mem::take(&mut p.pending)))
+            .collect();
+        let columns: Vec<Vec<OptColumn>> = parts
+            .iter_mut()
+            .map(|p| p.count_columns_mut().map(std::mem::take).collect())
             .collect();
         let start = self.indexed;
+        let end = self.len() + added;
         let own = std::mem::take(&mut self.pending);
+        let before = self.len();
+        // The ids and images first: each part's are taken as they are, which costs nothing, and
+        // the index reads the ids.
+        append_texts(&mut self.ids, &mut self.images, before, texts);
         let ActaSet {
             geography,
             geo,
@@ -330,43 +329,35 @@ impl ActaSet {
             lines,
             extra,
             ids,
-            images,
             index,
             ..
         } = self;
-        let before = geo.len();
-        let (placed, ((), by_shard)) = rayon::join(
+        let ids = &*ids;
+        let (placed, (found, ())) = rayon::join(
             || append_places(geography, geo, &parts),
             || {
                 rayon::join(
-                    || append_texts(ids, images, before, texts),
                     || {
-                        let by_shard = group_keys(index, start, &own, before, &mut taken);
+                        let by_shard = group_keys(index, start, &own, before, hashes);
+                        find_in_shards(index, ids, by_shard)
+                    },
+                    || {
                         let mine: Vec<&mut OptColumn> = standard
                             .iter_mut()
                             .chain(lines.iter_mut())
                             .chain(extra.iter_mut())
                             .collect();
-                        append_columns(mine, &mut taken, counts, added);
-                        by_shard
+                        append_columns(mine, columns, counts, added);
                     },
                 )
             },
         );
         drop(parts);
         placed?;
-        let mut keys_by_shard = Vec::with_capacity(by_shard.len());
-        for (table, (mut keys, mask)) in self.index.shards.iter_mut().zip(by_shard) {
-            table.reserve(keys.len(), |&(_, h)| spread(h));
-            let room = bucket_mask(table.capacity());
-            if room != mask {
-                // hashbrown sized it otherwise than foreseen: grouped again, from push order.
-                keys.sort_unstable_by_key(|&(_, sheet)| sheet);
-                group_by_bucket(&mut keys, room, |&(h, _)| spread(h));
-            }
-            keys_by_shard.push(keys);
-        }
-        self.index_grouped(&keys_by_shard, true);
+        // Told apart once the counts are joined.
+        self.pending = Vec::new();
+        self.record_repeats(found);
+        self.indexed = end;
         Ok(())
     }
 
@@ -410,15 +401,6 @@ pub(crate) struct PlacedCounts {
     pub(crate) columns: Vec<(Vec<u16>, Vec<Placed>)>,
 }
 
-/// A part's ids' hashes and count columns, taken from it to be appended on one side while its
-/// places, ids and images are appended on the other.
-#[cfg(feature = "parallel")]
-struct Taken {
-    len: usize,
-    pending: Vec<u32>,
-    columns: Vec<OptColumn>,
-}
-
 /// The index's keys (hash, sheet) by shard, from this set's pending hashes (`own`, of sheets
 /// `start..`) and the parts' (their sheets from `before` on), each shard's grouped by the bucket
 /// it will take once the shard has room for them (reserved afterwards, so that the room is not
@@ -430,14 +412,14 @@ fn group_keys(
     start: usize,
     own: &[u32],
     before: usize,
-    taken: &mut [Taken],
+    hashes: Vec<(usize, Vec<u32>)>,
 ) -> Vec<(Vec<(u32, u32)>, u64)> {
     use rayon::prelude::*;
     let mut base = before;
     let mut sources = vec![(own, start)];
-    for t in taken.iter() {
-        sources.push((t.pending.as_slice(), base));
-        base += t.len;
+    for (len, pending) in &hashes {
+        sources.push((pending.as_slice(), base));
+        base += len;
     }
     let splits: Vec<Vec<Vec<(u32, u32)>>> = sources
         .par_iter()
@@ -464,10 +446,35 @@ fn group_keys(
         })
         .collect();
     drop(splits);
-    for t in taken {
-        t.pending = Vec::new();
-    }
+    drop(hashes);
     by_shard
+}
+
+/// Indexes pending sheets from their keys by shard, each shard's grouped by the buckets of
+/// `mask` ([`group_keys`]), the shards on every core: each shard is given room for its keys
+/// (and its keys grouped again, from push order, when hashbrown sizes it otherwise than
+/// foreseen), then indexed ([`index_shard`]). The (first sheet, repeat) pairs found, by shard.
+#[cfg(feature = "parallel")]
+fn find_in_shards(
+    index: &mut index::TableIndex,
+    ids: &StrColumn,
+    by_shard: Vec<(Vec<(u32, u32)>, u64)>,
+) -> Vec<Vec<(usize, usize)>> {
+    use rayon::prelude::*;
+    index
+        .shards
+        .par_iter_mut()
+        .zip(by_shard)
+        .map(|(table, (mut keys, mask))| {
+            table.reserve(keys.len(), |&(_, h)| spread(h));
+            let room = bucket_mask(table.capacity());
+            if room != mask {
+                keys.sort_unstable_by_key(|&(_, sheet)| sheet);
+                group_by_bucket(&mut keys, room, |&(h, _)| spread(h));
+            }
+            index_shard(table, ids, &keys)
+        })
+        .collect()
 }
 
 /// Makes `mine` (a set's count columns) hold the parts' counts after their own, each column on
@@ -476,7 +483,7 @@ fn group_keys(
 #[cfg(feature = "parallel")]
 fn append_columns(
     mine: Vec<&mut OptColumn>,
-    taken: &mut [Taken],
+    parts: Vec<Vec<OptColumn>>,
     counts: Option<PlacedCounts>,
     added: usize,
 ) {
@@ -490,11 +497,11 @@ fn append_columns(
             });
         return;
     }
-    let mut columns: Vec<Vec<OptColumn>> = (0..taken.first().map_or(0, |t| t.columns.len()))
-        .map(|_| Vec::with_capacity(taken.len()))
+    let mut columns: Vec<Vec<OptColumn>> = (0..parts.first().map_or(0, Vec::len))
+        .map(|_| Vec::with_capacity(parts.len()))
         .collect();
-    for t in taken {
-        for (k, c) in t.columns.drain(..).enumerate() {
+    for part in parts {
+        for (k, c) in part.into_iter().enumerate() {
             columns[k].push(c);
         }
     }
@@ -565,7 +572,7 @@ fn append_places(
 }
 
 /// Appends the ids and images of parts (their sheets, ids and images) to those of a set of
-/// `before` sheets, dropping each part's once appended.
+/// `before` sheets, each part's taken as it is (no string is copied).
 #[cfg(feature = "parallel")]
 fn append_texts(
     ids: &mut StrColumn,
@@ -573,15 +580,12 @@ fn append_texts(
     before: usize,
     parts: Vec<(usize, StrColumn, StrColumn)>,
 ) {
-    let added: usize = parts.iter().map(|p| p.0).sum();
-    let bytes: usize = parts.iter().map(|p| p.1.bytes()).sum();
-    ids.reserve(added, bytes);
     let mut at = before;
     for (len, other_ids, other_images) in parts {
-        ids.extend(&other_ids);
+        ids.append(other_ids);
         if !other_images.is_empty() {
             images.pad_to(at);
-            images.extend(&other_images);
+            images.append(other_images);
         }
         at += len;
     }
