@@ -5,10 +5,24 @@ use actas::Execution;
 use actas::io::{read_csv, read_csv_bytes, read_csv_path, read_csv_path_with};
 use actas::synth::{AnomalyRates, SynthConfig, layout, write_csv};
 
-fn temp(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("actas-parallel-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+/// A file in the temporary directory, named after this process and removed when dropped, also
+/// when a test fails. (Each test used to leave a directory of its own behind.)
+struct TempFile(std::path::PathBuf);
+
+impl AsRef<std::path::Path> for TempFile {
+    fn as_ref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn temp(name: &str) -> TempFile {
+    TempFile(std::env::temp_dir().join(format!("actas-parallel-{}-{name}", std::process::id())))
 }
 
 #[test]
@@ -84,7 +98,7 @@ fn parallel_file_read_equals_sequential() {
     let q_par = read_csv_path(&path, &lay).unwrap();
     assert_eq!(q_par.report, q_seq.report);
     assert_eq!(q_par.set, q_seq.set);
-    std::fs::remove_file(&path).unwrap();
+    drop(path);
 }
 
 /// V1's rows three times, with an empty line after every row, and with invalid UTF-8 in the
@@ -150,7 +164,7 @@ fn venezuelan_variants_read_alike_on_every_core() {
         );
         assert_eq!(parallel.report, sequential.report, "{name}");
         assert_eq!(parallel.set, sequential.set, "{name}");
-        std::fs::remove_file(&path).unwrap();
+        drop(path);
         if name == "x3_bad_names_on_repeat" {
             assert!(!sequential.report.rejected.is_empty());
             assert!(
@@ -191,7 +205,7 @@ fn sized_reads_equal_the_reader_around_the_first_chunk() {
         let path = temp(&format!("chunk_{sheets}.csv"));
         std::fs::write(&path, &csv).unwrap();
         let file = read_csv_path_with(&path, &lay, Execution::Sequential).unwrap();
-        std::fs::remove_file(&path).unwrap();
+        drop(path);
         let bytes = read_csv_bytes(csv.as_bytes(), &lay, Execution::Sequential).unwrap();
         for (how, read) in [("file", file), ("bytes", bytes)] {
             assert_eq!(read.report, growing.report, "{sheets} sheets, {how}");
@@ -250,6 +264,6 @@ fn parts_read_alike_when_rows_change_length_after_the_first_bytes() {
         let from_bytes = read_csv_bytes(file.as_bytes(), &lay, Execution::Parallel).unwrap();
         assert_eq!(from_bytes.report, one.report, "{name}");
         assert_eq!(from_bytes.set, one.set, "{name}");
-        std::fs::remove_file(&path).unwrap();
+        drop(path);
     }
 }
