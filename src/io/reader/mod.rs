@@ -615,6 +615,82 @@ impl<R: Read> Rows<R> {
 mod tests {
     use super::*;
 
+    /// A key of one column as it is takes a short path when its cell is printable ASCII: it
+    /// reads every cell as the general path does (the same key padded to no width, which takes
+    /// it),
+    /// accepting and rejecting the same rows for the same reasons, in both encodings: cells
+    /// with spaces, tabs, vertical tabs, DEL, NUL, a line end in quotes, a byte-order mark,
+    /// UTF-8 and Latin-1 letters, or nothing.
+    #[test]
+    fn a_plain_key_reads_as_the_general_path() {
+        let cells: [&[u8]; 18] = [
+            b"A1",
+            b" A1 ",
+            b"A 1",
+            b"\tA1",
+            b"A1\x0B",
+            b"\x0BA1",
+            b"A\x7F1",
+            b"A\x001",
+            b"~",
+            b" ",
+            b"",
+            b"\"A\nB\"",
+            b"\"q\"\"1\"",
+            b"\xC3\x911",
+            b"\xD11",
+            b"\xEF\xBB\xBFA1",
+            b"A1\r",
+            b"0-1/2",
+        ];
+        let mut csv = b"t,A\n".to_vec();
+        for (i, cell) in cells.iter().enumerate() {
+            csv.extend_from_slice(cell);
+            csv.extend_from_slice(format!(",{i}\n").as_bytes());
+        }
+        use crate::io::Encoding;
+        for encoding in [Encoding::Utf8, Encoding::Latin1] {
+            let mut plain = Layout::new("c", "t").with_candidate("A", "A", "A");
+            plain.encoding = encoding;
+            let mut general = plain.clone();
+            general.key.parts[0].pad = Some(0);
+            let fast = read_csv(&csv[..], &plain).unwrap();
+            let slow = read_csv(&csv[..], &general).unwrap();
+            assert_eq!(fast.report, slow.report, "{encoding:?}");
+            assert!(fast.set == slow.set, "{encoding:?}");
+            let ids: Vec<&str> = (0..fast.set.len())
+                .filter_map(|i| fast.set.table_id(i))
+                .collect();
+            assert!(
+                ids.contains(&"A 1") && ids.contains(&"~") && ids.contains(&"0-1/2"),
+                "{ids:?}"
+            );
+            let invalid = fast
+                .report
+                .rejected
+                .iter()
+                .filter(|r| matches!(r.reason, RejectReason::InvalidTableId { .. }))
+                .count();
+            assert!(invalid >= 4, "{encoding:?}: {:?}", fast.report.rejected);
+        }
+        // A key of one column that is padded, cut or numeric is not plain: it is made as before.
+        let csv = b"t,A\n007,1\nA1,2\n";
+        let base = Layout::new("c", "t").with_candidate("A", "A", "A");
+        let ids = |change: fn(&mut crate::io::KeyPart)| {
+            let mut layout = base.clone();
+            change(&mut layout.key.parts[0]);
+            let read = read_csv(&csv[..], &layout).unwrap();
+            (0..read.set.len())
+                .filter_map(|i| read.set.table_id(i).map(str::to_owned))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(|_| {}), ["007", "A1"]);
+        assert_eq!(ids(|k| k.pad = Some(4)), ["0007", "00A1"]);
+        assert_eq!(ids(|k| k.start = Some(1)), ["07", "1"]);
+        assert_eq!(ids(|k| k.len = Some(1)), ["0", "A"]);
+        assert_eq!(ids(|k| k.numeric = true), ["7"]);
+    }
+
     /// Candidates in columns side by side are read in one pass over their cells, others one
     /// cell at a time: the same counts, absences and rejections either way, with the last
     /// column a candidate's and a CRLF line end.

@@ -16,6 +16,10 @@ pub(super) struct Plan {
     /// The first of `lines` when they are consecutive columns (candidates side by side, the
     /// common sheet): their cells are then read in one pass over the record's cell ends.
     pub(super) lines_run: Option<usize>,
+    /// The key's column when the key is that one cell as it is (one part, no substring, not
+    /// numeric, no padding: the common key): a cell of printable ASCII is then the table id
+    /// itself, with nothing to convert or check further.
+    pub(super) plain_key: Option<usize>,
     pub(super) extra: Vec<SourcePlan>,
     pub(super) image: Option<usize>,
     pub(super) encoding: Encoding,
@@ -172,6 +176,18 @@ impl Plan {
             Some(&first) if lines.iter().zip(first..).all(|(&c, k)| c == k) => Some(first),
             _ => None,
         };
+        let plain_key = match key.as_slice() {
+            [
+                KeyPlan {
+                    col,
+                    start: None,
+                    len: None,
+                    pad: None,
+                    numeric: false,
+                },
+            ] => Some(*col),
+            _ => None,
+        };
         let image = match &layout.image {
             Some(c) => Some(find(c, "the image reference".to_owned())?),
             None => None,
@@ -189,6 +205,7 @@ impl Plan {
                 standard,
                 lines,
                 lines_run,
+                plain_key,
                 extra,
                 image,
                 encoding: layout.encoding,

@@ -161,6 +161,13 @@ pub(super) fn shorten(cell: &[u8]) -> String {
     }
 }
 
+/// Whether `cell` is one or more printable ASCII characters (space to tilde): text in every
+/// encoding the reader knows, with no control character.
+#[inline]
+pub(super) fn printable_ascii(cell: &[u8]) -> bool {
+    !cell.is_empty() && cell.iter().all(|&b| (b' '..=b'~').contains(&b))
+}
+
 /// Appends `s` to `out`, left-padded with zeros to `pad`.
 pub(super) fn push_padded(out: &mut String, s: &str, pad: Option<usize>) {
     if let Some(width) = pad {
@@ -485,7 +492,18 @@ impl Plan {
         let enc = self.encoding;
         // The table key.
         buf.key.clear();
-        for (i, part) in self.key.iter().enumerate() {
+        let plain = self
+            .plain_key
+            .map(|col| trim(cell(rec, col, last)))
+            .filter(|raw| printable_ascii(raw));
+        if let Some(raw) = plain {
+            // The same in UTF-8 and Latin-1; trimmed, so without surrounding white space (the
+            // vertical tab, which `trim` leaves, is a control); not empty: a table id
+            // (`table_id_problem` passes it), as the general path below would make it.
+            buf.key
+                .push_str(std::str::from_utf8(raw).unwrap_or_default());
+        }
+        for (i, part) in self.key.iter().enumerate().filter(|_| plain.is_none()) {
             let raw = trim(cell(rec, part.col, last));
             let s = text(enc, raw, &mut buf.scratch).map_err(|b| reject_text(part.col, raw, b))?;
             let s = match (part.start, part.len) {
@@ -624,7 +642,11 @@ impl Plan {
 
         // A key the row built that is no table id is the row's fault; anything else the set
         // refuses (its capacity) stops reading.
-        if let Some(reason) = crate::model::table_id_problem(&buf.key) {
+        if let Some(reason) = plain
+            .is_none()
+            .then(|| crate::model::table_id_problem(&buf.key))
+            .flatten()
+        {
             return Err(RowError::Reject(Reject {
                 col: self.key.first().map(|k| k.col),
                 reason: RejectReason::InvalidTableId {
