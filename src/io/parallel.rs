@@ -493,6 +493,15 @@ mod tests {
         Ok(())
     }
 
+    /// `bytes` read in `parts` parts of about the same length.
+    fn in_parts(bytes: &[u8], layout: &Layout, parts: u64) -> ReadOutcome {
+        let len = bytes.len() as u64;
+        let cuts: Vec<u64> = (1..parts).map(|p| p * len / parts).collect();
+        read_cut(bytes, layout, move |_| cuts.clone())
+            .unwrap()
+            .expect("read in parts")
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(32))]
 
@@ -654,12 +663,8 @@ mod tests {
             assert!(a.is_wide());
             let electors = one.set.column(Field::Electors).unwrap();
             assert_eq!(electors.is_wide(), k == 2);
-            let len = bytes.len() as u64;
             for parts in [2, 3, 5, 8] {
-                let cuts: Vec<u64> = (1..parts).map(|p| p * len / parts).collect();
-                let par = read_cut(&bytes[..], &layout, move |_| cuts.clone())
-                    .unwrap()
-                    .expect("read in parts");
+                let par = in_parts(&bytes, &layout, parts);
                 assert_eq!(par.report, one.report, "{value} in {parts} parts");
                 assert!(par.set == one.set, "{value} in {parts} parts");
                 for f in [Field::Electors, Field::Valid, Field::Line(0)] {
@@ -705,12 +710,8 @@ mod tests {
                 one.set.image(from as usize),
                 Some(format!("scan/{from}.jpg").as_str())
             );
-            let len = bytes.len() as u64;
             for parts in [2, 3, 5, 8] {
-                let cuts: Vec<u64> = (1..parts).map(|p| p * len / parts).collect();
-                let par = read_cut(&bytes[..], &layout, move |_| cuts.clone())
-                    .unwrap()
-                    .expect("read in parts");
+                let par = in_parts(&bytes, &layout, parts);
                 assert!(par.set == one.set, "{from}..{to} in {parts} parts");
                 for i in (0..3_000)
                     .step_by(7)

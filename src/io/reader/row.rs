@@ -503,7 +503,13 @@ impl Plan {
             buf.key
                 .push_str(std::str::from_utf8(raw).unwrap_or_default());
         }
-        for (i, part) in self.key.iter().enumerate().filter(|_| plain.is_none()) {
+        // Any other key, part by part (none when the plain one was taken).
+        let parts = if plain.is_some() {
+            &[][..]
+        } else {
+            &self.key[..]
+        };
+        for (i, part) in parts.iter().enumerate() {
             let raw = trim(cell(rec, part.col, last));
             let s = text(enc, raw, &mut buf.scratch).map_err(|b| reject_text(part.col, raw, b))?;
             let s = match (part.start, part.len) {
