@@ -1,7 +1,7 @@
 //! Totals per candidate and field, nationally and per geography level, and coverage.
 
 use crate::error::{Result, add};
-use crate::model::column::{OptColumn, with_raw};
+use crate::model::column::{OptColumn, Stored, with_raw};
 use crate::model::{ActaSet, Field, GeoPath, Ratio, Register, Turnout};
 use crate::par::{self, Execution};
 use crate::report::{Code, Finding, Subject};
@@ -228,7 +228,7 @@ fn column_sums(
 }
 
 /// The sums of [`column_sums`] over the raw values of a column, two or four bytes each.
-fn raw_sums<T: Copy + Into<u64>>(
+fn raw_sums<T: Stored>(
     raw: &[T],
     slot_of: &[u32],
     runs: Option<&[SlotRun]>,
@@ -236,12 +236,12 @@ fn raw_sums<T: Copy + Into<u64>>(
 ) {
     // A u64 sum of fewer than 2^32 values each below 2^32 cannot overflow.
     if sums.len() == 1 {
-        sums[0].sum = raw.iter().map(|&v| v.into()).sum();
+        sums[0].sum = T::sum(raw);
     } else if let Some(runs) = runs {
         // Each run of sheets in one slot summed as a slice (vectorised, without reading the
         // slots again).
         for r in runs {
-            sums[r.slot as usize].sum += raw[r.start..r.end].iter().map(|&v| v.into()).sum::<u64>();
+            sums[r.slot as usize].sum += T::sum(&raw[r.start..r.end]);
         }
     } else if let Some(&first) = slot_of.first() {
         let (mut slot, mut run) = (first, 0u64);

@@ -100,6 +100,9 @@ pub(crate) enum Raw<'a> {
 pub(crate) trait Stored: Copy + Into<u64> {
     /// The value.
     fn value(self) -> u32;
+
+    /// The sum of `values` (fewer than 2^32 values below 2^32 each: no overflow).
+    fn sum(values: &[Self]) -> u64;
 }
 
 impl Stored for u16 {
@@ -107,12 +110,29 @@ impl Stored for u16 {
     fn value(self) -> u32 {
         u32::from(self)
     }
+
+    /// Summed in `u32` over runs of 2^16 values (2^16 values below 2^16 cannot pass
+    /// `u32::MAX`), which the compiler vectorises twice as wide as a `u64` sum: 1.8x faster
+    /// on the development machine, where a `u64` sum of two-byte values is bound by its
+    /// widening, not by memory.
+    #[inline]
+    fn sum(values: &[Self]) -> u64 {
+        values
+            .chunks(1 << 16)
+            .map(|run| u64::from(run.iter().map(|&v| u32::from(v)).sum::<u32>()))
+            .sum()
+    }
 }
 
 impl Stored for u32 {
     #[inline]
     fn value(self) -> u32 {
         self
+    }
+
+    #[inline]
+    fn sum(values: &[Self]) -> u64 {
+        values.iter().map(|&v| u64::from(v)).sum()
     }
 }
 
@@ -158,7 +178,7 @@ impl<'a> Raw<'a> {
 
     /// The sum of the values (fewer than 2^32 values below 2^32 each: no overflow).
     pub(crate) fn sum(self) -> u64 {
-        with_raw!(self, |s| s.iter().map(|&v| u64::from(v)).sum())
+        with_raw!(self, |s| Stored::sum(s))
     }
 
     /// Adds each value to the entry of `acc` at its position (as many as `acc` has).
@@ -784,6 +804,38 @@ impl Eq for StrColumn {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Two-byte values are summed exactly however many there are: at the largest value, at
+    /// every length around the runs of 2^16 that are summed in `u32` (one run more would pass
+    /// `u32::MAX`), and as slices that start inside a run.
+    #[test]
+    fn two_byte_sums_are_exact_across_runs() {
+        const RUN: usize = 1 << 16;
+        for len in [
+            0,
+            1,
+            2,
+            RUN - 1,
+            RUN,
+            RUN + 1,
+            2 * RUN - 1,
+            2 * RUN,
+            2 * RUN + 1,
+            3 * RUN + 5,
+        ] {
+            for value in [u16::MAX, u16::MAX - 1, 1] {
+                let values = vec![value; len];
+                let exact = len as u64 * u64::from(value);
+                assert_eq!(Stored::sum(&values[..]), exact, "{len} values of {value}");
+                assert_eq!(Raw::Narrow(&values).sum(), exact);
+                if let Some(tail) = values.get(3..) {
+                    assert_eq!(Raw::Narrow(tail).sum(), exact - 3 * u64::from(value));
+                }
+            }
+        }
+        let wide = vec![u32::MAX; 3];
+        assert_eq!(Raw::Wide(&wide).sum(), 3 * u64::from(u32::MAX));
+    }
 
     /// A column truncated is the column of its first values pushed alone: the same values, the
     /// same absent bits and count, and no word past the highest set bit (as `==` sees them), at
