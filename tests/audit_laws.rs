@@ -346,8 +346,10 @@ proptest! {
 type Expected = (u64, u64, u64, Vec<(u64, u64)>, (u64, u64));
 
 /// `totals_by_level` is the sheet-by-sheet sum over each place's first readings, on a set in
-/// place order (long runs of one place, which are summed as slices) with repeated tables, with
-/// no value absent and with values absent here and there (voters, electors, a candidate).
+/// place order (long runs of one place, which are summed as slices), on one sorted only at first
+/// (runs, then sheet by sheet once the runs get short), and on one in no order, at the top level
+/// and the one below, with sheets placed nowhere, repeated tables, with no value absent and
+/// with values absent here and there (voters, electors, a candidate).
 #[test]
 fn level_totals_are_sheet_by_sheet_sums() {
     use actas::audit::totals_by_level;
@@ -358,60 +360,83 @@ fn level_totals_are_sheet_by_sheet_sums() {
         !base.repeats().is_empty(),
         "the synthetic set repeats tables"
     );
-    for blank_every in [0usize, 97, 13] {
-        let levels = base.geography().levels().to_vec();
-        let mut set = ActaSet::new(base.contest().clone(), Geography::new(levels).unwrap());
-        for i in 0..base.len() {
-            let mut sheet = base.sheet(i).unwrap().to_sheet();
-            let codes = base.geography().codes(sheet.geo.unwrap());
-            let path: Vec<(&str, Option<&str>)> = codes.iter().map(|c| (*c, None)).collect();
-            sheet.geo = Some(set.add_path(&path).unwrap());
-            if blank_every > 0 {
-                match i % blank_every {
-                    0 => sheet.voters = None,
-                    1 => sheet.electors = None,
-                    2 => sheet.votes[1] = None,
-                    _ => {}
+    let n = base.len();
+    // Sheet order: as generated (by place); the first half so and the rest dealt out like
+    // cards; all dealt out.
+    let deal = |from: usize| -> Vec<usize> {
+        let mut order: Vec<usize> = (0..from).collect();
+        let rest: Vec<usize> = (from..n).collect();
+        for k in 0..7 {
+            order.extend(rest.iter().copied().skip(k).step_by(7));
+        }
+        order
+    };
+    for (name, order) in [
+        ("sorted", (0..n).collect::<Vec<_>>()),
+        ("sorted at first", deal(n / 2)),
+        ("dealt", deal(0)),
+    ] {
+        for blank_every in [0usize, 97, 13] {
+            let levels = base.geography().levels().to_vec();
+            let mut set = ActaSet::new(base.contest().clone(), Geography::new(levels).unwrap());
+            for (k, &i) in order.iter().enumerate() {
+                let mut sheet = base.sheet(i).unwrap().to_sheet();
+                let codes = base.geography().codes(sheet.geo.unwrap());
+                let path: Vec<(&str, Option<&str>)> = codes.iter().map(|c| (*c, None)).collect();
+                // A run of sheets placed nowhere, and single ones.
+                sheet.geo = (!(100..130).contains(&k) && k % 211 != 5)
+                    .then(|| set.add_path(&path).unwrap());
+                if blank_every > 0 {
+                    match k % blank_every {
+                        0 => sheet.voters = None,
+                        1 => sheet.electors = None,
+                        2 => sheet.votes[1] = None,
+                        _ => {}
+                    }
+                }
+                set.push(sheet).unwrap();
+            }
+            for level in [0, 1] {
+                let case = format!("{name}, every {blank_every}, level {level}");
+                let geo = set.geography();
+                let mut expected: std::collections::HashMap<Option<actas::GeoPath>, Expected> =
+                    std::collections::HashMap::new();
+                for i in (0..set.len()).filter(|&i| !set.is_repeat(i)) {
+                    let place = set.geo(i).and_then(|g| geo.ancestor_at(g, level));
+                    let s = set.sheet(i).unwrap().to_sheet();
+                    let e = expected
+                        .entry(place)
+                        .or_insert_with(|| (0, 0, 0, vec![(0, 0); 3], (0, 0)));
+                    e.0 += 1;
+                    e.1 += u64::from(s.voters.unwrap_or(0));
+                    e.2 += u64::from(s.electors.unwrap_or(0));
+                    for (k, v) in s.votes.iter().enumerate() {
+                        if let Some(v) = v {
+                            e.3[k].0 += u64::from(*v);
+                            e.3[k].1 += 1;
+                        }
+                    }
+                    if let (Some(v), Some(el)) = (s.voters, s.electors) {
+                        e.4.0 += u64::from(v);
+                        e.4.1 += u64::from(el);
+                    }
+                }
+                let got = totals_by_level(&set, level).unwrap();
+                assert_eq!(got.places.len() + 1, expected.len(), "{case}");
+                let places = got.places.iter().map(|(p, t)| (Some(*p), t));
+                for (place, t) in places.chain([(None, &got.unplaced)]) {
+                    let e = &expected[&place];
+                    assert_eq!(t.tables, e.0, "{case}");
+                    assert_eq!((t.voters.sum, t.electors.sum), (e.1, e.2), "{case}");
+                    let lines: Vec<(u64, u64)> =
+                        t.lines.iter().map(|l| (l.sum, l.sheets)).collect();
+                    assert_eq!(lines, e.3, "{case}");
+                    let candidates: Vec<(u64, u64)> =
+                        t.candidates.iter().map(|c| (c.sum, c.sheets)).collect();
+                    assert_eq!(candidates, e.3, "{case}");
+                    assert_eq!(t.turnout_base, e.4, "{case}");
                 }
             }
-            set.push(sheet).unwrap();
-        }
-        let geo = set.geography();
-        let mut expected: std::collections::HashMap<actas::GeoPath, Expected> =
-            std::collections::HashMap::new();
-        for i in (0..set.len()).filter(|&i| !set.is_repeat(i)) {
-            let place = geo.ancestor_at(set.geo(i).unwrap(), 0).unwrap();
-            let s = set.sheet(i).unwrap().to_sheet();
-            let e = expected
-                .entry(place)
-                .or_insert_with(|| (0, 0, 0, vec![(0, 0); 3], (0, 0)));
-            e.0 += 1;
-            e.1 += u64::from(s.voters.unwrap_or(0));
-            e.2 += u64::from(s.electors.unwrap_or(0));
-            for (k, v) in s.votes.iter().enumerate() {
-                if let Some(v) = v {
-                    e.3[k].0 += u64::from(*v);
-                    e.3[k].1 += 1;
-                }
-            }
-            if let (Some(v), Some(el)) = (s.voters, s.electors) {
-                e.4.0 += u64::from(v);
-                e.4.1 += u64::from(el);
-            }
-        }
-        let got = totals_by_level(&set, 0).unwrap();
-        assert_eq!(got.places.len(), expected.len(), "every {blank_every}");
-        for (place, t) in &got.places {
-            let e = &expected[place];
-            assert_eq!(t.tables, e.0, "every {blank_every}");
-            assert_eq!(
-                (t.voters.sum, t.electors.sum),
-                (e.1, e.2),
-                "every {blank_every}"
-            );
-            let lines: Vec<(u64, u64)> = t.lines.iter().map(|l| (l.sum, l.sheets)).collect();
-            assert_eq!(lines, e.3, "every {blank_every}");
-            assert_eq!(t.turnout_base, e.4, "every {blank_every}");
         }
     }
 }

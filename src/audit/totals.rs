@@ -1,5 +1,7 @@
 //! Totals per candidate and field, nationally and per geography level, and coverage.
 
+use std::num::NonZeroU32;
+
 use crate::error::{Result, add};
 use crate::model::column::{OptColumn, Stored, with_raw};
 use crate::model::{ActaSet, Field, GeoPath, Ratio, Register, Turnout};
@@ -165,31 +167,109 @@ pub struct LevelTotals {
     pub unplaced: Totals,
 }
 
+/// Each sheet's slot: runs of sheets in one slot when they are long (a file sorted by place:
+/// at least 16 sheets a run on average), else sheet by sheet.
+pub(crate) enum SlotMap {
+    /// Sheets `start..end` of each run in its slot; the runs follow one another from sheet 0
+    /// to the last.
+    Runs(Vec<SlotRun>),
+    /// The slot of each sheet.
+    Sheets(Vec<u32>),
+}
+
+impl SlotMap {
+    /// Every one of `len` sheets in slot 0.
+    fn one(len: usize) -> Self {
+        SlotMap::Runs(
+            (len > 0)
+                .then_some(SlotRun {
+                    start: 0,
+                    end: len,
+                    slot: 0,
+                })
+                .into_iter()
+                .collect(),
+        )
+    }
+
+    /// The number of sheets.
+    fn len(&self) -> usize {
+        match self {
+            SlotMap::Runs(runs) => runs.last().map_or(0, |r| r.end),
+            SlotMap::Sheets(slots) => slots.len(),
+        }
+    }
+
+    /// The runs, when the sheets are mapped by runs.
+    fn runs(&self) -> Option<&[SlotRun]> {
+        match self {
+            SlotMap::Runs(runs) => Some(runs),
+            SlotMap::Sheets(_) => None,
+        }
+    }
+
+    /// Sheet `i`'s slot.
+    fn slot(&self, i: usize) -> usize {
+        match self {
+            SlotMap::Runs(runs) => runs[runs.partition_point(|r| r.end <= i)].slot as usize,
+            SlotMap::Sheets(slots) => slots[i] as usize,
+        }
+    }
+
+    /// Calls `f` with each sheet and its slot, in order.
+    fn for_each(&self, mut f: impl FnMut(usize, usize)) {
+        match self {
+            SlotMap::Runs(runs) => {
+                for r in runs {
+                    for i in r.start..r.end {
+                        f(i, r.slot as usize);
+                    }
+                }
+            }
+            SlotMap::Sheets(slots) => {
+                for (i, &s) in slots.iter().enumerate() {
+                    f(i, s as usize);
+                }
+            }
+        }
+    }
+
+    /// The slots of `sheets` (in increasing order), each found from the one before.
+    fn slots_of(&self, sheets: impl Iterator<Item = usize>) -> impl Iterator<Item = usize> {
+        let mut run = 0;
+        sheets.map(move |i| match self {
+            SlotMap::Runs(runs) => {
+                while runs[run].end <= i {
+                    run += 1;
+                }
+                runs[run].slot as usize
+            }
+            SlotMap::Sheets(slots) => slots[i] as usize,
+        })
+    }
+}
+
 /// The number of tables (repeats left out) per slot.
-fn sheet_counts(set: &ActaSet, slot_of: &[u32], all_sheets: &[u64]) -> Vec<u64> {
+fn sheet_counts(set: &ActaSet, slot_of: &SlotMap, all_sheets: &[u64]) -> Vec<u64> {
     // Every sheet less the repeats (each repeated sheet is listed once).
     let mut n = all_sheets.to_vec();
     for r in set.repeats() {
-        n[slot_of[r.sheet] as usize] -= 1;
+        n[slot_of.slot(r.sheet)] -= 1;
     }
     n
 }
 
 /// The number of sheets (repeats included) per slot.
-fn per_slot_counts(slots: usize, slot_of: &[u32], runs: Option<&[SlotRun]>) -> Vec<u64> {
+fn per_slot_counts(slots: usize, slot_of: &SlotMap) -> Vec<u64> {
     let mut n = vec![0u64; slots];
-    if slots == 1 {
-        n[0] = slot_of.len() as u64;
-        return n;
-    }
-    match runs {
-        Some(runs) => {
+    match slot_of {
+        SlotMap::Runs(runs) => {
             for r in runs {
                 n[r.slot as usize] += (r.end - r.start) as u64;
             }
         }
-        None => {
-            for &s in slot_of {
+        SlotMap::Sheets(slots) => {
+            for &s in slots {
                 n[s as usize] += 1;
             }
         }
@@ -206,21 +286,20 @@ fn per_slot_counts(slots: usize, slot_of: &[u32], runs: Option<&[SlotRun]>) -> V
 fn column_sums(
     set: &ActaSet,
     col: &OptColumn,
-    slot_of: &[u32],
-    runs: Option<&[SlotRun]>,
+    slot_of: &SlotMap,
     all_sheets: &[u64],
     sums: &mut [FieldTotal],
 ) {
     for (s, n) in sums.iter_mut().zip(all_sheets) {
         *s = FieldTotal { sum: 0, sheets: *n };
     }
-    with_raw!(col.raw(), |raw| raw_sums(raw, slot_of, runs, sums));
-    for i in col.absent_positions() {
-        sums[slot_of[i] as usize].sheets -= 1;
+    with_raw!(col.raw(), |raw| raw_sums(raw, slot_of, sums));
+    for s in slot_of.slots_of(col.absent_positions()) {
+        sums[s].sheets -= 1;
     }
     for r in set.repeats() {
         if let Some(v) = col.get(r.sheet) {
-            let s = &mut sums[slot_of[r.sheet] as usize];
+            let s = &mut sums[slot_of.slot(r.sheet)];
             s.sum -= u64::from(v);
             s.sheets -= 1;
         }
@@ -228,82 +307,53 @@ fn column_sums(
 }
 
 /// The sums of [`column_sums`] over the raw values of a column, two or four bytes each.
-fn raw_sums<T: Stored>(
-    raw: &[T],
-    slot_of: &[u32],
-    runs: Option<&[SlotRun]>,
-    sums: &mut [FieldTotal],
-) {
+fn raw_sums<T: Stored>(raw: &[T], slot_of: &SlotMap, sums: &mut [FieldTotal]) {
     // A u64 sum of fewer than 2^32 values each below 2^32 cannot overflow.
-    if sums.len() == 1 {
-        sums[0].sum = T::sum(raw);
-    } else if let Some(runs) = runs {
+    match slot_of {
         // Each run of sheets in one slot summed as a slice (vectorised, without reading the
-        // slots again).
-        for r in runs {
-            sums[r.slot as usize].sum += T::sum(&raw[r.start..r.end]);
-        }
-    } else if let Some(&first) = slot_of.first() {
-        let (mut slot, mut run) = (first, 0u64);
-        for (&v, &s) in raw.iter().zip(slot_of) {
-            if s != slot {
-                sums[slot as usize].sum += run;
-                (slot, run) = (s, 0);
+        // slots).
+        SlotMap::Runs(runs) => {
+            for r in runs {
+                sums[r.slot as usize].sum += T::sum(&raw[r.start..r.end]);
             }
-            run += v.into();
         }
-        sums[slot as usize].sum += run;
+        SlotMap::Sheets(slots) => {
+            let Some(&first) = slots.first() else {
+                return;
+            };
+            let (mut slot, mut run) = (first, 0u64);
+            for (&v, &s) in raw.iter().zip(slots) {
+                if s != slot {
+                    sums[slot as usize].sum += run;
+                    (slot, run) = (s, 0);
+                }
+                run += v.into();
+            }
+            sums[slot as usize].sum += run;
+        }
     }
 }
 
 /// Sheets `start..end`, all in slot `slot`.
-struct SlotRun {
+pub(crate) struct SlotRun {
     start: usize,
     end: usize,
     slot: u32,
-}
-
-/// The runs of sheets in one slot, when they are long (a file sorted by place: at least 16
-/// sheets a run on average); `None` when the slots change too often for runs to pay.
-fn slot_runs(slot_of: &[u32]) -> Option<Vec<SlotRun>> {
-    let mut runs: Vec<SlotRun> = Vec::new();
-    let most = slot_of.len() / 16;
-    let mut start = 0;
-    for (i, w) in slot_of.windows(2).enumerate() {
-        if w[0] != w[1] {
-            if runs.len() == most {
-                return None;
-            }
-            runs.push(SlotRun {
-                start,
-                end: i + 1,
-                slot: w[0],
-            });
-            start = i + 1;
-        }
-    }
-    if let Some(&last) = slot_of.last() {
-        runs.push(SlotRun {
-            start,
-            end: slot_of.len(),
-            slot: last,
-        });
-    }
-    Some(runs)
 }
 
 /// Adds up the sheets of `set` into one [`Totals`] per slot; `slot_of(i)` is sheet `i`'s slot.
 fn accumulate(
     set: &ActaSet,
     slots: usize,
-    slot_of: &[u32],
+    slot_of: &SlotMap,
     execution: Execution,
 ) -> Result<Vec<Totals>> {
+    debug_assert_eq!(slot_of.len(), set.len(), "the slots of other sheets");
     let contest = set.contest();
     let (n_lines, n_cand) = (contest.lines().len(), contest.candidates().len());
     let mut out = vec![Totals::empty(n_lines, n_cand, set.extra_fields()); slots];
-    let runs = if slots > 1 { slot_runs(slot_of) } else { None };
-    let all_sheets = per_slot_counts(slots, slot_of, runs.as_deref());
+    let runs = slot_of.runs();
+    let all_sheets = per_slot_counts(slots, slot_of);
     let tables = sheet_counts(set, slot_of, &all_sheets);
     let fields = Field::STANDARD
         .into_iter()
@@ -313,7 +363,7 @@ fn accumulate(
     let per_field = par::map(execution, fields.len(), |k| {
         let mut sums = vec![FieldTotal::default(); slots];
         if let Some(col) = set.column(fields[k]) {
-            column_sums(set, col, slot_of, runs.as_deref(), &all_sheets, &mut sums);
+            column_sums(set, col, slot_of, &all_sheets, &mut sums);
         }
         sums
     });
@@ -356,7 +406,7 @@ fn accumulate(
         let sum = |c: &OptColumn, r: std::ops::Range<usize>| c.raw().slice(r).sum();
         let mut k = 0;
         for run in set.first_reading_runs() {
-            if let (Some(runs), true) = (runs.as_deref(), no_absent) {
+            if let (Some(runs), true) = (runs, no_absent) {
                 // The slot runs it overlaps, in order (both lists are sorted).
                 while runs.get(k).is_some_and(|r| r.end <= run.start) {
                     k += 1;
@@ -375,9 +425,9 @@ fn accumulate(
                 t.1 += sum(e, run);
                 continue;
             }
-            for i in run {
+            for (i, slot) in run.clone().zip(slot_of.slots_of(run)) {
                 if let (Some(v), Some(e)) = (v.get(i), e.get(i)) {
-                    let t = &mut out[slot_of[i] as usize].turnout_base;
+                    let t = &mut out[slot].turnout_base;
                     t.0 += u64::from(v);
                     t.1 += u64::from(e);
                 }
@@ -387,11 +437,11 @@ fn accumulate(
     // A candidate with several lines, or absent values, is present on a table when any of its
     // lines is.
     for (c, lines) in lines_of.iter().enumerate().filter(|(c, _)| !complete[*c]) {
-        for i in 0..set.len() {
+        slot_of.for_each(|i, slot| {
             if !set.is_repeat(i) && lines.iter().any(|col| col.get(i).is_some()) {
-                out[slot_of[i] as usize].candidates[c].sheets += 1;
+                out[slot].candidates[c].sheets += 1;
             }
-        }
+        });
     }
     Ok(out)
 }
@@ -444,8 +494,7 @@ pub fn totals(set: &ActaSet) -> Result<Totals> {
 /// # Ok::<(), actas::Error>(())
 /// ```
 pub fn totals_with(set: &ActaSet, execution: Execution) -> Result<Totals> {
-    let slots = vec![0u32; set.len()];
-    Ok(accumulate(set, 1, &slots, execution)?
+    Ok(accumulate(set, 1, &SlotMap::one(set.len()), execution)?
         .pop()
         .unwrap_or_default())
 }
@@ -498,11 +547,12 @@ pub fn totals_by_level_with(
 
 /// Where each sheet of a set goes at one geography level: the places in order of first
 /// appearance among the sheets, and each sheet's slot (0 when unplaced at the level, `k` for
-/// the `k`-th place). The only part of [`totals_by_level`] that reads the geography.
+/// the `k`-th place), by runs of sheets when they are long. The only part of
+/// [`totals_by_level`] that reads the geography.
 pub(crate) struct Placement {
     level: usize,
     places: Vec<GeoPath>,
-    slot_of: Vec<u32>,
+    slot_of: SlotMap,
 }
 
 impl Placement {
@@ -516,25 +566,73 @@ impl Placement {
                 format!("the geography has {} levels", geo.levels().len()),
             ));
         }
-        let ancestors = geo.ancestor_table(level);
+        // Each stored place (its index plus one; 0 for none) to the index of its place at the
+        // level, `NONE` for none: sheets are then placed by two array reads and a compare.
+        const NONE: u32 = u32::MAX;
+        let ancestors: Vec<u32> = std::iter::once(NONE)
+            .chain(
+                geo.ancestor_table(level)
+                    .iter()
+                    .map(|a| a.map_or(NONE, |p| p.index() as u32)),
+            )
+            .collect();
         let mut slot_of_place: Vec<u32> = vec![u32::MAX; geo.len()];
         let mut places: Vec<GeoPath> = Vec::new();
-        let mut slot_of = Vec::with_capacity(set.len());
-        for i in 0..set.len() {
-            let place = set.geo(i).and_then(|g| ancestors[g.index()]);
-            let slot = match place {
-                None => 0,
-                Some(p) => {
-                    let s = &mut slot_of_place[p.index()];
-                    if *s == u32::MAX {
-                        places.push(p);
-                        *s = places.len() as u32;
-                    }
-                    *s
+        // Slot 0 for no place at the level, `k` for the `k`-th place to appear.
+        let mut slot = |place: u32| -> u32 {
+            if place == NONE {
+                return 0;
+            }
+            let s = &mut slot_of_place[place as usize];
+            if *s == u32::MAX {
+                places.extend(geo.place(place as usize));
+                *s = places.len() as u32;
+            }
+            *s
+        };
+        let raw = set.geo_raw();
+        let n = raw.len();
+        let place_of = |g: &Option<NonZeroU32>| ancestors[g.map_or(0, |g| g.get() as usize)];
+        // Runs of sheets in one place while they are long (at least 16 sheets a run on
+        // average), with nothing written per sheet; past that, each sheet's slot.
+        let most = n / 16;
+        let mut runs: Vec<SlotRun> = Vec::new();
+        let (mut current, mut start) = (raw.first().map_or(NONE, place_of), 0);
+        let mut current_slot = slot(current);
+        let mut i = 0;
+        while i < n {
+            let place = place_of(&raw[i]);
+            if place != current {
+                runs.push(SlotRun {
+                    start,
+                    end: i,
+                    slot: current_slot,
+                });
+                if runs.len() > most {
+                    // Too many runs: sheet by sheet from here.
+                    break;
                 }
-            };
-            slot_of.push(slot);
+                (current, start, current_slot) = (place, i, slot(place));
+            }
+            i += 1;
         }
+        let slot_of = if i < n {
+            let mut slots: Vec<u32> = Vec::with_capacity(n);
+            for r in &runs {
+                slots.extend(std::iter::repeat_n(r.slot, r.end - r.start));
+            }
+            slots.extend(raw[i..].iter().map(|g| slot(place_of(g))));
+            SlotMap::Sheets(slots)
+        } else {
+            if n > 0 {
+                runs.push(SlotRun {
+                    start,
+                    end: n,
+                    slot: current_slot,
+                });
+            }
+            SlotMap::Runs(runs)
+        };
         Ok(Placement {
             level,
             places,

@@ -326,6 +326,11 @@ impl ActaSet {
             .map(|raw| self.geography.handle(raw))
     }
 
+    /// Each sheet's place as stored: its index plus one, `None` for no place.
+    pub(crate) fn geo_raw(&self) -> &[Option<NonZeroU32>] {
+        &self.geo
+    }
+
     /// The image reference of sheet `i`.
     pub fn image(&self, i: usize) -> Option<&str> {
         self.images.get(i).filter(|s| !s.is_empty())
