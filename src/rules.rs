@@ -599,16 +599,17 @@ impl BoundRule {
             let (mut bound, mut weight) = (0u128, 0u128);
             for (c, b) in side {
                 let c = u128::from(c.unsigned_abs());
-                match b {
-                    Bound::Field(f) => {
-                        bound += c * largest(*f);
-                        weight += c;
-                    }
-                    Bound::Lines => {
-                        bound += c * (0..lines).map(|l| largest(Field::Line(l))).sum::<u128>();
-                        weight += c * lines as u128;
-                    }
-                }
+                // (Saturating: only a side's size against 2^31 matters, and a rule may have
+                // any number of terms.)
+                let (largest, columns) = match b {
+                    Bound::Field(f) => (largest(*f), 1),
+                    Bound::Lines => (
+                        (0..lines).map(|l| largest(Field::Line(l))).sum::<u128>(),
+                        lines as u128,
+                    ),
+                };
+                bound = bound.saturating_add(c.saturating_mul(largest));
+                weight = weight.saturating_add(c.saturating_mul(columns));
             }
             small &= bound < 1 << 31;
             narrow &= weight < 1 << 31;

@@ -234,18 +234,38 @@ impl SlotMap {
         }
     }
 
+    /// A cursor that finds the slots of sheets asked for in increasing order, each from the
+    /// one before.
+    fn cursor(&self) -> SlotCursor<'_> {
+        SlotCursor { map: self, run: 0 }
+    }
+
     /// The slots of `sheets` (in increasing order), each found from the one before.
     fn slots_of(&self, sheets: impl Iterator<Item = usize>) -> impl Iterator<Item = usize> {
-        let mut run = 0;
-        sheets.map(move |i| match self {
+        let mut cursor = self.cursor();
+        sheets.map(move |i| cursor.slot(i))
+    }
+}
+
+/// [`SlotMap::cursor`].
+struct SlotCursor<'a> {
+    map: &'a SlotMap,
+    /// The run of the sheet asked for last.
+    run: usize,
+}
+
+impl SlotCursor<'_> {
+    /// Sheet `i`'s slot; `i` at least the sheet asked for before.
+    fn slot(&mut self, i: usize) -> usize {
+        match self.map {
             SlotMap::Runs(runs) => {
-                while runs[run].end <= i {
-                    run += 1;
+                while runs[self.run].end <= i {
+                    self.run += 1;
                 }
-                runs[run].slot as usize
+                runs[self.run].slot as usize
             }
             SlotMap::Sheets(slots) => slots[i] as usize,
-        })
+        }
     }
 }
 
@@ -405,6 +425,8 @@ fn accumulate(
         let whole = slots == 1 && no_absent;
         let sum = |c: &OptColumn, r: std::ops::Range<usize>| c.raw().slice(r).sum();
         let mut k = 0;
+        // One cursor over every run of first readings, which come in order.
+        let mut cursor = slot_of.cursor();
         for run in set.first_reading_runs() {
             if let (Some(runs), true) = (runs, no_absent) {
                 // The slot runs it overlaps, in order (both lists are sorted).
@@ -425,9 +447,9 @@ fn accumulate(
                 t.1 += sum(e, run);
                 continue;
             }
-            for (i, slot) in run.clone().zip(slot_of.slots_of(run)) {
+            for i in run {
                 if let (Some(v), Some(e)) = (v.get(i), e.get(i)) {
-                    let t = &mut out[slot].turnout_base;
+                    let t = &mut out[cursor.slot(i)].turnout_base;
                     t.0 += u64::from(v);
                     t.1 += u64::from(e);
                 }
