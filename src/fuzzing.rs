@@ -323,7 +323,10 @@ pub fn check_report(report: &AuditReport) -> String {
     json
 }
 
-/// The rules target: a rule that parses prints as text that parses back to the same rule.
+/// The rules target: a rule that parses prints as text that parses back to the same rule, and
+/// is evaluated by `check_rules` as it is sheet by sheet in `i128` on sheets with columns of
+/// two bytes and of four, at their largest values and absent (or refused, exactly when it names
+/// no field of the sheets).
 pub fn check_rule(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
@@ -333,6 +336,108 @@ pub fn check_rule(data: &[u8]) {
     };
     let back: Rule = rule.to_string().parse().expect("a rule's text parses back");
     assert_eq!(back, rule);
+    for wide in [false, true] {
+        check_rule_on(&rule, &rule_sheets(wide));
+    }
+}
+
+/// Sheets of three candidates to evaluate rules on: values up to `u16::MAX` (columns of two
+/// bytes) or up to `u32::MAX` (`wide`), with absent values.
+fn rule_sheets(wide: bool) -> ActaSet {
+    use crate::model::{ActaSheet, Candidate, Contest, Geography, TableId};
+    let top = if wide { u32::MAX } else { u32::from(u16::MAX) };
+    let contest = Contest::new("r", ["A", "B", "C"].map(|c| Candidate::new(c, c)).to_vec())
+        .expect("a valid contest");
+    let mut set = ActaSet::new(contest, Geography::new(["x"]).expect("one level"));
+    let values = [
+        Some(0),
+        Some(1),
+        Some(top),
+        Some(top - 1),
+        None,
+        Some(7),
+        Some(top / 2),
+    ];
+    for i in 0..7 {
+        let at = |k: usize| values[(i + k) % values.len()];
+        let mut sheet = ActaSheet::new(TableId::new(i.to_string()).expect("a table id"))
+            .with_votes([at(0), at(1), at(2)]);
+        sheet.electors = at(3);
+        sheet.voters = at(4);
+        sheet.valid = at(5);
+        sheet.null = at(6);
+        sheet.blank = at(2);
+        set.push(sheet).expect("sheets of the contest");
+    }
+    set
+}
+
+/// `check_rules` with `rule` on `set` is the rule evaluated sheet by sheet in `i128`: refused
+/// exactly when it names no field of the set, else the same counts and violations.
+fn check_rule_on(rule: &Rule, set: &ActaSet) {
+    use crate::rules::{Relation, RuleSet, Term};
+    let field =
+        |n: &str| Field::standard(n).or_else(|| set.contest().line_index(n).map(Field::Line));
+    let known = rule.lhs().iter().chain(rule.rhs()).all(|(_, t)| match t {
+        Term::Named(n) => field(n).is_some(),
+        Term::SumOfLines => true,
+    });
+    let rules: RuleSet = [rule.clone()].into_iter().collect();
+    let check = match crate::audit::check_rules(set, &rules) {
+        Ok(check) => {
+            assert!(known, "a rule over unknown names was evaluated: {rule}");
+            check
+        }
+        Err(e) => {
+            assert!(!known, "a rule over known names was refused: {e}");
+            return;
+        }
+    };
+    let lines = set.contest().lines().len();
+    let side = |i: usize, side: &[(i64, Term)]| -> Option<i128> {
+        let mut sum = 0i128;
+        for (c, term) in side {
+            let v: i128 = match term {
+                Term::SumOfLines => (0..lines)
+                    .map(|l| set.count(i, Field::Line(l)).map(i128::from))
+                    .sum::<Option<i128>>()?,
+                Term::Named(n) => i128::from(set.count(i, field(n)?)?),
+            };
+            sum += i128::from(*c) * v;
+        }
+        Some(sum)
+    };
+    let (mut checked, mut broken, mut skipped) = (0u64, 0u64, 0u64);
+    let mut expected = Vec::new();
+    for i in 0..set.len() {
+        match (side(i, rule.lhs()), side(i, rule.rhs())) {
+            (Some(l), Some(r)) => {
+                checked += 1;
+                let holds = match rule.relation() {
+                    Relation::Eq => l == r,
+                    Relation::Le => l <= r,
+                    Relation::Ge => l >= r,
+                };
+                if !holds {
+                    broken += 1;
+                    expected.push((i, l, r));
+                }
+            }
+            _ => skipped += 1,
+        }
+    }
+    let s = &check.rules[0];
+    assert_eq!(
+        (s.checked, s.held, s.broken, s.skipped),
+        (checked, checked - broken, broken, skipped),
+        "{rule}"
+    );
+    let got: Vec<(usize, i128, i128)> = check
+        .violations
+        .iter()
+        .map(|v| (v.sheet, v.lhs, v.rhs))
+        .collect();
+    assert_eq!(got, expected, "{rule}");
 }
 
 /// The reported sheets the `rla_state` target audits: 40 tables of three candidates, with a
