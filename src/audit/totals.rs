@@ -607,7 +607,10 @@ impl Placement {
             }
             let s = &mut slot_of_place[place as usize];
             if *s == u32::MAX {
-                places.extend(geo.place(place as usize));
+                // An index from the geography's own ancestor table: always a place of it.
+                let path = geo.place(place as usize);
+                debug_assert!(path.is_some(), "place {place} is not in the geography");
+                places.extend(path);
                 *s = places.len() as u32;
             }
             *s
