@@ -517,6 +517,90 @@ impl Geography {
         self.push_place(parent, &key, name)
     }
 
+    /// Adds the places of `other`, a geography with the same levels (a part of the same file
+    /// read apart), parents before children as `other` holds them, and gives the stored index
+    /// here of each of its places (`other`'s place `i` is `map[i]` here).
+    ///
+    /// A place of `other` under a place that is new here is new too. Such places come in runs
+    /// (in a file sorted by place, nearly all of a part's places): a run's codes and names are
+    /// copied in one piece, its places with their parents renumbered, and they go into the table
+    /// that finds places together, in the order of its buckets ([`Geography::index_places`]).
+    /// Every other place is interned, found if it is here already.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Shape`](crate::ErrorKind::Shape) when the levels differ; an overflow past
+    /// `u32::MAX - 1` places or 4 GiB of codes and names.
+    #[cfg(feature = "parallel")]
+    pub(crate) fn merge(&mut self, other: &Geography) -> Result<Vec<NonZeroU32>> {
+        if self.levels != other.levels {
+            return Err(Error::new(ErrorKind::Shape {
+                message: "the geographies to merge have different levels".into(),
+            }));
+        }
+        let n = other.nodes.len();
+        let mut map: Vec<NonZeroU32> = Vec::with_capacity(n);
+        // Whether each of `other`'s places is new here.
+        let mut new: Vec<bool> = Vec::with_capacity(n);
+        let mut unindexed: Vec<NonZeroU32> = Vec::new();
+        // A parent's index in `other`, and whether it is new here (its children are then new).
+        let under_new = |new: &[bool], place: &Place| {
+            place
+                .parent
+                .is_some_and(|p| new.get(p.get() as usize - 1) == Some(&true))
+        };
+        let mut i = 0;
+        while i < n {
+            if under_new(&new, &other.nodes[i]) {
+                // The run of places under new parents from `i` on, copied in one piece.
+                let mut j = i;
+                while j < n && under_new(&new, &other.nodes[j]) {
+                    new.push(true);
+                    j += 1;
+                }
+                let from = other.start(i);
+                let to = other.nodes[j - 1].end as usize;
+                let base = self.text.len();
+                let too_long = || Error::overflow("bytes of place codes and names (4 GiB)");
+                u32::try_from(base + (to - from)).map_err(|_| too_long())?;
+                self.text.push_str(&other.text[from..to]);
+                for place in &other.nodes[i..j] {
+                    let raw = GeoPath::new_checked(self.nodes.len(), self.id)?.raw();
+                    // Below the text's length, which was checked above.
+                    let end = (place.end as usize - from + base) as u32;
+                    let parent = place.parent.map(|p| map[p.get() as usize - 1]);
+                    self.nodes.push(Place {
+                        parent,
+                        end,
+                        ..*place
+                    });
+                    map.push(raw);
+                    unindexed.push(raw);
+                }
+                i = j;
+                continue;
+            }
+            let node = other.view(i);
+            let parent = node.parent.map(|p| self.handle(map[p.get() as usize - 1]));
+            let before = self.nodes.len();
+            let place = self.intern_at(parent, node.level(), node.code, node.name)?;
+            new.push(self.nodes.len() > before);
+            map.push(place.raw());
+            i += 1;
+        }
+        self.index_places(&unindexed);
+        Ok(map)
+    }
+
+    /// Where the code of the place of index `i` (which is in range) starts in the text.
+    #[cfg(feature = "parallel")]
+    fn start(&self, i: usize) -> usize {
+        match i {
+            0 => 0,
+            _ => self.nodes[i - 1].end as usize,
+        }
+    }
+
     /// Puts the places that [`Geography::push_unindexed`] added into the table that finds
     /// places, in the order of their buckets.
     pub(crate) fn index_places(&mut self, places: &[NonZeroU32]) {
@@ -899,5 +983,72 @@ mod tests {
         assert_eq!(copy, g);
         assert!(!copy.contains(s) && g.contains(s));
         assert_eq!(copy.find(&["1"]).map(|p| copy.contains(p)), Some(true));
+    }
+
+    /// Merging a geography is interning its places in order: shared places are found, runs
+    /// under new places are copied (at the start, in the middle, at the end), skipped levels
+    /// and names are kept, and each place maps to its copy.
+    #[cfg(feature = "parallel")]
+    #[test]
+    fn merging_is_interning_in_order() {
+        type Path = Vec<(usize, &'static str, Option<&'static str>)>;
+        let build = |paths: &[Path]| {
+            let mut g = Geography::new(["a", "b", "c"]).unwrap();
+            for path in paths {
+                let mut parent = None;
+                for &(level, code, name) in path {
+                    parent = Some(g.intern_at(parent, level, code, name).unwrap());
+                }
+            }
+            g
+        };
+        let first: Vec<Path> = vec![
+            vec![(0, "1", Some("One")), (1, "1", None), (2, "x", None)],
+            vec![(0, "1", None), (1, "2", Some("Two"))],
+        ];
+        let second: Vec<Path> = vec![
+            // New at the top, then a run under it.
+            vec![(0, "9", Some("Nine")), (1, "1", Some("é")), (2, "y", None)],
+            // A place shared, then a new child of a shared place, with a level skipped.
+            vec![(0, "1", None), (1, "1", None), (2, "x", None)],
+            vec![(0, "1", None), (2, "z", Some("skip"))],
+            // A run at the end.
+            vec![(0, "1", None), (1, "3", None), (2, "w", None)],
+        ];
+        for (a, b) in [(&first, &second), (&second, &first), (&first, &first)] {
+            let mut merged = build(a);
+            let other = build(b);
+            let map = merged.merge(&other).unwrap();
+            let all: Vec<Path> = a.iter().chain(b.iter()).cloned().collect();
+            let expected = build(&all);
+            assert_eq!(merged, expected);
+            assert_eq!(map.len(), other.len());
+            for (i, &raw) in map.iter().enumerate() {
+                let mine = other.place(i).unwrap();
+                let there = merged.handle(raw);
+                assert_eq!(other.codes(mine), merged.codes(there), "place {i}");
+            }
+            // Every place is found again by its path, so the table was filled.
+            for i in 0..merged.len() {
+                let p = merged.place(i).unwrap();
+                let node = merged.node(p).unwrap();
+                let parent = merged.parent(p);
+                let key = merged
+                    .parent_key(parent, node.level(), node.code())
+                    .unwrap();
+                assert_eq!(merged.lookup(&key), Some(p.raw()), "place {i}");
+            }
+        }
+        // Into an empty geography, and of an empty one.
+        let mut empty = Geography::new(["a", "b", "c"]).unwrap();
+        let other = build(&second);
+        assert_eq!(empty.merge(&other).unwrap().len(), other.len());
+        assert_eq!(empty, build(&second));
+        let none = Geography::new(["a", "b", "c"]).unwrap();
+        assert!(empty.merge(&none).unwrap().is_empty());
+        assert_eq!(empty, build(&second));
+        // Other levels are refused.
+        let mut g = Geography::new(["a", "b"]).unwrap();
+        assert!(g.merge(&other).is_err());
     }
 }

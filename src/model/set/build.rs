@@ -528,39 +528,7 @@ fn append_places(
     geography.reserve(places, text);
     geo.reserve(parts.iter().map(ActaSet::len).sum());
     for other in parts {
-        let mut map: Vec<NonZeroU32> = Vec::with_capacity(other.geography.len());
-        // Which of the part's places are new here: a place under a new parent is new too, and
-        // is added without a lookup (most of a part's places, in a file sorted by place).
-        let mut new: Vec<bool> = Vec::with_capacity(other.geography.len());
-        // Those places, added without a lookup, go into the table that finds places once the
-        // part is merged: until then, every lookup has a parent from before the part.
-        let mut unindexed: Vec<NonZeroU32> = Vec::new();
-        for i in 0..other.geography.len() {
-            let node = other
-                .geography
-                .place(i)
-                .and_then(|p| other.geography.node(p))
-                .ok_or_else(|| Error::overflow("places"))?;
-            let parent = node.parent_index();
-            let here = parent.map(|p| geography.handle(map[p]));
-            let (code, name) = (node.code(), node.name());
-            let place = match (here, parent) {
-                (Some(here), Some(p)) if new[p] => {
-                    new.push(true);
-                    let place = geography.push_unindexed(Some(here), node.level(), code, name)?;
-                    unindexed.push(place.raw());
-                    place
-                }
-                _ => {
-                    let before = geography.len();
-                    let place = geography.intern_at(here, node.level(), code, name)?;
-                    new.push(geography.len() > before);
-                    place
-                }
-            };
-            map.push(place.raw());
-        }
-        geography.index_places(&unindexed);
+        let map = geography.merge(&other.geography)?;
         geo.extend(
             other
                 .geo
