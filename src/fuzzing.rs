@@ -325,8 +325,8 @@ pub fn check_report(report: &AuditReport) -> String {
 
 /// The rules target: a rule that parses prints as text that parses back to the same rule, and
 /// is evaluated by `check_rules` as it is sheet by sheet in `i128` on sheets with columns of
-/// two bytes and of four, at their largest values and absent (or refused, exactly when it names
-/// no field of the sheets).
+/// one byte, of two and of four, at their largest values and absent (or refused, exactly when it
+/// names no field of the sheets).
 pub fn check_rule(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
@@ -336,16 +336,15 @@ pub fn check_rule(data: &[u8]) {
     };
     let back: Rule = rule.to_string().parse().expect("a rule's text parses back");
     assert_eq!(back, rule);
-    for wide in [false, true] {
-        check_rule_on(&rule, &rule_sheets(wide));
+    for top in [u8::MAX.into(), u16::MAX.into(), u32::MAX] {
+        check_rule_on(&rule, &rule_sheets(top));
     }
 }
 
-/// Sheets of three candidates to evaluate rules on: values up to `u16::MAX` (columns of two
-/// bytes) or up to `u32::MAX` (`wide`), with absent values.
-fn rule_sheets(wide: bool) -> ActaSet {
+/// Sheets of three candidates to evaluate rules on: values up to `top` (`u8::MAX`, `u16::MAX`
+/// or `u32::MAX`: columns of one byte, two or four), with absent values.
+fn rule_sheets(top: u32) -> ActaSet {
     use crate::model::{ActaSheet, Candidate, Contest, Geography, TableId};
-    let top = if wide { u32::MAX } else { u32::from(u16::MAX) };
     let contest = Contest::new("r", ["A", "B", "C"].map(|c| Candidate::new(c, c)).to_vec())
         .expect("a valid contest");
     let mut set = ActaSet::new(contest, Geography::new(["x"]).expect("one level"));

@@ -410,8 +410,8 @@ pub(crate) struct BoundRule {
 pub(crate) const BLOCK: usize = 4096;
 
 /// One rule's sides over a block of sheets: in `i32` when the rule's coefficients and the
-/// widths of its columns keep every side within it (the standard rules over columns of two-byte
-/// values, up to 32,767 ballot lines), else in `i64` when the coefficients keep every side
+/// widths of its columns keep every side within it (the standard rules over columns of one-byte
+/// and two-byte values, up to 32,767 ballot lines), else in `i64` when the coefficients keep every side
 /// within it (always for the standard rules), else in `i128`. The narrower the accumulator,
 /// the more sheets one vector instruction adds up.
 #[derive(Debug, Clone, Default)]
@@ -439,7 +439,7 @@ impl Accumulator for i32 {
     }
     #[inline]
     fn of_u32(v: u32) -> Self {
-        // Only values of two-byte columns reach an `i32` side (`BoundRule::width`).
+        // Only values of one-byte and two-byte columns reach an `i32` side (`BoundRule::width`).
         v as i32
     }
     #[inline]
@@ -581,8 +581,9 @@ impl BoundRule {
     /// The narrowest accumulator every value of each side fits.
     ///
     /// A side's largest magnitude is at most the sum over its terms of `|c|` times the largest
-    /// value of each column the term reads: `u16::MAX` for a column of two-byte values,
-    /// `u32::MAX` for a wider one, nothing for a column the set lacks (the rule is skipped
+    /// value of each column the term reads: `u8::MAX` for a column of one-byte values,
+    /// `u16::MAX` for two-byte values, `u32::MAX` for wider ones, nothing for a column the set
+    /// lacks (the rule is skipped
     /// there). Below 2^31 it fits an `i32`. An `i64` needs only the sum of `|c|` times the
     /// number of columns below 2^31 (each at most `u32::MAX`, so the side stays below 2^63).
     fn width(&self, set: &ActaSet) -> Width {
@@ -590,6 +591,7 @@ impl BoundRule {
         let largest = |f: Field| -> u128 {
             match set.column(f).map(|c| c.raw()) {
                 None => 0,
+                Some(Raw::Tiny(_)) => u128::from(u8::MAX),
                 Some(Raw::Narrow(_)) => u128::from(u16::MAX),
                 Some(Raw::Wide(_)) => u128::from(u32::MAX),
             }

@@ -561,16 +561,17 @@ proptest! {
 
     /// `check_rules` is the rules evaluated sheet by sheet in `i128`: the same counts and the
     /// same violations in the same order, with rules whose sides fit an `i32` (columns of
-    /// two-byte values, small coefficients), an `i64`, or need 128 bits, with the largest values
-    /// of two-byte and four-byte columns, with absent fields, over sets that end on either side
-    /// of a block of 4096 sheets.
+    /// one-byte or two-byte values, small coefficients), an `i64`, or need 128 bits, with the
+    /// largest values of one-byte, two-byte and four-byte columns (and coefficients around
+    /// 2^31 / 255, where a side of one-byte values leaves the `i32`), with absent fields, over
+    /// sets that end on either side of a block of 4096 sheets.
     #[test]
     fn rules_over_blocks_are_the_rules_sheet_by_sheet(
         sheets in prop_oneof![1usize..40, 4090usize..4100, 8190usize..8194],
         seed in any::<u64>(),
-        coefficients in prop::collection::vec(prop_oneof![Just(1i64), Just(-1), Just(2), Just(-3), Just(32_767), Just(-32_768), Just(40_000), Just(1 << 40), Just(i64::MAX / 3), Just(i64::MIN + 1)], 6),
+        coefficients in prop::collection::vec(prop_oneof![Just(1i64), Just(-1), Just(2), Just(-3), Just(32_767), Just(-32_768), Just(40_000), Just(8_421_505), Just(-8_421_505), Just(1 << 40), Just(i64::MAX / 3), Just(i64::MIN + 1)], 6),
         absent in 0u32..3,
-        wide in any::<bool>(),
+        top in prop_oneof![Just(u32::from(u8::MAX)), Just(u32::from(u16::MAX)), Just(u32::MAX)],
     ) {
         let contest = Contest::new("r", ["A", "B", "C"].map(|c| Candidate::new(c, c)).to_vec()).unwrap();
         let mut set = ActaSet::new(contest, Geography::new(["x"]).unwrap());
@@ -578,8 +579,7 @@ proptest! {
         let mut next = |m: u64| { state ^= state << 13; state ^= state >> 7; state ^= state << 17; state % m };
         for i in 0..sheets {
             let mut value = |m: u64| -> Option<u32> {
-                let top = if wide { u32::MAX } else { u32::from(u16::MAX) };
-                if absent > 0 && next(500) < u64::from(absent) { None } else { Some(if next(50) == 0 { top - next(3) as u32 } else { next(m) as u32 }) }
+                if absent > 0 && next(500) < u64::from(absent) { None } else { Some(if next(50) == 0 { top - next(3) as u32 } else { (next(m) as u32).min(top) }) }
             };
             let votes = [value(300), value(300), value(300)];
             let mut sheet = ActaSheet::new(TableId::new(i.to_string()).unwrap()).with_votes(votes);

@@ -11,7 +11,7 @@ use super::layout::Layout;
 use super::reader::{Lines, ReadOutcome, ReadReport, Rows, Slots};
 use crate::error::{Error, Result};
 use crate::model::ActaSet;
-use crate::model::column::{Placed, SlotColumn};
+use crate::model::column::{Placed, SlotBuffer, SlotColumn};
 use crate::model::set::PlacedCounts;
 
 /// Files smaller than this are read on one core: the parts would not pay for themselves.
@@ -205,19 +205,21 @@ pub(crate) fn read_cut<S: Source>(
         })
         .collect();
     let total: usize = room.iter().sum();
-    // Zeroed memory, which the system gives page by page as the parts write it.
-    let mut buffers: Vec<Vec<u16>> = (0..5 + lines + extra).map(|_| vec![0u16; total]).collect();
-    let mut part_slots: Vec<Vec<&mut [u16]>> = bounds.iter().map(|_| Vec::new()).collect();
+    // One byte a slot for the columns whose values seen where the parts start are all below
+    // 256, else two.
+    let widths = slot_widths(&source, &head, layout, &bounds, 5 + lines + extra);
+    let mut buffers: Vec<SlotBuffer> = widths
+        .iter()
+        .map(|&bytes| SlotBuffer::zeroed(total, bytes))
+        .collect();
+    let mut part_slots: Vec<Vec<SlotColumn<'_>>> = bounds.iter().map(|_| Vec::new()).collect();
     for buffer in &mut buffers {
-        let mut rest = buffer.as_mut_slice();
-        for (slots, &r) in part_slots.iter_mut().zip(&room) {
-            let (mine, after) = rest.split_at_mut(r);
-            slots.push(mine);
-            rest = after;
+        for (slots, column) in part_slots.iter_mut().zip(buffer.parts(&room)) {
+            slots.push(column);
         }
     }
 
-    let read_part = |(&(begin, end), slots): (&(u64, u64), Vec<&mut [u16]>)| -> Result<Part> {
+    let read_part = |(&(begin, end), columns): (&(u64, u64), Vec<SlotColumn<'_>>)| -> Result<Part> {
         // The CSV parser strips a byte-order mark at the start of its input: a part that starts
         // with one (two files joined) is left to the one-core reader, which rejects that row.
         let mut head3 = Vec::with_capacity(3);
@@ -234,10 +236,7 @@ pub(crate) fn read_cut<S: Source>(
         let (mut rows, mut set) = Rows::resume(&head, watch, layout)?;
         // Every part hashes ids alike, so that the joined set keeps the parts' hashes.
         set.share_hasher(&head_set);
-        let mut sink = Slots {
-            columns: slots.into_iter().map(SlotColumn::new).collect(),
-            lines,
-        };
+        let mut sink = Slots { columns, lines };
         // Sized for the part from its first rows, so that its columns do not double.
         rows.reserve_into(&mut set, &mut sink, end - begin)?;
         let (_, next_line) =
@@ -277,7 +276,7 @@ pub(crate) fn read_cut<S: Source>(
     // to the file's.
     let mut sets: Vec<ActaSet> = Vec::with_capacity(parts_read.len());
     let mut reports = Vec::with_capacity(parts_read.len());
-    let mut columns: Vec<(Vec<u16>, Vec<Placed>)> = buffers
+    let mut columns: Vec<(SlotBuffer, Vec<Placed>)> = buffers
         .into_iter()
         .map(|b| (b, Vec::with_capacity(parts_read.len())))
         .collect();
@@ -305,6 +304,40 @@ pub(crate) fn read_cut<S: Source>(
     }
     super::reader::finish_set(&mut set, &mut report, layout.parts.as_ref())?;
     Ok(Some(ReadOutcome { set, report }))
+}
+
+/// The bytes of each count column's slots (1 or 2), from the rows of the first 16 KiB where
+/// each part starts: 1 when every value read there is below 256. A column with a larger value
+/// further on is still read exactly (each part that meets one keeps the column's values in a
+/// column of its own, and the joined column is built anew, as wide as it must be), only more
+/// slowly. Two bytes for every column when the samples cannot be read.
+fn slot_widths<S: Source, R: Read>(
+    source: &S,
+    head: &Rows<R>,
+    layout: &Layout,
+    bounds: &[(u64, u64)],
+    columns: usize,
+) -> Vec<usize> {
+    const SAMPLE: u64 = 16 << 10;
+    let read = || -> Result<Vec<usize>> {
+        let mut bytes = vec![1; columns];
+        for &(begin, end) in bounds {
+            let (mut rows, mut set) = Rows::resume(head, source.at(begin)?.take(SAMPLE), layout)?;
+            let limit = SAMPLE.min(end - begin);
+            rows.fill_into(
+                &mut set,
+                &mut super::reader::InSet,
+                usize::MAX,
+                limit,
+                Lines::Drop,
+            )?;
+            for (b, column) in bytes.iter_mut().zip(set.count_columns()) {
+                *b = (*b).max(column.raw().bytes());
+            }
+        }
+        Ok(bytes)
+    };
+    read().unwrap_or_else(|_| vec![2; columns])
 }
 
 /// The sheets a byte of the data holds, from its first 64 KiB: their lines that are not
@@ -426,10 +459,12 @@ mod tests {
                 Just(&b"N\xffrth"[..])
             ],
             prop_oneof![Just(&b""[..]), Just(&b"1"[..]), Just(&b"2"[..])],
-            // Counts of two bytes, and now and then one at the edge of two bytes or past it
-            // (which a part pushes again, value by value, into a wide column).
+            // Counts of one byte, and now and then one at the edge of one byte or two or past
+            // it (which a part pushes again, value by value, into a column of its own).
             prop_oneof![
                 12 => 0u32..50,
+                1 => Just(255),
+                1 => Just(256),
                 1 => Just(65_535),
                 1 => Just(65_536),
                 1 => Just(u32::MAX),
@@ -618,7 +653,7 @@ mod tests {
     }
 
     /// Counts past two bytes: the parts that meet one push its row again, value by value, into
-    /// a column of four bytes a value; the others keep two. Joined, every count is the one-core
+    /// a column of their own, four bytes a value; the others keep their slots. Joined, every count is the one-core
     /// read's, at 65,535 and 65,536 and `u32::MAX`, in the first part, the last, or a middle
     /// one, and in a row rejected after its counts (whose values are dropped again).
     #[test]
@@ -674,6 +709,93 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Counts past one byte. A column whose values where the parts start are all below 256
+    /// is written into slots of one byte; a part that meets 256 further on (past its first
+    /// 16 KiB) keeps that column's values in a column of its own, and the joined column is
+    /// built anew, two bytes a value. Joined, every count is the one-core read's, with 256 in
+    /// the first part's sample, past it, in a middle part, in the last, and in a row rejected
+    /// after its counts (which leaves its column two bytes a value, as on one core).
+    #[test]
+    fn counts_past_one_byte_read_alike_on_every_core() {
+        let layout = Layout::from_json(LAYOUT).unwrap();
+        const ROWS: u32 = 12_000;
+        for at in [3, 5_000, 6_500, ROWS - 2] {
+            for rejected in [false, true] {
+                let mut bytes = b"table,state,state_name,town,electors,valid,A\n".to_vec();
+                for t in 0..ROWS {
+                    let valid = if t == at { 256 } else { 255 - t % 50 };
+                    // A row rejected after its counts (no table), with a count past one byte.
+                    let (table, a) = match t {
+                        700 if rejected => (String::new(), 256),
+                        _ => (t.to_string(), t % 7),
+                    };
+                    bytes.extend_from_slice(
+                        format!("{table},1,N,{},300,{valid},{a}\n", t / 100).as_bytes(),
+                    );
+                }
+                let one = read_csv(&bytes[..], &layout).unwrap();
+                let sheet = |t: u32| (t - u32::from(rejected && t > 700)) as usize;
+                let bytes_of = |set: &ActaSet, f: Field| set.column(f).unwrap().value_bytes();
+                let valid = one.set.column(Field::Valid).unwrap();
+                assert_eq!(valid.get(sheet(at)), Some(256));
+                assert_eq!(bytes_of(&one.set, Field::Valid), 2);
+                assert_eq!(
+                    bytes_of(&one.set, Field::Line(0)),
+                    if rejected { 2 } else { 1 }
+                );
+                assert_eq!(bytes_of(&one.set, Field::Electors), 2);
+                for parts in [2, 3, 5] {
+                    let par = in_parts(&bytes, &layout, parts);
+                    let case = format!("256 at {at} in {parts} parts, rejected {rejected}");
+                    assert_eq!(par.report, one.report, "{case}");
+                    assert!(par.set == one.set, "{case}");
+                    for f in [Field::Electors, Field::Valid, Field::Line(0)] {
+                        let (p, o) = (par.set.column(f).unwrap(), one.set.column(f).unwrap());
+                        assert!(p == o, "{f:?}: {case}");
+                        assert_eq!(p.value_bytes(), o.value_bytes(), "{f:?}: {case}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// The slots' widths come from the rows where each part starts: two bytes for a column
+    /// with a value past 255 in some part's first 16 KiB (and only there), one byte for the
+    /// others (and for the columns the layout lacks).
+    #[test]
+    fn slot_widths_come_from_where_the_parts_start() {
+        let layout = Layout::from_json(LAYOUT).unwrap();
+        let mut bytes = b"table,state,state_name,town,electors,valid,A\n".to_vec();
+        let mut starts = Vec::new();
+        for t in 0..6_000u32 {
+            if t % 2_000 == 0 {
+                starts.push(bytes.len() as u64);
+            }
+            // Electors past 255 at the start of the second part only; valid past 255 far
+            // from every start.
+            let electors = if t == 2_001 { 300 } else { 100 };
+            let valid = if t == 1_000 { 300 } else { 7 };
+            bytes.extend_from_slice(format!("{t},1,N,1,{electors},{valid},1\n").as_bytes());
+        }
+        let source = &bytes[..];
+        let (head, _) = Rows::open(source.at(0).unwrap(), &layout, None).unwrap();
+        let len = bytes.len() as u64;
+        let bounds: Vec<(u64, u64)> = starts
+            .iter()
+            .zip(starts.iter().skip(1).chain([&len]))
+            .map(|(&a, &b)| (a, b))
+            .collect();
+        // Electors, voters, valid, null, blank; the candidate.
+        assert_eq!(
+            slot_widths(&source, &head, &layout, &bounds, 6),
+            vec![2, 1, 1, 1, 1, 1]
+        );
+        assert_eq!(
+            slot_widths(&source, &head, &layout, &bounds[..1], 6),
+            vec![1; 6]
+        );
     }
 
     /// Image references, which a set keeps only once a sheet has one: each part's are taken

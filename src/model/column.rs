@@ -72,37 +72,59 @@ impl Bits {
     }
 }
 
-/// The values of a count column: two bytes each while every value fits (the common case: a
-/// table's counts are in the hundreds), four bytes each from the first value that does not.
+/// The values of a count column: one byte each while every value fits (most of a table's
+/// counts with many candidates: the smaller candidates', blank and null ballots), two bytes
+/// each from the first value that does not (a table's counts are in the hundreds), four bytes
+/// each from the first value past two bytes.
 #[derive(Clone)]
-enum Values {
+pub(crate) enum Values {
+    Tiny(Vec<u8>),
     Narrow(Vec<u16>),
     Wide(Vec<u32>),
 }
 
 impl Default for Values {
     fn default() -> Self {
-        Values::Narrow(Vec::new())
+        Values::Tiny(Vec::new())
     }
 }
 
-/// A column's raw values as stored (0 where absent): two bytes or four each. Its readers loop
-/// over either with the same generic code, chosen once per column, not per value.
+/// A column's raw values as stored (0 where absent): one, two or four bytes each. Its readers
+/// loop over any with the same generic code, chosen once per column, not per value.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Raw<'a> {
-    /// Every value fits two bytes.
+    /// Every value fits one byte.
+    Tiny(&'a [u8]),
+    /// Some value needed two bytes, and every value fits two.
     Narrow(&'a [u16]),
     /// Some value needed four.
     Wide(&'a [u32]),
 }
 
-/// A value as stored in a column, two bytes or four: read as a `u32`.
+/// A value as stored in a column, one, two or four bytes: read as a `u32`.
 pub(crate) trait Stored: Copy + Into<u64> {
     /// The value.
     fn value(self) -> u32;
 
     /// The sum of `values` (fewer than 2^32 values below 2^32 each: no overflow).
     fn sum(values: &[Self]) -> u64;
+}
+
+impl Stored for u8 {
+    #[inline]
+    fn value(self) -> u32 {
+        u32::from(self)
+    }
+
+    /// Summed in `u32` over runs of 2^24 values (2^24 values below 2^8 cannot pass
+    /// `u32::MAX`), as two-byte values are.
+    #[inline]
+    fn sum(values: &[Self]) -> u64 {
+        values
+            .chunks(1 << 24)
+            .map(|run| u64::from(run.iter().map(|&v| u32::from(v)).sum::<u32>()))
+            .sum()
+    }
 }
 
 impl Stored for u16 {
@@ -141,6 +163,7 @@ impl Stored for u32 {
 macro_rules! with_raw {
     ($raw:expr, |$s:ident| $body:expr) => {
         match $raw {
+            $crate::model::column::Raw::Tiny($s) => $body,
             $crate::model::column::Raw::Narrow($s) => $body,
             $crate::model::column::Raw::Wide($s) => $body,
         }
@@ -171,8 +194,18 @@ impl<'a> Raw<'a> {
     /// When `range` is out of bounds, as a slice does.
     pub(crate) fn slice(self, range: std::ops::Range<usize>) -> Raw<'a> {
         match self {
+            Raw::Tiny(s) => Raw::Tiny(&s[range]),
             Raw::Narrow(s) => Raw::Narrow(&s[range]),
             Raw::Wide(s) => Raw::Wide(&s[range]),
+        }
+    }
+
+    /// The bytes each value takes: 1, 2 or 4.
+    pub(crate) fn bytes(self) -> usize {
+        match self {
+            Raw::Tiny(_) => 1,
+            Raw::Narrow(_) => 2,
+            Raw::Wide(_) => 4,
         }
     }
 
@@ -199,18 +232,19 @@ impl<'a> Raw<'a> {
     {
         match self {
             Raw::Wide(s) => &s[range],
-            Raw::Narrow(s) => {
+            narrow => {
                 let out = &mut buf[..range.len()];
-                out.iter_mut()
-                    .zip(&s[range])
-                    .for_each(|(o, &v)| *o = u32::from(v));
+                with_raw!(narrow.slice(range), |s| out
+                    .iter_mut()
+                    .zip(s)
+                    .for_each(|(o, &v)| *o = v.value()));
                 out
             }
         }
     }
 
     /// Writes the values into `out`, as many as it has.
-    pub(crate) fn copy_to<T: From<u16> + From<u32>>(self, out: &mut [T]) {
+    pub(crate) fn copy_to<T: From<u8> + From<u16> + From<u32>>(self, out: &mut [T]) {
         with_raw!(self, |s| {
             for (o, &v) in out.iter_mut().zip(s) {
                 *o = T::from(v);
@@ -219,10 +253,10 @@ impl<'a> Raw<'a> {
     }
 }
 
-/// A column of optional counts: a `u16` per sheet (a `u32` once some value needs it) plus a bit
-/// per absent value.
+/// A column of optional counts: a `u8` per sheet (a `u16` once some value needs it, a `u32`
+/// once some value needs that) plus a bit per absent value.
 ///
-/// A column is widened by the first value above `u16::MAX` pushed into it, and stays wide even
+/// A column is widened by the first value past its width pushed into it, and stays wide even
 /// when that value is dropped again (a rejected row): narrowing back could cost a copy per
 /// rejected row. Two columns are equal when their values and absent bits are, whatever their
 /// widths.
@@ -238,6 +272,7 @@ impl PartialEq for OptColumn {
         self.absent == other.absent
             && a.len() == b.len()
             && match (a, b) {
+                (Raw::Tiny(x), Raw::Tiny(y)) => x == y,
                 (Raw::Narrow(x), Raw::Narrow(y)) => x == y,
                 (Raw::Wide(x), Raw::Wide(y)) => x == y,
                 _ => (0..a.len()).all(|i| a.at(i) == b.at(i)),
@@ -259,11 +294,29 @@ impl std::fmt::Debug for OptColumn {
     }
 }
 
+/// The fewest bytes of 1, 2 and 4 that hold `v`.
+fn bytes_for(v: u32) -> usize {
+    if u8::try_from(v).is_ok() {
+        1
+    } else if u16::try_from(v).is_ok() {
+        2
+    } else {
+        4
+    }
+}
+
+/// `values` made wider, with the same room (and room for one more).
+fn widened<T: Copy, U: From<T>>(values: &[T], room: usize) -> Vec<U> {
+    let mut wide = Vec::with_capacity(room.max(values.len() + 1));
+    wide.extend(values.iter().map(|&v| U::from(v)));
+    wide
+}
+
 impl OptColumn {
     /// A column of `len` absent values.
     pub(crate) fn absent(len: usize) -> Self {
         let mut c = OptColumn {
-            values: Values::Narrow(vec![0; len]),
+            values: Values::Tiny(vec![0; len]),
             absent: Bits::default(),
         };
         for i in 0..len {
@@ -272,39 +325,62 @@ impl OptColumn {
         c
     }
 
-    #[inline]
+    // Always: left to itself, the compiler calls it (a three-way match), and the reader of a
+    // file on one core ran 2.5% more instructions (10^5 sheets, 40 candidates, callgrind).
+    #[expect(clippy::inline_always, reason = "measured: the reader's hot loop")]
+    #[inline(always)]
     pub(crate) fn push(&mut self, v: Option<u32>) {
         let len = self.len();
         if v.is_none() {
             self.absent.set(len);
         }
-        let v = v.unwrap_or(0);
+        self.push_value(v.unwrap_or(0));
+    }
+
+    /// Pushes a value, the column widened first when it does not fit.
+    #[expect(clippy::inline_always, reason = "measured: the reader's hot loop")]
+    #[inline(always)]
+    fn push_value(&mut self, v: u32) {
         match &mut self.values {
+            Values::Tiny(values) => match u8::try_from(v) {
+                Ok(v) => values.push(v),
+                Err(_) => self.push_wider(v),
+            },
             Values::Narrow(values) => match u16::try_from(v) {
                 Ok(v) => values.push(v),
-                Err(_) => self.widen().push(v),
+                Err(_) => self.push_wider(v),
             },
             Values::Wide(values) => values.push(v),
         }
     }
 
-    /// The values made four bytes each, with the same room.
+    /// Pushes a value past the column's width, once the column is wide enough for it.
     #[cold]
-    fn widen(&mut self) -> &mut Vec<u32> {
-        if let Values::Narrow(narrow) = &self.values {
-            let mut wide = Vec::with_capacity(narrow.capacity().max(narrow.len() + 1));
-            wide.extend(narrow.iter().map(|&v| u32::from(v)));
-            self.values = Values::Wide(wide);
+    #[inline(never)]
+    fn push_wider(&mut self, v: u32) {
+        self.widen_to(bytes_for(v));
+        self.push_value(v);
+    }
+
+    /// Stores the values `bytes` bytes each (1, 2 or 4), unless they are as wide already, with
+    /// the same room.
+    fn widen_to(&mut self, bytes: usize) {
+        if bytes <= self.raw().bytes() {
+            return;
         }
-        match &mut self.values {
-            Values::Wide(wide) => wide,
-            Values::Narrow(_) => unreachable!("widened just above"),
-        }
+        self.values = match (&self.values, bytes) {
+            (Values::Tiny(t), 2) => Values::Narrow(widened(t, t.capacity())),
+            (Values::Tiny(t), _) => Values::Wide(widened(t, t.capacity())),
+            (Values::Narrow(n), _) => Values::Wide(widened(n, n.capacity())),
+            // Narrower than `bytes`, so not wide.
+            (Values::Wide(_), _) => return,
+        };
     }
 
     #[inline]
     pub(crate) fn get(&self, i: usize) -> Option<u32> {
         let v = match &self.values {
+            Values::Tiny(values) => u32::from(*values.get(i)?),
             Values::Narrow(values) => u32::from(*values.get(i)?),
             Values::Wide(values) => *values.get(i)?,
         };
@@ -315,6 +391,7 @@ impl OptColumn {
     #[inline]
     pub(crate) fn len(&self) -> usize {
         match &self.values {
+            Values::Tiny(values) => values.len(),
             Values::Narrow(values) => values.len(),
             Values::Wide(values) => values.len(),
         }
@@ -323,6 +400,7 @@ impl OptColumn {
     /// Keeps the first `len` values.
     pub(crate) fn truncate(&mut self, len: usize) {
         match &mut self.values {
+            Values::Tiny(values) => values.truncate(len),
             Values::Narrow(values) => values.truncate(len),
             Values::Wide(values) => values.truncate(len),
         }
@@ -333,6 +411,7 @@ impl OptColumn {
     #[inline]
     pub(crate) fn raw(&self) -> Raw<'_> {
         match &self.values {
+            Values::Tiny(values) => Raw::Tiny(values),
             Values::Narrow(values) => Raw::Narrow(values),
             Values::Wide(values) => Raw::Wide(values),
         }
@@ -352,17 +431,29 @@ impl OptColumn {
     #[cfg(any(test, feature = "parallel"))]
     pub(crate) fn extend(&mut self, other: &OptColumn) {
         let base = self.len();
-        match (&mut self.values, other.raw()) {
+        self.extend_raw(other.raw());
+        for i in other.absent.iter_ones() {
+            self.absent.set(base + i);
+        }
+    }
+
+    /// Appends `raw` as present values, the column widened first to their width.
+    #[cfg(any(test, feature = "parallel"))]
+    fn extend_raw(&mut self, raw: Raw<'_>) {
+        self.widen_to(raw.bytes());
+        match (&mut self.values, raw) {
+            (Values::Tiny(values), Raw::Tiny(more)) => values.extend_from_slice(more),
             (Values::Narrow(values), Raw::Narrow(more)) => values.extend_from_slice(more),
+            (Values::Narrow(values), Raw::Tiny(more)) => {
+                values.extend(more.iter().map(|&v| u16::from(v)));
+            }
             (Values::Wide(values), more) => {
                 with_raw!(more, |m| values.extend(m.iter().map(|&v| v.value())));
             }
-            (Values::Narrow(_), Raw::Wide(more)) => {
-                self.widen().extend_from_slice(more);
+            // Widened above to `raw`'s width at least.
+            (Values::Tiny(_), _) | (Values::Narrow(_), Raw::Wide(_)) => {
+                unreachable!("the column is as wide as the values appended")
             }
-        }
-        for i in other.absent.iter_ones() {
-            self.absent.set(base + i);
         }
     }
 
@@ -373,6 +464,7 @@ impl OptColumn {
 
     pub(crate) fn reserve(&mut self, n: usize) {
         match &mut self.values {
+            Values::Tiny(values) => values.reserve(n),
             Values::Narrow(values) => values.reserve(n),
             Values::Wide(values) => values.reserve(n),
         }
@@ -380,6 +472,7 @@ impl OptColumn {
 
     pub(crate) fn shrink_to_fit(&mut self) {
         match &mut self.values {
+            Values::Tiny(values) => values.shrink_to_fit(),
             Values::Narrow(values) => values.shrink_to_fit(),
             Values::Wide(values) => values.shrink_to_fit(),
         }
@@ -392,22 +485,29 @@ impl OptColumn {
         self.absent = Bits::default();
     }
 
-    /// The same values stored four bytes each.
+    /// The same values stored `bytes` bytes each at least (1, 2 or 4).
     #[cfg(test)]
-    pub(crate) fn widened(&self) -> OptColumn {
+    pub(crate) fn widened(&self, bytes: usize) -> OptColumn {
         let mut c = self.clone();
-        c.widen();
+        c.widen_to(bytes);
         c
+    }
+
+    /// The bytes each value is stored in: 1, 2 or 4.
+    #[cfg(test)]
+    pub(crate) fn value_bytes(&self) -> usize {
+        self.raw().bytes()
     }
 
     /// Whether the values are stored four bytes each.
     #[cfg(test)]
     pub(crate) fn is_wide(&self) -> bool {
-        matches!(self.values, Values::Wide(_))
+        self.value_bytes() == 4
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
         let values = match &self.values {
+            Values::Tiny(values) => values.capacity(),
             Values::Narrow(values) => values.capacity() * 2,
             Values::Wide(values) => values.capacity() * 4,
         };
@@ -417,114 +517,152 @@ impl OptColumn {
 
 /// A column a reader pushes a row's counts into: an [`OptColumn`], or a [`SlotColumn`].
 pub(crate) trait PushCount {
-    /// Whether [`PushCount::push_low`] may keep only a value's low two bytes.
+    /// Whether [`PushCount::push_low`] may keep only a value's low bytes.
     const LOW: bool = false;
 
     /// Pushes one count, `None` when absent.
     fn push(&mut self, v: Option<u32>);
 
-    /// Pushes one count, or (when [`PushCount::LOW`]) only its low two bytes if it is past
-    /// `u16::MAX` and the column is narrow: the caller looks at the row's values once they are
-    /// pushed, and pushes the row again with [`PushCount::push`] when one of them was. (One
-    /// check a row instead of one a value.)
+    /// Pushes one count, or (when [`PushCount::LOW`]) only its low bytes if it does not fit
+    /// the column's slot, and gives the bits of the value past the slot's (0 when it fit): the
+    /// caller ors them over the row, and pushes the row again with [`PushCount::push`] when
+    /// one of them was not 0. (One check a row instead of one a value.)
     #[inline]
-    fn push_low(&mut self, v: Option<u32>) {
+    fn push_low(&mut self, v: Option<u32>) -> u32 {
         self.push(v);
+        0
     }
 }
 
 impl PushCount for OptColumn {
-    #[inline]
+    #[expect(clippy::inline_always, reason = "measured: the reader's hot loop")]
+    #[inline(always)]
     fn push(&mut self, v: Option<u32>) {
         OptColumn::push(self, v);
     }
 }
 
-/// One part's counts of a column read on every core, written straight into that part's slots
-/// of the joined column: its values go in order into `slots`, then (once they are full) into a
-/// vector of their own; absent values are kept as bits counted from the part's first sheet. The
-/// first value above `u16::MAX` moves every value of the part into `wide`, where the later ones
-/// follow. [`close_up`] makes the joined column of every part's.
+/// A slot of a column read on every core: one byte or two.
 #[cfg(feature = "parallel")]
-#[derive(Debug)]
-pub(crate) struct SlotColumn<'a> {
-    /// The part's slots; none once the part is wide.
-    slots: &'a mut [u16],
-    /// How many slots the part had.
-    room: usize,
-    len: usize,
-    spill: Vec<u16>,
-    wide: Option<Vec<u32>>,
-    absent: Bits,
+pub(crate) trait Slot: Stored + Default + TryFrom<u32> {
+    /// The bits of a slot.
+    const BITS: u32;
+    /// The low bytes of `v`, which fit the slot.
+    fn low(v: u32) -> Self;
+    /// Values as a column's raw values.
+    fn raw(values: &[Self]) -> Raw<'_>;
+    /// Values as a column's values.
+    fn values(values: Vec<Self>) -> Values;
 }
 
 #[cfg(feature = "parallel")]
-impl<'a> SlotColumn<'a> {
-    /// A column of no value, writing into `slots`.
-    pub(crate) fn new(slots: &'a mut [u16]) -> Self {
-        SlotColumn {
-            room: slots.len(),
-            slots,
-            len: 0,
-            spill: Vec::new(),
-            wide: None,
-            absent: Bits::default(),
+impl Slot for u8 {
+    const BITS: u32 = 8;
+
+    #[inline]
+    fn low(v: u32) -> Self {
+        v as u8
+    }
+
+    fn raw(values: &[Self]) -> Raw<'_> {
+        Raw::Tiny(values)
+    }
+
+    fn values(values: Vec<Self>) -> Values {
+        Values::Tiny(values)
+    }
+}
+
+#[cfg(feature = "parallel")]
+impl Slot for u16 {
+    const BITS: u32 = 16;
+
+    #[inline]
+    fn low(v: u32) -> Self {
+        v as u16
+    }
+
+    fn raw(values: &[Self]) -> Raw<'_> {
+        Raw::Narrow(values)
+    }
+
+    fn values(values: Vec<Self>) -> Values {
+        Values::Narrow(values)
+    }
+}
+
+/// The slots of a joined count column, one byte or two a value, into which the parts of a
+/// file read on every core write their counts ([`close_up`] joins them).
+#[cfg(feature = "parallel")]
+#[derive(Debug)]
+pub(crate) enum SlotBuffer {
+    /// One byte a value: every value of the column seen before reading was below 256.
+    Tiny(Vec<u8>),
+    /// Two bytes a value.
+    Narrow(Vec<u16>),
+}
+
+#[cfg(feature = "parallel")]
+impl SlotBuffer {
+    /// `len` zeroed slots of `bytes` bytes (1, else 2): the system gives such memory page by
+    /// page as the parts write it.
+    pub(crate) fn zeroed(len: usize, bytes: usize) -> Self {
+        match bytes {
+            1 => SlotBuffer::Tiny(vec![0; len]),
+            _ => SlotBuffer::Narrow(vec![0; len]),
         }
     }
 
+    /// A column for each part writing into its slots: `room[k]` slots each, one part's after
+    /// the other's from the first slot.
+    pub(crate) fn parts(&mut self, room: &[usize]) -> Vec<SlotColumn<'_>> {
+        fn split<'a, T: Slot>(
+            mut rest: &'a mut [T],
+            room: &[usize],
+            column: fn(PartSlots<'a, T>) -> SlotColumn<'a>,
+        ) -> Vec<SlotColumn<'a>> {
+            room.iter()
+                .map(|&r| {
+                    let n = r.min(rest.len());
+                    let (mine, after) = std::mem::take(&mut rest).split_at_mut(n);
+                    rest = after;
+                    column(PartSlots::new(mine))
+                })
+                .collect()
+        }
+        match self {
+            SlotBuffer::Tiny(slots) => split(slots, room, SlotColumn::Tiny),
+            SlotBuffer::Narrow(slots) => split(slots, room, SlotColumn::Narrow),
+        }
+    }
+}
+
+/// One part's counts of a column read on every core, written straight into that part's slots
+/// of the joined column, one byte or two a value.
+#[cfg(feature = "parallel")]
+#[derive(Debug)]
+pub(crate) enum SlotColumn<'a> {
+    /// Into slots of one byte.
+    Tiny(PartSlots<'a, u8>),
+    /// Into slots of two bytes.
+    Narrow(PartSlots<'a, u16>),
+}
+
+#[cfg(feature = "parallel")]
+impl SlotColumn<'_> {
     /// Keeps the first `len` values.
     pub(crate) fn truncate(&mut self, len: usize) {
-        if len < self.len {
-            self.absent.truncate(len);
-            match &mut self.wide {
-                Some(wide) => wide.truncate(len),
-                None => self.spill.truncate(len.saturating_sub(self.room)),
-            }
-            self.len = len;
+        match self {
+            SlotColumn::Tiny(c) => c.truncate(len),
+            SlotColumn::Narrow(c) => c.truncate(len),
         }
     }
 
-    /// The part's values so far, four bytes each, in a vector with room for as many more as
-    /// its slots had.
-    #[cold]
-    fn widen(&mut self) -> &mut Vec<u32> {
-        let in_slots = &self.slots[..self.len.min(self.room)];
-        let mut wide = Vec::with_capacity(self.room.max(self.len) + 1);
-        wide.extend(in_slots.iter().chain(&self.spill).map(|&v| u32::from(v)));
-        // No slot is written again: the inline push finds none, and goes past them.
-        self.slots = &mut [];
-        self.spill = Vec::new();
-        self.wide.insert(wide)
-    }
-
-    /// [`PushCount::push`] of a value past the slots, or of four bytes.
-    #[cold]
-    #[inline(never)]
-    fn push_past_slots(&mut self, v: Option<u32>) {
-        if v.is_none() {
-            self.absent.set(self.len);
-        }
-        let v = v.unwrap_or(0);
-        match (&mut self.wide, u16::try_from(v)) {
-            (Some(wide), _) => wide.push(v),
-            (None, Ok(narrow)) => match self.slots.get_mut(self.len) {
-                Some(slot) => *slot = narrow,
-                None => self.spill.push(narrow),
-            },
-            (None, Err(_)) => self.widen().push(v),
-        }
-        self.len += 1;
-    }
-
-    /// What [`close_up`] needs once the part is read: the values past its slots (or all of
-    /// them, when wide) and the absent bits, without the borrow of the slots.
+    /// What [`close_up`] needs once the part is read.
     pub(crate) fn placed(self) -> Placed {
-        Placed {
-            room: self.room,
-            len: self.len,
-            spill: self.spill,
-            wide: self.wide,
-            absent: self.absent,
+        match self {
+            SlotColumn::Tiny(c) => c.placed(),
+            SlotColumn::Narrow(c) => c.placed(),
         }
     }
 }
@@ -534,28 +672,125 @@ impl PushCount for SlotColumn<'_> {
     const LOW: bool = true;
 
     #[inline]
-    fn push_low(&mut self, v: Option<u32>) {
-        // (A wide part has no slot left: its values go past them, whole.)
-        match self.slots.get_mut(self.len) {
-            Some(slot) => {
-                *slot = v.unwrap_or(0) as u16;
-                if v.is_none() {
-                    self.absent.set(self.len);
-                }
-                self.len += 1;
-            }
-            None => self.push_past_slots(v),
+    fn push_low(&mut self, v: Option<u32>) -> u32 {
+        match self {
+            SlotColumn::Tiny(c) => c.push_low(v),
+            SlotColumn::Narrow(c) => c.push_low(v),
         }
     }
 
     #[inline]
     fn push(&mut self, v: Option<u32>) {
-        // The common case inline: a value of two bytes into a slot.
-        // (A wide part has no slot left.)
-        let narrow = u16::try_from(v.unwrap_or(0));
-        match (narrow, self.slots.get_mut(self.len)) {
-            (Ok(narrow), Some(slot)) => {
-                *slot = narrow;
+        match self {
+            SlotColumn::Tiny(c) => c.push(v),
+            SlotColumn::Narrow(c) => c.push(v),
+        }
+    }
+}
+
+/// One part's counts of a column in slots of type `T`: its values go in order into `slots`,
+/// then (once they are full) into a vector of their own; absent values are kept as bits
+/// counted from the part's first sheet. The first value that does not fit a slot moves every
+/// value of the part into a column of its own, where the later ones follow.
+#[cfg(feature = "parallel")]
+#[derive(Debug)]
+pub(crate) struct PartSlots<'a, T> {
+    /// The part's slots; none once the part has a column of its own.
+    slots: &'a mut [T],
+    /// How many slots the part had.
+    room: usize,
+    len: usize,
+    spill: Vec<T>,
+    /// The part's values once one did not fit a slot (present values only: the absent bits
+    /// are in `absent`).
+    own: Option<OptColumn>,
+    absent: Bits,
+}
+
+#[cfg(feature = "parallel")]
+impl<'a, T: Slot> PartSlots<'a, T> {
+    /// A column of no value, writing into `slots`.
+    pub(crate) fn new(slots: &'a mut [T]) -> Self {
+        PartSlots {
+            room: slots.len(),
+            slots,
+            len: 0,
+            spill: Vec::new(),
+            own: None,
+            absent: Bits::default(),
+        }
+    }
+
+    /// Keeps the first `len` values.
+    fn truncate(&mut self, len: usize) {
+        if len < self.len {
+            self.absent.truncate(len);
+            match &mut self.own {
+                Some(own) => own.truncate(len),
+                None => self.spill.truncate(len.saturating_sub(self.room)),
+            }
+            self.len = len;
+        }
+    }
+
+    /// The part's values so far in a column of their own, with room for as many more as its
+    /// slots had.
+    #[cold]
+    fn own(&mut self) -> &mut OptColumn {
+        let mut own = OptColumn {
+            values: T::values(Vec::with_capacity(self.room.max(self.len) + 1)),
+            absent: Bits::default(),
+        };
+        own.extend_raw(T::raw(&self.slots[..self.len.min(self.room)]));
+        own.extend_raw(T::raw(&self.spill));
+        // No slot is written again: the inline push finds none, and goes past them.
+        self.slots = &mut [];
+        self.spill = Vec::new();
+        self.own.insert(own)
+    }
+
+    /// [`PushCount::push`] of a value past the slots, or that does not fit one.
+    #[cold]
+    #[inline(never)]
+    fn push_past_slots(&mut self, v: Option<u32>) {
+        if v.is_none() {
+            self.absent.set(self.len);
+        }
+        let v = v.unwrap_or(0);
+        match (&mut self.own, T::try_from(v)) {
+            (Some(own), _) => own.push_value(v),
+            (None, Ok(fits)) => match self.slots.get_mut(self.len) {
+                Some(slot) => *slot = fits,
+                None => self.spill.push(fits),
+            },
+            (None, Err(_)) => self.own().push_value(v),
+        }
+        self.len += 1;
+    }
+
+    #[inline]
+    fn push_low(&mut self, v: Option<u32>) -> u32 {
+        // (A part with a column of its own has no slot left: its values go past them, whole.)
+        if let Some(slot) = self.slots.get_mut(self.len) {
+            let value = v.unwrap_or(0);
+            *slot = T::low(value);
+            if v.is_none() {
+                self.absent.set(self.len);
+            }
+            self.len += 1;
+            value >> T::BITS
+        } else {
+            self.push_past_slots(v);
+            0
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, v: Option<u32>) {
+        // The common case inline: a value that fits into a slot.
+        match (T::try_from(v.unwrap_or(0)), self.slots.get_mut(self.len)) {
+            (Ok(fits), Some(slot)) => {
+                *slot = fits;
                 if v.is_none() {
                     self.absent.set(self.len);
                 }
@@ -564,18 +799,33 @@ impl PushCount for SlotColumn<'_> {
             _ => self.push_past_slots(v),
         }
     }
+
+    /// What [`close_up`] needs once the part is read: the values past its slots (or all of
+    /// them, in a column of its own) and the absent bits, without the borrow of the slots.
+    fn placed(self) -> Placed {
+        Placed {
+            room: self.room,
+            len: self.len,
+            spill: OptColumn {
+                values: T::values(self.spill),
+                absent: Bits::default(),
+            },
+            own: self.own,
+            absent: self.absent,
+        }
+    }
 }
 
 /// A part's values of a column, as [`SlotColumn::placed`] leaves them: `len` values, either all
-/// in `wide`, or the first `room` of them (at most) in the part's slots and the rest in
-/// `spill`.
+/// in `own`, or the first `room` of them (at most) in the part's slots and the rest in `spill`
+/// (values that fit a slot).
 #[cfg(feature = "parallel")]
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Placed {
     room: usize,
     len: usize,
-    spill: Vec<u16>,
-    wide: Option<Vec<u32>>,
+    spill: OptColumn,
+    own: Option<OptColumn>,
     absent: Bits,
 }
 
@@ -583,9 +833,19 @@ pub(crate) struct Placed {
 /// `starts[k]` and number `placed[k].room`, the parts' slots follow one another): each part's
 /// values are moved down to follow the part before's, within `slots`, so that nothing is
 /// allocated or copied elsewhere. When a part has more values than the room the parts before it
-/// left, or when some part's values are wide, the column is built anew instead.
+/// left, or when some part has a column of its own (a value that did not fit a slot), the
+/// column is built anew instead, as wide as its widest part.
 #[cfg(feature = "parallel")]
-pub(crate) fn close_up(mut slots: Vec<u16>, starts: &[usize], placed: Vec<Placed>) -> OptColumn {
+pub(crate) fn close_up(slots: SlotBuffer, starts: &[usize], placed: Vec<Placed>) -> OptColumn {
+    match slots {
+        SlotBuffer::Tiny(slots) => close_up_in(slots, starts, placed),
+        SlotBuffer::Narrow(slots) => close_up_in(slots, starts, placed),
+    }
+}
+
+/// [`close_up`] of slots of type `T`.
+#[cfg(feature = "parallel")]
+fn close_up_in<T: Slot>(mut slots: Vec<T>, starts: &[usize], placed: Vec<Placed>) -> OptColumn {
     debug_assert_eq!(starts.len(), placed.len());
     let mut absent = Bits::default();
     // Part `k`'s values go to `dest..dest + len`: they must not reach the slots of a part not
@@ -596,34 +856,26 @@ pub(crate) fn close_up(mut slots: Vec<u16>, starts: &[usize], placed: Vec<Placed
         dest += p.len;
         ok
     });
-    let narrow = placed.iter().all(|p| p.wide.is_none());
-    if !(fits && narrow) {
+    let in_slots = placed.iter().all(|p| p.own.is_none());
+    if !(fits && in_slots) {
         let total = placed.iter().map(|p| p.len).sum();
-        let mut column = OptColumn::default();
-        if narrow {
-            column.values = Values::Narrow(Vec::with_capacity(total));
-        } else {
-            column.values = Values::Wide(Vec::with_capacity(total));
-        }
+        let mut column = OptColumn {
+            values: T::values(Vec::new()),
+            absent: Bits::default(),
+        };
+        let widest = placed.iter().filter_map(|p| p.own.as_ref());
+        column.widen_to(widest.map(|c| c.raw().bytes()).max().unwrap_or(1));
+        column.reserve(total);
         for (&start, p) in starts.iter().zip(&placed) {
             let base = column.len();
             for i in p.absent.iter_ones() {
                 absent.set(base + i);
             }
-            let parts: [&[u16]; 2] = match p.wide {
-                Some(_) => [&[], &[]],
-                None => [&slots[start..start + p.len.min(p.room)], &p.spill],
-            };
-            match (&mut column.values, &p.wide) {
-                (Values::Wide(values), Some(wide)) => values.extend_from_slice(wide),
-                (Values::Wide(values), None) => {
-                    values.extend(parts.iter().flat_map(|s| s.iter()).map(|&v| u32::from(v)));
-                }
-                (Values::Narrow(values), _) => {
-                    for s in parts {
-                        values.extend_from_slice(s);
-                    }
-                }
+            if let Some(own) = &p.own {
+                column.extend_raw(own.raw());
+            } else {
+                column.extend_raw(T::raw(&slots[start..start + p.len.min(p.room)]));
+                column.extend_raw(p.spill.raw());
             }
         }
         column.absent = absent;
@@ -633,12 +885,18 @@ pub(crate) fn close_up(mut slots: Vec<u16>, starts: &[usize], placed: Vec<Placed
     for (&start, p) in starts.iter().zip(&placed) {
         let n = p.len.min(p.room);
         slots.copy_within(start..start + n, dest);
-        let end = dest + n + p.spill.len();
+        let spill = p.spill.raw();
+        let end = dest + n + spill.len();
         if end > slots.len() {
             // Only the last part can run past the slots.
-            slots.resize(end, 0);
+            slots.resize(end, T::default());
         }
-        slots[dest + n..end].copy_from_slice(&p.spill);
+        // Values that fit a slot (the others made a column of the part's own).
+        with_raw!(spill, |s| {
+            for (slot, &v) in slots[dest + n..end].iter_mut().zip(s) {
+                *slot = T::low(v.value());
+            }
+        });
         for i in p.absent.iter_ones() {
             absent.set(dest + i);
         }
@@ -646,7 +904,7 @@ pub(crate) fn close_up(mut slots: Vec<u16>, starts: &[usize], placed: Vec<Placed
     }
     slots.truncate(dest);
     OptColumn {
-        values: Values::Narrow(slots),
+        values: T::values(slots),
         absent,
     }
 }
@@ -837,6 +1095,64 @@ mod tests {
         assert_eq!(Raw::Wide(&wide).sum(), 3 * u64::from(u32::MAX));
     }
 
+    /// One-byte values are summed exactly however many there are: at the largest value and
+    /// at every length around the runs of 2^24 that are summed in `u32` (one run of 2^25 would
+    /// pass `u32::MAX`), and as slices that start inside a run.
+    #[test]
+    fn one_byte_sums_are_exact_across_runs() {
+        const RUN: usize = 1 << 24;
+        let values = vec![u8::MAX; 2 * RUN + 1];
+        for len in [
+            0,
+            1,
+            2,
+            RUN - 1,
+            RUN,
+            RUN + 1,
+            2 * RUN - 1,
+            2 * RUN,
+            2 * RUN + 1,
+        ] {
+            let exact = len as u64 * u64::from(u8::MAX);
+            assert_eq!(Stored::sum(&values[..len]), exact, "{len} values");
+            assert_eq!(Raw::Tiny(&values[..len]).sum(), exact);
+            if len >= 3 {
+                assert_eq!(Raw::Tiny(&values[3..len]).sum(), exact - 3 * 255);
+            }
+        }
+    }
+
+    /// A column widens at the first value past each width, from one byte to two to four, or
+    /// from one straight to four, keeping every value and absent bit, and stays wide.
+    #[test]
+    fn columns_widen_at_each_width() {
+        for (values, bytes) in [
+            (vec![Some(255), None, Some(0)], 1),
+            (vec![Some(255), None, Some(256)], 2),
+            (vec![Some(1), Some(65_535), None, Some(256)], 2),
+            (vec![Some(1), Some(256), Some(65_536)], 4),
+            (vec![None, Some(255), Some(u32::MAX), Some(3)], 4),
+        ] {
+            let mut c = OptColumn::default();
+            for v in &values {
+                c.push(*v);
+            }
+            assert_eq!(c.value_bytes(), bytes, "{values:?}");
+            assert_eq!(
+                (0..values.len()).map(|i| c.get(i)).collect::<Vec<_>>(),
+                values
+            );
+            for wider in [1, 2, 4] {
+                let w = c.widened(wider);
+                assert_eq!(w.value_bytes(), bytes.max(wider));
+                assert_eq!(w, c);
+            }
+            c.truncate(1);
+            c.push(Some(0));
+            assert_eq!(c.value_bytes(), bytes, "widened for good");
+        }
+    }
+
     /// A column truncated is the column of its first values pushed alone: the same values, the
     /// same absent bits and count, and no word past the highest set bit (as `==` sees them), at
     /// every length around the word boundaries.
@@ -886,15 +1202,15 @@ mod tests {
         let past = column(&[Some(1), None, Some(65_536)]);
         assert!(past.is_wide());
         assert_eq!(past.get(2), Some(65_536));
-        let wide = narrow.widened();
+        let wide = narrow.widened(4);
         assert!(wide.is_wide());
         assert_eq!(wide, narrow);
         assert_eq!(format!("{wide:?}"), format!("{narrow:?}"));
         assert_ne!(past, narrow);
         assert_ne!(narrow, past);
-        assert_ne!(past.widened(), wide);
+        assert_ne!(past.widened(4), wide);
         assert_ne!(column(&[Some(1), Some(0), Some(65_535)]), narrow);
-        assert_ne!(column(&[Some(1), Some(0), Some(65_535)]).widened(), wide);
+        assert_ne!(column(&[Some(1), Some(0), Some(65_535)]).widened(4), wide);
         assert_ne!(column(&[Some(1), None, Some(65_535), Some(0)]), wide);
         // Widened once, wide for good: the value dropped again leaves the others as they were.
         let mut dropped = past.clone();
@@ -938,12 +1254,19 @@ mod tests {
         use proptest::prelude::*;
         proptest::collection::vec(
             prop_oneof![
-                // Mostly values of two bytes, now and then one of four (which widens the part),
-                // and the values at the edge.
-                12 => (0..=u32::from(u16::MAX)).prop_map(|v| Some(Some(v))),
+                // Mostly values of one byte, then of two, now and then one of four (which
+                // gives the part a column of its own), and the values at the edges.
+                12 => (0..=u32::from(u8::MAX)).prop_map(|v| Some(Some(v))),
+                3 => (0..=u32::from(u16::MAX)).prop_map(|v| Some(Some(v))),
                 1 => any::<u32>().prop_map(|v| Some(Some(v))),
-                1 => prop_oneof![Just(65_535u32), Just(65_536), Just(u32::MAX)]
-                    .prop_map(|v| Some(Some(v))),
+                1 => prop_oneof![
+                    Just(255u32),
+                    Just(256),
+                    Just(65_535),
+                    Just(65_536),
+                    Just(u32::MAX)
+                ]
+                .prop_map(|v| Some(Some(v))),
                 4 => Just(Some(None)),
                 2 => Just(None),
             ],
@@ -951,101 +1274,125 @@ mod tests {
         )
     }
 
+    /// Slots of `bytes` bytes (1 or 2), `total` of them, none zero (so that a slot read but
+    /// never written shows).
+    #[cfg(feature = "parallel")]
+    fn slots_of(bytes: usize, total: usize) -> SlotBuffer {
+        match bytes {
+            1 => SlotBuffer::Tiny(vec![u8::MAX; total]),
+            _ => SlotBuffer::Narrow(vec![u16::MAX; total]),
+        }
+    }
+
     #[cfg(feature = "parallel")]
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
 
         /// The law of the parts' slots: whatever room each part had (none, too little, too
-        /// much, exactly enough), the joined column is the parts' columns appended in order,
-        /// with their absent values, as one column pushed value by value would hold them.
+        /// much, exactly enough) and whatever the slots' width, the joined column is the parts'
+        /// columns appended in order, with their absent values, as one column pushed value by
+        /// value would hold them.
         #[test]
         fn closed_up_slots_are_the_parts_appended(
             parts in proptest::collection::vec((part_ops(), 0usize..80), 1..5),
             tail in 0usize..3,
+            bytes in 1usize..3,
         ) {
             let room: Vec<usize> = parts.iter().map(|(_, r)| *r).collect();
             let total: usize = room.iter().sum::<usize>() + tail;
-            let mut slots = vec![u16::MAX; total];
+            let mut slots = slots_of(bytes, total);
             let mut starts = Vec::new();
             let mut expected = OptColumn::default();
             let mut placed = Vec::new();
-            {
-                let mut rest = slots.as_mut_slice();
-                let mut at = 0;
-                for (ops, r) in &parts {
-                    let (mine, after) = rest.split_at_mut(*r);
-                    rest = after;
-                    starts.push(at);
-                    at += r;
-                    let mut part = SlotColumn::new(mine);
-                    let mut alone = OptColumn::default();
-                    for op in ops {
-                        if let Some(v) = op {
-                            part.push(*v);
-                            alone.push(*v);
-                        } else {
-                            let len = alone.len().saturating_sub(1 + alone.len() % 2);
-                            part.truncate(len);
-                            alone.truncate(len);
-                        }
+            let mut at = 0;
+            for ((ops, r), mut part) in parts.iter().zip(slots.parts(&room)) {
+                starts.push(at);
+                at += r;
+                let mut alone = OptColumn::default();
+                for op in ops {
+                    if let Some(v) = op {
+                        part.push(*v);
+                        alone.push(*v);
+                    } else {
+                        let len = alone.len().saturating_sub(1 + alone.len() % 2);
+                        part.truncate(len);
+                        alone.truncate(len);
                     }
-                    expected.extend(&alone);
-                    placed.push(part.placed());
                 }
+                expected.extend(&alone);
+                placed.push(part.placed());
             }
             let joined = close_up(slots, &starts, placed);
             proptest::prop_assert_eq!(&joined, &expected);
             proptest::prop_assert_eq!(joined.present(), expected.present());
-            // Wide when some part met a value past two bytes (even one dropped again), as one
-            // column pushed value by value would be.
-            proptest::prop_assert_eq!(joined.is_wide(), expected.is_wide());
+            // As wide as the slots, or as the widest value some part met (even one dropped
+            // again), as one column pushed value by value would be.
+            proptest::prop_assert_eq!(joined.value_bytes(), expected.value_bytes().max(bytes));
             for i in 0..expected.len() {
                 proptest::prop_assert_eq!(joined.get(i), expected.get(i));
                 proptest::prop_assert_eq!(joined.raw().at(i), expected.raw().at(i));
             }
         }
+
+        /// A row pushed by its low bytes says which values did not fit their slots: the bits
+        /// past the slot of each, 0 for every value that fit (and for a value pushed past the
+        /// slots, which is pushed whole).
+        #[test]
+        fn low_pushes_say_what_did_not_fit(
+            values in proptest::collection::vec(proptest::option::of(proptest::prelude::any::<u32>()), 0..20),
+            room in 0usize..20,
+            bytes in 1usize..3,
+        ) {
+            let mut slots = slots_of(bytes, room);
+            let mut part = slots.parts(&[room]).pop().unwrap();
+            for (i, v) in values.iter().enumerate() {
+                let past = part.push_low(*v);
+                let fits = v.unwrap_or(0) < 1 << (8 * bytes);
+                proptest::prop_assert_eq!(past == 0, fits || i >= room, "{:?} at {}", v, i);
+            }
+        }
     }
 
-    /// Room at the edges: every part with no slot, with one slot short, and the last part
-    /// running past the end of the slots.
+    /// Room at the edges, in slots of one byte and of two: every part with no slot, with one
+    /// slot short, and the last part running past the end of the slots.
     #[cfg(feature = "parallel")]
     #[test]
     fn slots_at_the_edges() {
         let values = |n: u32, from: u32| (from..from + n).map(Some).collect::<Vec<_>>();
-        for (rooms, lens) in [
-            (vec![0, 0], vec![3, 2]),
-            (vec![2, 2], vec![3, 1]),
-            (vec![2, 2], vec![1, 4]),
-            (vec![2, 2], vec![2, 2]),
-            (vec![1], vec![0]),
-            (vec![0], vec![0]),
-        ] {
-            let total: usize = rooms.iter().sum();
-            let mut slots = vec![0; total];
-            let mut starts = Vec::new();
-            let mut placed = Vec::new();
-            let mut expected = OptColumn::default();
-            {
-                let mut rest = slots.as_mut_slice();
+        for bytes in [1, 2] {
+            for (rooms, lens) in [
+                (vec![0, 0], vec![3, 2]),
+                (vec![2, 2], vec![3, 1]),
+                (vec![2, 2], vec![1, 4]),
+                (vec![2, 2], vec![2, 2]),
+                (vec![1], vec![0]),
+                (vec![0], vec![0]),
+            ] {
+                let total: usize = rooms.iter().sum();
+                let mut slots = slots_of(bytes, total);
+                let mut starts = Vec::new();
+                let mut placed = Vec::new();
+                let mut expected = OptColumn::default();
                 let mut at = 0;
-                for (k, (&r, &n)) in rooms.iter().zip(&lens).enumerate() {
-                    let (mine, after) = rest.split_at_mut(r);
-                    rest = after;
+                for (k, ((&r, &n), mut part)) in
+                    rooms.iter().zip(&lens).zip(slots.parts(&rooms)).enumerate()
+                {
                     starts.push(at);
                     at += r;
-                    let mut part = SlotColumn::new(mine);
-                    for v in values(n, 100 * k as u32) {
+                    for v in values(n, 50 * k as u32) {
                         part.push(v);
                         expected.push(v);
                     }
-                    placed.push(part.placed());
+                    let part = part.placed();
+                    // Into the part's slots while there is room, past them after.
+                    assert_eq!(part.spill.len(), (n as usize).saturating_sub(r));
+                    placed.push(part);
                 }
+                let joined = close_up(slots, &starts, placed);
+                assert_eq!(joined, expected, "{rooms:?} {lens:?}");
+                // In place, at the slots' width: no value needed more.
+                assert_eq!(joined.value_bytes(), bytes);
             }
-            assert_eq!(
-                close_up(slots, &starts, placed),
-                expected,
-                "{rooms:?} {lens:?}"
-            );
         }
     }
 

@@ -28,9 +28,9 @@ use std::path::Path;
 
 use limit::*;
 use plan::*;
-#[cfg(feature = "parallel")]
-pub(crate) use row::Slots;
 use row::*;
+#[cfg(feature = "parallel")]
+pub(crate) use row::{InSet, Slots};
 
 /// Reads tally sheets from CSV text, through a layout.
 ///

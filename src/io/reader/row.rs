@@ -407,7 +407,7 @@ impl Plan {
         // cost nothing to check.
         let mut counted = self.counts::<_, false>(rec, last, sink.columns(set));
         if matches!(counted, Ok(false)) {
-            // A value past two bytes pushed as its low bytes: the row again, value by value.
+            // A value past its slot pushed as its low bytes: the row again, value by value.
             sink.drop_counts(set);
             counted = self.counts::<_, true>(rec, last, sink.columns(set));
         }
@@ -424,8 +424,8 @@ impl Plan {
 
     /// Pushes the row's counts, one into every count column, up to the first cell that is no
     /// count: with [`PushCount::push`] when `EXACT`, else with [`PushCount::push_low`], and
-    /// then `Ok(false)` when a value was past two bytes (the caller drops the row's counts and
-    /// pushes them again, exactly).
+    /// then `Ok(false)` when a value did not fit its slot (the caller drops the row's counts
+    /// and pushes them again, exactly).
     #[inline]
     fn counts<C: PushCount, const EXACT: bool>(
         &self,
@@ -436,14 +436,13 @@ impl Plan {
         debug_assert!(cols.standard.len() == self.standard.len());
         debug_assert!(cols.lines.len() == self.lines.len());
         debug_assert!(cols.extra.len() == self.extra.len());
-        // The bits of every value pushed, or-ed.
-        let mut bits = 0u32;
+        // The bits of every value past its slot, or-ed.
+        let mut past = 0u32;
         let mut push = |c: &mut C, v: Option<u32>| {
             if EXACT || !C::LOW {
                 c.push(v);
             } else {
-                bits |= v.unwrap_or(0);
-                c.push_low(v);
+                past |= c.push_low(v);
             }
         };
         for (c, plan) in cols.standard.iter_mut().zip(&self.standard) {
@@ -478,7 +477,7 @@ impl Plan {
         for (c, p) in cols.extra.iter_mut().zip(&self.extra) {
             push(c, p.read(rec, last).map_err(|b| b.reject(Some(p)))?);
         }
-        Ok(EXACT || !C::LOW || u16::try_from(bits).is_ok())
+        Ok(EXACT || !C::LOW || past == 0)
     }
 
     /// The row's key, place and image, and the sheet pushed; its counts are pushed already.

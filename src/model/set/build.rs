@@ -3,7 +3,7 @@
 use super::*;
 use crate::model::buckets::group_by_bucket;
 #[cfg(feature = "parallel")]
-use crate::model::column::{Placed, close_up};
+use crate::model::column::{Placed, SlotBuffer, close_up};
 use hashbrown::hash_table::Entry;
 
 impl ActaSet {
@@ -398,7 +398,7 @@ fn buckets_for(capacity: usize) -> u64 {
 #[cfg(feature = "parallel")]
 pub(crate) struct PlacedCounts {
     pub(crate) starts: Vec<usize>,
-    pub(crate) columns: Vec<(Vec<u16>, Vec<Placed>)>,
+    pub(crate) columns: Vec<(SlotBuffer, Vec<Placed>)>,
 }
 
 /// The index's keys (hash, sheet) by shard, from this set's pending hashes (`own`, of sheets

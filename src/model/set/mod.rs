@@ -218,7 +218,7 @@ impl ActaSet {
     }
 
     /// Every count column: the standard fields, the ballot lines, the further fields.
-    fn count_columns(&self) -> impl Iterator<Item = &OptColumn> {
+    pub(crate) fn count_columns(&self) -> impl Iterator<Item = &OptColumn> {
         self.standard.iter().chain(&self.lines).chain(&self.extra)
     }
 
@@ -482,11 +482,11 @@ impl ActaSet {
 
 #[cfg(all(test, feature = "synth"))]
 impl ActaSet {
-    /// The same set with every count column stored four bytes a value.
-    pub(crate) fn widened(&self) -> ActaSet {
+    /// The same set with every count column stored `bytes` bytes a value at least (1, 2 or 4).
+    pub(crate) fn widened(&self, bytes: usize) -> ActaSet {
         let mut set = self.clone();
         for c in set.count_columns_mut() {
-            *c = c.widened();
+            *c = c.widened(bytes);
         }
         set
     }
