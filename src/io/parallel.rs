@@ -205,9 +205,10 @@ pub(crate) fn read_cut<S: Source>(
         })
         .collect();
     let total: usize = room.iter().sum();
-    // One byte a slot for the columns whose values seen where the parts start are all below
-    // 256, else two.
-    let widths = slot_widths(&source, &head, layout, &bounds, 5 + lines + extra);
+    // One byte a slot for the columns whose values in the samples are all below 256, else
+    // two.
+    let windows = sample_windows(&source, &bounds, data_start, len)?;
+    let widths = slot_widths(&source, &head, layout, &windows, 5 + lines + extra);
     let mut buffers: Vec<SlotBuffer> = widths
         .iter()
         .map(|&bytes| SlotBuffer::zeroed(total, bytes))
@@ -306,38 +307,61 @@ pub(crate) fn read_cut<S: Source>(
     Ok(Some(ReadOutcome { set, report }))
 }
 
-/// The bytes of each count column's slots (1 or 2), from the rows of the first 16 KiB where
-/// each part starts: 1 when every value read there is below 256. A column with a larger value
-/// further on is still read exactly (each part that meets one keeps the column's values in a
-/// column of its own, and the joined column is built anew, as wide as it must be), only more
-/// slowly. Two bytes for every column when the samples cannot be read.
-fn slot_widths<S: Source, R: Read>(
+/// Where the slots' widths are sampled ([`slot_widths`]): the first 16 KiB where each part
+/// starts, and 4 KiB from each of 63 line starts spread evenly over the data (a file sorted by
+/// region may hold a candidate's large counts in a few regions only), as (first byte, bytes).
+fn sample_windows<S: Source>(
+    source: &S,
+    bounds: &[(u64, u64)],
+    data_start: u64,
+    len: u64,
+) -> Result<Vec<(u64, u64)>> {
+    const AT_STARTS: u64 = 16 << 10;
+    const SPREAD: u64 = 64;
+    const EACH: u64 = 4 << 10;
+    let mut windows: Vec<(u64, u64)> = bounds
+        .iter()
+        .map(|&(begin, end)| (begin, AT_STARTS.min(end - begin)))
+        .collect();
+    let data = len - data_start;
+    for k in 1..SPREAD {
+        let begin = line_start(source, data_start + k * (data / SPREAD), data_start, len)?;
+        if begin < len {
+            windows.push((begin, EACH.min(len - begin)));
+        }
+    }
+    Ok(windows)
+}
+
+/// The bytes of each count column's slots (1 or 2), from the rows of the sample `windows`
+/// (first byte, bytes; each from a line start): 1 when every value read there is below 256. A
+/// column with a larger value elsewhere is still read exactly (each part that meets one keeps
+/// the column's values in a column of its own, and the joined column is built anew, as wide as
+/// it must be), only more slowly. Two bytes for every column when a sample cannot be read.
+fn slot_widths<S: Source, R: Read + Send + Sync>(
     source: &S,
     head: &Rows<R>,
     layout: &Layout,
-    bounds: &[(u64, u64)],
+    windows: &[(u64, u64)],
     columns: usize,
 ) -> Vec<usize> {
-    const SAMPLE: u64 = 16 << 10;
-    let read = || -> Result<Vec<usize>> {
-        let mut bytes = vec![1; columns];
-        for &(begin, end) in bounds {
-            let (mut rows, mut set) = Rows::resume(head, source.at(begin)?.take(SAMPLE), layout)?;
-            let limit = SAMPLE.min(end - begin);
-            rows.fill_into(
-                &mut set,
-                &mut super::reader::InSet,
-                usize::MAX,
-                limit,
-                Lines::Drop,
-            )?;
-            for (b, column) in bytes.iter_mut().zip(set.count_columns()) {
-                *b = (*b).max(column.raw().bytes());
-            }
+    let sample = |&(begin, bytes): &(u64, u64)| -> Result<Vec<usize>> {
+        let (mut rows, mut set) = Rows::resume(head, source.at(begin)?.take(bytes), layout)?;
+        let mut sink = super::reader::InSet;
+        rows.fill_into(&mut set, &mut sink, usize::MAX, bytes, Lines::Drop)?;
+        let mut widths = vec![1; columns];
+        for (b, column) in widths.iter_mut().zip(set.count_columns()) {
+            *b = column.raw().bytes();
         }
-        Ok(bytes)
+        Ok(widths)
     };
-    read().unwrap_or_else(|_| vec![2; columns])
+    let samples: Result<Vec<Vec<usize>>> = windows.par_iter().map(sample).collect();
+    match samples {
+        Ok(samples) => (0..columns)
+            .map(|c| samples.iter().map(|w| w[c]).max().unwrap_or(1))
+            .collect(),
+        Err(_) => vec![2; columns],
+    }
 }
 
 /// The sheets a byte of the data holds, from its first 64 KiB: their lines that are not
@@ -761,41 +785,59 @@ mod tests {
         }
     }
 
-    /// The slots' widths come from the rows where each part starts: two bytes for a column
-    /// with a value past 255 in some part's first 16 KiB (and only there), one byte for the
-    /// others (and for the columns the layout lacks).
+    /// The slots' widths come from the sampled rows: two bytes for a column with a value past
+    /// 255 in some window (and only there), one byte for the others (and for the columns the
+    /// layout lacks). The windows are the parts' starts and 63 line starts spread over the
+    /// data, each within the data.
     #[test]
-    fn slot_widths_come_from_where_the_parts_start() {
+    fn slot_widths_come_from_the_sampled_rows() {
         let layout = Layout::from_json(LAYOUT).unwrap();
         let mut bytes = b"table,state,state_name,town,electors,valid,A\n".to_vec();
-        let mut starts = Vec::new();
-        for t in 0..6_000u32 {
-            if t % 2_000 == 0 {
-                starts.push(bytes.len() as u64);
-            }
-            // Electors past 255 at the start of the second part only; valid past 255 far
-            // from every start.
-            let electors = if t == 2_001 { 300 } else { 100 };
-            let valid = if t == 1_000 { 300 } else { 7 };
+        let data_start = bytes.len() as u64;
+        let mut row_at = Vec::new();
+        for t in 0..60_000u32 {
+            row_at.push(bytes.len() as u64);
+            // Electors past 255 on row 20,001 only; valid past 255 on row 30,000 only.
+            let electors = if t == 20_001 { 300 } else { 100 };
+            let valid = if t == 30_000 { 300 } else { 7 };
             bytes.extend_from_slice(format!("{t},1,N,1,{electors},{valid},1\n").as_bytes());
         }
         let source = &bytes[..];
-        let (head, _) = Rows::open(source.at(0).unwrap(), &layout, None).unwrap();
         let len = bytes.len() as u64;
-        let bounds: Vec<(u64, u64)> = starts
-            .iter()
-            .zip(starts.iter().skip(1).chain([&len]))
-            .map(|(&a, &b)| (a, b))
-            .collect();
+        let (head, _) = Rows::open(source.at(0).unwrap(), &layout, None).unwrap();
         // Electors, voters, valid, null, blank; the candidate.
+        let widths = |windows: &[(u64, u64)]| slot_widths(&source, &head, &layout, windows, 6);
+        let window = |row: usize, rows: usize| (row_at[row], row_at[row + rows] - row_at[row]);
         assert_eq!(
-            slot_widths(&source, &head, &layout, &bounds, 6),
+            widths(&[window(0, 100), window(20_000, 5)]),
             vec![2, 1, 1, 1, 1, 1]
         );
         assert_eq!(
-            slot_widths(&source, &head, &layout, &bounds[..1], 6),
+            widths(&[window(29_000, 999), window(30_001, 10)]),
             vec![1; 6]
         );
+        assert_eq!(widths(&[window(29_999, 2)]), vec![1, 1, 2, 1, 1, 1]);
+        assert_eq!(widths(&[]), vec![1; 6]);
+        // The windows: one at each part's start, then 63 at line starts within the data.
+        let bounds = [(data_start, row_at[30_000]), (row_at[30_000], len)];
+        let windows = sample_windows(&source, &bounds, data_start, len).unwrap();
+        assert_eq!(windows.len(), 2 + 63);
+        assert_eq!(
+            windows[..2],
+            [(data_start, 16 << 10), (row_at[30_000], 16 << 10)]
+        );
+        for &(begin, n) in &windows[2..] {
+            assert!(
+                row_at.binary_search(&begin).is_ok(),
+                "{begin} is a line start"
+            );
+            assert!(n == 4 << 10 && begin + n <= len);
+        }
+        assert!(windows[2..].windows(2).all(|w| w[0].0 < w[1].0));
+        // Sampled so, the whole file reads the same on every core as on one.
+        let one = read_csv(&bytes[..], &layout).unwrap();
+        let par = in_parts(&bytes, &layout, 2);
+        assert!(par.set == one.set);
     }
 
     /// Image references, which a set keeps only once a sheet has one: each part's are taken
