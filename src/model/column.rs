@@ -710,7 +710,7 @@ pub(crate) struct PartSlots<'a, T> {
 #[cfg(feature = "parallel")]
 impl<'a, T: Slot> PartSlots<'a, T> {
     /// A column of no value, writing into `slots`.
-    pub(crate) fn new(slots: &'a mut [T]) -> Self {
+    fn new(slots: &'a mut [T]) -> Self {
         PartSlots {
             room: slots.len(),
             slots,
