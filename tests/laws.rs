@@ -630,3 +630,63 @@ proptest! {
         prop_assert_eq!(got, expected);
     }
 }
+
+/// The sums of many ballot lines of one-byte values (added up in `u16` lanes, 257 lines at a
+/// time, before a side gets them) are exact: 256, 257, 258, 514, 515 and 600 lines at the
+/// largest one-byte value, with one line of two-byte values among them, and an absent line.
+#[test]
+fn rules_over_many_ballot_lines_of_one_byte() {
+    for n in [256usize, 257, 258, 514, 515, 600] {
+        let codes: Vec<String> = (0..n).map(|k| format!("c{k}")).collect();
+        let contest =
+            Contest::new("r", codes.iter().map(|c| Candidate::new(c, c)).collect()).unwrap();
+        let mut set = ActaSet::new(contest, Geography::new(["x"]).unwrap());
+        let all = u32::try_from(n).unwrap() * 255;
+        // Line 1 holds 300 on the last sheet, so that its column is of two-byte values.
+        let sheets: [(Option<u32>, Vec<Option<u32>>); 4] = [
+            (Some(all), vec![Some(255); n]),
+            (Some(all - 1), vec![Some(255); n]),
+            (Some(all), {
+                let mut v = vec![Some(255); n];
+                v[n / 2] = None;
+                v
+            }),
+            (Some(all + 45), {
+                let mut v = vec![Some(255); n];
+                v[1] = Some(300);
+                v
+            }),
+        ];
+        for (i, (valid, votes)) in sheets.into_iter().enumerate() {
+            let mut sheet = ActaSheet::new(TableId::new(i.to_string()).unwrap());
+            sheet.votes = votes;
+            sheet.valid = valid;
+            set.push(sheet).unwrap();
+        }
+        let rules: RuleSet = ["valid == sum(candidates)", "2*sum(candidates) >= valid"]
+            .iter()
+            .map(|t| t.parse::<Rule>().unwrap())
+            .collect();
+        let check = check_rules(&set, &rules).unwrap();
+        let eq = &check.rules[0];
+        assert_eq!((eq.checked, eq.broken, eq.skipped), (3, 1, 1), "{n} lines");
+        let got: Vec<(usize, i128, i128)> = check
+            .violations
+            .iter()
+            .map(|v| (v.sheet, v.lhs, v.rhs))
+            .collect();
+        assert_eq!(
+            got,
+            [(1, i128::from(all) - 1, i128::from(all))],
+            "{n} lines"
+        );
+        for i in [0, 1, 3] {
+            let sum: i128 = (0..n)
+                .map(|l| i128::from(set.count(i, actas::Field::Line(l)).unwrap()))
+                .sum();
+            assert_eq!(sum, side_by_hand(&set, i, rules.rules()[0].rhs()).unwrap());
+        }
+        let ge = &check.rules[1];
+        assert_eq!((ge.checked, ge.broken, ge.skipped), (3, 0, 1), "{n} lines");
+    }
+}
