@@ -462,10 +462,20 @@ impl Plan {
             // Side by side, and every one on the record (a row that reaches here has every
             // column of the header): one pass over their cells.
             Some(first) if first + self.lines.len() <= rec.len() => {
-                let cells = rec.run(first, self.lines.len());
-                for ((c, cell), col) in cols.lines.iter_mut().zip(cells).zip(first..) {
-                    let cell = if col == last { strip_cr(cell) } else { cell };
-                    push(c, count_of(cell, col).map_err(|b| b.reject(None))?);
+                let n = self.lines.len();
+                // Only the line's last cell can end with the `\r` of a CRLF line end: when the
+                // run ends the line, its last cell is read apart, after the others.
+                let ends_line = first + n == last + 1;
+                let (body, end) = cols.lines.split_at_mut(n - usize::from(ends_line));
+                let mut cells = rec.run(first, n);
+                for (k, (c, cell)) in body.iter_mut().zip(cells.by_ref()).enumerate() {
+                    push(c, count_of(cell, first + k).map_err(|b| b.reject(None))?);
+                }
+                if let (Some(c), Some(cell)) = (end.first_mut(), cells.next()) {
+                    push(
+                        c,
+                        count_of(strip_cr(cell), last).map_err(|b| b.reject(None))?,
+                    );
                 }
             }
             _ => {
