@@ -1,0 +1,326 @@
+//! `actas`: audit announced election results against the tally sheets they come from.
+//!
+//! ```text
+//! cargo install --path cli
+//! actas audit data/ve2024/RESULTADOS_2024_CSV_V1.csv data/ve2024/layout_v1.json \
+//!     --bulletins data/ve2024/bulletins.json
+//! ```
+//!
+//! The exit status says how the audit went ([`EXIT_CODES`]), so that a script can act on it.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use actas::Announcements;
+use actas::audit::{
+    Audit, AuditOptions, AuditReport, BoundOptions, CoverageReading, StreamAudit, StreamOptions,
+};
+use actas::io::{
+    InputSummary, Layout, read_announcements, read_csv_path, read_table_register_path,
+};
+use actas::report::Severity;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// The exit statuses, as `--help` prints them.
+const EXIT_CODES: &str = "\
+Exit status:
+  0  the audit ran, every row of every input was read (or the rejected rows are allowed),
+     and no finding is at or above --fail-on
+  1  an input could not be read at all (a missing file, a bad layout, ...)
+  2  the arguments are wrong
+  3  rows were rejected beyond --allow-rejected: the report covers only the rows read
+  4  a finding is at or above the severity --fail-on names";
+
+/// The audit succeeded and everything was read.
+const EXIT_CLEAN: u8 = 0;
+/// An input could not be read.
+const EXIT_INPUT: u8 = 1;
+/// Rows were rejected beyond the allowance.
+const EXIT_REJECTED: u8 = 3;
+/// A finding at or above `--fail-on`.
+const EXIT_FINDINGS: u8 = 4;
+
+const AUDIT_EXAMPLE: &str = "\
+Example, on the Venezuelan data bundled with the repository:
+  actas audit data/ve2024/RESULTADOS_2024_CSV_V1.csv data/ve2024/layout_v1.json \\
+      --bulletins data/ve2024/bulletins.json \\
+      --compare data/ve2024/RESULTADOS_2024_CSV_V2.csv data/ve2024/layout_v2.json";
+
+/// Audit announced election results against the tally sheets they come from.
+#[derive(Debug, Parser)]
+#[command(name = "actas", version, after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Read the sheets through a layout, check them, and check the announcements against them.
+    #[command(after_help = format!("{AUDIT_EXAMPLE}\n\n{EXIT_CODES}"))]
+    Audit(AuditArgs),
+}
+
+/// The arguments of `actas audit`.
+#[derive(Debug, Args)]
+struct AuditArgs {
+    /// The tally sheets: a CSV file, one row per sheet.
+    sheets: PathBuf,
+    /// How to read them: a layout file (JSON) naming the key, places, fields and candidates.
+    layout: PathBuf,
+    /// The announcements (register and bulletins), in the actas JSON format.
+    #[arg(long, value_name = "FILE")]
+    bulletins: Option<PathBuf>,
+    /// A register of tables: a CSV with a `table` column and an optional `electors` column.
+    #[arg(long, value_name = "FILE")]
+    register: Option<PathBuf>,
+    /// A second reading of the same tables (a CSV and its layout), to compare with.
+    #[arg(long, num_args = 2, value_names = ["CSV", "LAYOUT"])]
+    compare: Option<Vec<PathBuf>>,
+    /// Read printed coverage shares as exact (by default, every value that rounds to them).
+    #[arg(long)]
+    exact_coverage: bool,
+    /// Read the sheets once with bounded memory (files too large to hold): the same report,
+    /// without --register and --compare (each needs the whole set).
+    #[arg(long, conflicts_with_all = ["register", "compare"])]
+    stream: bool,
+    /// Exit 0 even if up to N rows (or P% of the rows read) were rejected.
+    #[arg(long, value_name = "N|P%", value_parser = Allowance::parse, default_value = "0")]
+    allow_rejected: Allowance,
+    /// Exit 4 when a finding is at or above this severity.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    fail_on: Option<Level>,
+    /// Print the report as JSON instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Print no report: only errors, and the exit status.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// A severity, as `--fail-on` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Level {
+    Info,
+    Warning,
+    Error,
+    Critical,
+}
+
+impl Level {
+    fn severity(self) -> Severity {
+        match self {
+            Level::Info => Severity::Info,
+            Level::Warning => Severity::Warning,
+            Level::Error => Severity::Error,
+            Level::Critical => Severity::Critical,
+        }
+    }
+}
+
+/// How many rejected rows still let the command exit 0: a number of rows, or a share of the
+/// rows read in millionths of a percent (`0.01%` is 10,000), compared exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Allowance {
+    Rows(u64),
+    Micropercent(u64),
+}
+
+impl Allowance {
+    /// `N` rows, or `P%` with up to six decimals, from 0% to 100%.
+    fn parse(text: &str) -> Result<Self, String> {
+        let bad = || {
+            format!(
+                "{text:?} is neither a number of rows (such as 2) nor a percentage from 0% to \
+                 100% with at most six decimals (such as 0.5%)"
+            )
+        };
+        let Some(p) = text.strip_suffix('%') else {
+            return text.parse().map(Allowance::Rows).map_err(|_| bad());
+        };
+        let (whole, fraction) = p.split_once('.').unwrap_or((p, ""));
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty() || !digits(whole) || !digits(fraction) || fraction.len() > 6 {
+            return Err(bad());
+        }
+        let whole: u64 = whole.parse().map_err(|_| bad())?;
+        let fraction: u64 = format!("{fraction:0<6}").parse().map_err(|_| bad())?;
+        match whole
+            .checked_mul(1_000_000)
+            .and_then(|w| w.checked_add(fraction))
+        {
+            Some(m) if m <= 100_000_000 => Ok(Allowance::Micropercent(m)),
+            _ => Err(bad()),
+        }
+    }
+
+    /// Whether `rejected` of `read` rows are within the allowance.
+    fn allows(self, rejected: u64, read: u64) -> bool {
+        match self {
+            Allowance::Rows(n) => rejected <= n,
+            // rejected / read <= m / 10^8, in integers.
+            Allowance::Micropercent(m) => {
+                u128::from(rejected) * 100_000_000 <= u128::from(m) * u128::from(read)
+            }
+        }
+    }
+}
+
+/// Runs the audit the arguments describe; the report, or the error that stopped it.
+fn audit(args: &AuditArgs) -> Result<AuditReport, actas::Error> {
+    let layout = Layout::from_path(&args.layout)?;
+    let announcements = match &args.bulletins {
+        Some(path) => read_announcements(path)?,
+        None => Announcements::default(),
+    };
+    let options = AuditOptions::default()
+        .with_rules(layout.rule_set())
+        .with_rule(announcements.rule.clone())
+        .with_bounds(
+            BoundOptions::default().with_coverage(if args.exact_coverage {
+                CoverageReading::Exact
+            } else {
+                CoverageReading::PrintedInterval
+            }),
+        );
+    if args.stream {
+        let outcome = StreamAudit::new(&layout)
+            .register(&announcements.register)
+            .bulletins(&announcements.bulletins)
+            .options(StreamOptions::default().with_audit(options))
+            .run_path(&args.sheets)?;
+        let mut report = outcome.report;
+        report.add_input(InputSummary::new(
+            args.sheets.display().to_string(),
+            &outcome.read,
+        ));
+        return Ok(report);
+    }
+    let read = read_csv_path(&args.sheets, &layout)?;
+    let tables = match &args.register {
+        Some(path) => Some(read_table_register_path(path)?),
+        None => None,
+    };
+    let second = match args.compare.as_deref() {
+        Some([csv, layout]) => Some((csv, read_csv_path(csv, &Layout::from_path(layout)?)?)),
+        _ => None,
+    };
+    let mut audit = Audit::new(&read.set)
+        .register(&announcements.register)
+        .bulletins(&announcements.bulletins)
+        .options(options);
+    if let Some(t) = &tables {
+        audit = audit.table_register(t);
+    }
+    if let Some((_, s)) = &second {
+        audit = audit.second_reading(&s.set);
+    }
+    let mut report = audit.run()?;
+    report.add_input(InputSummary::new(
+        args.sheets.display().to_string(),
+        &read.report,
+    ));
+    if let Some((name, s)) = &second {
+        report.add_input(InputSummary::new(name.display().to_string(), &s.report));
+    }
+    Ok(report)
+}
+
+/// `actas audit`: the report on standard output, and the exit status.
+fn run_audit(args: &AuditArgs) -> u8 {
+    let report = match audit(args) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_INPUT;
+        }
+    };
+    if !args.quiet {
+        let mut out = std::io::stdout().lock();
+        let written = if args.json {
+            report
+                .to_json()
+                .map_err(std::io::Error::other)
+                .and_then(|j| writeln!(out, "{j}"))
+        } else {
+            write!(out, "{report}")
+        };
+        if let Err(e) = written.and_then(|()| out.flush()) {
+            eprintln!("error: the report could not be written: {e}");
+            return EXIT_INPUT;
+        }
+    }
+    let read: u64 = report.inputs.iter().map(|i| i.rows_read).sum();
+    let rejected = report.rows_rejected();
+    if !args.allow_rejected.allows(rejected, read) {
+        eprintln!(
+            "{rejected} of {read} rows were rejected: the report covers only the rows read (see \
+             its first section; --allow-rejected to accept them)"
+        );
+        return EXIT_REJECTED;
+    }
+    if let Some(level) = args.fail_on {
+        let at_or_above = report
+            .findings
+            .iter()
+            .filter(|f| f.severity >= level.severity())
+            .count();
+        if at_or_above > 0 {
+            eprintln!("{at_or_above} finding(s) at or above {}", level.severity());
+            return EXIT_FINDINGS;
+        }
+    }
+    EXIT_CLEAN
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    ExitCode::from(match &cli.command {
+        Command::Audit(args) => run_audit(args),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    /// Allowances are compared exactly, at the edges of each form.
+    #[test]
+    fn allowances() {
+        let a = |t: &str| Allowance::parse(t).unwrap();
+        assert_eq!(a("0"), Allowance::Rows(0));
+        assert_eq!(a("0%"), Allowance::Micropercent(0));
+        assert_eq!(a("100%"), Allowance::Micropercent(100_000_000));
+        assert_eq!(a("0.000001%"), Allowance::Micropercent(1));
+        assert_eq!(a("12.5%"), Allowance::Micropercent(12_500_000));
+        for bad in [
+            "",
+            "%",
+            "-1",
+            "1.5",
+            "100.000001%",
+            "101%",
+            ".5%",
+            "0.0000001%",
+            "1e3%",
+            "x",
+            "18446744073709551616",
+        ] {
+            assert!(Allowance::parse(bad).is_err(), "{bad:?}");
+        }
+        assert!(a("2").allows(2, 10) && !a("2").allows(3, 10));
+        assert!(a("0").allows(0, 0) && !a("0").allows(1, 1));
+        // 0.01% of 24,532 rows is 2.4532 rows.
+        assert!(a("0.01%").allows(2, 24_532) && !a("0.01%").allows(3, 24_532));
+        assert!(a("100%").allows(u64::MAX, u64::MAX));
+        assert!(!a("0%").allows(1, u64::MAX));
+        assert!(a("50%").allows(1, 2) && !a("50%").allows(2, 3));
+    }
+}

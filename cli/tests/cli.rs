@@ -1,0 +1,314 @@
+//! The `actas` command end to end: the binary run on the bundled Venezuelan data and on damaged
+//! copies of it, its output and its exit status.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const V1: [&str; 2] = [
+    "data/ve2024/RESULTADOS_2024_CSV_V1.csv",
+    "data/ve2024/layout_v1.json",
+];
+const V2: [&str; 2] = [
+    "data/ve2024/RESULTADOS_2024_CSV_V2.csv",
+    "data/ve2024/layout_v2.json",
+];
+const BULLETINS: &str = "data/ve2024/bulletins.json";
+
+/// The repository's root, where the bundled data are.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the workspace root")
+        .to_path_buf()
+}
+
+/// Runs `actas` with `args` from the repository's root.
+fn actas(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_actas"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the actas binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("UTF-8 output")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).expect("UTF-8 output")
+}
+
+fn assert_contains(text: &str, expected: &[&str]) {
+    for e in expected {
+        assert!(text.contains(e), "missing {e:?} in:\n{text}");
+    }
+}
+
+/// A temporary directory of the test's own, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("actas-cli-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    fn file(&self, name: &str, text: &str) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// V1 with two rows damaged (a count cell made `x...`), as a file in `dir`.
+fn damaged_v1(dir: &Scratch) -> String {
+    let v1 = std::fs::read_to_string(root().join(V1[0])).unwrap();
+    let mut lines: Vec<String> = v1.lines().map(str::to_owned).collect();
+    for k in [10, 20] {
+        lines[k] = lines[k].replacen(",", ",x", 9);
+    }
+    dir.file("damaged.csv", &(lines.join("\n") + "\n"))
+}
+
+#[test]
+fn the_venezuelan_audit_prints_the_verdict_and_exits_0() {
+    let o = actas(&["audit", V1[0], V1[1], "--bulletins", BULLETINS]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_contains(
+        &stdout(&o),
+        &[
+            "data/ve2024/RESULTADOS_2024_CSV_V1.csv: every row read (24,532 rows)",
+            "CNE bulletin 1: NOT POSSIBLE given the sheets",
+            "announced 4,445,978; the sheets allow at least 4,585,832 (off by 139,854 votes; 379 sheets would have to be false)",
+            "R001 critical CNE bulletin 1",
+        ],
+    );
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}
+
+#[test]
+fn a_second_reading_is_compared() {
+    let o = actas(&[
+        "audit",
+        V1[0],
+        V1[1],
+        "--bulletins",
+        BULLETINS,
+        "--compare",
+        V2[0],
+        V2[1],
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_contains(
+        &stdout(&o),
+        &[
+            "data/ve2024/RESULTADOS_2024_CSV_V2.csv: every row read (25,073 rows)",
+            "Second reading: 24,530 identical (301 with another image), 0 different, 2 only in the first, 543 only in the second",
+        ],
+    );
+}
+
+#[test]
+fn fail_on_exits_4_at_or_above_the_severity() {
+    let base = ["audit", V1[0], V1[1], "--bulletins", BULLETINS];
+    for (level, code) in [("critical", 4), ("error", 4), ("warning", 4), ("info", 4)] {
+        let mut a = base.to_vec();
+        a.extend(["--fail-on", level, "--quiet"]);
+        let o = actas(&a);
+        assert_eq!(o.status.code(), Some(code), "{level}: {}", stderr(&o));
+        assert!(stdout(&o).is_empty(), "--quiet");
+        assert!(stderr(&o).contains("at or above"), "{}", stderr(&o));
+    }
+    // Without bulletins, the V1 sheets raise nothing critical.
+    let o = actas(&["audit", V1[0], V1[1], "--fail-on", "critical"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn json_is_the_report_as_json() {
+    let o = actas(&[
+        "audit",
+        V1[0],
+        V1[1],
+        "--bulletins",
+        BULLETINS,
+        "--json",
+        "--exact-coverage",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let eg = &json["bulletins"][0]["feasibility"]["bounds"][1];
+    assert_eq!(
+        (eg["subject"].as_str(), eg["gap"].as_u64()),
+        (Some("EG"), Some(195_336)),
+        "exact reading"
+    );
+    assert_eq!(json["inputs"][0]["rows_read"].as_u64(), Some(24_532));
+}
+
+#[test]
+fn a_register_is_checked() {
+    let dir = Scratch::new("register");
+    let register = dir.file(
+        "register.csv",
+        "table,electors\n010113042-1,666\n999999999-1,100\n",
+    );
+    let o = actas(&["audit", V1[0], V1[1], "--register", &register]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    // 24,531 sheets are outside this two-table register; the one inside agrees on its electors.
+    assert_contains(&text, &["D003 x24531", "D004 x1"]);
+    assert!(!text.contains("D005"), "{text}");
+}
+
+#[test]
+fn wrong_arguments_exit_2_and_unreadable_inputs_exit_1() {
+    for bad in [
+        &["audit", "only-one"][..],
+        &["audit", "a", "b", "--bogus"],
+        &["audit", "a", "b", "--compare", "x"],
+        &["audit", "a", "b", "--allow-rejected", "many"],
+        &["audit", "a", "b", "--allow-rejected", "101%"],
+        &["audit", "a", "b", "--fail-on", "bad"],
+        &["audit", "a", "b", "--stream", "--register", "r.csv"],
+        &[
+            "audit",
+            "a",
+            "b",
+            "--stream",
+            "--compare",
+            "c.csv",
+            "l.json",
+        ],
+        &["no-such-command"],
+        &[],
+    ] {
+        let o = actas(bad);
+        assert_eq!(o.status.code(), Some(2), "{bad:?}: {}", stderr(&o));
+        assert!(!stderr(&o).is_empty(), "{bad:?} says why");
+    }
+    let o = actas(&["audit", "no/such.csv", V1[1]]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).starts_with("error: no/such.csv: "),
+        "{}",
+        stderr(&o)
+    );
+    let o = actas(&["audit", V1[0], V1[1], "--register", "no/register.csv"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).starts_with("error: no/register.csv: "),
+        "{}",
+        stderr(&o)
+    );
+    let o = actas(&["audit", V1[0], "no/layout.json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    // --help and --version succeed.
+    for ok in [&["--help"][..], &["audit", "--help"], &["--version"]] {
+        let o = actas(ok);
+        assert_eq!(o.status.code(), Some(0), "{ok:?}");
+    }
+    assert_contains(
+        &stdout(&actas(&["audit", "--help"])),
+        &[
+            "Example, on the Venezuelan data",
+            "Exit status:",
+            "4  a finding",
+        ],
+    );
+}
+
+/// Rows rejected in any input exit 3 unless allowed, the report says so first, and `--stream`
+/// gives the report that reading in memory gives.
+#[test]
+fn rejected_rows_exit_3_unless_allowed_and_stream_alike() {
+    let dir = Scratch::new("rejected");
+    let damaged = damaged_v1(&dir);
+    let o = actas(&["audit", V1[0], V1[1], "--compare", &damaged, V1[1]]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("2 of 49064 rows were rejected"),
+        "{}",
+        stderr(&o)
+    );
+    let text = stdout(&o);
+    let head: String = text.lines().take(8).collect::<Vec<_>>().join("\n");
+    assert_contains(
+        &head,
+        &[
+            "ROWS REJECTED: this report covers only the rows that were read",
+            "data/ve2024/RESULTADOS_2024_CSV_V1.csv: every row read (24,532 rows)",
+            "damaged.csv: 2 of 24,532 rows rejected (0.01%): not_a_count 2",
+            "line 11, column RE: \"x810\" is not a count",
+        ],
+    );
+    // 2 of 49,064 rows read is 0.0041%.
+    for (allowance, code) in [
+        ("2", 0),
+        ("1", 3),
+        ("0.005%", 0),
+        ("0.004%", 3),
+        ("100%", 0),
+        ("0%", 3),
+    ] {
+        let o = actas(&[
+            "audit",
+            V1[0],
+            V1[1],
+            "--compare",
+            &damaged,
+            V1[1],
+            "--allow-rejected",
+            allowance,
+            "--quiet",
+        ]);
+        assert_eq!(o.status.code(), Some(code), "{allowance}: {}", stderr(&o));
+    }
+    // Rejected rows are reported before findings: exit 3 even with --fail-on.
+    let o = actas(&[
+        "audit",
+        &damaged,
+        V1[1],
+        "--bulletins",
+        BULLETINS,
+        "--fail-on",
+        "critical",
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+
+    let o = actas(&[
+        "audit",
+        V1[0],
+        V1[1],
+        "--compare",
+        &damaged,
+        V1[1],
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["inputs"][1]["rejected"].as_u64(), Some(2));
+    assert_eq!(
+        v["inputs"][1]["reasons"][0][0].as_str(),
+        Some("not_a_count")
+    );
+
+    for extra in [&[][..], &["--json"][..]] {
+        let mut a = vec!["audit", &damaged, V1[1], "--bulletins", BULLETINS];
+        a.extend_from_slice(extra);
+        let in_memory = actas(&a);
+        a.push("--stream");
+        let streamed = actas(&a);
+        assert_eq!(in_memory.status.code(), Some(3));
+        assert_eq!(streamed.status.code(), Some(3));
+        assert_eq!(stdout(&streamed), stdout(&in_memory), "{extra:?}");
+    }
+}
