@@ -60,7 +60,19 @@ enum Command {
     /// Read the sheets through a layout, check them, and check the announcements against them.
     #[command(after_help = format!("{AUDIT_EXAMPLE}\n\n{EXIT_CODES}"))]
     Audit(AuditArgs),
+    /// Print the completion script of a shell for `actas`.
+    #[command(after_help = COMPLETIONS_EXAMPLE)]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
+
+const COMPLETIONS_EXAMPLE: &str = "\
+Examples:
+  actas completions bash > ~/.local/share/bash-completion/completions/actas
+  actas completions zsh > ~/.zfunc/_actas
+  actas completions fish > ~/.config/fish/completions/actas.fish";
 
 /// The arguments of `actas audit`.
 #[derive(Debug, Args)]
@@ -274,10 +286,25 @@ fn run_audit(args: &AuditArgs) -> u8 {
     EXIT_CLEAN
 }
 
+/// `actas completions SHELL`: the script on standard output.
+fn completions(shell: clap_complete::Shell) -> u8 {
+    use clap::CommandFactory;
+    let mut out = std::io::stdout().lock();
+    clap_complete::generate(shell, &mut Cli::command(), "actas", &mut out);
+    match out.flush() {
+        Ok(()) => EXIT_CLEAN,
+        Err(e) => {
+            eprintln!("error: the script could not be written: {e}");
+            EXIT_INPUT
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     ExitCode::from(match &cli.command {
         Command::Audit(args) => run_audit(args),
+        Command::Completions { shell } => completions(*shell),
     })
 }
 

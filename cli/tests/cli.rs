@@ -312,3 +312,19 @@ fn rejected_rows_exit_3_unless_allowed_and_stream_alike() {
         assert_eq!(stdout(&streamed), stdout(&in_memory), "{extra:?}");
     }
 }
+
+/// Every shell gets a completion script that names the subcommands and the options.
+#[test]
+fn completions_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let o = actas(&["completions", shell]);
+        assert_eq!(o.status.code(), Some(0), "{shell}: {}", stderr(&o));
+        assert_contains(&stdout(&o), &["audit", "fail-on", "allow-rejected"]);
+    }
+    let o = actas(&["completions", "tcsh"]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "an unknown shell is a usage error"
+    );
+}
