@@ -4,6 +4,11 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The library example that does the same job (`examples/audit.rs`).
+#[allow(dead_code)]
+#[path = "../../examples/audit.rs"]
+mod example;
+
 const V1: [&str; 2] = [
     "data/ve2024/RESULTADOS_2024_CSV_V1.csv",
     "data/ve2024/layout_v1.json",
@@ -327,4 +332,24 @@ fn completions_for_every_shell() {
         Some(2),
         "an unknown shell is a usage error"
     );
+}
+
+/// `actas audit` prints the report that the library example prints, byte for byte, with and
+/// without announcements.
+#[test]
+fn the_command_prints_the_examples_report() {
+    std::env::set_current_dir(root()).unwrap();
+    for bulletins in [None, Some(BULLETINS)] {
+        let mut expected = Vec::new();
+        assert!(example::run(V1[0], V1[1], bulletins, &mut expected).unwrap());
+        let mut args = vec!["audit", V1[0], V1[1]];
+        args.extend(bulletins.map(|b| ["--bulletins", b]).into_iter().flatten());
+        let o = actas(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(
+            stdout(&o),
+            String::from_utf8(expected).unwrap(),
+            "{bulletins:?}"
+        );
+    }
 }
