@@ -22,6 +22,8 @@ use actas::io::{
 use actas::report::Severity;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod totals;
+
 /// The exit statuses, as `--help` prints them.
 const EXIT_CODES: &str = "\
 Exit status:
@@ -60,12 +62,41 @@ enum Command {
     /// Read the sheets through a layout, check them, and check the announcements against them.
     #[command(after_help = format!("{AUDIT_EXAMPLE}\n\n{EXIT_CODES}"))]
     Audit(AuditArgs),
+    /// Read the sheets through a layout and print their totals, nationally and by place.
+    #[command(after_help = format!("{TOTALS_EXAMPLE}\n\n{EXIT_CODES}"))]
+    Totals(TotalsArgs),
     /// Print the completion script of a shell for `actas`.
     #[command(after_help = COMPLETIONS_EXAMPLE)]
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
     },
+}
+
+const TOTALS_EXAMPLE: &str = "\
+Example, the Venezuelan sheets by state:
+  actas totals data/ve2024/RESULTADOS_2024_CSV_V1.csv data/ve2024/layout_v1.json --level state";
+
+/// The arguments of `actas totals`.
+#[derive(Debug, Args)]
+struct TotalsArgs {
+    /// The tally sheets: a CSV file, one row per sheet.
+    sheets: PathBuf,
+    /// How to read them: a layout file (JSON).
+    layout: PathBuf,
+    /// Also the totals by place at this geography level (its name in the layout, or its index
+    /// from 0).
+    #[arg(long, value_name = "LEVEL")]
+    level: Option<String>,
+    /// Exit 0 even if up to N rows (or P% of the rows read) were rejected.
+    #[arg(long, value_name = "N|P%", value_parser = Allowance::parse, default_value = "0")]
+    allow_rejected: Allowance,
+    /// Print the totals as JSON instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Print nothing: only errors, and the exit status.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 const COMPLETIONS_EXAMPLE: &str = "\
@@ -258,8 +289,7 @@ fn run_audit(args: &AuditArgs) -> u8 {
         } else {
             write!(out, "{report}")
         };
-        if let Err(e) = written.and_then(|()| out.flush()) {
-            eprintln!("error: the report could not be written: {e}");
+        if output_failed("the report", written.and_then(|()| out.flush())) {
             return EXIT_INPUT;
         }
     }
@@ -291,11 +321,21 @@ fn completions(shell: clap_complete::Shell) -> u8 {
     use clap::CommandFactory;
     let mut out = std::io::stdout().lock();
     clap_complete::generate(shell, &mut Cli::command(), "actas", &mut out);
-    match out.flush() {
-        Ok(()) => EXIT_CLEAN,
+    if output_failed("the script", out.flush()) {
+        return EXIT_INPUT;
+    }
+    EXIT_CLEAN
+}
+
+/// Whether writing `what` failed, saying why on standard error. A reader that stopped reading
+/// (`actas ... | head`) is no failure: the exit status still says how the run went.
+fn output_failed(what: &str, written: std::io::Result<()>) -> bool {
+    match written {
+        Ok(()) => false,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => false,
         Err(e) => {
-            eprintln!("error: the script could not be written: {e}");
-            EXIT_INPUT
+            eprintln!("error: {what} could not be written: {e}");
+            true
         }
     }
 }
@@ -304,6 +344,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     ExitCode::from(match &cli.command {
         Command::Audit(args) => run_audit(args),
+        Command::Totals(args) => totals::run(args),
         Command::Completions { shell } => completions(*shell),
     })
 }

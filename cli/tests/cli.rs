@@ -353,3 +353,102 @@ fn the_command_prints_the_examples_report() {
         );
     }
 }
+
+#[test]
+fn totals_nationally_and_by_state() {
+    let o = actas(&["totals", V1[0], V1[1], "--level", "state"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert_contains(
+        &text,
+        &[
+            "data/ve2024/RESULTADOS_2024_CSV_V1.csv: 24,532 rows read: 24,532 accepted, 0 rejected",
+            "Totals on 24,532 tables (each table once; shares of valid votes)",
+            "Edmundo González Urrutia          7,156,462   67.14%",
+            "Nicolás Maduro Moros              3,241,461   30.41%",
+            "electors                         17,745,239 (on 24,532 of 24,532 tables)",
+            "blank                                     - (on no table)",
+            "By state (24 places;",
+            "  1 DTTO. CAPITAL: 1,534 tables; EG 462,138 (64.39%); NM 230,649 (32.14%);",
+        ],
+    );
+    let places = text.lines().filter(|l| l.contains(" tables; EG ")).count();
+    assert_eq!(places, 24, "one line per state");
+    // The level by its index is the same.
+    let by_index = actas(&["totals", V1[0], V1[1], "--level", "0"]);
+    assert_eq!(stdout(&by_index), text);
+}
+
+/// The JSON totals: by place, they add up to the national totals.
+#[test]
+fn totals_as_json_add_up() {
+    let o = actas(&["totals", V1[0], V1[1], "--level", "municipality", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["input"]["rows_read"].as_u64(), Some(24_532));
+    assert_eq!(v["candidates"][0]["code"].as_str(), Some("EG"));
+    let national: Vec<u64> = v["totals"]["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["sum"].as_u64().unwrap())
+        .collect();
+    assert_eq!(national[0], 7_156_462);
+    let places = v["by_level"]["places"].as_array().unwrap();
+    assert!(places.len() > 300, "{} municipalities", places.len());
+    for (c, &n) in national.iter().enumerate() {
+        let by_place: u64 = places
+            .iter()
+            .map(|p| p["totals"]["candidates"][c]["sum"].as_u64().unwrap())
+            .sum();
+        assert_eq!(by_place, n, "candidate {c}");
+    }
+    assert_eq!(v["by_level"]["unplaced"]["tables"].as_u64(), Some(0));
+}
+
+#[test]
+fn totals_say_what_is_wrong() {
+    let o = actas(&["totals", V1[0], V1[1], "--level", "nope"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_contains(
+        &stderr(&o),
+        &["no geography level \"nope\"; its levels are state, municipality, parish, centre"],
+    );
+    assert!(stdout(&o).is_empty());
+    let o = actas(&["totals", V1[0], V1[1], "--level", "4"]);
+    assert_eq!(o.status.code(), Some(1), "levels count from 0");
+    let dir = Scratch::new("totals");
+    let damaged = damaged_v1(&dir);
+    let o = actas(&["totals", &damaged, V1[1]]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_contains(
+        &stdout(&o),
+        &["24,532 rows read: 24,530 accepted, 2 rejected"],
+    );
+    assert_contains(&stderr(&o), &["2 of 24532 rows were rejected"]);
+    let o = actas(&["totals", &damaged, V1[1], "--allow-rejected", "2", "-q"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty(), "--quiet");
+}
+
+/// A reader that stops reading (`actas ... | head`) is no error: no message, and the exit
+/// status of the run.
+#[test]
+fn a_closed_output_is_no_error() {
+    for args in [
+        &["totals", V1[0], V1[1], "--level", "centre", "--json"][..],
+        &["audit", V1[0], V1[1], "--json"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_actas"))
+            .args(args)
+            .current_dir(root())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).is_empty(), "{args:?}: {}", stderr(&o));
+    }
+}

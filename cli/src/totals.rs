@@ -1,0 +1,283 @@
+//! `actas totals`: the totals of the sheets, nationally and by place at one level.
+
+use std::io::Write;
+
+use actas::audit::{FieldTotal, LevelTotals, Totals, totals, totals_by_level};
+use actas::io::{InputSummary, Layout, ReadOutcome, read_csv_path};
+use actas::{ActaSet, Rounding, percent_of};
+
+use crate::{EXIT_CLEAN, EXIT_INPUT, EXIT_REJECTED, TotalsArgs};
+
+/// `1234567` as `1,234,567`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `part` as a percentage of `whole` to two decimals, rounded half up (exact, in decimals), or
+/// `-` for a whole of 0.
+fn share(part: u64, whole: u64) -> String {
+    match percent_of(part, whole, 2, Rounding::HalfUp) {
+        Ok(p) if whole > 0 => format!("{p}%"),
+        _ => "-".to_owned(),
+    }
+}
+
+/// The level `name` names in the layout: a level's name, or its index from 0.
+fn level_of(layout: &Layout, name: &str) -> Result<usize, String> {
+    let levels: Vec<&str> = layout.geography.iter().map(|g| g.level.as_str()).collect();
+    levels
+        .iter()
+        .position(|&l| l == name)
+        .or_else(|| name.parse().ok().filter(|&i: &usize| i < levels.len()))
+        .ok_or_else(|| {
+            format!(
+                "the layout has no geography level {name:?}; its levels are {}",
+                if levels.is_empty() {
+                    "none".to_owned()
+                } else {
+                    levels.join(", ")
+                }
+            )
+        })
+}
+
+/// The base of the shares: the valid votes when every table counted carries them, else the
+/// candidates' votes; and what to call it.
+fn base(t: &Totals) -> (u64, &'static str) {
+    if t.valid.sheets == t.tables && t.tables > 0 {
+        (t.valid.sum, "valid votes")
+    } else {
+        (
+            t.candidates.iter().map(|c| c.sum).sum(),
+            "the candidates' votes",
+        )
+    }
+}
+
+/// The national totals as text: each candidate's votes and share, most votes first, then the
+/// standard fields with the tables that carry them.
+fn write_totals(out: &mut dyn Write, set: &ActaSet, t: &Totals) -> std::io::Result<()> {
+    let (base, base_name) = base(t);
+    writeln!(
+        out,
+        "Totals on {} tables (each table once; shares of {base_name})",
+        thousands(t.tables)
+    )?;
+    let candidates = set.contest().candidates();
+    let mut order: Vec<usize> = (0..candidates.len()).collect();
+    order.sort_by_key(|&c| std::cmp::Reverse(t.candidates.get(c).map_or(0, |x| x.sum)));
+    for c in order {
+        let votes = t.candidates.get(c).map_or(0, |x| x.sum);
+        writeln!(
+            out,
+            "  {:<30} {:>12} {:>8}",
+            candidates[c].name,
+            thousands(votes),
+            share(votes, base)
+        )?;
+    }
+    let standard = [
+        ("electors", t.electors),
+        ("voters", t.voters),
+        ("valid", t.valid),
+        ("null", t.null),
+        ("blank", t.blank),
+    ];
+    let extra = t.extra.iter().map(|(n, x)| (n.as_str(), *x));
+    for (name, total) in standard.into_iter().chain(extra) {
+        write_field(out, name, total, t.tables)?;
+    }
+    Ok(())
+}
+
+fn write_field(
+    out: &mut dyn Write,
+    name: &str,
+    total: FieldTotal,
+    tables: u64,
+) -> std::io::Result<()> {
+    if total.sheets == 0 {
+        writeln!(out, "  {name:<30} {:>12} (on no table)", "-")
+    } else {
+        writeln!(
+            out,
+            "  {name:<30} {:>12} (on {} of {} tables)",
+            thousands(total.sum),
+            thousands(total.sheets),
+            thousands(tables)
+        )
+    }
+}
+
+/// The totals by place as text: one line per place, in order of first appearance, with its
+/// tables, its base of shares and each candidate's votes and share, in the contest's order.
+fn write_level(out: &mut dyn Write, set: &ActaSet, lt: &LevelTotals) -> std::io::Result<()> {
+    let geo = set.geography();
+    let candidates = set.contest().candidates();
+    writeln!(
+        out,
+        "\nBy {} ({} places; votes and shares of each place's valid votes, or of its candidates' votes where tables lack them)",
+        geo.levels()[lt.level],
+        thousands(lt.places.len() as u64)
+    )?;
+    let place_line = |out: &mut dyn Write, label: String, t: &Totals| -> std::io::Result<()> {
+        let (b, _) = base(t);
+        write!(out, "  {label}: {} tables", thousands(t.tables))?;
+        for (c, x) in candidates.iter().zip(&t.candidates) {
+            write!(
+                out,
+                "; {} {} ({})",
+                c.code,
+                thousands(x.sum),
+                share(x.sum, b)
+            )?;
+        }
+        writeln!(out)
+    };
+    for (path, t) in &lt.places {
+        let label = match geo.node(*path) {
+            Some(n) => match n.name() {
+                Some(name) => format!("{} {name}", n.code()),
+                None => n.code().to_owned(),
+            },
+            None => "?".to_owned(),
+        };
+        place_line(out, label, t)?;
+    }
+    if lt.unplaced.tables > 0 {
+        place_line(out, "(no place at this level)".to_owned(), &lt.unplaced)?;
+    }
+    Ok(())
+}
+
+/// The JSON document: the read summary, the national totals, and the level's places by code and
+/// name.
+fn json(
+    set: &ActaSet,
+    input: &InputSummary,
+    t: &Totals,
+    level: Option<&LevelTotals>,
+) -> Result<String, serde_json::Error> {
+    let geo = set.geography();
+    let level = match level {
+        Some(lt) => {
+            let places: Vec<serde_json::Value> = lt
+                .places
+                .iter()
+                .map(|(path, t)| {
+                    let node = geo.node(*path);
+                    Ok(serde_json::json!({
+                        "code": node.map(|n| n.code()),
+                        "name": node.and_then(|n| n.name()),
+                        "totals": serde_json::to_value(t)?,
+                    }))
+                })
+                .collect::<Result<_, serde_json::Error>>()?;
+            serde_json::json!({
+                "level": geo.levels()[lt.level],
+                "places": places,
+                "unplaced": serde_json::to_value(&lt.unplaced)?,
+            })
+        }
+        None => serde_json::Value::Null,
+    };
+    let candidates: Vec<serde_json::Value> = set
+        .contest()
+        .candidates()
+        .iter()
+        .map(|c| serde_json::json!({ "code": c.code, "name": c.name }))
+        .collect();
+    serde_json::to_string_pretty(&serde_json::json!({
+        "input": serde_json::to_value(input)?,
+        "candidates": candidates,
+        "totals": serde_json::to_value(t)?,
+        "by_level": level,
+    }))
+}
+
+/// `actas totals`: the totals on standard output, and the exit status.
+pub(crate) fn run(args: &TotalsArgs) -> u8 {
+    let fail = |e: &dyn std::fmt::Display| {
+        eprintln!("error: {e}");
+        EXIT_INPUT
+    };
+    let layout = match Layout::from_path(&args.layout) {
+        Ok(l) => l,
+        Err(e) => return fail(&e),
+    };
+    // The level is checked before the sheets are read.
+    let level = match args
+        .level
+        .as_deref()
+        .map(|l| level_of(&layout, l))
+        .transpose()
+    {
+        Ok(l) => l,
+        Err(e) => return fail(&e),
+    };
+    let ReadOutcome { set, report, .. } = match read_csv_path(&args.sheets, &layout) {
+        Ok(r) => r,
+        Err(e) => return fail(&e),
+    };
+    let national = match totals(&set) {
+        Ok(t) => t,
+        Err(e) => return fail(&e),
+    };
+    let by_level = match level.map(|l| totals_by_level(&set, l)).transpose() {
+        Ok(lt) => lt,
+        Err(e) => return fail(&e),
+    };
+    let input = InputSummary::new(args.sheets.display().to_string(), &report);
+    if !args.quiet {
+        let mut out = std::io::stdout().lock();
+        let written = if args.json {
+            json(&set, &input, &national, by_level.as_ref())
+                .map_err(std::io::Error::other)
+                .and_then(|j| writeln!(out, "{j}"))
+        } else {
+            writeln!(out, "{}: {report}\n", input.name)
+                .and_then(|()| write_totals(&mut out, &set, &national))
+                .and_then(|()| match &by_level {
+                    Some(lt) => write_level(&mut out, &set, lt),
+                    None => Ok(()),
+                })
+        };
+        if crate::output_failed("the totals", written.and_then(|()| out.flush())) {
+            return EXIT_INPUT;
+        }
+    }
+    if !args.allow_rejected.allows(input.rejected, input.rows_read) {
+        eprintln!(
+            "{} of {} rows were rejected: the totals cover only the rows read (--allow-rejected \
+             to accept them)",
+            input.rejected, input.rows_read
+        );
+        return EXIT_REJECTED;
+    }
+    EXIT_CLEAN
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_and_shares() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(u64::MAX), "18,446,744,073,709,551,615");
+        assert_eq!(share(1, 3), "33.33%");
+        assert_eq!(share(2, 3), "66.67%");
+        assert_eq!(share(1, 0), "-");
+        assert_eq!(share(u64::MAX, u64::MAX), "100.00%");
+    }
+}
