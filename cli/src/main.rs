@@ -22,6 +22,7 @@ use actas::io::{
 use actas::report::Severity;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod layout;
 mod totals;
 
 /// The exit statuses, as `--help` prints them.
@@ -65,6 +66,9 @@ enum Command {
     /// Read the sheets through a layout and print their totals, nationally and by place.
     #[command(after_help = format!("{TOTALS_EXAMPLE}\n\n{EXIT_CODES}"))]
     Totals(TotalsArgs),
+    /// Work with layouts: check what one reads of a file.
+    #[command(subcommand)]
+    Layout(LayoutCommand),
     /// Print the completion script of a shell for `actas`.
     #[command(after_help = COMPLETIONS_EXAMPLE)]
     Completions {
@@ -92,6 +96,36 @@ struct TotalsArgs {
     #[arg(long, value_name = "N|P%", value_parser = Allowance::parse, default_value = "0")]
     allow_rejected: Allowance,
     /// Print the totals as JSON instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Print nothing: only errors, and the exit status.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum LayoutCommand {
+    /// Read a file through a layout and say what it reads and what it rejects: rows, columns
+    /// left out, places, repeated tables, the first rejected rows; before an audit runs.
+    #[command(after_help = format!("{CHECK_EXAMPLE}\n\n{EXIT_CODES}"))]
+    Check(LayoutCheckArgs),
+}
+
+const CHECK_EXAMPLE: &str = "\
+Example:
+  actas layout check data/ve2024/layout_v1.json data/ve2024/RESULTADOS_2024_CSV_V1.csv";
+
+/// The arguments of `actas layout check`.
+#[derive(Debug, Args)]
+struct LayoutCheckArgs {
+    /// The layout file (JSON).
+    layout: PathBuf,
+    /// The tally sheets it is to read: a CSV file.
+    sheets: PathBuf,
+    /// Exit 0 even if up to N rows (or P% of the rows read) were rejected.
+    #[arg(long, value_name = "N|P%", value_parser = Allowance::parse, default_value = "0")]
+    allow_rejected: Allowance,
+    /// Print the read report as JSON instead of text (every rejected row, with its line).
     #[arg(long)]
     json: bool,
     /// Print nothing: only errors, and the exit status.
@@ -345,6 +379,7 @@ fn main() -> ExitCode {
     ExitCode::from(match &cli.command {
         Command::Audit(args) => run_audit(args),
         Command::Totals(args) => totals::run(args),
+        Command::Layout(LayoutCommand::Check(args)) => layout::check(args),
         Command::Completions { shell } => completions(*shell),
     })
 }

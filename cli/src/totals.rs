@@ -9,7 +9,7 @@ use actas::{ActaSet, Rounding, percent_of};
 use crate::{EXIT_CLEAN, EXIT_INPUT, EXIT_REJECTED, TotalsArgs};
 
 /// `1234567` as `1,234,567`.
-fn thousands(n: u64) -> String {
+pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {

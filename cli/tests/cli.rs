@@ -452,3 +452,81 @@ fn a_closed_output_is_no_error() {
         assert!(stderr(&o).is_empty(), "{args:?}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn layout_check_on_the_venezuelan_file() {
+    let o = actas(&["layout", "check", V1[1], V1[0]]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_contains(
+        &stdout(&o),
+        &[
+            "data/ve2024/RESULTADOS_2024_CSV_V1.csv read through data/ve2024/layout_v1.json",
+            "24,532 rows read: 24,532 accepted, 0 rejected; 0 repeated tables (0 conflicting)",
+            "state: 24 places; 0 sheets without one",
+            "centre: 12,817 places; 0 sheets without one",
+        ],
+    );
+    let dir = Scratch::new("check");
+    let damaged = damaged_v1(&dir);
+    let o = actas(&["layout", "check", V1[1], &damaged]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_contains(
+        &stdout(&o),
+        &[
+            "rejected rows by reason: not_a_count 2",
+            "the first 2 of 2 rejected rows:",
+            "line 11, column RE: \"x810\" is not a count",
+        ],
+    );
+    let o = actas(&[
+        "layout",
+        "check",
+        V1[1],
+        &damaged,
+        "--allow-rejected",
+        "0.01%",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = actas(&["layout", "check", "no/layout.json", V1[0]]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+/// Another shape: a column the layout leaves out, a blank line, a table read twice with other
+/// counts, a sheet with no place, a rejected row; as text and as JSON.
+#[test]
+fn layout_check_says_what_a_layout_leaves_out() {
+    let dir = Scratch::new("shape");
+    let csv = dir.file(
+        "sheets.csv",
+        "table,state,state_name,electors,valid,null,A,B,note\n\
+         1,01,North,100,10,0,6,4,ok\n\
+         \n\
+         2,01,North,100,10,0,7,3,\n\
+         1,01,North,100,10,0,5,5,again\n\
+         3,,,100,9,1,4,5,\n\
+         4,02,South,100,x,0,6,4,bad\n",
+    );
+    let layout = root().join("tests/fixtures/layout.json");
+    let layout = layout.to_str().unwrap();
+    let o = actas(&["layout", "check", layout, &csv]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_contains(
+        &stdout(&o),
+        &[
+            "5 rows read: 4 accepted, 1 rejected; 1 repeated tables (1 conflicting)",
+            "blank lines skipped: 0",
+            "columns the layout leaves out: note",
+            "state: 1 place; 1 sheet without one",
+            "repeated tables: 1 (1 with other counts than their first row)",
+            "table 1 at line 5, first at line 2: other counts",
+            "rejected rows by reason: not_a_count 1",
+            "line 7, column valid: \"x\" is not a count",
+        ],
+    );
+    let o = actas(&["layout", "check", layout, &csv, "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["rows_read"].as_u64(), Some(5));
+    assert_eq!(v["accepted"].as_u64(), Some(4));
+    assert_eq!(v["rejected"][0]["line"].as_u64(), Some(7));
+    assert_eq!(v["unused_columns"][0].as_str(), Some("note"));
+}

@@ -1,0 +1,155 @@
+//! `actas layout check`: what a layout reads of a file, and what it rejects, before an audit.
+
+use std::io::Write;
+
+use actas::RepeatKind;
+use actas::io::{InputSummary, Layout, ReadOutcome, ReadReport, read_csv_path};
+
+use crate::totals::thousands;
+use crate::{EXIT_CLEAN, EXIT_INPUT, EXIT_REJECTED, LayoutCheckArgs};
+
+/// How many repeated tables the text names, at most.
+const REPEATS_SHOWN: usize = 10;
+
+/// The check as text: the rows, the columns left out, the places, the repeats and the rejections.
+fn write_check(
+    out: &mut dyn Write,
+    args: &LayoutCheckArgs,
+    read: &ReadOutcome,
+    input: &InputSummary,
+) -> std::io::Result<()> {
+    let report: &ReadReport = &read.report;
+    let geo = read.set.geography();
+    writeln!(
+        out,
+        "{} read through {}",
+        args.sheets.display(),
+        args.layout.display()
+    )?;
+    writeln!(out, "  {report}")?;
+    writeln!(
+        out,
+        "  blank lines skipped: {}",
+        thousands(report.blank_lines)
+    )?;
+    if report.unused_columns.is_empty() {
+        writeln!(out, "  columns the layout leaves out: none")?;
+    } else {
+        writeln!(
+            out,
+            "  columns the layout leaves out: {}",
+            report.unused_columns.join(", ")
+        )?;
+    }
+    // Places by level, and the sheets with none there.
+    let mut places = vec![0u64; geo.levels().len()];
+    for node in (0..geo.len()).filter_map(|i| geo.place(i).and_then(|p| geo.node(p))) {
+        if let Some(n) = places.get_mut(node.level()) {
+            *n += 1;
+        }
+    }
+    for ((level, n), unplaced) in geo.levels().iter().zip(&places).zip(&report.unplaced) {
+        writeln!(
+            out,
+            "  {level}: {}; {} without one",
+            plural(*n, "place"),
+            plural(*unplaced, "sheet")
+        )?;
+    }
+    if !report.repeats.is_empty() {
+        let conflicting = report
+            .repeats
+            .iter()
+            .filter(|r| r.kind == RepeatKind::Conflicting)
+            .count();
+        writeln!(
+            out,
+            "  repeated tables: {} ({} with other counts than their first row)",
+            thousands(report.repeats.len() as u64),
+            thousands(conflicting as u64)
+        )?;
+        for r in report.repeats.iter().take(REPEATS_SHOWN) {
+            let kind = match r.kind {
+                RepeatKind::Conflicting => "other counts",
+                _ => "the same counts",
+            };
+            writeln!(
+                out,
+                "    table {} at line {}, first at line {}: {kind}",
+                r.table, r.line, r.first_line
+            )?;
+        }
+        if report.repeats.len() > REPEATS_SHOWN {
+            writeln!(
+                out,
+                "    ... and {} more",
+                thousands((report.repeats.len() - REPEATS_SHOWN) as u64)
+            )?;
+        }
+    }
+    if input.rejected > 0 {
+        let reasons: Vec<String> = input
+            .reasons
+            .iter()
+            .map(|(r, n)| format!("{r} {}", thousands(*n)))
+            .collect();
+        writeln!(out, "  rejected rows by reason: {}", reasons.join(", "))?;
+        writeln!(
+            out,
+            "  the first {} of {} rejected rows:",
+            input.first_rejected.len(),
+            thousands(input.rejected)
+        )?;
+        for r in &input.first_rejected {
+            writeln!(out, "    {r}")?;
+        }
+    }
+    Ok(())
+}
+
+/// `n` things, as `1 place` or `2 places`.
+fn plural(n: u64, thing: &str) -> String {
+    match n {
+        1 => format!("1 {thing}"),
+        _ => format!("{} {thing}s", thousands(n)),
+    }
+}
+
+/// `actas layout check`: the check on standard output, and the exit status.
+pub(crate) fn check(args: &LayoutCheckArgs) -> u8 {
+    let fail = |e: &dyn std::fmt::Display| {
+        eprintln!("error: {e}");
+        EXIT_INPUT
+    };
+    let layout = match Layout::from_path(&args.layout) {
+        Ok(l) => l,
+        Err(e) => return fail(&e),
+    };
+    let read = match read_csv_path(&args.sheets, &layout) {
+        Ok(r) => r,
+        Err(e) => return fail(&e),
+    };
+    let input = InputSummary::new(args.sheets.display().to_string(), &read.report);
+    if !args.quiet {
+        let mut out = std::io::stdout().lock();
+        let written = if args.json {
+            serde_json::to_string_pretty(&read.report)
+                .map_err(std::io::Error::other)
+                .and_then(|j| writeln!(out, "{j}"))
+        } else {
+            write_check(&mut out, args, &read, &input)
+        };
+        if crate::output_failed("the check", written.and_then(|()| out.flush())) {
+            return EXIT_INPUT;
+        }
+    }
+    if !args.allow_rejected.allows(input.rejected, input.rows_read) {
+        eprintln!(
+            "{} of {} rows were rejected: an audit through this layout would cover only the \
+             rows read",
+            input.rejected, input.rows_read
+        );
+        return EXIT_REJECTED;
+    }
+    EXIT_CLEAN
+}
