@@ -6,7 +6,7 @@ use actas::RepeatKind;
 use actas::io::{InputSummary, Layout, ReadOutcome, ReadReport, read_csv_path};
 
 use crate::totals::thousands;
-use crate::{EXIT_CLEAN, EXIT_INPUT, EXIT_REJECTED, LayoutCheckArgs};
+use crate::{DraftArgs, EXIT_CLEAN, EXIT_INPUT, EXIT_REJECTED, LayoutCheckArgs};
 
 /// How many repeated tables the text names, at most.
 const REPEATS_SHOWN: usize = 10;
@@ -150,6 +150,64 @@ pub(crate) fn check(args: &LayoutCheckArgs) -> u8 {
             input.rejected, input.rows_read
         );
         return EXIT_REJECTED;
+    }
+    EXIT_CLEAN
+}
+
+/// The first bytes of `path`, up to [`crate::draft::SAMPLE_BYTES`], cut after their last line
+/// end when the file is longer (so that no row is sampled in part).
+fn sample(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(crate::draft::SAMPLE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() > crate::draft::SAMPLE_BYTES {
+        let end = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |e| e + 1);
+        bytes.truncate(end);
+    }
+    Ok(bytes)
+}
+
+/// `actas layout draft`: the layout on standard output or in a file, the notes on standard
+/// error, and the exit status.
+pub(crate) fn draft(args: &DraftArgs) -> u8 {
+    let name = args.sheets.display().to_string();
+    let bytes = match sample(&args.sheets) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {name}: {e}");
+            return EXIT_INPUT;
+        }
+    };
+    let draft = match crate::draft::draft(&bytes, &name) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_INPUT;
+        }
+    };
+    let json = match serde_json::to_string_pretty(&draft.layout) {
+        Ok(j) => j + "\n",
+        Err(e) => {
+            eprintln!("error: the layout could not be written: {e}");
+            return EXIT_INPUT;
+        }
+    };
+    let written = match &args.output {
+        Some(path) => std::fs::write(path, &json)
+            .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(json.as_bytes()).and_then(|()| out.flush())
+        }
+    };
+    if crate::output_failed("the layout", written) {
+        return EXIT_INPUT;
+    }
+    eprintln!("A draft: check each guess before an audit (`actas layout check LAYOUT {name}`):");
+    for note in &draft.notes {
+        eprintln!("  {note}");
     }
     EXIT_CLEAN
 }

@@ -22,6 +22,7 @@ use actas::io::{
 use actas::report::Severity;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod draft;
 mod layout;
 mod totals;
 
@@ -105,10 +106,29 @@ struct TotalsArgs {
 
 #[derive(Debug, Subcommand)]
 enum LayoutCommand {
+    /// Guess a layout from a file's header and a sample of its rows, for you to check: the
+    /// layout on standard output (or --output), each guess said on standard error.
+    #[command(after_help = DRAFT_EXAMPLE)]
+    Draft(DraftArgs),
     /// Read a file through a layout and say what it reads and what it rejects: rows, columns
     /// left out, places, repeated tables, the first rejected rows; before an audit runs.
     #[command(after_help = format!("{CHECK_EXAMPLE}\n\n{EXIT_CODES}"))]
     Check(LayoutCheckArgs),
+}
+
+const DRAFT_EXAMPLE: &str = "\
+Example:
+  actas layout draft data/ve2024/RESULTADOS_2024_CSV_V2.csv --output layout.json
+  actas layout check layout.json data/ve2024/RESULTADOS_2024_CSV_V2.csv";
+
+/// The arguments of `actas layout draft`.
+#[derive(Debug, Args)]
+struct DraftArgs {
+    /// The tally sheets: a CSV file with a header.
+    sheets: PathBuf,
+    /// Write the layout to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 const CHECK_EXAMPLE: &str = "\
@@ -380,6 +400,7 @@ fn main() -> ExitCode {
         Command::Audit(args) => run_audit(args),
         Command::Totals(args) => totals::run(args),
         Command::Layout(LayoutCommand::Check(args)) => layout::check(args),
+        Command::Layout(LayoutCommand::Draft(args)) => layout::draft(args),
         Command::Completions { shell } => completions(*shell),
     })
 }

@@ -530,3 +530,219 @@ fn layout_check_says_what_a_layout_leaves_out() {
     assert_eq!(v["rejected"][0]["line"].as_u64(), Some(7));
     assert_eq!(v["unused_columns"][0].as_str(), Some("note"));
 }
+
+/// `actas layout draft FILE`: the layout (parsed), and the notes.
+fn draft(file: &str) -> (actas::io::Layout, String) {
+    let o = actas(&["layout", "draft", file]);
+    assert_eq!(o.status.code(), Some(0), "{file}: {}", stderr(&o));
+    let layout = actas::io::Layout::from_json(&stdout(&o)).expect("a layout that parses");
+    (layout, stderr(&o))
+}
+
+/// The drafts of the bundled V1 and V2 files read them as the hand-written layouts do: the
+/// same rows accepted, each sheet with the same counts of every candidate, valid and null
+/// votes (and electors in V1), in the same places. What the draft cannot know (the candidates'
+/// names, the centre codes' padding, voters as a sum) its notes say to check.
+#[test]
+fn drafts_of_the_bundled_files_read_them_as_the_hand_written_layouts() {
+    use actas::Field;
+    for [csv, hand] in [V1, V2] {
+        let (drafted, notes) = draft(csv);
+        let path = root().join(csv);
+        let by_hand = actas::io::read_csv_path(
+            &path,
+            &actas::io::Layout::from_path(root().join(hand)).unwrap(),
+        )
+        .unwrap();
+        let by_draft = actas::io::read_csv_path(&path, &drafted).unwrap();
+        assert_eq!(by_draft.report.rows_read, by_hand.report.rows_read, "{csv}");
+        assert_eq!(by_draft.report.accepted, by_hand.report.accepted, "{csv}");
+        assert!(by_draft.report.rejected.is_empty(), "{csv}");
+        let (a, b) = (&by_draft.set, &by_hand.set);
+        assert_eq!(a.len(), b.len());
+        assert_eq!(
+            a.contest().candidates().len(),
+            b.contest().candidates().len()
+        );
+        let mut fields = vec![Field::Valid, Field::Null, Field::Electors];
+        fields.extend((0..b.contest().lines().len()).map(Field::Line));
+        for i in 0..a.len() {
+            for &f in &fields {
+                assert_eq!(a.count(i, f), b.count(i, f), "{csv}: sheet {i}, {f:?}");
+            }
+            // The same places: their codes, level by level (the hand-written layout pads the
+            // centre's to nine digits).
+            let codes = |s: &actas::ActaSet| -> Vec<String> {
+                s.geo(i)
+                    .map(|p| {
+                        s.geography()
+                            .codes(p)
+                            .iter()
+                            .map(|c| c.trim_start_matches('0').to_owned())
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+            assert_eq!(codes(a), codes(b), "{csv}: sheet {i}");
+        }
+        assert_eq!(
+            a.geography().len(),
+            b.geography().len(),
+            "{csv}: the places"
+        );
+        assert_contains(
+            &notes,
+            &[
+                "key: CENTRO - MESA (the table's column by its name), unique on the 2000 rows sampled",
+                "valid: column \"VOTOS_VALIDOS\", by its name",
+                "candidates: 10 columns of whole numbers",
+                "\"voters\": { \"sum\": [\"VOTOS_VALIDOS\", \"VOTOS_NULOS\"] }",
+                "image: column \"URL\", of web addresses",
+            ],
+        );
+    }
+    assert_contains(
+        &draft(V1[0]).1,
+        &["encoding: utf-8", "electors: column \"RE\""],
+    );
+    assert_contains(
+        &draft(V2[0]).1,
+        &["encoding: latin-1, as the sample is not UTF-8"],
+    );
+}
+
+/// Drafts of files in other languages, delimiters and encodings find the standard fields, the
+/// table, the places and the candidates, and read every row.
+#[test]
+fn drafts_in_other_languages_find_the_standard_fields() {
+    let dir = Scratch::new("drafts");
+    // Portuguese, `;`, Latin-1 (Brazil's sections, within zones).
+    let pt: Vec<u8> =
+        "UF;Município;Zona;Seção;Eleitores aptos;Comparecimento;Votos brancos;Votos nulos;13;22\n\
+         SP;São Paulo;1;1;400;320;10;12;150;148\n\
+         SP;São Paulo;1;2;390;300;9;11;140;140\n\
+         SP;São Paulo;2;1;410;330;8;10;160;152\n\
+         RJ;Niterói;3;1;380;310;7;9;150;144\n"
+            .chars()
+            .map(|c| u8::try_from(u32::from(c)).unwrap())
+            .collect();
+    let pt_path = dir.0.join("secoes.csv");
+    std::fs::write(&pt_path, pt).unwrap();
+    // Russian, `,`, UTF-8.
+    let ru = dir.file(
+        "uik.csv",
+        "Регион,Название ТИК,УИК,Число избирателей,Число действительных бюллетеней,Число недействительных бюллетеней,Иванов,Петров\n\
+         Москва,ТИК 1,101,1500,900,20,500,400\n\
+         Москва,ТИК 1,102,1400,850,15,450,400\n\
+         Тверь,ТИК 9,901,1200,700,10,300,400\n",
+    );
+    // French, `;`, UTF-8 (polling stations numbered within each commune).
+    let fr = dir.file(
+        "bureaux.csv",
+        "Code département;Libellé département;Code commune;Libellé commune;Code BV;Inscrits;Votants;Blancs;Nuls;Exprimés;DUPONT;MARTIN\n\
+         01;Ain;001;L'Abergement;0001;600;450;10;5;435;200;235\n\
+         01;Ain;002;Ambérieu;0001;700;500;12;8;480;240;240\n\
+         01;Ain;002;Ambérieu;0002;650;480;10;6;464;230;234\n",
+    );
+    /// A file, the (field, column) pairs its draft must find, what its notes must say, and
+    /// its rows.
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str], usize);
+    let cases: [Case<'_>; 3] = [
+        (
+            pt_path.to_str().unwrap(),
+            &[
+                ("electors", "Eleitores aptos"),
+                ("voters", "Comparecimento"),
+                ("blank", "Votos brancos"),
+                ("null", "Votos nulos"),
+            ],
+            &[
+                "encoding: latin-1",
+                "delimiter: ';'",
+                "key: Zona - Seção",
+                "candidates: 2 columns of whole numbers, named by their headers: 13, 22",
+            ],
+            4,
+        ),
+        (
+            &ru,
+            &[
+                ("electors", "Число избирателей"),
+                ("valid", "Число действительных бюллетеней"),
+                ("null", "Число недействительных бюллетеней"),
+            ],
+            &[
+                "encoding: utf-8",
+                "key: УИК (the table's column by its name), unique",
+                "candidates: 2 columns of whole numbers, named by their headers: Иванов, Петров",
+            ],
+            3,
+        ),
+        (
+            &fr,
+            &[
+                ("electors", "Inscrits"),
+                ("voters", "Votants"),
+                ("blank", "Blancs"),
+                ("null", "Nuls"),
+                ("valid", "Exprimés"),
+            ],
+            &[
+                "key: Code commune - Code BV",
+                "geography level \"département\": code \"Code département\", name \"Libellé département\"",
+                "candidates: 2 columns of whole numbers, named by their headers: DUPONT, MARTIN",
+            ],
+            3,
+        ),
+    ];
+    for (file, fields, notes, rows) in cases {
+        let (layout, said) = draft(file);
+        for (field, column) in fields {
+            assert_contains(
+                &said,
+                &[&format!("{field}: column {column:?}, by its name")],
+            );
+        }
+        assert_contains(&said, notes);
+        let read = actas::io::read_csv_path(file, &layout).unwrap();
+        assert_eq!(read.report.rows_read, rows as u64, "{file}");
+        assert_eq!(
+            read.report.accepted, rows as u64,
+            "{file}: {:?}",
+            read.report.rejected
+        );
+        assert!(
+            read.report.unused_columns.is_empty(),
+            "{file}: {:?}",
+            read.report.unused_columns
+        );
+    }
+}
+
+#[test]
+fn a_draft_says_why_it_cannot_be_made() {
+    let dir = Scratch::new("nodraft");
+    for (name, text, why) in [
+        ("one.csv", "onlyonecolumn\n1\n", "no delimiter"),
+        ("header.csv", "a,b,c\n", "a header and no row"),
+        (
+            "text.csv",
+            "mesa,name\n1,x\n2,y\n",
+            "no column of whole numbers is left",
+        ),
+    ] {
+        let file = dir.file(name, text);
+        let o = actas(&["layout", "draft", &file]);
+        assert_eq!(o.status.code(), Some(1), "{name}");
+        assert_contains(&stderr(&o), &[why]);
+        assert!(stdout(&o).is_empty(), "{name}");
+    }
+    let o = actas(&["layout", "draft", "no/such.csv"]);
+    assert_eq!(o.status.code(), Some(1));
+    // --output writes the layout to a file.
+    let out = dir.0.join("layout.json");
+    let o = actas(&["layout", "draft", V1[0], "--output", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+    assert!(actas::io::Layout::from_path(&out).is_ok());
+}
