@@ -746,3 +746,34 @@ fn a_draft_says_why_it_cannot_be_made() {
     assert!(stdout(&o).is_empty());
     assert!(actas::io::Layout::from_path(&out).is_ok());
 }
+
+/// The README's main command prints the verdict the README shows, word for word.
+#[test]
+fn the_readme_verdict_is_what_the_main_command_prints() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let quick = &readme[readme.find("## Quick start").unwrap()..];
+    // The command: the first `sh` block's first command, its continued lines joined.
+    let block = &quick[quick.find("```sh\n").unwrap() + 6..];
+    let block = &block[..block.find("```").unwrap()];
+    let command: String = block
+        .split("   # the main job")
+        .next()
+        .unwrap()
+        .replace("\\\n", " ");
+    let words: Vec<&str> = command.split_whitespace().collect();
+    assert_eq!(
+        words[..5],
+        ["cargo", "run", "-p", "actas-cli", "--"],
+        "{command}"
+    );
+    let o = actas(&words[5..]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let verdict = &quick[quick.find("```text\n").unwrap() + 8..];
+    let verdict = &verdict[..verdict.find("```").unwrap()];
+    assert!(verdict.starts_with("Verdict\n"), "{verdict}");
+    assert!(
+        stdout(&o).contains(verdict),
+        "the README's verdict:\n{verdict}\nis not in the command's output:\n{}",
+        stdout(&o)
+    );
+}
