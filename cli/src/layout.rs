@@ -6,7 +6,7 @@ use actas::RepeatKind;
 use actas::io::{InputSummary, Layout, ReadOutcome, ReadReport, read_csv_path};
 
 use crate::totals::thousands;
-use crate::{DraftArgs, EXIT_CLEAN, EXIT_INPUT, EXIT_REJECTED, LayoutCheckArgs};
+use crate::{DraftArgs, EXIT_CLEAN, LayoutCheckArgs};
 
 /// How many repeated tables the text names, at most.
 const REPEATS_SHOWN: usize = 10;
@@ -117,41 +117,20 @@ fn plural(n: u64, thing: &str) -> String {
 
 /// `actas layout check`: the check on standard output, and the exit status.
 pub(crate) fn check(args: &LayoutCheckArgs) -> u8 {
-    let fail = |e: &dyn std::fmt::Display| {
-        eprintln!("error: {e}");
-        EXIT_INPUT
-    };
-    let layout = match Layout::from_path(&args.layout) {
-        Ok(l) => l,
-        Err(e) => return fail(&e),
-    };
-    let read = match read_csv_path(&args.sheets, &layout) {
-        Ok(r) => r,
-        Err(e) => return fail(&e),
-    };
-    let input = InputSummary::new(args.sheets.display().to_string(), &read.report);
-    if !args.quiet {
-        let mut out = std::io::stdout().lock();
-        let written = if args.json {
-            serde_json::to_string_pretty(&read.report)
-                .map_err(std::io::Error::other)
-                .and_then(|j| writeln!(out, "{j}"))
-        } else {
-            write_check(&mut out, args, &read, &input)
-        };
-        if crate::output_failed("the check", written.and_then(|()| out.flush())) {
-            return EXIT_INPUT;
-        }
-    }
-    if !args.allow_rejected.allows(input.rejected, input.rows_read) {
-        eprintln!(
-            "{} of {} rows were rejected: an audit through this layout would cover only the \
-             rows read",
-            input.rejected, input.rows_read
-        );
-        return EXIT_REJECTED;
-    }
-    EXIT_CLEAN
+    crate::run(|| {
+        let layout = Layout::from_path(&args.layout)?;
+        let read = read_csv_path(&args.sheets, &layout)?;
+        let input = InputSummary::new(args.sheets.display().to_string(), &read.report);
+        args.output.print(
+            |out| write_check(out, args, &read, &input),
+            || Ok(serde_json::to_string_pretty(&read.report)?),
+        )?;
+        let covers = "an audit through this layout would cover";
+        Ok(args
+            .output
+            .rejected(input.rejected, input.rows_read, covers)
+            .unwrap_or(EXIT_CLEAN))
+    })
 }
 
 /// The first bytes of `path`, up to [`crate::draft::SAMPLE_BYTES`], cut after their last line
@@ -172,42 +151,26 @@ fn sample(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
 /// `actas layout draft`: the layout on standard output or in a file, the notes on standard
 /// error, and the exit status.
 pub(crate) fn draft(args: &DraftArgs) -> u8 {
-    let name = args.sheets.display().to_string();
-    let bytes = match sample(&args.sheets) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("error: {name}: {e}");
-            return EXIT_INPUT;
+    crate::run(|| {
+        let name = args.sheets.display().to_string();
+        let bytes = sample(&args.sheets).map_err(|e| format!("{name}: {e}"))?;
+        let draft = crate::draft::draft(&bytes, &name)?;
+        let json = serde_json::to_string_pretty(&draft.layout)? + "\n";
+        match &args.output {
+            Some(path) => {
+                std::fs::write(path, &json).map_err(|e| format!("{}: {e}", path.display()))?;
+            }
+            None => {
+                let mut out = std::io::stdout().lock();
+                crate::unless_closed(out.write_all(json.as_bytes()).and_then(|()| out.flush()))?;
+            }
         }
-    };
-    let draft = match crate::draft::draft(&bytes, &name) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_INPUT;
+        eprintln!(
+            "A draft: check each guess before an audit (`actas layout check LAYOUT {name}`):"
+        );
+        for note in &draft.notes {
+            eprintln!("  {note}");
         }
-    };
-    let json = match serde_json::to_string_pretty(&draft.layout) {
-        Ok(j) => j + "\n",
-        Err(e) => {
-            eprintln!("error: the layout could not be written: {e}");
-            return EXIT_INPUT;
-        }
-    };
-    let written = match &args.output {
-        Some(path) => std::fs::write(path, &json)
-            .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))),
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(json.as_bytes()).and_then(|()| out.flush())
-        }
-    };
-    if crate::output_failed("the layout", written) {
-        return EXIT_INPUT;
-    }
-    eprintln!("A draft: check each guess before an audit (`actas layout check LAYOUT {name}`):");
-    for note in &draft.notes {
-        eprintln!("  {note}");
-    }
-    EXIT_CLEAN
+        Ok(EXIT_CLEAN)
+    })
 }

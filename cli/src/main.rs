@@ -8,6 +8,7 @@
 //!
 //! The exit status says how the audit went ([`EXIT_CODES`]), so that a script can act on it.
 
+use std::error::Error;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -93,15 +94,8 @@ struct TotalsArgs {
     /// from 0).
     #[arg(long, value_name = "LEVEL")]
     level: Option<String>,
-    /// Exit 0 even if up to N rows (or P% of the rows read) were rejected.
-    #[arg(long, value_name = "N|P%", value_parser = Allowance::parse, default_value = "0")]
-    allow_rejected: Allowance,
-    /// Print the totals as JSON instead of text.
-    #[arg(long)]
-    json: bool,
-    /// Print nothing: only errors, and the exit status.
-    #[arg(long, short)]
-    quiet: bool,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -142,15 +136,8 @@ struct LayoutCheckArgs {
     layout: PathBuf,
     /// The tally sheets it is to read: a CSV file.
     sheets: PathBuf,
-    /// Exit 0 even if up to N rows (or P% of the rows read) were rejected.
-    #[arg(long, value_name = "N|P%", value_parser = Allowance::parse, default_value = "0")]
-    allow_rejected: Allowance,
-    /// Print the read report as JSON instead of text (every rejected row, with its line).
-    #[arg(long)]
-    json: bool,
-    /// Print nothing: only errors, and the exit status.
-    #[arg(long, short)]
-    quiet: bool,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 const COMPLETIONS_EXAMPLE: &str = "\
@@ -182,18 +169,76 @@ struct AuditArgs {
     /// without --register and --compare (each needs the whole set).
     #[arg(long, conflicts_with_all = ["register", "compare"])]
     stream: bool,
-    /// Exit 0 even if up to N rows (or P% of the rows read) were rejected.
-    #[arg(long, value_name = "N|P%", value_parser = Allowance::parse, default_value = "0")]
-    allow_rejected: Allowance,
     /// Exit 4 when a finding is at or above this severity.
     #[arg(long, value_enum, value_name = "SEVERITY")]
     fail_on: Option<Level>,
-    /// Print the report as JSON instead of text.
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+/// What a command that reads sheets prints, and how many rejected rows it lets pass.
+#[derive(Debug, Args)]
+struct OutputArgs {
+    /// Exit 0 even if up to N rows (or P% of the rows read) were rejected.
+    #[arg(long, value_name = "N|P%", value_parser = Allowance::parse, default_value = "0")]
+    allow_rejected: Allowance,
+    /// Print JSON instead of text.
     #[arg(long)]
     json: bool,
-    /// Print no report: only errors, and the exit status.
+    /// Print nothing but errors: the exit status says how the run went.
     #[arg(long, short)]
     quiet: bool,
+}
+
+impl OutputArgs {
+    /// Prints the output on standard output, as text (`text`) or JSON (`json`), unless quiet.
+    fn print(
+        &self,
+        text: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+        json: impl FnOnce() -> Result<String, Box<dyn Error>>,
+    ) -> Result<(), Box<dyn Error>> {
+        if self.quiet {
+            return Ok(());
+        }
+        let mut out = std::io::stdout().lock();
+        let written = if self.json {
+            let json = json()?;
+            writeln!(out, "{json}")
+        } else {
+            text(&mut out)
+        };
+        Ok(unless_closed(written.and_then(|()| out.flush()))?)
+    }
+
+    /// Exit status 3, said on standard error, when more rows were rejected than allowed;
+    /// `covers` says what covers only the rows read.
+    fn rejected(&self, rejected: u64, read: u64, covers: &str) -> Option<u8> {
+        (!self.allow_rejected.allows(rejected, read)).then(|| {
+            eprintln!(
+                "{rejected} of {read} rows were rejected: {covers} only the rows read \
+                 (--allow-rejected to accept them)"
+            );
+            EXIT_REJECTED
+        })
+    }
+}
+
+/// `written`, except that a reader that stopped reading (`actas ... | head`) is no failure:
+/// the exit status still says how the run went.
+fn unless_closed(written: std::io::Result<()>) -> std::io::Result<()> {
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+/// Runs a command: its exit status, or status 1 with its error on standard error (an input
+/// that could not be read, or an output that could not be written).
+fn run(command: impl FnOnce() -> Result<u8, Box<dyn Error>>) -> u8 {
+    command().unwrap_or_else(|e| {
+        eprintln!("error: {e}");
+        EXIT_INPUT
+    })
 }
 
 /// A severity, as `--fail-on` names it.
@@ -326,72 +371,39 @@ fn audit(args: &AuditArgs) -> Result<AuditReport, actas::Error> {
 
 /// `actas audit`: the report on standard output, and the exit status.
 fn run_audit(args: &AuditArgs) -> u8 {
-    let report = match audit(args) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_INPUT;
+    run(|| {
+        let report = audit(args)?;
+        args.output
+            .print(|out| write!(out, "{report}"), || Ok(report.to_json()?))?;
+        let read: u64 = report.inputs.iter().map(|i| i.rows_read).sum();
+        let covers = "the report covers (see its first section)";
+        if let Some(code) = args.output.rejected(report.rows_rejected(), read, covers) {
+            return Ok(code);
         }
-    };
-    if !args.quiet {
-        let mut out = std::io::stdout().lock();
-        let written = if args.json {
-            report
-                .to_json()
-                .map_err(std::io::Error::other)
-                .and_then(|j| writeln!(out, "{j}"))
-        } else {
-            write!(out, "{report}")
-        };
-        if output_failed("the report", written.and_then(|()| out.flush())) {
-            return EXIT_INPUT;
+        if let Some(level) = args.fail_on {
+            let at_or_above = report
+                .findings
+                .iter()
+                .filter(|f| f.severity >= level.severity())
+                .count();
+            if at_or_above > 0 {
+                eprintln!("{at_or_above} finding(s) at or above {}", level.severity());
+                return Ok(EXIT_FINDINGS);
+            }
         }
-    }
-    let read: u64 = report.inputs.iter().map(|i| i.rows_read).sum();
-    let rejected = report.rows_rejected();
-    if !args.allow_rejected.allows(rejected, read) {
-        eprintln!(
-            "{rejected} of {read} rows were rejected: the report covers only the rows read (see \
-             its first section; --allow-rejected to accept them)"
-        );
-        return EXIT_REJECTED;
-    }
-    if let Some(level) = args.fail_on {
-        let at_or_above = report
-            .findings
-            .iter()
-            .filter(|f| f.severity >= level.severity())
-            .count();
-        if at_or_above > 0 {
-            eprintln!("{at_or_above} finding(s) at or above {}", level.severity());
-            return EXIT_FINDINGS;
-        }
-    }
-    EXIT_CLEAN
+        Ok(EXIT_CLEAN)
+    })
 }
 
 /// `actas completions SHELL`: the script on standard output.
 fn completions(shell: clap_complete::Shell) -> u8 {
     use clap::CommandFactory;
-    let mut out = std::io::stdout().lock();
-    clap_complete::generate(shell, &mut Cli::command(), "actas", &mut out);
-    if output_failed("the script", out.flush()) {
-        return EXIT_INPUT;
-    }
-    EXIT_CLEAN
-}
-
-/// Whether writing `what` failed, saying why on standard error. A reader that stopped reading
-/// (`actas ... | head`) is no failure: the exit status still says how the run went.
-fn output_failed(what: &str, written: std::io::Result<()>) -> bool {
-    match written {
-        Ok(()) => false,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => false,
-        Err(e) => {
-            eprintln!("error: {what} could not be written: {e}");
-            true
-        }
-    }
+    run(|| {
+        let mut out = std::io::stdout().lock();
+        clap_complete::generate(shell, &mut Cli::command(), "actas", &mut out);
+        unless_closed(out.flush())?;
+        Ok(EXIT_CLEAN)
+    })
 }
 
 fn main() -> ExitCode {

@@ -6,7 +6,7 @@ use actas::audit::{FieldTotal, LevelTotals, Totals, totals, totals_by_level};
 use actas::io::{InputSummary, Layout, ReadOutcome, read_csv_path};
 use actas::{ActaSet, Rounding, percent_of};
 
-use crate::{EXIT_CLEAN, EXIT_INPUT, EXIT_REJECTED, TotalsArgs};
+use crate::{EXIT_CLEAN, TotalsArgs};
 
 /// `1234567` as `1,234,567`.
 pub(crate) fn thousands(n: u64) -> String {
@@ -205,64 +205,35 @@ fn json(
 
 /// `actas totals`: the totals on standard output, and the exit status.
 pub(crate) fn run(args: &TotalsArgs) -> u8 {
-    let fail = |e: &dyn std::fmt::Display| {
-        eprintln!("error: {e}");
-        EXIT_INPUT
-    };
-    let layout = match Layout::from_path(&args.layout) {
-        Ok(l) => l,
-        Err(e) => return fail(&e),
-    };
-    // The level is checked before the sheets are read.
-    let level = match args
-        .level
-        .as_deref()
-        .map(|l| level_of(&layout, l))
-        .transpose()
-    {
-        Ok(l) => l,
-        Err(e) => return fail(&e),
-    };
-    let ReadOutcome { set, report, .. } = match read_csv_path(&args.sheets, &layout) {
-        Ok(r) => r,
-        Err(e) => return fail(&e),
-    };
-    let national = match totals(&set) {
-        Ok(t) => t,
-        Err(e) => return fail(&e),
-    };
-    let by_level = match level.map(|l| totals_by_level(&set, l)).transpose() {
-        Ok(lt) => lt,
-        Err(e) => return fail(&e),
-    };
-    let input = InputSummary::new(args.sheets.display().to_string(), &report);
-    if !args.quiet {
-        let mut out = std::io::stdout().lock();
-        let written = if args.json {
-            json(&set, &input, &national, by_level.as_ref())
-                .map_err(std::io::Error::other)
-                .and_then(|j| writeln!(out, "{j}"))
-        } else {
-            writeln!(out, "{}: {report}\n", input.name)
-                .and_then(|()| write_totals(&mut out, &set, &national))
-                .and_then(|()| match &by_level {
-                    Some(lt) => write_level(&mut out, &set, lt),
+    crate::run(|| {
+        let layout = Layout::from_path(&args.layout)?;
+        // The level is checked before the sheets are read.
+        let level = args
+            .level
+            .as_deref()
+            .map(|l| level_of(&layout, l))
+            .transpose()?;
+        let ReadOutcome { set, report, .. } = read_csv_path(&args.sheets, &layout)?;
+        let national = totals(&set)?;
+        let by_level = level.map(|l| totals_by_level(&set, l)).transpose()?;
+        let input = InputSummary::new(args.sheets.display().to_string(), &report);
+        args.output.print(
+            |out| {
+                writeln!(out, "{}: {report}\n", input.name)?;
+                write_totals(out, &set, &national)?;
+                match &by_level {
+                    Some(lt) => write_level(out, &set, lt),
                     None => Ok(()),
-                })
-        };
-        if crate::output_failed("the totals", written.and_then(|()| out.flush())) {
-            return EXIT_INPUT;
-        }
-    }
-    if !args.allow_rejected.allows(input.rejected, input.rows_read) {
-        eprintln!(
-            "{} of {} rows were rejected: the totals cover only the rows read (--allow-rejected \
-             to accept them)",
-            input.rejected, input.rows_read
-        );
-        return EXIT_REJECTED;
-    }
-    EXIT_CLEAN
+                }
+            },
+            || Ok(json(&set, &input, &national, by_level.as_ref())?),
+        )?;
+        let covers = "the totals cover";
+        Ok(args
+            .output
+            .rejected(input.rejected, input.rows_read, covers)
+            .unwrap_or(EXIT_CLEAN))
+    })
 }
 
 #[cfg(test)]
