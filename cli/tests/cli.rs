@@ -611,8 +611,9 @@ fn drafts_of_the_bundled_files_read_them_as_the_hand_written_layouts() {
     );
 }
 
-/// Drafts of files in other languages, delimiters and encodings find the standard fields, the
-/// table, the places and the candidates, and read every row.
+/// Drafts of files in other languages (Portuguese, Russian, French, Indonesian), delimiters and
+/// encodings find the standard fields, the table, the places and the candidates, and read every
+/// row.
 #[test]
 fn drafts_in_other_languages_find_the_standard_fields() {
     let dir = Scratch::new("drafts");
@@ -644,10 +645,18 @@ fn drafts_in_other_languages_find_the_standard_fields() {
          01;Ain;002;Ambérieu;0001;700;500;12;8;480;240;240\n\
          01;Ain;002;Ambérieu;0002;650;480;10;6;464;230;234\n",
     );
+    // Indonesian, `,`, UTF-8 (polling stations, TPS, numbered within each village).
+    let id = dir.file(
+        "tps.csv",
+        "Provinsi,Kabupaten,Kecamatan,Kelurahan,TPS,DPT,Pengguna Hak Pilih,Suara Sah,Suara Tidak Sah,Paslon 01,Paslon 02,Paslon 03\n\
+         Aceh,Simeulue,Teupah Selatan,Latiung,001,250,200,195,5,60,90,45\n\
+         Aceh,Simeulue,Teupah Selatan,Latiung,002,240,190,186,4,50,96,40\n\
+         Aceh,Simeulue,Teupah Selatan,Labuhan Bajau,001,230,180,178,2,70,70,38\n",
+    );
     /// A file, the (field, column) pairs its draft must find, what its notes must say, and
     /// its rows.
     type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str], usize);
-    let cases: [Case<'_>; 3] = [
+    let cases: [Case<'_>; 4] = [
         (
             pt_path.to_str().unwrap(),
             &[
@@ -691,6 +700,21 @@ fn drafts_in_other_languages_find_the_standard_fields() {
                 "key: Code commune - Code BV",
                 "geography level \"département\": code \"Code département\", name \"Libellé département\"",
                 "candidates: 2 columns of whole numbers, named by their headers: DUPONT, MARTIN",
+            ],
+            3,
+        ),
+        (
+            &id,
+            &[
+                ("electors", "DPT"),
+                ("voters", "Pengguna Hak Pilih"),
+                ("valid", "Suara Sah"),
+                ("null", "Suara Tidak Sah"),
+            ],
+            &[
+                "key: Kelurahan - TPS",
+                "geography level \"Provinsi\": code \"Provinsi\"",
+                "candidates: 3 columns of whole numbers, named by their headers: Paslon 01, Paslon 02, Paslon 03",
             ],
             3,
         ),
