@@ -30,14 +30,15 @@ mod totals;
 /// The exit statuses, as `--help` prints them.
 const EXIT_CODES: &str = "\
 Exit status:
-  0  the audit ran, every row of every input was read (or the rejected rows are allowed),
-     and no finding is at or above --fail-on
-  1  an input could not be read at all (a missing file, a bad layout, ...)
+  0  done: every row of every input was read (or the rejected rows are allowed), and no
+     finding is at or above --fail-on
+  1  an input could not be read at all (a missing file, a bad layout, ...), or the output
+     could not be written
   2  the arguments are wrong
-  3  rows were rejected beyond --allow-rejected: the report covers only the rows read
-  4  a finding is at or above the severity --fail-on names";
+  3  rows were rejected beyond --allow-rejected: the output covers only the rows read
+  4  a finding is at or above the severity --fail-on names (audit)";
 
-/// The audit succeeded and everything was read.
+/// The command ran and everything was read.
 const EXIT_CLEAN: u8 = 0;
 /// An input could not be read.
 const EXIT_INPUT: u8 = 1;
@@ -68,7 +69,7 @@ enum Command {
     /// Read the sheets through a layout and print their totals, nationally and by place.
     #[command(after_help = format!("{TOTALS_EXAMPLE}\n\n{EXIT_CODES}"))]
     Totals(TotalsArgs),
-    /// Work with layouts: check what one reads of a file.
+    /// Work with layouts: draft one from a file, or check what one reads of a file.
     #[command(subcommand)]
     Layout(LayoutCommand),
     /// Print the completion script of a shell for `actas`.
