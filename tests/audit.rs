@@ -5,7 +5,7 @@ use actas::audit::{
     check_bulletin, compare, feasibility, plausibility, robustness, round_percentage_signature,
     sequence, totals,
 };
-use actas::report::Code;
+use actas::report::{Code, Subject};
 use actas::{
     ActaSet, ActaSheet, Bulletin, BulletinCount, Candidate, Contest, CoverageBasis, CoverageClaim,
     Geography, Register, TableId,
@@ -233,10 +233,35 @@ fn missing_data_is_reported_not_guessed() {
     let bs = [b];
     let report = Audit::new(&s).bulletins(&bs).run().unwrap();
     assert_eq!(report.with_code(Code::NoBounds).count(), 1);
-    // No coverage claim, no bounds: and no finding about them either.
+    // No coverage claim, no bounds: said by an F003 naming the bulletin, and by the verdict
+    // (which once said that no bulletin was given).
     let bs = [Bulletin::new("b", vec![BulletinCount::new("A", 1)])];
     let report = Audit::new(&s).bulletins(&bs).run().unwrap();
     assert!(report.bulletins[0].feasibility.is_none());
+    let f: Vec<_> = report.with_code(Code::NoBounds).collect();
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].subject, Subject::Bulletin { label: "b".into() });
+    assert!(
+        f[0].message
+            .contains("has no coverage claim and is not final"),
+        "{}",
+        f[0].message
+    );
+    let verdict = report.verdict();
+    assert_eq!(verdict.len(), 1);
+    assert!(
+        verdict[0].text.starts_with("b: no feasibility bounds"),
+        "{}",
+        verdict[0].text
+    );
+    // A final bulletin claims every table: bounded, no F003.
+    let bs = [Bulletin::new("b", vec![BulletinCount::new("A", 1)]).with_final()];
+    let report = Audit::new(&s)
+        .register(&Register::new().with_tables(6))
+        .bulletins(&bs)
+        .run()
+        .unwrap();
+    assert!(report.bulletins[0].feasibility.is_some());
     assert_eq!(report.with_code(Code::NoBounds).count(), 0);
 }
 

@@ -250,13 +250,11 @@ fn findings_of_each_check(
         if let Some(s) = signature {
             out.extend(s.findings(&b.label, 1e-6));
         }
-        if b.coverage.is_some() {
-            out.extend(
-                feasibility(set, b, register, &BoundOptions::default())
-                    .unwrap()
-                    .findings(),
-            );
-        }
+        out.extend(
+            feasibility(set, b, register, &BoundOptions::default())
+                .unwrap()
+                .findings(),
+        );
     }
     out.extend(sequence(bulletins).unwrap().iter().flat_map(Step::findings));
     out.extend(

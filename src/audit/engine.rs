@@ -258,7 +258,7 @@ fn schema_version<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result
 /// let contest = Contest::new("c", vec![Candidate::new("A", "Ana"), Candidate::new("B", "Bo")])?;
 /// let mut set = ActaSet::new(contest, Geography::new(["x"])?);
 /// set.push(ActaSheet::new(TableId::new("1")?).with_electors(100).with_voters(90).with_valid(90).with_votes([Some(60), Some(30)]))?;
-/// let bulletins = [Bulletin::new("final", vec![BulletinCount::new("A", 60), BulletinCount::new("B", 30)])];
+/// let bulletins = [Bulletin::new("final", vec![BulletinCount::new("A", 60), BulletinCount::new("B", 30)]).with_final()];
 /// let report = Audit::new(&set)
 ///     .register(&Register::new().with_tables(1).with_electors(100))
 ///     .bulletins(&bulletins)
@@ -471,13 +471,10 @@ fn bulletin_checks(
     if let Some(s) = &signature {
         findings.extend(s.findings(&b.label, options.signature_alpha));
     }
-    let feasibility = if b.coverage_claim().is_some() {
-        let checked = feasibility(b)?;
-        findings.extend(checked.findings());
-        checked.done()
-    } else {
-        None
-    };
+    // Run without a coverage claim too: its `F003` says that the counts were not weighed.
+    let checked = feasibility(b)?;
+    findings.extend(checked.findings());
+    let feasibility = checked.done();
     Ok((
         BulletinAudit {
             check,

@@ -77,12 +77,14 @@ pub(crate) mod decimal;
 #[cfg(feature = "serde")]
 mod numbers;
 mod text;
+mod verdict;
 
 use std::fmt;
 
 use rust_decimal::Decimal;
 
 pub use code::Code;
+pub use verdict::Statement;
 
 /// The version of the JSON report format ([`AuditReport`](crate::audit::AuditReport)'s
 /// `schema_version`). It grows when a report of this version could not be read as before: a key

@@ -5,31 +5,11 @@ use std::fmt;
 
 use crate::audit::{AuditReport, Verdict};
 use crate::io::InputSummary;
-use crate::report::{Code, Finding, Severity, Subject, thousands};
-
-/// "1 in 101 million" for a small probability.
-fn one_in(p: f64) -> String {
-    if p <= 0.0 {
-        return "0".into();
-    }
-    let n = 1.0 / p;
-    if n >= 1e9 {
-        format!("about 1 in {:.1} billion", n / 1e9)
-    } else if n >= 1e6 {
-        format!("about 1 in {:.0} million", n / 1e6)
-    } else {
-        format!("about 1 in {}", thousands(n.round() as i128))
-    }
-}
+use crate::report::verdict::one_in;
+use crate::report::{Code, Finding, Severity, thousands};
 
 impl fmt::Display for AuditReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = |code: &str| {
-            self.candidates
-                .iter()
-                .find(|c| c.code == code)
-                .map_or_else(|| code.to_owned(), |c| c.name.clone())
-        };
         writeln!(
             f,
             "Audit of {}: {} sheets, {} tables",
@@ -86,180 +66,11 @@ impl fmt::Display for AuditReport {
         }
 
         writeln!(f, "\nVerdict")?;
-        let mut said = false;
-        for b in &self.bulletins {
-            let label = &b.check.label;
-            if let Some(feas) = &b.feasibility {
-                let out: Vec<_> = feas
-                    .bounds
-                    .iter()
-                    .filter(|x| x.verdict != Verdict::Within)
-                    .collect();
-                if out.is_empty() {
-                    writeln!(
-                        f,
-                        "  {label}: possible given the sheets (every count within its bounds)"
-                    )?;
-                } else {
-                    writeln!(f, "  {label}: NOT POSSIBLE given the sheets")?;
-                    for x in out {
-                        let side = if x.verdict == Verdict::Below {
-                            "at least"
-                        } else {
-                            "at most"
-                        };
-                        let bound = if x.verdict == Verdict::Below {
-                            Some(x.lower)
-                        } else {
-                            x.upper
-                        };
-                        let noun = |k: u64| if k == 1 { "sheet" } else { "sheets" };
-                        let sheets = match x.false_sheets {
-                            Some(k) if x.false_sheets_exact => {
-                                format!("{} {} would have to be false", thousands(k), noun(k))
-                            }
-                            Some(k) => format!(
-                                "at least {} {} would have to be false",
-                                thousands(k),
-                                noun(k)
-                            ),
-                            None => "no number of false sheets is enough".to_owned(),
-                        };
-                        writeln!(
-                            f,
-                            "    {}: announced {}; the sheets allow {} {} (off by {} votes; {})",
-                            name(&x.subject),
-                            thousands(x.announced),
-                            side,
-                            bound.map_or_else(|| "?".into(), thousands),
-                            thousands(x.gap),
-                            sheets
-                        )?;
-                    }
-                }
-                said = true;
+        for s in self.verdict() {
+            writeln!(f, "  {}", s.text)?;
+            for d in &s.details {
+                writeln!(f, "    {d}")?;
             }
-            if b.feasibility.is_none() {
-                if let Some(x) = self.with_code(Code::NoBounds).find(|x| {
-                    x.subject
-                        == Subject::Bulletin {
-                            label: label.clone(),
-                        }
-                }) {
-                    writeln!(f, "  {label}: {}", x.message)?;
-                    said = true;
-                }
-            }
-            let flagged = self.with_code(Code::RoundPercentages).any(|x| {
-                x.subject
-                    == Subject::Bulletin {
-                        label: label.clone(),
-                    }
-            });
-            if let Some(g) = b
-                .signature
-                .as_ref()
-                .and_then(|s| s.grid.as_ref())
-                .filter(|_| flagged)
-            {
-                let residuals: Vec<String> = g
-                    .points
-                    .iter()
-                    .map(|p| format!("{} {:+}", p.subject, p.residual))
-                    .collect();
-                writeln!(
-                    f,
-                    "  {label}: every count is a round percentage of the total on a {}% grid (residuals in votes: {}); chance {}",
-                    g.step,
-                    residuals.join(", "),
-                    one_in(g.probability)
-                )?;
-                said = true;
-            }
-        }
-        // The leader's margins speak of the outcome only under plurality; another rule's
-        // outcome is said below.
-        let plurality = self
-            .outcome
-            .as_ref()
-            .is_none_or(|o| o.rule == crate::OutcomeRule::Plurality);
-        if let Some(r) = self.robustness.as_ref().filter(|_| plurality) {
-            match r.settled {
-                Some(true) => {
-                    let closest = r.margins.iter().min_by_key(|m| m.margin);
-                    write!(
-                        f,
-                        "  The sheets settle the outcome: {} leads",
-                        name(&r.leader)
-                    )?;
-                    if let Some(m) = closest {
-                        write!(f, " {} by {}", name(&m.rival), thousands(m.margin))?;
-                        if let Some(t) = m.tie_turnout {
-                            write!(
-                                f,
-                                "; a tie needs a turnout of {t} in the uncollected tables, all for {}",
-                                name(&m.rival)
-                            )?;
-                        }
-                    }
-                    writeln!(f)?;
-                    said = true;
-                }
-                Some(false) => {
-                    writeln!(
-                        f,
-                        "  The sheets do not settle the outcome: the uncollected tables could change the leader"
-                    )?;
-                    said = true;
-                }
-                None => {}
-            }
-        }
-        if let Some(o) = &self.outcome {
-            if let (Some(on_sheets), false) =
-                (&o.on_sheets, o.rule == crate::OutcomeRule::Plurality)
-            {
-                let rule: Vec<String> = o
-                    .rule
-                    .conditions()
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect();
-                write!(
-                    f,
-                    "  Under the rule (elected with {}, of the {} votes; else a runoff): on the sheets, {on_sheets}",
-                    rule.join(", or "),
-                    o.rule.base().map_or("valid", crate::PercentBase::name),
-                )?;
-                match o.settled {
-                    Some(true) => write!(f, ", whatever the uncollected tables hold")?,
-                    Some(false) => write!(f, "; the uncollected tables could change it")?,
-                    None => {}
-                }
-                if let Some(k) = o.votes_to_change {
-                    write!(f, " ({} votes moved would change it)", thousands(k))?;
-                }
-                writeln!(f)?;
-                said = true;
-            }
-            if let (Some(on_sheets), Some(true)) = (&o.on_sheets, o.settled) {
-                for b in &o.bulletins {
-                    if let Some(x) = b.outcome.as_ref().filter(|x| *x != on_sheets) {
-                        writeln!(
-                            f,
-                            "  {}: its figures give {x}; the sheets rule that out",
-                            b.label
-                        )?;
-                        said = true;
-                    }
-                }
-            }
-        }
-        if !said {
-            writeln!(
-                f,
-                "  nothing to weigh against the sheets (no bulletin or register given)"
-            )?;
         }
 
         let important: Vec<&Finding> = self

@@ -359,7 +359,7 @@ pub(crate) fn no_claim<T>(bulletin: &Bulletin) -> Checked<T> {
     not_applicable(
         NotApplicableReason::NoCoverageClaim,
         bulletin.label.as_str(),
-        "has no coverage claim",
+        "has no coverage claim and is not final: give the share of tables or electors it counts, or mark it final",
     )
 }
 
