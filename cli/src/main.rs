@@ -9,21 +9,25 @@
 //! The exit status says how the audit went ([`EXIT_CODES`]), so that a script can act on it.
 
 use std::error::Error;
+use std::fmt::Write as _;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use actas::Announcements;
 use actas::audit::{
     Audit, AuditOptions, AuditReport, BoundOptions, CoverageReading, StreamAudit, StreamOptions,
+    totals_by_level,
 };
+use actas::forensics::ForensicsOptions;
 use actas::io::{
     InputSummary, Layout, read_announcements, read_csv_path, read_table_register_path,
 };
 use actas::report::Severity;
+use actas::{ActaSet, Announcements};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod draft;
+mod html;
 mod layout;
 mod totals;
 
@@ -170,6 +174,14 @@ struct AuditArgs {
     /// without --register and --compare (each needs the whole set).
     #[arg(long, conflicts_with_all = ["register", "compare"])]
     stream: bool,
+    /// Also run the forensic tests (digits, integer percentages, fingerprint): evidence to
+    /// look closer, in the findings (X001 to X006) and, with --html, as plots.
+    #[arg(long)]
+    forensics: bool,
+    /// Also write the report as one self-contained HTML page (charts inline, no network), to
+    /// read on any device, print or publish.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
     /// Exit 4 when a finding is at or above this severity.
     #[arg(long, value_enum, value_name = "SEVERITY")]
     fail_on: Option<Level>,
@@ -310,8 +322,32 @@ impl Allowance {
     }
 }
 
+/// An audit's report, with the sheets when they were held in memory (not with `--stream`).
+struct Audited {
+    report: AuditReport,
+    set: Option<ActaSet>,
+    layout: Layout,
+}
+
+/// The forensic tests `--forensics` asks for: the standard ones, but for the integer-percentage
+/// test when streaming (it needs every table at once), which is said on standard error.
+fn forensics_options(args: &AuditArgs) -> ForensicsOptions {
+    if !args.forensics {
+        return ForensicsOptions::default();
+    }
+    let mut options = ForensicsOptions::standard();
+    if args.stream {
+        options.peaks = None;
+        eprintln!(
+            "note: with --stream, the integer-percentage test (X005) is not run: it needs every \
+             table in memory (run without --stream for it)"
+        );
+    }
+    options
+}
+
 /// Runs the audit the arguments describe; the report, or the error that stopped it.
-fn audit(args: &AuditArgs) -> Result<AuditReport, actas::Error> {
+fn audit(args: &AuditArgs) -> Result<Audited, actas::Error> {
     let layout = Layout::from_path(&args.layout)?;
     let announcements = match &args.bulletins {
         Some(path) => read_announcements(path)?,
@@ -326,7 +362,8 @@ fn audit(args: &AuditArgs) -> Result<AuditReport, actas::Error> {
             } else {
                 CoverageReading::PrintedInterval
             }),
-        );
+        )
+        .with_forensics(forensics_options(args));
     if args.stream {
         let outcome = StreamAudit::new(&layout)
             .register(&announcements.register)
@@ -338,7 +375,11 @@ fn audit(args: &AuditArgs) -> Result<AuditReport, actas::Error> {
             args.sheets.display().to_string(),
             &outcome.read,
         ));
-        return Ok(report);
+        return Ok(Audited {
+            report,
+            set: None,
+            layout,
+        });
     }
     let read = read_csv_path(&args.sheets, &layout)?;
     let tables = match &args.register {
@@ -367,13 +408,23 @@ fn audit(args: &AuditArgs) -> Result<AuditReport, actas::Error> {
     if let Some((name, s)) = &second {
         report.add_input(InputSummary::new(name.display().to_string(), &s.report));
     }
-    Ok(report)
+    Ok(Audited {
+        report,
+        set: Some(read.set),
+        layout,
+    })
 }
 
-/// `actas audit`: the report on standard output, and the exit status.
+/// `actas audit`: the report on standard output (and in `--html`), and the exit status.
 fn run_audit(args: &AuditArgs) -> u8 {
     run(|| {
-        let report = audit(args)?;
+        let audited = audit(args)?;
+        let report = &audited.report;
+        if let Some(path) = &args.html {
+            let page = html_page(args, &audited)?;
+            std::fs::write(path, page)
+                .map_err(|e| format!("could not write the HTML report {}: {e}", path.display()))?;
+        }
         args.output
             .print(|out| write!(out, "{report}"), || Ok(report.to_json()?))?;
         let read: u64 = report.inputs.iter().map(|i| i.rows_read).sum();
@@ -394,6 +445,154 @@ fn run_audit(args: &AuditArgs) -> u8 {
         }
         Ok(EXIT_CLEAN)
     })
+}
+
+/// The HTML page of an audit: the report, the totals by the layout's first level, the inputs
+/// with their checksums, the command, and the forensic plots.
+fn html_page(args: &AuditArgs, audited: &Audited) -> Result<String, Box<dyn Error>> {
+    let report = &audited.report;
+    let mut files = vec![("sheets", &args.sheets), ("layout", &args.layout)];
+    if let Some(p) = &args.bulletins {
+        files.push(("announcements", p));
+    }
+    if let Some(p) = &args.register {
+        files.push(("register of tables", p));
+    }
+    if let Some([csv, layout]) = args.compare.as_deref() {
+        files.push(("second reading", csv));
+        files.push(("its layout", layout));
+    }
+    let inputs = files
+        .into_iter()
+        .map(|(role, path)| checksum(role, path))
+        .collect::<Result<Vec<_>, _>>()?;
+    let places = match (&audited.set, audited.layout.geography.first()) {
+        (None, _) => Err("with --stream the sheets are not held, and places need them".into()),
+        (_, None) => Err("the layout names no geography".into()),
+        (Some(set), Some(level)) => {
+            let lt = totals_by_level(set, 0)?;
+            let geo = set.geography();
+            Ok(html::Places {
+                level: level.level.clone(),
+                places: lt
+                    .places
+                    .into_iter()
+                    .map(|(path, t)| (totals::place_label(geo, path), t))
+                    .collect(),
+                unplaced: (lt.unplaced.tables > 0).then_some(lt.unplaced),
+            })
+        }
+    };
+    Ok(html::render(&html::Page {
+        report,
+        places,
+        inputs,
+        command: command_line(),
+        plots: plots(report)?,
+    }))
+}
+
+/// The command as run, from `actas` on (not the path of the binary, which differs between
+/// machines), each argument quoted when it needs to be.
+fn command_line() -> String {
+    let mut out = String::from("actas");
+    for a in std::env::args_os().skip(1) {
+        let a = a.to_string_lossy();
+        let plain = !a.is_empty()
+            && a.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_./=:,%+@".contains(&b));
+        out.push(' ');
+        if plain {
+            out.push_str(&a);
+        } else {
+            out.push('\'');
+            out.push_str(&a.replace('\'', r"'\''"));
+            out.push('\'');
+        }
+    }
+    out
+}
+
+/// A file's role, path, size and SHA-256.
+fn checksum(role: &'static str, path: &Path) -> Result<html::InputFile, Box<dyn Error>> {
+    use sha2::{Digest, Sha256};
+    let fail =
+        |e: std::io::Error| format!("could not read {} for its checksum: {e}", path.display());
+    let mut file = std::fs::File::open(path).map_err(fail)?;
+    let mut hasher = Sha256::new();
+    let bytes = std::io::copy(&mut file, &mut hasher).map_err(fail)?;
+    let sha256 = hasher
+        .finalize()
+        .iter()
+        .fold(String::with_capacity(64), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        });
+    Ok(html::InputFile {
+        role,
+        path: path.display().to_string(),
+        bytes,
+        sha256,
+    })
+}
+
+/// The forensic plots of a report that ran the tests: the fingerprint, the histograms of
+/// turnout and of the leader's share, and the last digits of the two candidates with most votes.
+fn plots(report: &AuditReport) -> Result<Vec<html::Plot>, actas::Error> {
+    use actas::forensics::plot;
+    let Some(x) = &report.forensics else {
+        return Ok(Vec::new());
+    };
+    let name = |code: &str| {
+        report
+            .candidates
+            .iter()
+            .find(|c| c.code == code)
+            .map_or_else(|| code.to_owned(), |c| c.name.clone())
+    };
+    let mut out = Vec::new();
+    if let Some(fp) = &x.fingerprint {
+        let leader = name(&fp.leader);
+        out.push(html::Plot {
+            caption: format!(
+                "The fingerprint: tables by turnout (across) and {leader}'s share (up), shaded by \
+                 weight; a clean count makes one round cloud"
+            ),
+            svg: plot::fingerprint_svg(fp, &format!("Turnout × {leader}'s share"))?,
+        });
+        out.push(html::Plot {
+            caption: "Turnout per table; the integer percentages in red".into(),
+            svg: plot::histogram_svg(&fp.turnout, "Turnout per table", "Turnout (%)")?,
+        });
+        out.push(html::Plot {
+            caption: format!("{leader}'s share per table; the integer percentages in red"),
+            svg: plot::histogram_svg(
+                &fp.share,
+                &format!("{leader}'s share per table"),
+                "Share (%)",
+            )?,
+        });
+    }
+    if let Some(d) = &x.digits {
+        let mut order: Vec<usize> = (0..report.candidates.len()).collect();
+        order.sort_by_key(|&c| {
+            std::cmp::Reverse(report.totals.candidates.get(c).map_or(0, |t| t.sum))
+        });
+        for c in order.into_iter().take(2) {
+            let code = &report.candidates[c].code;
+            if let Some(s) = d.series.iter().find(|s| &s.field == code) {
+                let title = format!("Last digits of {}'s counts", name(code));
+                out.push(html::Plot {
+                    caption: format!(
+                        "{title}, against the uniform share of a clean count (counts with enough \
+                         digits only)"
+                    ),
+                    svg: plot::digits_svg(&s.last.dist, &title)?,
+                });
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// `actas completions SHELL`: the script on standard output.

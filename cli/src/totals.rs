@@ -4,7 +4,7 @@ use std::io::Write;
 
 use actas::audit::{FieldTotal, LevelTotals, Totals, totals, totals_by_level};
 use actas::io::{InputSummary, Layout, ReadOutcome, read_csv_path};
-use actas::{ActaSet, Rounding, percent_of};
+use actas::{ActaSet, GeoPath, Geography, Rounding, percent_of};
 
 use crate::{EXIT_CLEAN, TotalsArgs};
 
@@ -23,7 +23,7 @@ pub(crate) fn thousands(n: u64) -> String {
 
 /// `part` as a percentage of `whole` to two decimals, rounded half up (exact, in decimals), or
 /// `-` for a whole of 0.
-fn share(part: u64, whole: u64) -> String {
+pub(crate) fn share(part: u64, whole: u64) -> String {
     match percent_of(part, whole, 2, Rounding::HalfUp) {
         Ok(p) if whole > 0 => format!("{p}%"),
         _ => "-".to_owned(),
@@ -51,7 +51,7 @@ fn level_of(layout: &Layout, name: &str) -> Result<usize, String> {
 
 /// The base of the shares: the valid votes when every table counted carries them, else the
 /// candidates' votes; and what to call it.
-fn base(t: &Totals) -> (u64, &'static str) {
+pub(crate) fn base(t: &Totals) -> (u64, &'static str) {
     if t.valid.sheets == t.tables && t.tables > 0 {
         (t.valid.sum, "valid votes")
     } else {
@@ -117,6 +117,17 @@ fn write_field(
     }
 }
 
+/// A place as its code and name ("01 DTTO. CAPITAL"), or its code alone.
+pub(crate) fn place_label(geo: &Geography, path: GeoPath) -> String {
+    match geo.node(path) {
+        Some(n) => match n.name() {
+            Some(name) => format!("{} {name}", n.code()),
+            None => n.code().to_owned(),
+        },
+        None => "?".to_owned(),
+    }
+}
+
 /// The totals by place as text: one line per place, in order of first appearance, with its
 /// tables, its base of shares and each candidate's votes and share, in the contest's order.
 fn write_level(out: &mut dyn Write, set: &ActaSet, lt: &LevelTotals) -> std::io::Result<()> {
@@ -143,14 +154,7 @@ fn write_level(out: &mut dyn Write, set: &ActaSet, lt: &LevelTotals) -> std::io:
         writeln!(out)
     };
     for (path, t) in &lt.places {
-        let label = match geo.node(*path) {
-            Some(n) => match n.name() {
-                Some(name) => format!("{} {name}", n.code()),
-                None => n.code().to_owned(),
-            },
-            None => "?".to_owned(),
-        };
-        place_line(out, label, t)?;
+        place_line(out, place_label(geo, *path), t)?;
     }
     if lt.unplaced.tables > 0 {
         place_line(out, "(no place at this level)".to_owned(), &lt.unplaced)?;

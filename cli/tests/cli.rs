@@ -801,3 +801,178 @@ fn the_readme_verdict_is_what_the_main_command_prints() {
         stdout(&o)
     );
 }
+
+/// The HTML report of the Venezuelan audit with a second reading, pinned byte for byte. To
+/// accept a deliberate change, run with `ACTAS_BLESS=1` and look at the page in a browser
+/// (`.ci/browser-check` renders it and takes screenshots).
+#[test]
+fn the_html_report_is_the_golden_page() {
+    // A path of its own under the root's target/, written relative to the root as the page's
+    // command line shows it: the same on every machine.
+    let out = "target/cli-tests/golden/ve2024.html";
+    std::fs::create_dir_all(root().join("target/cli-tests/golden")).unwrap();
+    let args = [
+        "audit",
+        V1[0],
+        V1[1],
+        "--bulletins",
+        BULLETINS,
+        "--compare",
+        V2[0],
+        V2[1],
+        "--html",
+        out,
+    ];
+    let o = actas(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // The text report is still printed, unchanged.
+    let text = actas(&args[..8]);
+    assert_eq!(stdout(&o), stdout(&text));
+    let page = std::fs::read_to_string(root().join(out)).unwrap();
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/ve2024.html");
+    if std::env::var_os("ACTAS_BLESS").is_some() {
+        std::fs::write(&golden, &page).unwrap();
+    }
+    let want = std::fs::read_to_string(&golden).unwrap();
+    for (i, (got, want)) in page.lines().zip(want.lines()).enumerate() {
+        assert_eq!(got, want, "line {} of {}", i + 1, golden.display());
+    }
+    assert_eq!(page, want, "{}", golden.display());
+    // What the golden page must hold, so that blessing a broken page does not pass unseen.
+    assert_contains(
+        &page,
+        &[
+            "<!DOCTYPE html>",
+            "<li class=\"critical\">CNE bulletin 1: NOT POSSIBLE given the sheets<ul><li>Edmundo González Urrutia: announced 4,445,978; the sheets allow at least 4,585,832 (off by 139,854 votes; 379 sheets would have to be false)</li></ul></li>",
+            "<figure class=\"chart\" id=\"chart-1\"><svg",
+            "<figure class=\"chart\" id=\"chart-2\"><svg",
+            "<h3 id=\"places\">By state (24 places)</h3>",
+            "24,530 tables identical (301 of them from another image)",
+            "actas audit data/ve2024/RESULTADOS_2024_CSV_V1.csv data/ve2024/layout_v1.json --bulletins data/ve2024/bulletins.json --compare",
+        ],
+    );
+    // One file: nothing is fetched (no src, no link, no url(), no script).
+    for absent in [
+        "<script", "src=", "<link", "url(", "@import", "http://", "https://",
+    ] {
+        let allowed = absent == "http://"
+            && page.matches(absent).count()
+                == page.matches("xmlns=\"http://www.w3.org/2000/svg\"").count();
+        assert!(allowed || !page.contains(absent), "{absent} in the page");
+    }
+    // Each input's SHA-256.
+    use sha2::{Digest, Sha256};
+    let bytes = std::fs::read(root().join(BULLETINS)).unwrap();
+    let hex: String = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert!(page.contains(&hex), "the bulletins' SHA-256 {hex}");
+}
+
+/// With the forensic tests, the page has the plots; twice, the same bytes.
+#[test]
+fn the_html_report_with_forensics_is_deterministic() {
+    std::fs::create_dir_all(root().join("target/cli-tests/forensics")).unwrap();
+    let run = |out: &str| {
+        let o = actas(&[
+            "audit",
+            V1[0],
+            V1[1],
+            "--bulletins",
+            BULLETINS,
+            "--forensics",
+            "--html",
+            out,
+            "--quiet",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(stdout(&o).is_empty());
+        std::fs::read_to_string(root().join(out)).unwrap()
+    };
+    // The same arguments: the command line in the page is the same.
+    let a = run("target/cli-tests/forensics/ve2024.html");
+    let b = run("target/cli-tests/forensics/ve2024.html");
+    assert_eq!(a, b);
+    assert_eq!(
+        a.matches("<figure class=\"plot\"").count(),
+        5,
+        "fingerprint, two histograms, two digit plots"
+    );
+    assert_eq!(a.matches("<figure class=\"chart\"").count(), 2);
+    assert_contains(
+        &a,
+        &[
+            "<section id=\"forensics\">",
+            // Plotters escapes the apostrophe in the plots' titles, maud does not need to.
+            "Turnout × Edmundo González Urrutia&apos;s share",
+            "Last digits of Edmundo González Urrutia's counts, against",
+            "Last digits of Nicolás Maduro Moros's counts, against",
+        ],
+    );
+    // Without --forensics, no section.
+    let plain = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/ve2024.html"),
+    )
+    .unwrap();
+    assert!(!plain.contains("id=\"forensics\""));
+}
+
+/// Rejected rows: the page opens with them (and names the rows), and the exit status is still 3.
+/// Streaming: no totals by place, and the page says why. An unwritable page: status 1.
+#[test]
+fn the_html_report_says_what_it_does_not_cover() {
+    let dir = Scratch::new("html");
+    let damaged = damaged_v1(&dir);
+    let page = dir.0.join("page.html");
+    let page = page.to_str().unwrap();
+    let o = actas(&["audit", &damaged, V1[1], "--html", page, "-q"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let html = std::fs::read_to_string(page).unwrap();
+    let banner = html.find("id=\"rejected\"").expect("the banner");
+    assert!(
+        banner < html.find("id=\"verdict\"").unwrap(),
+        "the banner comes first"
+    );
+    assert_contains(
+        &html,
+        &[
+            "ROWS REJECTED: 2 rows could not be read.",
+            "2 of 24,532 rows rejected",
+            "line 11, column RE: &quot;x810&quot; is not a count",
+        ],
+    );
+
+    let o = actas(&[
+        "audit",
+        V1[0],
+        V1[1],
+        "--stream",
+        "--forensics",
+        "--html",
+        page,
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_contains(
+        &stderr(&o),
+        &["the integer-percentage test (X005) is not run"],
+    );
+    let html = std::fs::read_to_string(page).unwrap();
+    assert_contains(
+        &html,
+        &[
+            "No totals by place: with --stream the sheets are not held, and places need them.",
+            "<section id=\"forensics\">",
+        ],
+    );
+
+    let nowhere = dir.0.join("no/such/dir/page.html");
+    let o = actas(&["audit", V1[0], V1[1], "--html", nowhere.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_contains(&stderr(&o), &["could not write the HTML report"]);
+    assert!(
+        stdout(&o).is_empty(),
+        "nothing printed before the page is written"
+    );
+}
