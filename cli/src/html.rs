@@ -52,6 +52,8 @@ pub(crate) struct Places {
 /// A forensic plot: its caption and its SVG (from `actas::forensics::plot`).
 #[derive(Debug)]
 pub(crate) struct Plot {
+    /// Its file name, when written on its own (`actas forensics --plots DIR`).
+    pub(crate) file: String,
     pub(crate) caption: String,
     pub(crate) svg: String,
 }

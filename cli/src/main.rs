@@ -18,17 +18,20 @@ use actas::audit::{
     Audit, AuditOptions, AuditReport, BoundOptions, CoverageReading, StreamAudit, StreamOptions,
     totals_by_level,
 };
-use actas::forensics::ForensicsOptions;
+use actas::forensics::{ForensicsOptions, ForensicsReport};
 use actas::io::{
     InputSummary, Layout, read_announcements, read_csv_path, read_table_register_path,
 };
-use actas::report::Severity;
-use actas::{ActaSet, Announcements};
+use actas::report::{Finding, Severity};
+use actas::{ActaSet, Announcements, Candidate};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod compare;
 mod draft;
+mod forensics;
 mod html;
 mod layout;
+mod rla;
 mod totals;
 
 /// The exit statuses, as `--help` prints them.
@@ -73,6 +76,17 @@ enum Command {
     /// Read the sheets through a layout and print their totals, nationally and by place.
     #[command(after_help = format!("{TOTALS_EXAMPLE}\n\n{EXIT_CODES}"))]
     Totals(TotalsArgs),
+    /// Compare two readings of the same tables (two publications, two transcriptions), table
+    /// by table.
+    #[command(after_help = format!("{}\n\n{EXIT_CODES}", compare::COMPARE_EXAMPLE))]
+    Compare(compare::CompareArgs),
+    /// Run the forensic tests on the sheets (digits, integer percentages, the fingerprint,
+    /// optionally the fraud model): evidence to look closer, never a verdict.
+    #[command(after_help = format!("{}\n\n{EXIT_CODES}", forensics::FORENSICS_EXAMPLE))]
+    Forensics(forensics::ForensicsArgs),
+    /// A risk-limiting audit of the sheets, one step at a time: plan, draw, evaluate.
+    #[command(subcommand, after_help = rla::RLA_EXAMPLE)]
+    Rla(rla::RlaCommand),
     /// Work with layouts: draft one from a file, or check what one reads of a file.
     #[command(subcommand)]
     Layout(LayoutCommand),
@@ -182,11 +196,30 @@ struct AuditArgs {
     /// read on any device, print or publish.
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
+    #[command(flatten)]
+    fail_on: FailOn,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+/// When findings make the command exit 4.
+#[derive(Debug, Args)]
+struct FailOn {
     /// Exit 4 when a finding is at or above this severity.
     #[arg(long, value_enum, value_name = "SEVERITY")]
     fail_on: Option<Level>,
-    #[command(flatten)]
-    output: OutputArgs,
+}
+
+impl FailOn {
+    /// Exit status 4, said on standard error, when a finding is at or above `--fail-on`.
+    fn check(&self, findings: &[Finding]) -> Option<u8> {
+        let level = self.fail_on?.severity();
+        let at_or_above = findings.iter().filter(|f| f.severity >= level).count();
+        (at_or_above > 0).then(|| {
+            eprintln!("{at_or_above} finding(s) at or above {level}");
+            EXIT_FINDINGS
+        })
+    }
 }
 
 /// What a command that reads sheets prints, and how many rejected rows it lets pass.
@@ -432,18 +465,7 @@ fn run_audit(args: &AuditArgs) -> u8 {
         if let Some(code) = args.output.rejected(report.rows_rejected(), read, covers) {
             return Ok(code);
         }
-        if let Some(level) = args.fail_on {
-            let at_or_above = report
-                .findings
-                .iter()
-                .filter(|f| f.severity >= level.severity())
-                .count();
-            if at_or_above > 0 {
-                eprintln!("{at_or_above} finding(s) at or above {}", level.severity());
-                return Ok(EXIT_FINDINGS);
-            }
-        }
-        Ok(EXIT_CLEAN)
+        Ok(args.fail_on.check(&report.findings).unwrap_or(EXIT_CLEAN))
     })
 }
 
@@ -488,7 +510,13 @@ fn html_page(args: &AuditArgs, audited: &Audited) -> Result<String, Box<dyn Erro
         places,
         inputs,
         command: command_line(),
-        plots: plots(report)?,
+        plots: match &report.forensics {
+            Some(x) => {
+                let votes: Vec<u64> = report.totals.candidates.iter().map(|c| c.sum).collect();
+                plots(x, &report.candidates, &votes)?
+            }
+            None => Vec::new(),
+        },
     }))
 }
 
@@ -536,16 +564,16 @@ fn checksum(role: &'static str, path: &Path) -> Result<html::InputFile, Box<dyn 
     })
 }
 
-/// The forensic plots of a report that ran the tests: the fingerprint, the histograms of
-/// turnout and of the leader's share, and the last digits of the two candidates with most votes.
-fn plots(report: &AuditReport) -> Result<Vec<html::Plot>, actas::Error> {
+/// The forensic plots of tests that ran: the fingerprint, the histograms of turnout and of the
+/// leader's share, and the last digits of the two candidates with most `votes`.
+fn plots(
+    x: &ForensicsReport,
+    candidates: &[Candidate],
+    votes: &[u64],
+) -> Result<Vec<html::Plot>, actas::Error> {
     use actas::forensics::plot;
-    let Some(x) = &report.forensics else {
-        return Ok(Vec::new());
-    };
     let name = |code: &str| {
-        report
-            .candidates
+        candidates
             .iter()
             .find(|c| c.code == code)
             .map_or_else(|| code.to_owned(), |c| c.name.clone())
@@ -554,17 +582,20 @@ fn plots(report: &AuditReport) -> Result<Vec<html::Plot>, actas::Error> {
     if let Some(fp) = &x.fingerprint {
         let leader = name(&fp.leader);
         out.push(html::Plot {
+            file: "fingerprint.svg".into(),
             caption: format!(
                 "The fingerprint: tables by turnout (across) and {leader}'s share (up), shaded by \
-                 weight; a clean count makes one round cloud"
+                 weight; a clean count tends to make one round cloud"
             ),
             svg: plot::fingerprint_svg(fp, &format!("Turnout × {leader}'s share"))?,
         });
         out.push(html::Plot {
+            file: "turnout.svg".into(),
             caption: "Turnout per table; the integer percentages in red".into(),
             svg: plot::histogram_svg(&fp.turnout, "Turnout per table", "Turnout (%)")?,
         });
         out.push(html::Plot {
+            file: "share.svg".into(),
             caption: format!("{leader}'s share per table; the integer percentages in red"),
             svg: plot::histogram_svg(
                 &fp.share,
@@ -574,15 +605,14 @@ fn plots(report: &AuditReport) -> Result<Vec<html::Plot>, actas::Error> {
         });
     }
     if let Some(d) = &x.digits {
-        let mut order: Vec<usize> = (0..report.candidates.len()).collect();
-        order.sort_by_key(|&c| {
-            std::cmp::Reverse(report.totals.candidates.get(c).map_or(0, |t| t.sum))
-        });
+        let mut order: Vec<usize> = (0..candidates.len()).collect();
+        order.sort_by_key(|&c| std::cmp::Reverse(votes.get(c).copied().unwrap_or(0)));
         for c in order.into_iter().take(2) {
-            let code = &report.candidates[c].code;
+            let code = &candidates[c].code;
             if let Some(s) = d.series.iter().find(|s| &s.field == code) {
                 let title = format!("Last digits of {}'s counts", name(code));
                 out.push(html::Plot {
+                    file: format!("last_digits_{}.svg", file_safe(code)),
                     caption: format!(
                         "{title}, against the uniform share of a clean count (counts with enough \
                          digits only)"
@@ -593,6 +623,20 @@ fn plots(report: &AuditReport) -> Result<Vec<html::Plot>, actas::Error> {
         }
     }
     Ok(out)
+}
+
+/// A candidate's code as part of a file name: letters, digits, `-` and `_` kept, anything else
+/// made `_`.
+fn file_safe(code: &str) -> String {
+    code.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// `actas completions SHELL`: the script on standard output.
@@ -611,6 +655,11 @@ fn main() -> ExitCode {
     ExitCode::from(match &cli.command {
         Command::Audit(args) => run_audit(args),
         Command::Totals(args) => totals::run(args),
+        Command::Compare(args) => compare::run(args),
+        Command::Forensics(args) => forensics::run(args),
+        Command::Rla(rla::RlaCommand::Plan(args)) => rla::plan(args),
+        Command::Rla(rla::RlaCommand::Draw(args)) => rla::draw(args),
+        Command::Rla(rla::RlaCommand::Evaluate(args)) => rla::evaluate(args),
         Command::Layout(LayoutCommand::Check(args)) => layout::check(args),
         Command::Layout(LayoutCommand::Draft(args)) => layout::draft(args),
         Command::Completions { shell } => completions(*shell),

@@ -976,3 +976,244 @@ fn the_html_report_says_what_it_does_not_cover() {
         "nothing printed before the page is written"
     );
 }
+
+#[test]
+fn compare_two_publications() {
+    let o = actas(&["compare", V1[0], V1[1], V2[0], V2[1]]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_contains(
+        &stdout(&o),
+        &[
+            "24,530 tables identical (301 with another image), 0 different, 2 only in the first, 543 only in the second",
+            "Only in the first (2): 210510003-1, 210510003-3",
+            "(523 more; --json lists every one)",
+            "C002 info     the sheets: tables only in the second reading (tables 543)",
+        ],
+    );
+    let o = actas(&["compare", V1[0], V1[1], V2[0], V2[1], "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        v["only_in_first"],
+        serde_json::json!(["210510003-1", "210510003-3"])
+    );
+    assert_eq!(v["only_in_second"].as_array().unwrap().len(), 543);
+    assert_eq!(v["comparison"]["identical"], 24_530);
+    // The same file twice, through its own layout by default: all identical, nothing found.
+    let o = actas(&["compare", V1[0], V1[1], V1[0], "--fail-on", "info"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_contains(&stdout(&o), &["24,532 tables identical", "Findings: 0"]);
+    // Findings at or above --fail-on: 4.
+    let o = actas(&[
+        "compare",
+        V1[0],
+        V1[1],
+        V2[0],
+        V2[1],
+        "--fail-on",
+        "info",
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(4));
+    assert_contains(&stderr(&o), &["2 finding(s) at or above info"]);
+}
+
+#[test]
+fn forensics_prints_the_figures_and_writes_the_plots() {
+    let dir = Scratch::new("forensics");
+    let plots = dir.0.join("plots");
+    let o = actas(&[
+        "forensics",
+        V1[0],
+        V1[1],
+        "--plots",
+        plots.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_contains(
+        &stdout(&o),
+        &[
+            "Forensics (evidence to look closer, not a verdict; findings below)",
+            "integer turnout: 2,446 of 24,411 tables",
+            "fingerprint (24,532 tables): correlation of turnout and share -0.454",
+            "Findings: 0",
+        ],
+    );
+    let mut files: Vec<String> = std::fs::read_dir(&plots)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "fingerprint.svg",
+            "last_digits_EG.svg",
+            "last_digits_NM.svg",
+            "share.svg",
+            "turnout.svg"
+        ]
+    );
+    for f in &files {
+        let svg = std::fs::read_to_string(plots.join(f)).unwrap();
+        assert!(
+            svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"),
+            "{f}"
+        );
+    }
+    let o = actas(&["forensics", V1[0], V1[1], "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["forensics"]["fingerprint"]["tables"], 24_532);
+    assert_eq!(v["input"]["rejected"], 0);
+}
+
+/// V1's rows of the tables in `draws` (a CSV of `number,table,times`), with `change` applied
+/// to the first, as the paper sheets an auditor would transcribe.
+fn paper_of(draws: &str, change: impl Fn(&mut Vec<String>)) -> String {
+    let tables: Vec<&str> = draws
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    let v1 = std::fs::read_to_string(root().join(V1[0])).unwrap();
+    let mut lines = v1.lines();
+    let header = lines.next().unwrap();
+    let cols: Vec<&str> = header.trim_start_matches('\u{feff}').split(',').collect();
+    let at = |name: &str| cols.iter().position(|c| *c == name).unwrap();
+    let (centro, mesa) = (at("CENTRO"), at("MESA"));
+    let mut out = vec![header.to_owned()];
+    for line in lines {
+        let mut cells: Vec<String> = line.split(',').map(str::to_owned).collect();
+        let table = format!("{:0>9}-{}", cells[centro], cells[mesa]);
+        if tables.contains(&table.as_str()) {
+            if out.len() == 1 {
+                change(&mut cells);
+            }
+            out.push(cells.join(","));
+        }
+    }
+    assert!(out.len() > 1, "no drawn table found in V1");
+    out.join("\n") + "\n"
+}
+
+#[test]
+fn a_risk_limiting_audit_step_by_step() {
+    let dir = Scratch::new("rla");
+    let state = dir.0.join("audit.json");
+    let state = state.to_str().unwrap();
+    let seed = "46 21 87 03 55";
+    let o = actas(&[
+        "rla",
+        "plan",
+        V1[0],
+        V1[1],
+        "--risk-limit",
+        "0.05",
+        "--state",
+        state,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_contains(
+        &stdout(&o),
+        &[
+            "24,532 tables, 10,660,267 ballots",
+            "EG                7,156,462  (reported winner)",
+            "first round: 11 tables",
+        ],
+    );
+    let o = actas(&["rla", "draw", state, V1[0], V1[1], "--seed", seed]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let draws = stdout(&o);
+    assert_eq!(draws.lines().count(), 12, "a header and 11 draws:\n{draws}");
+    assert!(draws.starts_with("number,table,times\n1,"), "{draws}");
+    assert_contains(&stderr(&o), &["drew 11 tables (draws 1 to 11)"]);
+    // Verifiable: another plan of the same file draws the same tables from the same seed.
+    let again = dir.0.join("again.json");
+    let again = again.to_str().unwrap();
+    actas(&[
+        "rla",
+        "plan",
+        V1[0],
+        V1[1],
+        "--risk-limit",
+        "0.05",
+        "--state",
+        again,
+    ]);
+    let o = actas(&["rla", "draw", again, V1[0], V1[1], "--seed", seed]);
+    assert_eq!(stdout(&o), draws);
+    // A second round needs its size, and the same seed.
+    let o = actas(&["rla", "draw", again, V1[0], V1[1], "--seed", seed]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_contains(&stderr(&o), &["give --count"]);
+    let o = actas(&[
+        "rla", "draw", again, V1[0], V1[1], "--seed", "1", "--count", "2",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_contains(&stderr(&o), &["a round cannot change it"]);
+
+    // The paper agrees: confirmed, nothing at or above a warning.
+    let paper = dir.file("paper.csv", &paper_of(&draws, |_| {}));
+    let o = actas(&[
+        "rla",
+        "evaluate",
+        state,
+        V1[0],
+        V1[1],
+        &paper,
+        "--fail-on",
+        "warning",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}\n{}", stdout(&o), stderr(&o));
+    assert_contains(
+        &stdout(&o),
+        &["CONFIRMED: risk 0.0442 at or below the limit 0.05 after 10 draws"],
+    );
+    // 50 of the winner's votes moved to the runner-up on the first sheet: a discrepancy (L001).
+    let moved = |cells: &mut Vec<String>| {
+        let eg: u64 = cells[11].parse().unwrap();
+        let nm: u64 = cells[12].parse().unwrap();
+        cells[11] = (eg - 50).to_string();
+        cells[12] = (nm + 50).to_string();
+    };
+    let bad = dir.file("bad.csv", &paper_of(&draws, moved));
+    let o = actas(&[
+        "rla",
+        "evaluate",
+        state,
+        V1[0],
+        V1[1],
+        &bad,
+        "--fail-on",
+        "warning",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let d = &v["evaluation"]["discrepancies"];
+    assert_eq!(d.as_array().unwrap().len(), 1);
+    assert_eq!(
+        d[0]["counted_as"], 100,
+        "the margin overstated by 2 x 50 votes"
+    );
+    assert!(
+        v["evaluation"]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "L001")
+    );
+    // A sheet declared lost counts as wrong as it can be.
+    let first = draws.lines().nth(1).unwrap().split(',').nth(1).unwrap();
+    let o = actas(&[
+        "rla", "evaluate", state, V1[0], V1[1], &paper, "--lost", first,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stdout(&o).starts_with("CONFIRMED"), "{}", stdout(&o));
+    // Other sheets than those planned on, and a state that is not one: status 1, said.
+    let o = actas(&["rla", "evaluate", state, V2[0], V2[1], &paper]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_contains(&stderr(&o), &["not the ones this audit was planned on"]);
+    let o = actas(&["rla", "evaluate", &paper, V1[0], V1[1], &paper]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_contains(&stderr(&o), &["is not an audit's state"]);
+}

@@ -331,7 +331,7 @@ impl fmt::Display for AuditReport {
             }
         }
         if let Some(x) = &self.forensics {
-            forensics(f, x)?;
+            write!(f, "\n{x}")?;
         }
         let mut counts: Vec<(Code, usize)> = Vec::new();
         for x in &self.findings {
@@ -356,75 +356,79 @@ impl fmt::Display for AuditReport {
     }
 }
 
-/// The forensic tests' figures: evidence to look closer, never a verdict.
-fn forensics(f: &mut fmt::Formatter<'_>, x: &crate::forensics::ForensicsReport) -> fmt::Result {
-    writeln!(
-        f,
-        "\nForensics (evidence to look closer, not a verdict; findings below)"
-    )?;
-    if let Some(d) = &x.digits {
-        let zero_five: Vec<String> = d
-            .series
-            .iter()
-            .filter_map(|s| {
-                Some(format!(
-                    "{} {:.1}%",
-                    s.field,
-                    100.0 * s.last.zero_or_five_share?
-                ))
-            })
-            .collect();
+/// The forensic tests' figures, as the audit's text report prints them: evidence to look
+/// closer, never a verdict (the findings say what departs from what).
+impl fmt::Display for crate::forensics::ForensicsReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let x = self;
         writeln!(
             f,
-            "  digits: {} tests at {}; counts ending in 0 or 5: {}",
-            d.tests(),
-            d.alpha,
-            if zero_five.is_empty() {
-                "no counts large enough".into()
-            } else {
-                zero_five.join(", ")
-            }
+            "Forensics (evidence to look closer, not a verdict; findings below)"
         )?;
-    }
-    if let Some(p) = &x.peaks {
-        for (what, n) in [("turnout", &p.turnout), ("leader's share", &p.share)] {
+        if let Some(d) = &x.digits {
+            let zero_five: Vec<String> = d
+                .series
+                .iter()
+                .filter_map(|s| {
+                    Some(format!(
+                        "{} {:.1}%",
+                        s.field,
+                        100.0 * s.last.zero_or_five_share?
+                    ))
+                })
+                .collect();
             writeln!(
                 f,
-                "  integer {what}: {} of {} tables against {:.1} expected (99.9th percentile {}, \
-                 p {:.2e})",
-                thousands(n.observed),
-                thousands(p.tables),
-                n.mean,
-                thousands(n.percentile_999),
-                n.p_value
+                "  digits: {} tests at {}; counts ending in 0 or 5: {}",
+                d.tests(),
+                d.alpha,
+                if zero_five.is_empty() {
+                    "no counts large enough".into()
+                } else {
+                    zero_five.join(", ")
+                }
             )?;
         }
+        if let Some(p) = &x.peaks {
+            for (what, n) in [("turnout", &p.turnout), ("leader's share", &p.share)] {
+                writeln!(
+                    f,
+                    "  integer {what}: {} of {} tables against {:.1} expected (99.9th percentile {}, \
+                 p {:.2e})",
+                    thousands(n.observed),
+                    thousands(p.tables),
+                    n.mean,
+                    thousands(n.percentile_999),
+                    n.p_value
+                )?;
+            }
+        }
+        if let Some(fp) = &x.fingerprint {
+            let high: Vec<String> = fp
+                .high_turnout
+                .iter()
+                .map(|h| format!("{}% at ≥ {}%", h.share_of_leader_votes, h.threshold))
+                .collect();
+            writeln!(
+                f,
+                "  fingerprint ({} tables): correlation of turnout and share {}; the leader's votes: {}",
+                thousands(fp.tables),
+                fp.correlation
+                    .map_or_else(|| "undefined".into(), |r| format!("{r:.3}")),
+                high.join(", ")
+            )?;
+        }
+        if let Some(k) = &x.klimek {
+            writeln!(
+                f,
+                "  fraud model: incremental {:.2}, extreme {:.2} (distance {:.1}; without fraud {})",
+                k.model.incremental,
+                k.model.extreme,
+                k.distance,
+                k.fair_distance
+                    .map_or_else(|| "not in the grid".into(), |d| format!("{d:.1}"))
+            )?;
+        }
+        Ok(())
     }
-    if let Some(fp) = &x.fingerprint {
-        let high: Vec<String> = fp
-            .high_turnout
-            .iter()
-            .map(|h| format!("{}% at ≥ {}%", h.share_of_leader_votes, h.threshold))
-            .collect();
-        writeln!(
-            f,
-            "  fingerprint ({} tables): correlation of turnout and share {}; the leader's votes: {}",
-            thousands(fp.tables),
-            fp.correlation
-                .map_or_else(|| "undefined".into(), |r| format!("{r:.3}")),
-            high.join(", ")
-        )?;
-    }
-    if let Some(k) = &x.klimek {
-        writeln!(
-            f,
-            "  fraud model: incremental {:.2}, extreme {:.2} (distance {:.1}; without fraud {})",
-            k.model.incremental,
-            k.model.extreme,
-            k.distance,
-            k.fair_distance
-                .map_or_else(|| "not in the grid".into(), |d| format!("{d:.1}"))
-        )?;
-    }
-    Ok(())
 }
