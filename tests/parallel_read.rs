@@ -2,7 +2,10 @@
 //! as reading it on one.
 
 use actas::Execution;
-use actas::io::{read_csv, read_csv_bytes, read_csv_path, read_csv_path_with};
+use actas::io::{
+    ReadProgress, read_csv, read_csv_bytes, read_csv_path, read_csv_path_with,
+    read_csv_path_with_progress,
+};
 use actas::synth::{AnomalyRates, SynthConfig, layout, write_csv};
 
 /// A file in the temporary directory, named after this process and removed when dropped, also
@@ -266,4 +269,81 @@ fn parts_read_alike_when_rows_change_length_after_the_first_bytes() {
         assert_eq!(from_bytes.set, one.set, "{name}");
         drop(path);
     }
+}
+
+/// Counts the bytes a read says it has read, and its restarts.
+#[derive(Default)]
+struct Tally {
+    bytes: std::sync::atomic::AtomicU64,
+    restarts: std::sync::atomic::AtomicU64,
+}
+
+impl ReadProgress for Tally {
+    fn advance(&self, bytes: u64) {
+        self.bytes
+            .fetch_add(bytes, std::sync::atomic::Ordering::Relaxed);
+    }
+    fn restart(&self) {
+        self.restarts
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.bytes.store(0, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// A read with progress gives the set and report of a read without, and tells of every byte
+/// once: in parts on every core (not the samples, nor a part's reading past its end), on one
+/// core, and after a restart when quotes send a file cut in parts back to one core.
+#[test]
+fn a_read_with_progress_reads_the_same_and_counts_every_byte() {
+    let config = SynthConfig::default().with_sheets(120_000);
+    let mut csv = Vec::new();
+    write_csv(&config, &mut csv).unwrap();
+    let lay = layout(&config);
+    let path = temp("progress.csv");
+    let len = csv.len() as u64;
+    assert!(len > 8 << 20, "large enough to be read in parts");
+    std::fs::write(&path, &csv).unwrap();
+    for execution in [Execution::Parallel, Execution::Sequential] {
+        let tally = Tally::default();
+        let with = read_csv_path_with_progress(&path, &lay, execution, &tally).unwrap();
+        let without = read_csv_path_with(&path, &lay, execution).unwrap();
+        assert_eq!(with.set, without.set, "{execution:?}");
+        assert_eq!(with.report, without.report, "{execution:?}");
+        let bytes = tally.bytes.into_inner();
+        assert!(
+            bytes >= len && bytes <= len + (64 << 10),
+            "{execution:?}: {bytes} of {len}"
+        );
+        if execution == Execution::Sequential {
+            assert_eq!(bytes, len);
+        }
+        assert_eq!(tally.restarts.into_inner(), 0);
+    }
+    // A quote: the parts are dropped and the file read again on one core, counted again.
+    let text = String::from_utf8(csv).unwrap();
+    let quoted = text.replacen("Region 000000", "\"Region 000000\"", 1);
+    std::fs::write(&path, &quoted).unwrap();
+    let tally = Tally::default();
+    let with = read_csv_path_with_progress(&path, &lay, Execution::Parallel, &tally).unwrap();
+    let without = read_csv_path(&path, &lay).unwrap();
+    assert_eq!(with.set, without.set);
+    assert_eq!(with.report, without.report);
+    assert_eq!(tally.restarts.into_inner(), 1);
+    assert_eq!(tally.bytes.into_inner(), quoted.len() as u64);
+    // A file too small for parts: read on one core, no restart.
+    let small = b"table,A\n1,5\n";
+    std::fs::write(&path, small).unwrap();
+    let tally = Tally::default();
+    read_csv_path_with_progress(&path, &lay_small(), Execution::Parallel, &tally).unwrap();
+    assert_eq!(tally.restarts.into_inner(), 0);
+    assert_eq!(tally.bytes.into_inner(), small.len() as u64);
+    // An error names the file, as read_csv_path's do.
+    let missing = temp("no-such-file.csv");
+    let err =
+        read_csv_path_with_progress(&missing, &lay, Execution::Parallel, &|_: u64| {}).unwrap_err();
+    assert!(err.to_string().contains("no-such-file.csv"), "{err}");
+}
+
+fn lay_small() -> actas::io::Layout {
+    actas::io::Layout::new("mayor", "table").with_candidate("A", "Ana", "A")
 }

@@ -183,6 +183,23 @@ fn venezuela_streamed_matches_in_memory() {
     assert_eq!(eg(1), (Verdict::Below, 1_445_943, Some(3_034)));
     assert_eq!(streamed.places.len(), 24, "the states");
     assert_eq!(streamed.read.rows_read, 24_532);
+    // With a progress hook: the same outcome, and every byte of the file told once.
+    let told = std::sync::atomic::AtomicU64::new(0);
+    let progress = |b: u64| {
+        told.fetch_add(b, std::sync::atomic::Ordering::Relaxed);
+    };
+    let path = format!("{dir}/RESULTADOS_2024_CSV_V1.csv");
+    let with = StreamAudit::new(&lay)
+        .register(&a.register)
+        .bulletins(&a.bulletins)
+        .options(StreamOptions::default().with_chunk(5_000))
+        .run_path_with_progress(&path, &progress)
+        .unwrap();
+    assert_eq!(
+        with.report.to_json().unwrap(),
+        streamed.report.to_json().unwrap()
+    );
+    assert_eq!(told.into_inner(), std::fs::metadata(&path).unwrap().len());
 
     // Regression: V1 three times in one file flipped bulletin 1's verdict in the stream
     // (González from Below by 139,854 to Within) and gave 0 uncollected electors.

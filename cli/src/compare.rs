@@ -4,9 +4,10 @@
 use std::path::PathBuf;
 
 use actas::audit::compare;
-use actas::io::{InputSummary, Layout, read_csv_path};
+use actas::io::{InputSummary, Layout};
 use clap::Args;
 
+use crate::progress::read_sheets;
 use crate::totals::thousands;
 use crate::{EXIT_CLEAN, FailOn, OutputArgs};
 
@@ -43,8 +44,8 @@ pub(crate) fn run(args: &CompareArgs) -> u8 {
             Some(p) => Layout::from_path(p)?,
             None => first_layout.clone(),
         };
-        let a = read_csv_path(&args.first, &first_layout)?;
-        let b = read_csv_path(&args.second, &second_layout)?;
+        let a = read_sheets(&args.first, &first_layout, args.output.quiet)?;
+        let b = read_sheets(&args.second, &second_layout, args.output.quiet)?;
         let inputs = [
             InputSummary::new(args.first.display().to_string(), &a.report),
             InputSummary::new(args.second.display().to_string(), &b.report),

@@ -5,9 +5,10 @@ use std::path::PathBuf;
 
 use actas::audit::totals;
 use actas::forensics::{ForensicsOptions, ForensicsReport, KlimekOptions};
-use actas::io::{InputSummary, Layout, read_csv_path};
+use actas::io::{InputSummary, Layout};
 use clap::Args;
 
+use crate::progress::read_sheets;
 use crate::{EXIT_CLEAN, FailOn, OutputArgs};
 
 pub(crate) const FORENSICS_EXAMPLE: &str = "\
@@ -38,7 +39,7 @@ pub(crate) struct ForensicsArgs {
 pub(crate) fn run(args: &ForensicsArgs) -> u8 {
     crate::run(|| {
         let layout = Layout::from_path(&args.layout)?;
-        let read = read_csv_path(&args.sheets, &layout)?;
+        let read = read_sheets(&args.sheets, &layout, args.output.quiet)?;
         let input = InputSummary::new(args.sheets.display().to_string(), &read.report);
         let mut options = ForensicsOptions::standard();
         if args.klimek {

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use actas::RepeatKind;
-use actas::io::{InputSummary, Layout, ReadOutcome, ReadReport, read_csv_path};
+use actas::io::{InputSummary, Layout, ReadOutcome, ReadReport};
 
 use crate::totals::thousands;
 use crate::{DraftArgs, EXIT_CLEAN, LayoutCheckArgs};
@@ -119,7 +119,7 @@ fn plural(n: u64, thing: &str) -> String {
 pub(crate) fn check(args: &LayoutCheckArgs) -> u8 {
     crate::run(|| {
         let layout = Layout::from_path(&args.layout)?;
-        let read = read_csv_path(&args.sheets, &layout)?;
+        let read = crate::progress::read_sheets(&args.sheets, &layout, args.output.quiet)?;
         let input = InputSummary::new(args.sheets.display().to_string(), &read.report);
         args.output.print(
             |out| write_check(out, args, &read, &input),

@@ -19,9 +19,7 @@ use actas::audit::{
     totals_by_level,
 };
 use actas::forensics::{ForensicsOptions, ForensicsReport};
-use actas::io::{
-    InputSummary, Layout, read_announcements, read_csv_path, read_table_register_path,
-};
+use actas::io::{InputSummary, Layout, read_announcements, read_table_register_path};
 use actas::report::{Finding, Severity};
 use actas::{ActaSet, Announcements, Candidate};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -31,6 +29,7 @@ mod draft;
 mod forensics;
 mod html;
 mod layout;
+mod progress;
 mod rla;
 mod totals;
 
@@ -398,11 +397,11 @@ fn audit(args: &AuditArgs) -> Result<Audited, actas::Error> {
         )
         .with_forensics(forensics_options(args));
     if args.stream {
-        let outcome = StreamAudit::new(&layout)
+        let stream = StreamAudit::new(&layout)
             .register(&announcements.register)
             .bulletins(&announcements.bulletins)
-            .options(StreamOptions::default().with_audit(options))
-            .run_path(&args.sheets)?;
+            .options(StreamOptions::default().with_audit(options));
+        let outcome = progress::stream(&stream, &args.sheets, args.output.quiet)?;
         let mut report = outcome.report;
         report.add_input(InputSummary::new(
             args.sheets.display().to_string(),
@@ -414,13 +413,16 @@ fn audit(args: &AuditArgs) -> Result<Audited, actas::Error> {
             layout,
         });
     }
-    let read = read_csv_path(&args.sheets, &layout)?;
+    let read = progress::read_sheets(&args.sheets, &layout, args.output.quiet)?;
     let tables = match &args.register {
         Some(path) => Some(read_table_register_path(path)?),
         None => None,
     };
     let second = match args.compare.as_deref() {
-        Some([csv, layout]) => Some((csv, read_csv_path(csv, &Layout::from_path(layout)?)?)),
+        Some([csv, layout]) => Some((
+            csv,
+            progress::read_sheets(csv, &Layout::from_path(layout)?, args.output.quiet)?,
+        )),
         _ => None,
     };
     let mut audit = Audit::new(&read.set)

@@ -4,10 +4,11 @@
 use std::path::Path;
 
 use actas::ActaSet;
-use actas::io::{InputSummary, Layout, read_csv_path};
+use actas::io::{InputSummary, Layout};
 use actas::rla::{BatchAudit, BatchAuditOptions, BoundBasis, Status};
 use clap::{Args, Subcommand, ValueEnum};
 
+use crate::progress::read_sheets;
 use crate::totals::thousands;
 use crate::{EXIT_CLEAN, FailOn, OutputArgs};
 
@@ -116,9 +117,12 @@ pub(crate) struct EvaluateArgs {
 }
 
 /// Reads the reported results; the set and how the read went.
-fn read_reported(r: &Reported) -> Result<(ActaSet, Layout, InputSummary), actas::Error> {
+fn read_reported(
+    r: &Reported,
+    quiet: bool,
+) -> Result<(ActaSet, Layout, InputSummary), actas::Error> {
     let layout = Layout::from_path(&r.layout)?;
-    let read = read_csv_path(&r.reported, &layout)?;
+    let read = read_sheets(&r.reported, &layout, quiet)?;
     let input = InputSummary::new(r.reported.display().to_string(), &read.report);
     Ok((read.set, layout, input))
 }
@@ -145,7 +149,7 @@ fn write_state(path: &Path, audit: &BatchAudit) -> Result<(), Box<dyn std::error
 /// `actas rla plan`.
 pub(crate) fn plan(args: &PlanArgs) -> u8 {
     crate::run(|| {
-        let (set, _, input) = read_reported(&args.reported)?;
+        let (set, _, input) = read_reported(&args.reported, args.output.quiet)?;
         let options = BatchAuditOptions::new(args.risk_limit)
             .with_seats(args.seats)
             .with_basis(match args.basis {
@@ -209,7 +213,7 @@ pub(crate) fn plan(args: &PlanArgs) -> u8 {
 pub(crate) fn draw(args: &DrawArgs) -> u8 {
     crate::run(|| {
         let audit = read_state(&args.state)?;
-        let (set, _, input) = read_reported(&args.reported)?;
+        let (set, _, input) = read_reported(&args.reported, args.output.quiet)?;
         let count = match (args.count, audit.draws().is_empty()) {
             (Some(n), _) => n,
             (None, true) => audit.first_round(),
@@ -261,12 +265,12 @@ fn csv_field(s: &str) -> String {
 pub(crate) fn evaluate(args: &EvaluateArgs) -> u8 {
     crate::run(|| {
         let audit = read_state(&args.state)?;
-        let (set, layout, input) = read_reported(&args.reported)?;
+        let (set, layout, input) = read_reported(&args.reported, args.output.quiet)?;
         let paper_layout = match &args.paper_layout {
             Some(p) => Layout::from_path(p)?,
             None => layout,
         };
-        let paper = read_csv_path(&args.paper, &paper_layout)?;
+        let paper = read_sheets(&args.paper, &paper_layout, args.output.quiet)?;
         let paper_input = InputSummary::new(args.paper.display().to_string(), &paper.report);
         let lost: Vec<&str> = args.lost.iter().map(String::as_str).collect();
         let evaluation = audit.evaluate(&set, &paper.set, &lost)?;

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use actas::audit::{FieldTotal, LevelTotals, Totals, totals, totals_by_level};
-use actas::io::{InputSummary, Layout, ReadOutcome, read_csv_path};
+use actas::io::{InputSummary, Layout, ReadOutcome};
 use actas::{ActaSet, GeoPath, Geography, Rounding, percent_of};
 
 use crate::{EXIT_CLEAN, TotalsArgs};
@@ -217,7 +217,8 @@ pub(crate) fn run(args: &TotalsArgs) -> u8 {
             .as_deref()
             .map(|l| level_of(&layout, l))
             .transpose()?;
-        let ReadOutcome { set, report, .. } = read_csv_path(&args.sheets, &layout)?;
+        let ReadOutcome { set, report, .. } =
+            crate::progress::read_sheets(&args.sheets, &layout, args.output.quiet)?;
         let national = totals(&set)?;
         let by_level = level.map(|l| totals_by_level(&set, l)).transpose()?;
         let input = InputSummary::new(args.sheets.display().to_string(), &report);

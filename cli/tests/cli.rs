@@ -1217,3 +1217,37 @@ fn a_risk_limiting_audit_step_by_step() {
     assert_eq!(o.status.code(), Some(1));
     assert_contains(&stderr(&o), &["is not an audit's state"]);
 }
+
+/// A read that takes more than a moment shows a progress bar on a terminal's standard error
+/// (run under `script`, which gives the command a terminal), and nothing when standard error
+/// is a file or a pipe, or with --quiet.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_long_read_shows_a_progress_bar_on_a_terminal_only() {
+    let dir = Scratch::new("progress");
+    // V1's rows eight times: about 25 MB, more than a moment for a debug build.
+    let v1 = std::fs::read_to_string(root().join(V1[0])).unwrap();
+    let (header, body) = v1.split_at(v1.find('\n').unwrap() + 1);
+    let big = dir.file("big.csv", &(header.to_owned() + &body.repeat(8)));
+    let layout = root().join(V1[1]);
+    let layout = layout.to_str().unwrap();
+    let log = dir.0.join("tty.log");
+    let bin = env!("CARGO_BIN_EXE_actas");
+    let on_tty = |extra: &str| {
+        let o = Command::new("script")
+            .args(["-qec"])
+            .arg(format!("{bin} totals {big} {layout} {extra} > /dev/null"))
+            .arg(&log)
+            .output()
+            .expect("`script` (util-linux) gives the command a terminal");
+        assert!(o.status.success(), "{o:?}");
+        std::fs::read_to_string(&log).unwrap()
+    };
+    let shown = on_tty("");
+    assert_contains(&shown, &["reading big.csv [", "MiB"]);
+    assert!(!on_tty("--quiet").contains("reading big.csv"));
+    // Not a terminal: nothing but what the command has to say.
+    let o = actas(&["totals", &big, layout]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}

@@ -380,6 +380,28 @@ impl<'a> StreamAudit<'a> {
             .map_err(|e| e.in_input(Some(path)))
     }
 
+    /// [`run_path`](Self::run_path), telling `progress` of the bytes read as it goes (to draw a
+    /// progress bar); they add up to the file's length.
+    ///
+    /// # Errors
+    ///
+    /// As [`StreamAudit::run_path`].
+    pub fn run_path_with_progress(
+        &self,
+        path: impl AsRef<Path>,
+        progress: &dyn crate::io::ReadProgress,
+    ) -> Result<StreamOutcome> {
+        let path = path.as_ref();
+        let file = std::fs::File::open(path).map_err(|e| Error::io(e, Some(path)))?;
+        let counted = crate::io::reader::Counting {
+            inner: file,
+            progress,
+            budget: u64::MAX,
+        };
+        self.run_inner(counted, Some(path))
+            .map_err(|e| e.in_input(Some(path)))
+    }
+
     /// Audits CSV from `reader`.
     ///
     /// # Errors

@@ -19,8 +19,9 @@ pub use layout::{
     KeyPart, Layout, LineColumn, MAX_PAD, Parts, Source,
 };
 pub use reader::{
-    InputSummary, ReadOutcome, ReadReport, RejectReason, RejectedRow, RepeatedRow, TableParts,
-    read_csv, read_csv_bytes, read_csv_path, read_csv_path_with,
+    InputSummary, ReadOutcome, ReadProgress, ReadReport, RejectReason, RejectedRow, RepeatedRow,
+    TableParts, read_csv, read_csv_bytes, read_csv_path, read_csv_path_with,
+    read_csv_path_with_progress,
 };
 pub use register::{read_table_register, read_table_register_path};
 pub use writer::write_csv;

@@ -61,6 +61,13 @@ pub(crate) trait Source: Sync {
     fn at(&self, offset: u64) -> Result<Self::Reader>;
     /// The file, for errors.
     fn path(&self) -> Option<&Path>;
+    /// A reader of the part from byte `begin` to byte `end` (it reads on past `end` to finish
+    /// its last line): a reader from `begin` on, unless the source counts what its parts read.
+    fn part(&self, begin: u64, _end: u64) -> Result<Self::Reader> {
+        self.at(begin)
+    }
+    /// `bytes` of the source were read that no part reads (the header).
+    fn header_read(&self, _bytes: u64) {}
 }
 
 impl Source for &Path {
@@ -97,6 +104,47 @@ impl<'a> Source for &'a [u8] {
 
     fn path(&self) -> Option<&Path> {
         None
+    }
+}
+
+/// A source whose readers tell a [`ReadProgress`](super::reader::ReadProgress) of every byte.
+pub(crate) struct Counted<'p, S> {
+    pub(crate) source: S,
+    pub(crate) progress: &'p dyn super::reader::ReadProgress,
+}
+
+/// Only the parts' reads are counted, each up to its part's end, and the header once, so that
+/// the bytes told add up to the file's length: not the samples, nor what a part reads past its
+/// end to finish its last line.
+impl<'p, S: Source> Source for Counted<'p, S> {
+    type Reader = super::reader::Counting<'p, S::Reader>;
+
+    fn len(&self) -> Result<u64> {
+        self.source.len()
+    }
+
+    fn at(&self, offset: u64) -> Result<Self::Reader> {
+        Ok(super::reader::Counting {
+            inner: self.source.at(offset)?,
+            progress: self.progress,
+            budget: 0,
+        })
+    }
+
+    fn path(&self) -> Option<&Path> {
+        self.source.path()
+    }
+
+    fn part(&self, begin: u64, end: u64) -> Result<Self::Reader> {
+        Ok(super::reader::Counting {
+            inner: self.source.at(begin)?,
+            progress: self.progress,
+            budget: end.saturating_sub(begin),
+        })
+    }
+
+    fn header_read(&self, bytes: u64) {
+        self.progress.advance(bytes);
     }
 }
 
@@ -176,6 +224,7 @@ pub(crate) fn read_cut<S: Source>(
     // The header, read once: where the data starts, on which line, and the resolved layout.
     let (head, head_set) = Rows::open(source.at(0)?, layout, path)?;
     let (data_start, data_line) = head.position();
+    source.header_read(data_start);
     let mut starts = vec![data_start];
     for at in cuts(data_start) {
         starts.push(line_start(&source, at, data_start, len)?);
@@ -231,7 +280,7 @@ pub(crate) fn read_cut<S: Source>(
             .map_err(|e| Error::io(e, path))?;
         let bom = head3 == b"\xEF\xBB\xBF";
         let watch = QuoteWatch {
-            inner: source.at(begin)?,
+            inner: source.part(begin, end)?,
             quote: false,
         };
         let (mut rows, mut set) = Rows::resume(&head, watch, layout)?;

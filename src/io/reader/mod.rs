@@ -144,6 +144,134 @@ pub fn read_csv_bytes(bytes: &[u8], layout: &Layout, execution: Execution) -> Re
     read_csv_inner(bytes, layout, None, Some(bytes.len() as u64))
 }
 
+/// How far a read has come, told to [`read_csv_path_with_progress`] as it reads: to draw a
+/// progress bar, or to log. Any `Fn(u64) + Sync` closure is one (given the bytes just read).
+///
+/// Calls come from every thread that reads a part of the file, in any order. The bytes add up
+/// to the file's length (after a [`restart`](ReadProgress::restart), from 0 again).
+pub trait ReadProgress: Sync {
+    /// `bytes` more bytes of the input were read.
+    fn advance(&self, bytes: u64);
+
+    /// The input is read again from its start, and what was counted is to be counted again:
+    /// a file cut in parts for every core that turns out to hold quoted cells (which may hide a
+    /// line end) is read again on one core. Does nothing by default.
+    fn restart(&self) {}
+}
+
+impl<F: Fn(u64) + Sync> ReadProgress for F {
+    fn advance(&self, bytes: u64) {
+        self(bytes);
+    }
+}
+
+/// A reader that tells a [`ReadProgress`] of the bytes read through it, up to `budget` (a part
+/// of a file reads on past its end; what it reads there is the next part's to tell).
+pub(crate) struct Counting<'p, R> {
+    pub(crate) inner: R,
+    pub(crate) progress: &'p dyn ReadProgress,
+    pub(crate) budget: u64,
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let told = (n as u64).min(self.budget);
+        if told > 0 {
+            self.budget -= told;
+            self.progress.advance(told);
+        }
+        Ok(n)
+    }
+}
+
+/// [`read_csv_path_with`], telling `progress` how many bytes it has read as it goes (from every
+/// core that reads a part). The set and the report are those of [`read_csv_path_with`].
+///
+/// # Errors
+///
+/// As [`read_csv_path`].
+///
+/// # Example
+///
+/// ```
+/// use std::sync::atomic::{AtomicU64, Ordering};
+/// use actas::Execution;
+/// use actas::io::{read_csv_path_with_progress, Layout};
+///
+/// let path = std::env::temp_dir().join(format!("actas-progress-{}.csv", std::process::id()));
+/// std::fs::write(&path, "table,A\n1,5\n2,7\n")?;
+/// let layout = Layout::new("mayor", "table").with_candidate("A", "Ana", "A");
+/// let read_so_far = AtomicU64::new(0);
+/// let progress = |bytes: u64| {
+///     read_so_far.fetch_add(bytes, Ordering::Relaxed);
+/// };
+/// let read = read_csv_path_with_progress(&path, &layout, Execution::Parallel, &progress)?;
+/// assert_eq!(read.set.len(), 2);
+/// assert_eq!(read_so_far.load(Ordering::Relaxed), 16, "every byte of the file");
+/// # std::fs::remove_file(&path)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_csv_path_with_progress(
+    path: impl AsRef<Path>,
+    layout: &Layout,
+    execution: Execution,
+    progress: &dyn ReadProgress,
+) -> Result<ReadOutcome> {
+    let path = path.as_ref();
+    read_csv_path_counted(path, layout, execution, progress).map_err(|e| e.in_input(Some(path)))
+}
+
+fn read_csv_path_counted(
+    path: &Path,
+    layout: &Layout,
+    execution: Execution,
+    progress: &dyn ReadProgress,
+) -> Result<ReadOutcome> {
+    #[cfg(feature = "parallel")]
+    if execution == Execution::Parallel {
+        /// Whether any byte was told: a file too small for parts is read on one core without
+        /// a restart.
+        struct Told<'p> {
+            progress: &'p dyn ReadProgress,
+            any: std::sync::atomic::AtomicBool,
+        }
+        impl ReadProgress for Told<'_> {
+            fn advance(&self, bytes: u64) {
+                self.any.store(true, std::sync::atomic::Ordering::Relaxed);
+                self.progress.advance(bytes);
+            }
+        }
+        let told = Told {
+            progress,
+            any: std::sync::atomic::AtomicBool::new(false),
+        };
+        let source = super::parallel::Counted {
+            source: path,
+            progress: &told,
+        };
+        if let Some(out) = super::parallel::read(source, layout)? {
+            return Ok(out);
+        }
+        if told.any.into_inner() {
+            progress.restart();
+        }
+    }
+    let _ = execution;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(e, Some(path)))?;
+    let len = file.metadata().ok().map(|m| m.len());
+    read_csv_inner(
+        Counting {
+            inner: file,
+            progress,
+            budget: u64::MAX,
+        },
+        layout,
+        Some(path),
+        len,
+    )
+}
+
 fn read_csv_path_inner(path: &Path, layout: &Layout, execution: Execution) -> Result<ReadOutcome> {
     #[cfg(feature = "parallel")]
     if execution == Execution::Parallel {
