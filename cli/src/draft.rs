@@ -471,6 +471,12 @@ pub(crate) fn draft(bytes: &[u8], name: &str) -> Result<Draft, String> {
     if !left.is_empty() {
         notes.push(format!("columns left out: {}", left.join(", ")));
     }
+    // The guesses travel with the layout, in its description, not only on standard error.
+    if let Some(d) = layout.description.as_mut() {
+        d.push_str(" The guesses: ");
+        d.push_str(&notes.join("; "));
+        d.push('.');
+    }
     Ok(Draft { layout, notes })
 }
 

@@ -548,6 +548,18 @@ fn drafts_of_the_bundled_files_read_them_as_the_hand_written_layouts() {
     use actas::Field;
     for [csv, hand] in [V1, V2] {
         let (drafted, notes) = draft(csv);
+        // Each guess said on standard error is also in the layout's description.
+        let description = drafted.description.clone().unwrap_or_default();
+        for note in notes.lines().skip(1) {
+            assert!(
+                description.contains(note.trim()),
+                "{csv}: {note:?} not in {description:?}"
+            );
+        }
+        assert!(
+            description.contains("The guesses: encoding: "),
+            "{description}"
+        );
         let path = root().join(csv);
         let by_hand = actas::io::read_csv_path(
             &path,
