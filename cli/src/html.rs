@@ -499,17 +499,7 @@ fn totals(r: &AuditReport, places: &Result<Places, String>) -> Markup {
     let (b, base_name) = base(t);
     let mut order: Vec<usize> = (0..r.candidates.len()).collect();
     order.sort_by_key(|&c| std::cmp::Reverse(t.candidates.get(c).map_or(0, |x| x.sum)));
-    let standard = [
-        ("electors", t.electors),
-        ("voters", t.voters),
-        ("valid", t.valid),
-        ("null", t.null),
-        ("blank", t.blank),
-    ];
-    let fields: Vec<(&str, actas::audit::FieldTotal)> = standard
-        .into_iter()
-        .chain(t.extra.iter().map(|(n, x)| (n.as_str(), *x)))
-        .collect();
+    let fields: Vec<(&str, actas::audit::FieldTotal)> = t.fields().collect();
     html! {
         section id="totals" {
             h2 { "Totals on the sheets" }

@@ -84,15 +84,7 @@ fn write_totals(out: &mut dyn Write, set: &ActaSet, t: &Totals) -> std::io::Resu
             share(votes, base)
         )?;
     }
-    let standard = [
-        ("electors", t.electors),
-        ("voters", t.voters),
-        ("valid", t.valid),
-        ("null", t.null),
-        ("blank", t.blank),
-    ];
-    let extra = t.extra.iter().map(|(n, x)| (n.as_str(), *x));
-    for (name, total) in standard.into_iter().chain(extra) {
+    for (name, total) in t.fields() {
         write_field(out, name, total, t.tables)?;
     }
     Ok(())

@@ -72,6 +72,30 @@ impl Totals {
         })
     }
 
+    /// The fields other than the ballot lines, by name, in the order a report lists them: the
+    /// standard fields (`electors`, `voters`, `valid`, `null`, `blank`), then the further ones.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use actas::audit::Totals;
+    ///
+    /// let t = Totals::default();
+    /// let names: Vec<&str> = t.fields().map(|(name, _)| name).collect();
+    /// assert_eq!(names, ["electors", "voters", "valid", "null", "blank"]);
+    /// ```
+    pub fn fields(&self) -> impl Iterator<Item = (&str, FieldTotal)> + '_ {
+        [
+            ("electors", self.electors),
+            ("voters", self.voters),
+            ("valid", self.valid),
+            ("null", self.null),
+            ("blank", self.blank),
+        ]
+        .into_iter()
+        .chain(self.extra.iter().map(|(n, x)| (n.as_str(), *x)))
+    }
+
     /// Turnout over the tables that carry both voters and electors; `None` when there are none
     /// or they have no electors.
     pub fn turnout(&self) -> Option<Turnout> {

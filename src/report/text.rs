@@ -119,15 +119,7 @@ impl fmt::Display for AuditReport {
                 share
             )?;
         }
-        let standard = [
-            ("electors", t.electors),
-            ("voters", t.voters),
-            ("valid", t.valid),
-            ("null", t.null),
-            ("blank", t.blank),
-        ];
-        let extra = t.extra.iter().map(|(n, x)| (n.as_str(), *x));
-        for (name, total) in standard.into_iter().chain(extra) {
+        for (name, total) in t.fields() {
             if total.sheets == 0 {
                 writeln!(f, "  {name:<30} {:>12} (on no sheet)", "-")?;
             } else {
