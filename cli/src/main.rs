@@ -42,7 +42,8 @@ Exit status:
      could not be written
   2  the arguments are wrong
   3  rows were rejected beyond --allow-rejected: the output covers only the rows read
-  4  a finding is at or above the severity --fail-on names (audit)";
+  4  a finding is at or above the severity --fail-on names (audit, compare, forensics,
+     rla evaluate)";
 
 /// The command ran and everything was read.
 const EXIT_CLEAN: u8 = 0;
