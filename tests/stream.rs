@@ -183,6 +183,16 @@ fn venezuela_streamed_matches_in_memory() {
     assert_eq!(eg(1), (Verdict::Below, 1_445_943, Some(3_034)));
     assert_eq!(streamed.places.len(), 24, "the states");
     assert_eq!(streamed.read.rows_read, 24_532);
+    // A bulletin without a coverage claim: the stream says F003 as the audit in memory does.
+    let v1_bytes = std::fs::read(format!("{dir}/RESULTADOS_2024_CSV_V1.csv")).unwrap();
+    let unclaimed = [Bulletin::new("no claim", vec![BulletinCount::new("EG", 1)])];
+    stream_equals_memory(&v1_bytes, &lay, &unclaimed, &a.register, &[5_000], 0);
+    let s = StreamAudit::new(&lay)
+        .register(&a.register)
+        .bulletins(&unclaimed)
+        .run(&v1_bytes[..])
+        .unwrap();
+    assert_eq!(s.report.with_code(Code::NoBounds).count(), 1);
     // With a progress hook: the same outcome, and every byte of the file told once.
     let told = std::sync::atomic::AtomicU64::new(0);
     let progress = |b: u64| {
